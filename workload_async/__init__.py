@@ -1,0 +1,144 @@
+"""workload-async: the async-first Python SDK for the DataRobot Workload API (v2.41).
+
+>>> from workload_async import Client, WorkloadStatus
+>>> async def main():                                       # doctest: +SKIP
+...     async with Client() as client:                      # DATAROBOT_ENDPOINT / DATAROBOT_API_TOKEN
+...         wl = await client.workloads.wait(workload_id, until=WorkloadStatus.RUNNING)
+
+Everything public is re-exported here; the modules with a leading underscore are private.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from ._bulk import BulkResult, BulkState
+from ._client import Client
+from ._clock import Clock, FakeClock, SystemClock
+from ._enums import ArtifactStatus, Importance, ScalingMetricType, WorkloadStatus
+from ._http import Response, StreamingResponse
+from ._models import (
+    Artifact,
+    ArtifactRef,
+    Creator,
+    Deployment,
+    DeploymentMetrics,
+    DeploymentStats,
+    Operation,
+    Page,
+    StatsPeriod,
+    StatusCondition,
+    StatusDetails,
+    Workload,
+)
+from ._pagination import AsyncPager
+from ._policies import PollPolicy, RetryPolicy
+from ._pool import SessionPool
+from ._spec import (
+    ArtifactSpec,
+    Autoscaling,
+    Container,
+    ContainerGroup,
+    EnvironmentVariable,
+    InputArtifact,
+    ProbeConfig,
+    ResourceBundle,
+    ResourceRequest,
+    ScalingPolicy,
+    WorkloadRuntime,
+    gib,
+    mib,
+)
+from ._sse import ServerSentEvent
+from ._waiting import ReturnWhen, WaitOutcome
+from .errors import (
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    ClientClosedError,
+    ConflictError,
+    FieldError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestTimeoutError,
+    ResponseDecodeError,
+    ServerError,
+    TransportError,
+    UnexpectedStatusError,
+    UnprocessableEntityError,
+    WaitError,
+    WaitTimeoutError,
+    WorkloadAPIError,
+    WorkloadFailedError,
+)
+
+try:
+    __version__ = version("workload-async")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0+unknown"
+
+__all__ = [
+    "APIStatusError",
+    "Artifact",
+    "ArtifactRef",
+    "ArtifactSpec",
+    "ArtifactStatus",
+    "AsyncPager",
+    "AuthenticationError",
+    "Autoscaling",
+    "BadRequestError",
+    "BulkResult",
+    "BulkState",
+    "Client",
+    "ClientClosedError",
+    "Clock",
+    "ConflictError",
+    "Container",
+    "ContainerGroup",
+    "Creator",
+    "Deployment",
+    "DeploymentMetrics",
+    "DeploymentStats",
+    "EnvironmentVariable",
+    "FakeClock",
+    "FieldError",
+    "Importance",
+    "InputArtifact",
+    "NotFoundError",
+    "Operation",
+    "Page",
+    "PermissionDeniedError",
+    "PollPolicy",
+    "ProbeConfig",
+    "RateLimitError",
+    "RequestTimeoutError",
+    "ResourceBundle",
+    "ResourceRequest",
+    "Response",
+    "ResponseDecodeError",
+    "RetryPolicy",
+    "ReturnWhen",
+    "ScalingMetricType",
+    "ScalingPolicy",
+    "ServerError",
+    "ServerSentEvent",
+    "SessionPool",
+    "StatsPeriod",
+    "StatusCondition",
+    "StatusDetails",
+    "StreamingResponse",
+    "SystemClock",
+    "TransportError",
+    "UnexpectedStatusError",
+    "UnprocessableEntityError",
+    "WaitError",
+    "WaitOutcome",
+    "WaitTimeoutError",
+    "Workload",
+    "WorkloadAPIError",
+    "WorkloadFailedError",
+    "WorkloadRuntime",
+    "WorkloadStatus",
+    "__version__",
+    "gib",
+    "mib",
+]

@@ -1,0 +1,105 @@
+"""``client.artifacts``: what workloads run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._converter import unstructure
+from ._enums import ArtifactStatus
+from ._http import Transport
+from ._models import Artifact
+from ._pagination import MAX_PAGE_SIZE, AsyncPager
+from ._spec import InputArtifact
+from ._validation import check_id, check_input_artifact
+
+__all__ = ["ArtifactsManager"]
+
+
+class ArtifactsManager:
+    """Create, read, edit, register and delete artifacts (``registry/artifacts``)."""
+
+    def __init__(self, transport: Transport) -> None:
+        self._t = transport
+
+    async def create(self, artifact: InputArtifact) -> Artifact:
+        """Create an artifact (a draft unless ``artifact.status`` is ``registered``).
+
+        Raises ``ValueError`` for input the contract forbids (before sending),
+        :class:`~workload_async.errors.UnprocessableEntityError` for what the server rejects.
+        """
+        check_input_artifact(artifact)
+        response = await self._t.call(
+            "POST", "artifacts.create", json_body=unstructure(artifact), retry="create"
+        )
+        return response.parse(Artifact)
+
+    async def get(self, artifact_id: str) -> Artifact:
+        """One artifact. Raises :class:`~workload_async.errors.NotFoundError` if it does not exist."""
+        response = await self._t.call("GET", "artifacts.get", check_id(artifact_id, "artifact_id"))
+        return response.parse(Artifact)
+
+    def list(
+        self,
+        *,
+        search: str | None = None,
+        status: ArtifactStatus | str | None = None,
+        page_size: int = MAX_PAGE_SIZE,
+    ) -> AsyncPager[Artifact]:
+        """Artifacts whose name contains ``search``, optionally only ``draft`` or ``registered`` ones.
+
+        Returns an :class:`~workload_async.AsyncPager`: ``async for`` it, or ``await .collect()``.
+        """
+        params: list[tuple[str, str]] = []
+        if search is not None:
+            params.append(("search", search))
+        if status is not None:
+            params.append(("status", ArtifactStatus(status).value))
+        return AsyncPager(self._t, "artifacts.list", Artifact, params=params, page_size=page_size)
+
+    async def replace(self, artifact_id: str, artifact: InputArtifact) -> Artifact:
+        """Replace a draft artifact entirely (``PUT``), spec included.
+
+        Raises :class:`~workload_async.errors.ConflictError` when it is registered (immutable).
+        """
+        check_input_artifact(artifact)
+        response = await self._t.call(
+            "PUT", "artifacts.replace", check_id(artifact_id, "artifact_id"), json_body=unstructure(artifact)
+        )
+        return response.parse(Artifact)
+
+    async def update(
+        self, artifact_id: str, *, name: str | None = None, description: str | None = None
+    ) -> Artifact:
+        """Change a draft's name and/or description (``PATCH``).
+
+        Raises :class:`~workload_async.errors.ConflictError` when it is registered.
+        """
+        body: dict[str, Any] = {}
+        if name is not None:
+            body["name"] = name
+        if description is not None:
+            body["description"] = description
+        if not body:
+            raise ValueError("update needs name= or description=")
+        return await self._patch(artifact_id, body)
+
+    async def register(self, artifact_id: str) -> Artifact:
+        """Register (lock) an artifact: it gets a ``version`` and becomes immutable and undeletable.
+
+        Raises :class:`~workload_async.errors.ConflictError` when it is already registered.
+        """
+        return await self._patch(artifact_id, {"status": ArtifactStatus.REGISTERED.value})
+
+    async def _patch(self, artifact_id: str, body: dict[str, Any]) -> Artifact:
+        response = await self._t.call(
+            "PATCH", "artifacts.update", check_id(artifact_id, "artifact_id"), json_body=body
+        )
+        return response.parse(Artifact)
+
+    async def delete(self, artifact_id: str) -> None:
+        """Delete a draft artifact no live workload uses.
+
+        Raises :class:`~workload_async.errors.ConflictError` when it is registered or in use,
+        :class:`~workload_async.errors.NotFoundError` when it does not exist.
+        """
+        await self._t.call("DELETE", "artifacts.delete", check_id(artifact_id, "artifact_id"))

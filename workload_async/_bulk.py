@@ -1,0 +1,123 @@
+"""Bulk start and stop: bounded concurrency, one result per workload, optional wait."""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+from collections.abc import Awaitable, Callable, Iterable
+
+import attrs
+
+from ._enums import WorkloadStatus
+from ._models import Operation, Workload
+from ._validation import check_id
+from ._waiting import WaitOutcome, Waits
+from .errors import WaitTimeoutError, WorkloadAPIError
+
+__all__ = ["BulkResult", "BulkState", "Progress", "run_bulk"]
+
+
+class BulkState(enum.StrEnum):
+    """What happened to one workload of a bulk start or stop."""
+
+    ACCEPTED = "accepted"  #: the server took the request (202); not waited for
+    ALREADY = "already"  #: it was already in or on its way to that state (200); not waited for
+    REACHED = "reached"  #: waited for, and it got there
+    TIMED_OUT = "timed_out"  #: waited for, and the deadline passed first
+    FAILED = "failed"  #: the request failed, or the workload went errored (see ``error``)
+
+
+@attrs.frozen
+class BulkResult:
+    """The result of a bulk start or stop for one workload."""
+
+    workload_id: str
+    state: BulkState
+    operation: Operation | None = None
+    workload: Workload | None = None
+    error: WorkloadAPIError | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True unless the request failed, the workload failed, or the wait timed out."""
+        return self.state in (BulkState.ACCEPTED, BulkState.ALREADY, BulkState.REACHED)
+
+
+#: ``progress(done, total, result)`` is called once per workload as its result is known.
+Progress = Callable[[int, int, BulkResult], None]
+
+
+async def run_bulk(
+    ids: Iterable[str],
+    call: Callable[[str, float | None], Awaitable[Operation]],
+    *,
+    concurrency: int,
+    waits: Waits | None,
+    target: WorkloadStatus,
+    deadline: float | None,
+    progress: Progress | None,
+) -> dict[str, BulkResult]:
+    """Run ``call`` for every id with at most ``concurrency`` in flight; optionally wait for ``target``.
+
+    Requests go through a fixed set of ``concurrency`` workers; each accepted workload is handed to
+    the shared poller as soon as its request returns, so waiting overlaps with the remaining
+    requests. Never raises because of one workload: each gets its own :class:`BulkResult`.
+    """
+    if concurrency < 1:
+        raise ValueError(f"concurrency must be >= 1, got {concurrency}")
+    unique = list(dict.fromkeys(check_id(i, "workload_id") for i in ids))
+    results: dict[str, BulkResult] = {}
+    total = len(unique)
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for workload_id in unique:
+        queue.put_nowait(workload_id)
+    pending_waits: list[tuple[str, Operation, asyncio.Future[Workload]]] = []
+
+    def record(result: BulkResult) -> None:
+        results[result.workload_id] = result
+        if progress is not None:
+            progress(len(results), total, result)
+
+    async def worker() -> None:
+        while not queue.empty():
+            workload_id = queue.get_nowait()
+            try:
+                operation = await call(workload_id, deadline)
+            except WorkloadAPIError as exc:
+                record(BulkResult(workload_id, BulkState.FAILED, error=exc))
+                continue
+            if waits is None:
+                state = BulkState.ACCEPTED if operation.accepted else BulkState.ALREADY
+                record(BulkResult(workload_id, state, operation=operation))
+                continue
+            waiter = waits.register(workload_id, target, deadline)
+            waiter.future.add_done_callback(
+                lambda _, w=waiter, op=operation: record(_waited(w.workload_id, op, w.future, w.last_seen))  # type: ignore[misc]
+            )
+            pending_waits.append((workload_id, operation, waiter.future))
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            for _ in range(min(concurrency, total)):
+                group.create_task(worker())
+        if pending_waits:
+            await asyncio.wait([f for _, _, f in pending_waits])
+    finally:
+        for _, _, future in pending_waits:
+            future.cancel()
+    return {workload_id: results[workload_id] for workload_id in unique}
+
+
+def _waited(
+    workload_id: str, operation: Operation, future: asyncio.Future[Workload], last_seen: Workload | None
+) -> BulkResult:
+    if future.cancelled():
+        return BulkResult(workload_id, BulkState.FAILED, operation=operation, workload=last_seen)
+    error = future.exception()
+    if error is None:
+        return BulkResult(workload_id, BulkState.REACHED, operation=operation, workload=future.result())
+    if not isinstance(error, WorkloadAPIError):
+        raise error
+    state = BulkState.TIMED_OUT if isinstance(error, WaitTimeoutError) else BulkState.FAILED
+    outcome = WaitOutcome(workload_id, getattr(error, "workload", None) or last_seen, error)
+    return BulkResult(workload_id, state, operation=operation, workload=outcome.workload, error=error)

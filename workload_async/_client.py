@@ -1,0 +1,184 @@
+"""The :class:`Client`: configuration, lifecycle, and the resource managers hanging off it."""
+
+from __future__ import annotations
+
+import enum
+import logging
+import os
+from importlib.metadata import PackageNotFoundError, version
+from types import TracebackType
+
+from yarl import URL
+
+from ._artifacts import ArtifactsManager
+from ._clock import Clock, SystemClock
+from ._deployments import DeploymentsManager
+from ._http import Transport
+from ._policies import PollPolicy, RetryPolicy
+from ._poller import StatusPoller
+from ._pool import SessionPool
+from ._waiting import Waits
+from ._workloads import WorkloadsManager
+from .errors import ClientClosedError
+
+__all__ = ["ENDPOINT_ENV", "TOKEN_ENV", "Client"]
+
+log = logging.getLogger("workload_async")
+
+ENDPOINT_ENV = "DATAROBOT_ENDPOINT"
+TOKEN_ENV = "DATAROBOT_API_TOKEN"
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_WAIT_TIMEOUT = 1800.0
+
+try:
+    _VERSION = version("workload-async")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    _VERSION = "0+unknown"
+
+
+class _State(enum.Enum):
+    UNOPENED = "unopened"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+def _endpoint(value: str | None) -> URL:
+    raw = value if value is not None else os.environ.get(ENDPOINT_ENV)
+    if not raw:
+        raise ValueError(
+            f"no API endpoint: pass endpoint= or set {ENDPOINT_ENV} (e.g. https://app.datarobot.com/api/v2)"
+        )
+    url = URL(raw.strip())
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(
+            f"endpoint must be an absolute http(s) URL such as https://app.datarobot.com/api/v2, got {raw!r}"
+        )
+    if url.query_string or url.fragment:
+        raise ValueError(f"endpoint must not carry a query or fragment, got {raw!r}")
+    return url if url.path.endswith("/") else url.with_path(url.path + "/")
+
+
+def _token(value: str | None) -> str:
+    token = value if value is not None else os.environ.get(TOKEN_ENV)
+    if not token or not token.strip():
+        raise ValueError(f"no API token: pass token= or set {TOKEN_ENV}")
+    return token.strip()
+
+
+class Client:
+    """An async client of the DataRobot Workload API (v2.41).
+
+    ``endpoint`` is the API root (``https://app.datarobot.com/api/v2``) and ``token`` an API key;
+    when not given they come from ``DATAROBOT_ENDPOINT`` and ``DATAROBOT_API_TOKEN``. Use it as an
+    async context manager (or call :meth:`close`); once closed it refuses further use.
+
+    - ``timeout``: seconds for one HTTP request, connection to last byte.
+    - ``retries``: a :class:`RetryPolicy` (or a number of attempts) for connection failures, 429
+      and 502/503/504; creates are retried only when they provably did not happen.
+    - ``max_connections``: the connection limit of the pool this client makes.
+    - ``pool``: a :class:`SessionPool` to share with other clients; the client then leaves it open.
+    - ``poll``: the default :class:`PollPolicy` of waits; ``wait_timeout`` their default timeout
+      (seconds; ``None`` means no limit).
+    - ``clock``: where time comes from (a :class:`FakeClock` in tests).
+    """
+
+    def __init__(
+        self,
+        endpoint: str | None = None,
+        token: str | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        retries: RetryPolicy | int | None = None,
+        max_connections: int = 100,
+        pool: SessionPool | None = None,
+        poll: PollPolicy | None = None,
+        wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        clock: Clock | None = None,
+    ) -> None:
+        self._endpoint = _endpoint(endpoint)
+        token_value = _token(token)
+        if timeout <= 0:
+            raise ValueError(f"timeout must be > 0 seconds, got {timeout}")
+        retry = retries if isinstance(retries, RetryPolicy) else RetryPolicy(attempts=retries or 4)
+        self._owns_pool = pool is None
+        self._pool = pool if pool is not None else SessionPool(max_connections=max_connections)
+        self._clock: Clock = clock or SystemClock()
+        self._state = _State.UNOPENED
+        self._transport = Transport(
+            base=self._endpoint,
+            token=token_value,
+            pool=self._pool,
+            clock=self._clock,
+            timeout=timeout,
+            retry=retry,
+            user_agent=f"workload-async/{_VERSION}",
+        )
+        self._poller = StatusPoller(self._transport, self._clock)
+        waits = Waits(self._poller, self._clock, poll or PollPolicy(), wait_timeout)
+        #: Workloads: CRUD, start/stop, waits, bulk operations and invoke.
+        self.workloads = WorkloadsManager(self._transport, waits, self._pool.max_connections)
+        #: Artifacts: create, read, replace, update, register, delete.
+        self.artifacts = ArtifactsManager(self._transport)
+        #: Deployments: CRUD, stats and invoke.
+        self.deployments = DeploymentsManager(self._transport)
+
+    @property
+    def endpoint(self) -> str:
+        """The API root this client talks to, ending in ``/``."""
+        return str(self._endpoint)
+
+    @property
+    def clock(self) -> Clock:
+        """The clock of this client's waits and retries."""
+        return self._clock
+
+    @property
+    def pool(self) -> SessionPool:
+        """The session pool this client sends through."""
+        return self._pool
+
+    @property
+    def poller(self) -> StatusPoller:
+        """The status poller shared by every wait of this client (``.requests`` counts its calls)."""
+        return self._poller
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` has been called."""
+        return self._state is _State.CLOSED
+
+    def deadline(self, seconds: float) -> float:
+        """An absolute deadline ``seconds`` from now on this client's clock, to share between waits."""
+        return self._clock.monotonic() + seconds
+
+    def __repr__(self) -> str:
+        return f"<Client {self._endpoint} {self._state.value}>"
+
+    async def __aenter__(self) -> Client:
+        if self._state is _State.CLOSED:
+            raise ClientClosedError("this client is closed; make a new Client")
+        if self._state is _State.OPEN:
+            raise RuntimeError("this client is already open; enter its context only once")
+        self._state = _State.OPEN
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Stop the poller, fail pending waits, and close the pool if this client made it.
+
+        Calling it again does nothing.
+        """
+        if self._state is _State.CLOSED:
+            return
+        self._state = _State.CLOSED
+        self._transport.closed = True
+        await self._poller.close()
+        if self._owns_pool:
+            await self._pool.close()

@@ -1,0 +1,118 @@
+"""The one converter between models and the camelCase JSON of the wire.
+
+camelCase is decided here, once, by hook factories registered for every attrs class. A field whose
+wire name is irregular declares it in its metadata (``{"wire": "name"}``); a field that never goes on
+the wire declares ``{"wire": False}``; a field that older or newer servers spell differently declares
+``{"fallback": "otherName"}``. Reading ignores unknown keys; writing omits every field left at its
+default (None for optionals), so the server never sees a key it did not ask for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+__all__ = ["DecodeProblem", "structure", "to_camel", "unstructure"]
+
+T = TypeVar("T")
+
+
+class DecodeProblem(Exception):
+    """A payload did not fit its model; ``problems`` says where, one line per field."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+def to_camel(name: str) -> str:
+    """``status_details`` -> ``statusDetails``."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _wire_name(a: attrs.Attribute[Any]) -> str | None:
+    wire = a.metadata.get("wire", True)
+    if wire is False:
+        return None
+    return wire if isinstance(wire, str) else to_camel(a.name)
+
+
+def _parse_datetime(value: Any, _: type) -> datetime:
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        parsed = datetime.fromisoformat(value)
+    else:
+        raise TypeError(f"expected an RFC 3339 timestamp string, got {type(value).__name__}")
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _format_datetime(value: datetime) -> str:
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(detailed_validation=True)
+    # Simple hooks first, then the attrs factories that compose them.
+    conv.register_structure_hook(datetime, _parse_datetime)
+    conv.register_unstructure_hook(datetime, _format_datetime)
+
+    def structure_factory(cls: Any) -> Callable[[Any, Any], Any]:
+        base = attrs.resolve_types(cls.__origin__ if hasattr(cls, "__origin__") else cls)
+        fields = attrs.fields(base)
+        overrides: dict[str, Any] = {}
+        fallbacks: dict[str, str] = {}
+        for a in fields:
+            wire = _wire_name(a)
+            overrides[a.name] = override(omit=True) if wire is None else override(rename=wire)
+            if wire is not None and "fallback" in a.metadata:
+                fallbacks[wire] = a.metadata["fallback"]
+        inner = make_dict_structure_fn(cls, conv, **overrides)
+
+        def structure_object(data: Any, target: Any) -> Any:
+            if not isinstance(data, Mapping):
+                raise TypeError(f"expected a JSON object, got {type(data).__name__}")
+            missing = {k: v for k, v in fallbacks.items() if k not in data and v in data}
+            if missing:
+                data = {**data, **{k: data[v] for k, v in missing.items()}}
+            return inner(data, target)
+
+        return structure_object
+
+    def unstructure_factory(cls: Any) -> Callable[[Any], Any]:
+        base = attrs.resolve_types(cls.__origin__ if hasattr(cls, "__origin__") else cls)
+        overrides: dict[str, Any] = {}
+        for a in attrs.fields(base):
+            wire = _wire_name(a)
+            overrides[a.name] = override(omit=True) if wire is None else override(rename=wire)
+        options: dict[str, Any] = {"_cattrs_omit_if_default": True, **overrides}
+        return make_dict_unstructure_fn(cls, conv, **options)
+
+    conv.register_structure_hook_factory(attrs.has, structure_factory)
+    conv.register_unstructure_hook_factory(attrs.has, unstructure_factory)
+    return conv
+
+
+_converter = _make_converter()
+
+
+def structure(data: Any, cls: type[T]) -> T:
+    """Build a ``cls`` from decoded JSON; raises :class:`DecodeProblem` naming each bad field."""
+    try:
+        return _converter.structure(data, cls)
+    except cattrs.BaseValidationError as exc:
+        raise DecodeProblem(cattrs.transform_error(exc, path=cls.__name__)) from exc
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise DecodeProblem([f"{cls.__name__}: {exc}"]) from exc
+
+
+def unstructure(obj: Any) -> Any:
+    """The JSON-ready wire form of a model: camelCase keys, unset optionals left out."""
+    return _converter.unstructure(obj)

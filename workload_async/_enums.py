@@ -1,0 +1,95 @@
+"""The string enums of the contract, open to values a newer server may add."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Self
+
+__all__ = ["ArtifactStatus", "Importance", "ScalingMetricType", "WorkloadStatus"]
+
+
+class _OpenStrEnum(StrEnum):
+    """A StrEnum that keeps values it does not know instead of raising.
+
+    ``WorkloadStatus("provisioning")`` returns a pseudo-member whose ``value`` is
+    ``"provisioning"``; it compares equal to the string and is never one of the declared members.
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> Self | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value.upper()
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """True when this value is one the SDK declares."""
+        return self._name_ in type(self).__members__
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}.{self._name_}: {self._value_!r}>"
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        return type(self), (self._value_,)
+
+
+class WorkloadStatus(_OpenStrEnum):
+    """The lifecycle status of a workload.
+
+    Only ``RUNNING``, ``STOPPED`` and ``ERRORED`` (and ``TERMINATED``, reported by the newer API
+    generation) are settled; anything else, including values this SDK does not know, is
+    "still changing".
+    """
+
+    UNKNOWN = "unknown"
+    SUBMITTED = "submitted"
+    INITIALIZING = "initializing"
+    RUNNING = "running"
+    STOPPING = "stopping"
+    STOPPED = "stopped"
+    ERRORED = "errored"
+    TERMINATED = "terminated"
+
+    @property
+    def is_settled(self) -> bool:
+        """True for ``running``, ``stopped``, ``errored`` and ``terminated``."""
+        return self in _SETTLED
+
+    @property
+    def is_failure(self) -> bool:
+        """True for ``errored`` and ``terminated``."""
+        return self in _FAILED
+
+
+_SETTLED = frozenset(
+    {WorkloadStatus.RUNNING, WorkloadStatus.STOPPED, WorkloadStatus.ERRORED, WorkloadStatus.TERMINATED}
+)
+_FAILED = frozenset({WorkloadStatus.ERRORED, WorkloadStatus.TERMINATED})
+
+
+class ArtifactStatus(_OpenStrEnum):
+    """``draft`` artifacts are editable and single-use; ``registered`` ones are locked."""
+
+    DRAFT = "draft"
+    REGISTERED = "registered"
+
+
+class ScalingMetricType(_OpenStrEnum):
+    """The metric an autoscaling policy follows."""
+
+    CPU_AVERAGE_UTILIZATION = "cpuAverageUtilization"
+    HTTP_REQUESTS_PER_HOUR = "httpRequestsPerHour"
+    HTTP_REQUESTS_IN_FLIGHT = "httpRequestsInFlight"
+    HTTP_REQUESTS_CONCURRENCY = "httpRequestsConcurrency"
+
+
+class Importance(_OpenStrEnum):
+    """How important a deployment is."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MODERATE = "moderate"
+    LOW = "low"

@@ -1,0 +1,390 @@
+"""The one HTTP funnel: every request of the SDK goes through :class:`Transport`.
+
+It builds URLs from the route table, sets the headers, applies timeouts and retries, reads the body
+once, decodes JSON and hands every non-2xx response to :func:`._decipher.error_from_response`. It is
+the only client-side module that talks to aiohttp.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import ssl
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any, Literal, TypeVar
+
+import aiohttp
+import attrs
+from multidict import CIMultiDict
+from yarl import URL
+
+from ._clock import Clock
+from ._converter import DecodeProblem, structure
+from ._decipher import error_from_response, excerpt
+from ._policies import RetryPolicy
+from ._routes import build_url, relative_path
+from ._sse import ServerSentEvent, SSEParser
+from .errors import (
+    APIStatusError,
+    ClientClosedError,
+    RateLimitError,
+    RequestTimeoutError,
+    ResponseDecodeError,
+    ServerError,
+    TransportError,
+)
+
+__all__ = ["Response", "StreamingResponse", "Transport"]
+
+log = logging.getLogger("workload_async")
+T = TypeVar("T")
+
+#: "safe": repeatable (GET, PUT, DELETE, start, stop). "create": retried only when the request
+#: provably never reached the server or the server said to come back (429/503 with Retry-After).
+#: "never": no retries (invoke: the app's semantics are unknown).
+RetryMode = Literal["safe", "create", "never"]
+_RETRY_STATUSES = frozenset({429, 502, 503, 504})
+Params = Mapping[str, Any] | list[tuple[str, str]] | None
+
+
+@attrs.frozen
+class Response:
+    """A complete HTTP response: status, headers and the body, read once.
+
+    ``read()``, ``text()`` and ``json()`` give the body; :meth:`raise_for_status` raises the
+    matching :class:`~workload_async.errors.APIStatusError` for a non-2xx status.
+    """
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes = attrs.field(repr=False)
+    method: str
+    url: str
+
+    @property
+    def ok(self) -> bool:
+        """True for a 2xx status."""
+        return 200 <= self.status < 300
+
+    def read(self) -> bytes:
+        """The body as bytes."""
+        return self.body
+
+    def text(self, encoding: str = "utf-8") -> str:
+        """The body decoded as text (undecodable bytes are replaced)."""
+        return self.body.decode(encoding, errors="replace")
+
+    def json(self) -> Any:
+        """The body parsed as JSON; raises :class:`ResponseDecodeError` when it is not JSON."""
+        try:
+            return json.loads(self.body)
+        except ValueError as exc:
+            raise ResponseDecodeError(
+                "response body is not JSON", method=self.method, url=self.url, excerpt=excerpt(self.body)
+            ) from exc
+
+    def parse(self, cls: type[T]) -> T:
+        """The body as a ``cls`` model; :class:`ResponseDecodeError` names each field that did not fit."""
+        data = self.json()
+        try:
+            return structure(data, cls)
+        except DecodeProblem as exc:
+            raise ResponseDecodeError(
+                f"response is not a valid {getattr(cls, '__name__', cls)}",
+                method=self.method,
+                url=self.url,
+                excerpt=excerpt(self.body),
+                problems=exc.problems,
+            ) from exc
+
+    def raise_for_status(self) -> Response:
+        """Raise the error-tree exception for a non-2xx status; return ``self`` otherwise."""
+        if not self.ok:
+            raise _status_error(self)
+        return self
+
+
+@attrs.define(eq=False)
+class StreamingResponse:
+    """A response whose body is read as it arrives (``async with client.workloads.stream(...)``)."""
+
+    status: int
+    headers: Mapping[str, str]
+    method: str
+    url: str
+    _raw: aiohttp.ClientResponse = attrs.field(repr=False)
+
+    @property
+    def ok(self) -> bool:
+        """True for a 2xx status."""
+        return 200 <= self.status < 300
+
+    async def iter_chunks(self) -> AsyncIterator[bytes]:
+        """Yield the body in chunks, each as soon as it arrives."""
+        try:
+            async for chunk in self._raw.content.iter_any():
+                yield chunk
+        except aiohttp.ClientError as exc:
+            raise TransportError(f"stream broke: {exc}", method=self.method, url=self.url) from exc
+
+    async def iter_lines(self) -> AsyncIterator[str]:
+        """Yield the body line by line (without the line ending)."""
+        buffer = ""
+        async for chunk in self.iter_chunks():
+            buffer += chunk.decode("utf-8", errors="replace")
+            *lines, buffer = buffer.split("\n")
+            for line in lines:
+                yield line.rstrip("\r")
+        if buffer:
+            yield buffer
+
+    async def iter_events(self) -> AsyncIterator[ServerSentEvent]:
+        """Yield server-sent events as each one completes."""
+        parser = SSEParser()
+        async for chunk in self.iter_chunks():
+            for event in parser.feed(chunk):
+                yield event
+
+    async def read(self) -> bytes:
+        """Read the rest of the body at once."""
+        return b"".join([chunk async for chunk in self.iter_chunks()])
+
+    async def raise_for_status(self) -> StreamingResponse:
+        """Raise the error-tree exception for a non-2xx status (reading the body for its message)."""
+        if not self.ok:
+            body = await self.read()
+            raise error_from_response(
+                method=self.method, url=self.url, status=self.status, headers=self.headers, body=body
+            )
+        return self
+
+
+class _NotSent(Exception):
+    """Internal: the connection failed before any byte of the request left."""
+
+
+@attrs.define(eq=False)
+class Transport:
+    """Sends requests for one client: base URL, token, timeouts and retries."""
+
+    base: URL
+    _token: str = attrs.field(repr=False, alias="token")
+    pool: Any  # SessionPool; typed loosely to keep this module free of a cycle
+    clock: Clock
+    timeout: float
+    retry: RetryPolicy
+    user_agent: str
+    closed: bool = False
+
+    def _check_open(self) -> None:
+        if self.closed:
+            raise ClientClosedError("this client is closed; make a new Client")
+
+    def url(self, route: str, *ids: str, tail: str = "") -> URL:
+        """The absolute URL of a route of the contract."""
+        return build_url(self.base, route, *ids, tail=tail)
+
+    def _headers(self, extra: Mapping[str, str] | None, has_body: bool) -> CIMultiDict[str]:
+        headers: CIMultiDict[str] = CIMultiDict()
+        headers["Accept"] = "application/json"
+        headers["User-Agent"] = self.user_agent
+        if has_body:
+            headers["Content-Type"] = "application/json"
+        if extra:
+            for key, value in extra.items():
+                if key.lower() != "authorization":
+                    headers[key] = value
+        headers["Authorization"] = f"Bearer {self._token}"
+        return headers
+
+    def _timeout(self, deadline: float | None) -> aiohttp.ClientTimeout:
+        total = self.timeout
+        if deadline is not None:
+            total = min(total, max(0.001, deadline - self.clock.monotonic()))
+        return aiohttp.ClientTimeout(total=total)
+
+    async def _send_once(
+        self,
+        method: str,
+        url: URL,
+        path: str,
+        *,
+        params: Params,
+        data: bytes | None,
+        headers: CIMultiDict[str],
+        deadline: float | None,
+    ) -> Response:
+        session = self.pool.session_for(url)
+        started = self.clock.monotonic()
+        try:
+            async with session.request(
+                method,
+                url,
+                params=params,
+                data=data,
+                headers=headers,
+                timeout=self._timeout(deadline),
+                allow_redirects=False,
+            ) as raw:
+                body = await raw.read()
+                response = Response(
+                    status=raw.status,
+                    headers=dict(raw.headers),
+                    body=body,
+                    method=method,
+                    url=path,
+                )
+        except TimeoutError as exc:
+            raise RequestTimeoutError(
+                f"no response within {self._timeout(deadline).total:.3g}s", method=method, url=path
+            ) from exc
+        except (aiohttp.ClientSSLError, ssl.SSLError) as exc:
+            raise TransportError(f"TLS failed: {exc}", method=method, url=path) from exc
+        except aiohttp.ClientConnectorError as exc:
+            raise _NotSent(f"cannot connect to {url.host}:{url.port}: {exc.os_error}") from exc
+        except (aiohttp.ClientError, OSError) as exc:
+            raise TransportError(
+                f"connection failed: {type(exc).__name__}: {exc}", method=method, url=path
+            ) from exc
+        log.debug(
+            "%s %s -> %s (%.1f ms)", method, path, response.status, (self.clock.monotonic() - started) * 1000
+        )
+        return response
+
+    async def send(
+        self,
+        method: str,
+        url: URL,
+        *,
+        params: Params = None,
+        json_body: Any = None,
+        data: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry: RetryMode = "safe",
+        deadline: float | None = None,
+        raise_for_status: bool = True,
+    ) -> Response:
+        """Send one request with retries; return the response or raise from the error tree."""
+        self._check_open()
+        if json_body is not None:
+            data = json.dumps(json_body, separators=(",", ":")).encode()
+        path = relative_path(self.base, url)
+        all_headers = self._headers(headers, has_body=json_body is not None)
+        retries = 0
+        while True:
+            error: Exception | None = None
+            response: Response | None = None
+            retryable = False
+            try:
+                response = await self._send_once(
+                    method, url, path, params=params, data=data, headers=all_headers, deadline=deadline
+                )
+            except _NotSent as exc:
+                error = TransportError(str(exc), method=method, url=path)
+                error.__cause__ = exc.__cause__
+                retryable = retry != "never"
+            except TransportError as exc:
+                error = exc
+                retryable = retry == "safe" and not isinstance(
+                    exc.__cause__, ssl.SSLError | aiohttp.ClientSSLError
+                )
+            if response is not None:
+                if response.ok or not raise_for_status:
+                    return response
+                error = _status_error(response)
+                retry_after = getattr(error, "retry_after", None)
+                if response.status in _RETRY_STATUSES:
+                    retryable = retry == "safe" or (
+                        retry == "create" and response.status in (429, 503) and retry_after is not None
+                    )
+            assert error is not None
+            delay = self._retry_delay(error, retries)
+            if not retryable or retries + 1 >= self.retry.attempts or self._past(deadline, delay):
+                raise error
+            log.warning(
+                "%s %s failed (%s); retry %d in %.2fs", method, path, _short(error), retries + 1, delay
+            )
+            await self.clock.sleep(delay)
+            retries += 1
+
+    def _retry_delay(self, error: Exception, retries: int) -> float:
+        retry_after = getattr(error, "retry_after", None)
+        if isinstance(error, RateLimitError | ServerError) and retry_after is not None:
+            return float(retry_after)
+        return self.retry.delay(retries)
+
+    def _past(self, deadline: float | None, delay: float) -> bool:
+        return deadline is not None and self.clock.monotonic() + delay >= deadline
+
+    async def call(
+        self,
+        method: str,
+        route: str,
+        *ids: str,
+        params: Params = None,
+        json_body: Any = None,
+        retry: RetryMode = "safe",
+        deadline: float | None = None,
+    ) -> Response:
+        """Send a request to a route of the contract (see :mod:`._routes`)."""
+        return await self.send(
+            method, self.url(route, *ids), params=params, json_body=json_body, retry=retry, deadline=deadline
+        )
+
+    @asynccontextmanager
+    async def stream(
+        self,
+        method: str,
+        url: URL,
+        *,
+        params: Params = None,
+        data: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> AsyncIterator[StreamingResponse]:
+        """Open a request whose body is read as it arrives; the connection is released on exit."""
+        self._check_open()
+        path = relative_path(self.base, url)
+        session = self.pool.session_for(url)
+        all_headers = self._headers(headers, has_body=False)
+        try:
+            raw = await session.request(
+                method,
+                url,
+                params=params,
+                data=data,
+                headers=all_headers,
+                timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.timeout, sock_read=self.timeout),
+                allow_redirects=False,
+            )
+        except TimeoutError as exc:
+            raise RequestTimeoutError(
+                f"no response within {self.timeout:.3g}s", method=method, url=path
+            ) from exc
+        except (aiohttp.ClientError, OSError) as exc:
+            raise TransportError(f"connection failed: {exc}", method=method, url=path) from exc
+        try:
+            yield StreamingResponse(
+                status=raw.status, headers=dict(raw.headers), method=method, url=path, raw=raw
+            )
+        finally:
+            if raw.content.at_eof():
+                raw.release()
+            else:
+                raw.close()  # a half-read body cannot go back to the pool
+
+
+def _short(error: Exception) -> str:
+    if isinstance(error, APIStatusError):
+        return f"HTTP {error.status}"
+    return type(error).__name__
+
+
+def _status_error(response: Response) -> APIStatusError:
+    return error_from_response(
+        method=response.method,
+        url=response.url,
+        status=response.status,
+        headers=response.headers,
+        body=response.body,
+    )

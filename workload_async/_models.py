@@ -1,0 +1,171 @@
+"""Models the server returns: workloads, artifacts, deployments, stats, operations and pages.
+
+Reading is tolerant: every field but the id has a default, unknown fields are dropped by the
+converter, and unknown enum values are kept (see :mod:`._enums`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Generic, TypeVar
+
+import attrs
+
+from ._enums import ArtifactStatus, Importance, WorkloadStatus
+from ._spec import ArtifactSpec, WorkloadRuntime
+
+__all__ = [
+    "Artifact",
+    "ArtifactRef",
+    "Creator",
+    "Deployment",
+    "DeploymentMetrics",
+    "DeploymentStats",
+    "Operation",
+    "Page",
+    "StatsPeriod",
+    "StatusCondition",
+    "StatusDetails",
+    "Workload",
+]
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class StatusCondition:
+    """One condition of a workload's ``statusDetails`` (Kubernetes style)."""
+
+    type: str
+    status: str
+    reason: str | None = None
+    message: str | None = None
+    last_transition_time: datetime | None = None
+
+
+@attrs.frozen
+class StatusDetails:
+    """Why a workload is in its status: conditions and the container's last log lines."""
+
+    conditions: tuple[StatusCondition, ...] = ()
+    log_tail: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class ArtifactRef:
+    """The short form of an artifact embedded in a workload."""
+
+    id: str
+    name: str | None = None
+    status: ArtifactStatus | None = None
+    version: int | None = None
+
+
+@attrs.frozen
+class Creator:
+    """The user who created a resource."""
+
+    id: str
+    email: str | None = None
+
+
+@attrs.frozen
+class Workload:
+    """A workload as the server reports it. Some servers echo ``workloadId`` instead of ``id``."""
+
+    id: str = attrs.field(metadata={"fallback": "workloadId"})
+    status: WorkloadStatus = WorkloadStatus.UNKNOWN
+    name: str | None = None
+    status_details: StatusDetails | None = None
+    artifact_id: str | None = None
+    artifact: ArtifactRef | None = None
+    runtime: WorkloadRuntime | None = None
+    endpoint: str | None = None
+    creator: Creator | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@attrs.frozen
+class Artifact:
+    """An artifact: what a workload runs. ``version`` is None while it is a draft."""
+
+    id: str
+    name: str | None = None
+    description: str | None = None
+    type: str | None = None
+    status: ArtifactStatus = ArtifactStatus.DRAFT
+    version: int | None = None
+    spec: ArtifactSpec | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@attrs.frozen
+class Deployment:
+    """A deployment: a stable, named front of a workload. ``status`` is the workload's status."""
+
+    id: str
+    name: str | None = None
+    description: str | None = None
+    workload_id: str | None = None
+    importance: Importance | None = None
+    status: WorkloadStatus | None = None
+    endpoint: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@attrs.frozen
+class StatsPeriod:
+    """The time window stats were counted over."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+@attrs.frozen
+class DeploymentMetrics:
+    """Traffic figures of a deployment. ``response_time`` is the median in milliseconds."""
+
+    total_requests: int = 0
+    requests_per_minute: float = 0.0
+    concurrent_requests: int = 0
+    response_time: float | None = None
+    server_errors: int = 0
+    user_errors: int = 0
+    total_error_rate: float = 0.0
+
+
+@attrs.frozen
+class DeploymentStats:
+    """Traffic through a deployment's invoke route over ``period``."""
+
+    deployment_id: str
+    period: StatsPeriod = StatsPeriod()
+    metrics: DeploymentMetrics = DeploymentMetrics()
+
+
+@attrs.frozen
+class Operation:
+    """The answer to a start or stop.
+
+    ``accepted`` is True when the server took the request (202) and False when the workload was
+    already in or on its way to that state (200, a no-op). ``status`` is the server's human text.
+    """
+
+    workload_id: str | None = None
+    status: str | None = None
+    track_via: str | None = None
+    accepted: bool = attrs.field(default=True, metadata={"wire": False})
+
+
+@attrs.frozen
+class Page(Generic[T]):
+    """One page of a listing: ``data`` and the links around it."""
+
+    data: tuple[T, ...] = ()
+    count: int = 0
+    total_count: int = 0
+    next: str | None = None
+    previous: str | None = None

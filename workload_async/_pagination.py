@@ -1,0 +1,109 @@
+"""Lazy listing: an async iterator over items that fetches pages on demand and follows ``next``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Sequence
+from contextlib import aclosing
+from typing import Any, Generic, TypeVar
+
+from yarl import URL
+
+from ._http import Transport
+from ._models import Page
+from .errors import ResponseDecodeError
+
+__all__ = ["MAX_PAGE_SIZE", "AsyncPager"]
+
+T = TypeVar("T")
+MAX_PAGE_SIZE = 100
+
+
+class AsyncPager(Generic[T]):
+    """The result of a ``list(...)`` call: iterate it with ``async for`` to get every item.
+
+    Pages are fetched one at a time, only as the iteration needs them, by following each page's
+    ``next`` link (only links under the client's own API root are followed). ``await
+    pager.first_page()`` gives one :class:`~workload_async.Page` with its ``total_count``;
+    ``await pager.collect()`` gathers the items in a list. More than 100 ``ids`` are split into
+    several calls transparently.
+    """
+
+    def __init__(
+        self,
+        transport: Transport,
+        route: str,
+        model: type[T],
+        *,
+        params: Sequence[tuple[str, str]] = (),
+        page_size: int = MAX_PAGE_SIZE,
+        ids: Sequence[str] | None = None,
+    ) -> None:
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}")
+        self._transport = transport
+        self._route = route
+        self._model = model
+        self._params = list(params)
+        self._page_size = page_size
+        self._ids = list(dict.fromkeys(ids)) if ids is not None else None
+
+    def _first_queries(self) -> list[list[tuple[str, str]]]:
+        base = [*self._params, ("limit", str(self._page_size))]
+        if self._ids is None:
+            return [base]
+        chunks = [self._ids[i : i + MAX_PAGE_SIZE] for i in range(0, len(self._ids), MAX_PAGE_SIZE)]
+        return [[*base, *(("ids", i) for i in chunk)] for chunk in chunks]
+
+    def _follow(self, link: str, current: URL) -> URL:
+        url = URL(link)
+        base = self._transport.base
+        if not url.is_absolute():
+            url = base.join(url)
+        if url.origin() != base.origin() or not url.raw_path.startswith(base.raw_path):
+            raise ResponseDecodeError(
+                f"the page's next link {link!r} points outside the API root {base}; not following it",
+                method="GET",
+                url=str(current.with_query(None)),
+            )
+        if url == current:
+            raise ResponseDecodeError(
+                "the page's next link points back to the same page", method="GET", url=str(current)
+            )
+        return url
+
+    async def pages(self) -> AsyncGenerator[Page[T], None]:
+        """Yield each page in turn."""
+        page_type: Any = Page[self._model]  # type: ignore[name-defined]
+        for query in self._first_queries():
+            if self._ids is not None and not any(k == "ids" for k, _ in query):
+                continue
+            url: URL | None = self._transport.url(self._route).with_query(query)
+            while url is not None:
+                response = await self._transport.send("GET", url)
+                page: Page[T] = response.parse(page_type)
+                yield page
+                url = self._follow(page.next, url) if page.next and page.data else None
+
+    async def __aiter__(self) -> AsyncGenerator[T, None]:
+        async for page in self.pages():
+            for item in page.data:
+                yield item
+
+    async def first_page(self) -> Page[T]:
+        """The first page only, with ``total_count`` and the ``next`` link."""
+        async with aclosing(self.pages()) as pages:
+            async for page in pages:
+                return page
+        return Page()
+
+    async def collect(self, limit: int | None = None) -> list[T]:
+        """Every item (or the first ``limit`` items) in a list."""
+        items: list[T] = []
+        if limit is not None and limit <= 0:
+            return items
+        async with aclosing(self.__aiter__()) as iterator:
+            async for item in iterator:
+                items.append(item)
+                if limit is not None and len(items) >= limit:
+                    break
+        return items

@@ -1,0 +1,77 @@
+"""How often to retry a request and how fast to poll a workload: two small value objects."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import attrs
+
+__all__ = ["PollPolicy", "RetryPolicy"]
+
+
+def _positive(_: object, a: attrs.Attribute[Any], value: float) -> None:
+    if value <= 0:
+        raise ValueError(f"{a.name} must be > 0, got {value!r}")
+
+
+def _fraction(_: object, a: attrs.Attribute[Any], value: float) -> None:
+    if not 0 <= value < 1:
+        raise ValueError(f"{a.name} must be in [0, 1), got {value!r}")
+
+
+def _at_least_one(_: object, a: attrs.Attribute[Any], value: float) -> None:
+    if value < 1:
+        raise ValueError(f"{a.name} must be >= 1, got {value!r}")
+
+
+def _jittered(delay: float, jitter: float, rng: random.Random | None) -> float:
+    if not jitter:
+        return delay
+    r = (rng or random).uniform(-jitter, jitter)
+    return delay * (1 + r)
+
+
+@attrs.frozen
+class RetryPolicy:
+    """Retries of one HTTP request: connection failures, 429 and 502/503/504.
+
+    Attempt ``n`` (0-based retry count) waits ``initial * factor**n`` seconds, capped at ``cap``,
+    with ``± jitter`` relative noise, or the server's ``Retry-After`` when it sends one. Retries
+    never run past the caller's deadline. ``RetryPolicy(attempts=1)`` disables retrying.
+    """
+
+    attempts: int = attrs.field(default=4, validator=_at_least_one)
+    initial: float = attrs.field(default=0.5, validator=_positive)
+    factor: float = attrs.field(default=2.0, validator=_at_least_one)
+    cap: float = attrs.field(default=8.0, validator=_positive)
+    jitter: float = attrs.field(default=0.2, validator=_fraction)
+
+    def delay(self, retry: int, rng: random.Random | None = None) -> float:
+        """Seconds to wait before retry number ``retry`` (0 for the first retry)."""
+        return _jittered(min(self.cap, self.initial * self.factor**retry), self.jitter, rng)
+
+
+@attrs.frozen
+class PollPolicy:
+    """The cadence of status polls.
+
+    A wait's ``n``-th poll comes ``initial * factor**n`` seconds after the previous one, capped at
+    ``cap``, with ``± jitter`` relative noise, and never sooner than a ``Retry-After`` the server
+    asked for. ``stale_grace`` is how long a wait treats the opposite settled state (``stopped``
+    while waiting for ``running``, or the reverse) as a stale read rather than an answer.
+    """
+
+    initial: float = attrs.field(default=0.25, validator=_positive)
+    factor: float = attrs.field(default=1.5, validator=_at_least_one)
+    cap: float = attrs.field(default=5.0, validator=_positive)
+    jitter: float = attrs.field(default=0.1, validator=_fraction)
+    stale_grace: float = attrs.field(default=10.0)
+
+    def interval(self, polls: int) -> float:
+        """Seconds between poll ``polls`` and the next, before jitter."""
+        return min(self.cap, self.initial * self.factor ** min(polls, 64))
+
+    def jittered(self, seconds: float, rng: random.Random | None = None) -> float:
+        """``seconds`` with this policy's jitter applied."""
+        return _jittered(seconds, self.jitter, rng)

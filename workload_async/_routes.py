@@ -1,0 +1,71 @@
+"""Every path of the v2.41 contract, in one table.
+
+Resource code names a route and passes ids; it never spells a path. ``{}`` marks where an id goes:
+each id becomes exactly one percent-encoded path segment, so no id can change the route. A second
+API layout is a second table.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from yarl import URL
+
+__all__ = ["ROUTES", "build_url", "relative_path"]
+
+ROUTES: dict[str, str] = {
+    "workloads.create": "console/workloads/",
+    "workloads.list": "console/workloads/",
+    "workloads.get": "console/workloads/{}/",
+    "workloads.start": "console/workloads/{}/start",
+    "workloads.stop": "console/workloads/{}/stop",
+    "workloads.delete": "console/workloads/{}/",
+    "artifacts.create": "registry/artifacts/",
+    "artifacts.list": "registry/artifacts/",
+    "artifacts.get": "registry/artifacts/{}/",
+    "artifacts.replace": "registry/artifacts/{}/",
+    "artifacts.update": "registry/artifacts/{}/",
+    "artifacts.delete": "registry/artifacts/{}/",
+    "deployments.create": "console/deployments/",
+    "deployments.list": "console/deployments/",
+    "deployments.get": "console/deployments/{}/",
+    "deployments.update": "console/deployments/{}/",
+    "deployments.delete": "console/deployments/{}/",
+    "deployments.stats": "console/deployments/{}/stats/",
+    "workloads.invoke": "endpoints/workloads/{}/",
+    "deployments.invoke": "endpoints/deployments/{}/",
+}
+
+
+def _segment(value: str) -> str:
+    encoded = quote(value, safe="")
+    # "." and ".." are path syntax, not names: encode the dots so no normaliser removes them.
+    return encoded.replace(".", "%2E") if encoded in (".", "..") else encoded
+
+
+def build_url(base: URL, route: str, *ids: str, tail: str = "") -> URL:
+    """The absolute URL of ``route`` under ``base`` with ``ids`` filled in.
+
+    ``tail`` (invoke only) is the application path after the route; it is appended as given,
+    its own slashes kept, but it cannot climb out of the route (``..`` segments are refused).
+    """
+    template = ROUTES[route]
+    parts = template.split("{}")
+    if len(parts) - 1 != len(ids):
+        raise TypeError(f"route {route} takes {len(parts) - 1} ids, got {len(ids)}")
+    path = parts[0] + "".join(_segment(i) + rest for i, rest in zip(ids, parts[1:], strict=True))
+    if tail:
+        pieces = tail.lstrip("/").split("/")
+        if any(p in (".", "..") for p in pieces):
+            raise ValueError(f"app path {tail!r} must not contain '.' or '..' segments")
+        path += "/".join(quote(p, safe="@:!$&'()*+,;=-._~%") for p in pieces)
+    return base.join(URL(path, encoded=True))
+
+
+def relative_path(base: URL, url: URL) -> str:
+    """``url``'s path relative to the API root, as errors print it (``console/workloads/x/``)."""
+    root = base.raw_path
+    raw = url.raw_path
+    if url.origin() == base.origin() and raw.startswith(root):
+        return raw[len(root) :]
+    return str(url.with_query(None))

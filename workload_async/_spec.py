@@ -1,0 +1,175 @@
+"""Models a user writes: artifacts, containers, resources, probes and runtimes.
+
+All are frozen attrs classes with snake_case fields; the converter maps them to camelCase. Optional
+fields default to None and are then not sent, so the server applies its own defaults. Validation of
+obviously wrong input happens in :mod:`._validation` just before a request is sent, so that a
+response from a newer, more permissive server still reads.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from ._enums import ArtifactStatus, ScalingMetricType
+
+__all__ = [
+    "ArtifactSpec",
+    "Autoscaling",
+    "Container",
+    "ContainerGroup",
+    "EnvironmentVariable",
+    "InputArtifact",
+    "ProbeConfig",
+    "ResourceBundle",
+    "ResourceRequest",
+    "ScalingPolicy",
+    "WorkloadRuntime",
+    "gib",
+    "mib",
+]
+
+
+def gib(amount: float) -> int:
+    """``amount`` gibibytes in bytes, e.g. ``gib(4) == 4 * 1073741824``."""
+    return int(amount * 1024**3)
+
+
+def mib(amount: float) -> int:
+    """``amount`` mebibytes in bytes, e.g. ``mib(512) == 536870912``."""
+    return int(amount * 1024**2)
+
+
+def _tuple(value: object) -> object:
+    return tuple(value) if isinstance(value, list) else value
+
+
+@attrs.frozen
+class EnvironmentVariable:
+    """One environment variable of a container; names must be unique within the container."""
+
+    name: str
+    value: str
+
+
+@attrs.frozen
+class ResourceRequest:
+    """CPU (cores, fractions allowed), memory (bytes: use :func:`gib`/:func:`mib`) and GPUs."""
+
+    cpu: float
+    memory: int
+    gpu: int | None = None
+    gpu_type: str | None = None
+
+
+@attrs.frozen
+class ProbeConfig:
+    """An HTTP(S) health probe. Unset fields take the server's defaults (port 8080, every 30 s)."""
+
+    path: str
+    port: int | None = None
+    scheme: str | None = None
+    initial_delay_seconds: int | None = None
+    period_seconds: int | None = None
+    timeout_seconds: int | None = None
+    failure_threshold: int | None = None
+
+
+@attrs.frozen
+class Container:
+    """One container of a group. Exactly one container of a group is ``primary``; it needs a ``port``."""
+
+    image_uri: str
+    port: int | None = None
+    primary: bool = False
+    name: str | None = None
+    description: str | None = None
+    entrypoint: tuple[str, ...] | None = attrs.field(default=None, converter=_tuple)
+    environment_vars: tuple[EnvironmentVariable, ...] | None = attrs.field(default=None, converter=_tuple)
+    resource_request: ResourceRequest | None = None
+    readiness_probe: ProbeConfig | None = None
+    liveness_probe: ProbeConfig | None = None
+    startup_probe: ProbeConfig | None = None
+
+
+@attrs.frozen
+class ContainerGroup:
+    """Containers scheduled together."""
+
+    containers: tuple[Container, ...] = attrs.field(converter=_tuple)
+
+
+@attrs.frozen
+class ArtifactSpec:
+    """What an artifact runs: one or more container groups."""
+
+    container_groups: tuple[ContainerGroup, ...] = attrs.field(converter=_tuple)
+
+
+@attrs.frozen
+class InputArtifact:
+    """An artifact as sent on create or replace (``PUT``)."""
+
+    name: str
+    spec: ArtifactSpec
+    description: str | None = None
+    type: str | None = None
+    status: ArtifactStatus | None = None
+
+    @classmethod
+    def single(
+        cls,
+        name: str,
+        container: Container,
+        *,
+        description: str | None = None,
+        status: ArtifactStatus | None = None,
+    ) -> InputArtifact:
+        """An artifact of one group holding one container, made primary.
+
+        >>> art = InputArtifact.single("echo", Container(image_uri="python:3.12", port=8080))
+        >>> art.spec.container_groups[0].containers[0].primary
+        True
+        """
+        primary = attrs.evolve(container, primary=True)
+        return cls(
+            name=name,
+            spec=ArtifactSpec(container_groups=(ContainerGroup(containers=(primary,)),)),
+            description=description,
+            status=status,
+        )
+
+
+@attrs.frozen
+class ScalingPolicy:
+    """One autoscaling rule. ``min_count`` 0 is allowed only with ``httpRequestsConcurrency``."""
+
+    scaling_metric: ScalingMetricType
+    target: float
+    min_count: int
+    max_count: int
+    priority: int | None = None
+
+
+@attrs.frozen
+class Autoscaling:
+    """Autoscaling settings; when ``enabled``, the runtime must not also set ``replica_count``."""
+
+    enabled: bool
+    policies: tuple[ScalingPolicy, ...] = attrs.field(default=(), converter=_tuple)
+
+
+@attrs.frozen
+class ResourceBundle:
+    """A named bundle of resources to run on."""
+
+    resource_bundle_id: str
+    type: str = "resource_bundle"
+
+
+@attrs.frozen
+class WorkloadRuntime:
+    """How a workload runs: a fixed ``replica_count`` or ``autoscaling``, and resource bundles."""
+
+    replica_count: int | None = None
+    autoscaling: Autoscaling | None = None
+    resources: tuple[ResourceBundle, ...] | None = attrs.field(default=None, converter=_tuple)

@@ -1,0 +1,172 @@
+"""Waits built on the client's one :class:`~._poller.StatusPoller`: one, many, as completed, watch."""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+from collections.abc import AsyncGenerator, Iterable
+from typing import Final
+
+import attrs
+
+from ._clock import Clock
+from ._enums import WorkloadStatus
+from ._models import Workload
+from ._policies import PollPolicy
+from ._poller import StatusPoller, Waiter
+from ._validation import check_id
+from .errors import WorkloadAPIError
+
+__all__ = ["DEFAULT", "Default", "ReturnWhen", "WaitOutcome", "Waits"]
+
+
+class Default(enum.Enum):
+    """The type of :data:`DEFAULT`: "use the client's setting"."""
+
+    TOKEN = 0
+
+
+DEFAULT: Final = Default.TOKEN
+
+
+class ReturnWhen(enum.StrEnum):
+    """When :meth:`~workload_async.WorkloadsManager.wait_many` returns."""
+
+    ALL_COMPLETED = "all_completed"
+    FIRST_COMPLETED = "first_completed"
+    FIRST_FAILURE = "first_failure"
+
+
+@attrs.frozen
+class WaitOutcome:
+    """How one workload's wait ended.
+
+    ``ok`` is True when it reached the target; ``workload`` is the last workload seen (None if no
+    poll answered); ``error`` is None or the :class:`~workload_async.errors.WorkloadFailedError`,
+    :class:`~workload_async.errors.WaitTimeoutError`, :class:`~workload_async.errors.NotFoundError`
+    (or other API error) that ended it.
+    """
+
+    workload_id: str
+    workload: Workload | None
+    error: WorkloadAPIError | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the workload reached the status waited for."""
+        return self.error is None
+
+
+class Waits:
+    """The wait operations of ``client.workloads``, sharing one poller and one clock."""
+
+    def __init__(self, poller: StatusPoller, clock: Clock, policy: PollPolicy, timeout: float | None) -> None:
+        self._poller = poller
+        self._clock = clock
+        self.policy = policy
+        self.timeout = timeout
+
+    def deadline_for(self, timeout: float | Default | None, deadline: float | None) -> float | None:
+        """The earlier of ``now + timeout`` and ``deadline`` (None when both are open)."""
+        limit = self.timeout if timeout is DEFAULT else timeout
+        if limit is not None and limit < 0:
+            raise ValueError(f"timeout must be >= 0 or None, got {limit}")
+        ends = [
+            d for d in (deadline, None if limit is None else self._clock.monotonic() + limit) if d is not None
+        ]
+        return min(ends) if ends else None
+
+    def register(
+        self,
+        workload_id: str,
+        target: WorkloadStatus | None,
+        deadline: float | None,
+        poll: PollPolicy | None = None,
+        on_change: object = None,
+    ) -> Waiter:
+        """Make a waiter and hand it to the poller."""
+        check_id(workload_id, "workload_id")
+        waiter = Waiter(
+            workload_id=workload_id,
+            target=WorkloadStatus(target) if target is not None else None,
+            policy=poll or self.policy,
+            started=self._clock.monotonic(),
+            deadline=deadline,
+            future=asyncio.get_running_loop().create_future(),
+            on_change=on_change,  # type: ignore[arg-type]
+        )
+        self._poller.add(waiter)
+        return waiter
+
+    async def wait(
+        self,
+        workload_id: str,
+        until: WorkloadStatus,
+        timeout: float | Default | None,
+        deadline: float | None,
+        poll: PollPolicy | None,
+    ) -> Workload:
+        waiter = self.register(workload_id, until, self.deadline_for(timeout, deadline), poll)
+        return await waiter.future
+
+    async def as_completed(
+        self,
+        workload_ids: Iterable[str],
+        until: WorkloadStatus,
+        timeout: float | Default | None,
+        deadline: float | None,
+        poll: PollPolicy | None,
+    ) -> AsyncGenerator[WaitOutcome, None]:
+        ids = list(dict.fromkeys(workload_ids))
+        for workload_id in ids:
+            check_id(workload_id, "workload_id")
+        end = self.deadline_for(timeout, deadline)
+        settled: asyncio.Queue[Waiter] = asyncio.Queue()
+        waiters = []
+        try:
+            for workload_id in ids:
+                waiter = self.register(workload_id, until, end, poll)
+                waiter.future.add_done_callback(lambda _, w=waiter: settled.put_nowait(w))  # type: ignore[misc]
+                waiters.append(waiter)
+            for _ in ids:
+                waiter = await settled.get()
+                if waiter.future.cancelled():
+                    continue
+                yield _outcome(waiter)
+        finally:
+            for waiter in waiters:
+                waiter.future.cancel()
+
+    async def watch(
+        self,
+        workload_id: str,
+        until: WorkloadStatus | None,
+        timeout: float | Default | None,
+        deadline: float | None,
+        poll: PollPolicy | None,
+    ) -> AsyncGenerator[Workload, None]:
+        changes: asyncio.Queue[Workload | None] = asyncio.Queue()
+        waiter = self.register(
+            workload_id, until, self.deadline_for(timeout, deadline), poll, on_change=changes.put_nowait
+        )
+        waiter.future.add_done_callback(lambda _: changes.put_nowait(None))
+        try:
+            while True:
+                change = await changes.get()
+                if change is None:
+                    break
+                yield change
+            if not waiter.future.cancelled() and waiter.future.exception() is not None:
+                raise waiter.future.exception()  # type: ignore[misc]
+        finally:
+            waiter.future.cancel()
+
+
+def _outcome(waiter: Waiter) -> WaitOutcome:
+    error = waiter.future.exception()
+    if error is None:
+        return WaitOutcome(waiter.workload_id, waiter.future.result())
+    if not isinstance(error, WorkloadAPIError):
+        raise error
+    workload = getattr(error, "workload", None) or waiter.last_seen
+    return WaitOutcome(waiter.workload_id, workload, error)

@@ -1,0 +1,346 @@
+"""``client.workloads``: create, read, start, stop, delete, wait for and invoke workloads."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Iterable, Mapping
+from contextlib import AbstractAsyncContextManager, aclosing
+from typing import Any
+
+import attrs
+
+from ._bulk import BulkResult, Progress, run_bulk
+from ._converter import unstructure
+from ._enums import WorkloadStatus
+from ._http import Params, Response, StreamingResponse, Transport
+from ._invoke import _MISSING, Invoker
+from ._models import Operation, Workload
+from ._pagination import MAX_PAGE_SIZE, AsyncPager
+from ._policies import PollPolicy
+from ._spec import InputArtifact, WorkloadRuntime
+from ._validation import check_id, check_input_artifact, check_runtime
+from ._waiting import DEFAULT, Default, ReturnWhen, WaitOutcome, Waits
+
+__all__ = ["WorkloadsManager"]
+
+_SORT_KEYS = frozenset({"name", "createdAt", "updatedAt", "status"})
+
+
+class WorkloadsManager:
+    """Everything about workloads. Reached as ``client.workloads``."""
+
+    def __init__(self, transport: Transport, waits: Waits, max_connections: int) -> None:
+        self._t = transport
+        self._waits = waits
+        self._max_connections = max_connections
+        self._invoker = Invoker(transport, "workloads.invoke", "workload_id")
+
+    # -- CRUD -------------------------------------------------------------------------------
+
+    async def create(
+        self,
+        *,
+        name: str | None = None,
+        artifact: InputArtifact | None = None,
+        artifact_id: str | None = None,
+        runtime: WorkloadRuntime | None = None,
+    ) -> Workload:
+        """Create a workload from an inline ``artifact`` or an existing ``artifact_id``; it starts at once.
+
+        Raises ``ValueError`` (nothing sent) unless exactly one of ``artifact``/``artifact_id`` is
+        given or for input the contract forbids; :class:`~workload_async.errors.NotFoundError` for
+        an unknown artifact id; :class:`~workload_async.errors.ConflictError` when a draft artifact
+        already backs a live workload; :class:`~workload_async.errors.UnprocessableEntityError`.
+        """
+        if (artifact is None) == (artifact_id is None):
+            raise ValueError("pass exactly one of artifact= or artifact_id=")
+        body: dict[str, Any] = {}
+        if name is not None:
+            body["name"] = name
+        if artifact is not None:
+            check_input_artifact(artifact)
+            body["artifact"] = unstructure(artifact)
+        if artifact_id is not None:
+            body["artifactId"] = check_id(artifact_id, "artifact_id")
+        if runtime is not None:
+            check_runtime(runtime)
+            body["runtime"] = unstructure(runtime)
+        response = await self._t.call("POST", "workloads.create", json_body=body, retry="create")
+        return response.parse(Workload)
+
+    async def get(self, workload_id: str) -> Workload:
+        """One workload. Raises :class:`~workload_async.errors.NotFoundError` if it does not exist."""
+        response = await self._t.call("GET", "workloads.get", check_id(workload_id, "workload_id"))
+        return response.parse(Workload)
+
+    def list(
+        self,
+        *,
+        ids: Iterable[str] | None = None,
+        search: str | None = None,
+        sort: str | None = None,
+        page_size: int = MAX_PAGE_SIZE,
+    ) -> AsyncPager[Workload]:
+        """Workloads, fetched lazily page by page: ``async for w in client.workloads.list(...)``.
+
+        ``ids`` keeps only those (any number: split into calls of 100), ``search`` matches a
+        substring of the name (case-insensitive), ``sort`` is ``name``, ``createdAt``,
+        ``updatedAt`` or ``status``, with ``-`` in front for descending.
+        """
+        params: list[tuple[str, str]] = []
+        if search is not None:
+            params.append(("search", search))
+        if sort is not None:
+            if sort.removeprefix("-") not in _SORT_KEYS:
+                raise ValueError(
+                    f"sort must be one of {sorted(_SORT_KEYS)} (optionally '-'-prefixed), got {sort!r}"
+                )
+            params.append(("sort", sort))
+        id_list = None if ids is None else [check_id(i, "ids[]") for i in ids]
+        return AsyncPager(
+            self._t, "workloads.list", Workload, params=params, page_size=page_size, ids=id_list
+        )
+
+    async def _operation(self, route: str, workload_id: str, deadline: float | None = None) -> Operation:
+        response = await self._t.call("POST", route, check_id(workload_id, "workload_id"), deadline=deadline)
+        operation = response.parse(Operation) if response.body.strip() else Operation()
+        return attrs.evolve(
+            operation, accepted=response.status == 202, workload_id=operation.workload_id or workload_id
+        )
+
+    async def start(
+        self,
+        workload_id: str,
+        *,
+        wait: bool = False,
+        timeout: float | Default | None = DEFAULT,
+        poll: PollPolicy | None = None,
+    ) -> Operation | Workload:
+        """Start a ``stopped`` or ``errored`` workload.
+
+        Returns the :class:`~workload_async.Operation` (``accepted`` False when it was already on its
+        way up or running); with ``wait=True``, waits and returns the running
+        :class:`~workload_async.Workload`. Raises :class:`~workload_async.errors.ConflictError`
+        while it is ``stopping``, and with ``wait=True`` whatever :meth:`wait` raises.
+        """
+        if not wait:
+            return await self._operation("workloads.start", workload_id)
+        deadline = self._waits.deadline_for(timeout, None)
+        await self._operation("workloads.start", workload_id, deadline)
+        return await self._waits.wait(workload_id, WorkloadStatus.RUNNING, None, deadline, poll)
+
+    async def stop(
+        self,
+        workload_id: str,
+        *,
+        wait: bool = False,
+        timeout: float | Default | None = DEFAULT,
+        poll: PollPolicy | None = None,
+    ) -> Operation | Workload:
+        """Stop a workload (a no-op, ``accepted`` False, when already ``stopping``/``stopped``).
+
+        With ``wait=True``, waits and returns the stopped :class:`~workload_async.Workload`.
+        """
+        if not wait:
+            return await self._operation("workloads.stop", workload_id)
+        deadline = self._waits.deadline_for(timeout, None)
+        await self._operation("workloads.stop", workload_id, deadline)
+        return await self._waits.wait(workload_id, WorkloadStatus.STOPPED, None, deadline, poll)
+
+    async def delete(self, workload_id: str) -> None:
+        """Delete a workload (a running one is stopped first); its artifact stays.
+
+        Raises :class:`~workload_async.errors.NotFoundError` if it does not exist.
+        """
+        await self._t.call("DELETE", "workloads.delete", check_id(workload_id, "workload_id"))
+
+    # -- waiting ----------------------------------------------------------------------------
+
+    async def wait(
+        self,
+        workload_id: str,
+        *,
+        until: WorkloadStatus = WorkloadStatus.RUNNING,
+        timeout: float | Default | None = DEFAULT,
+        deadline: float | None = None,
+        poll: PollPolicy | None = None,
+    ) -> Workload:
+        """Wait until the workload is ``until`` (``running`` or ``stopped``) and return it.
+
+        ``timeout`` is in seconds (the client's ``wait_timeout`` by default; ``None`` waits with no
+        limit, by explicit choice); ``deadline`` is an absolute time from :meth:`Client.deadline`
+        shared by several steps; the earlier of the two wins. All pending waits of a client share
+        one batched poller.
+
+        Raises :class:`~workload_async.errors.WorkloadFailedError` when it goes ``errored`` or
+        ``terminated``, :class:`~workload_async.errors.WaitTimeoutError` at the deadline,
+        :class:`~workload_async.errors.UnexpectedStatusError` when it settles in the other state
+        for longer than the poll policy's ``stale_grace``, and
+        :class:`~workload_async.errors.NotFoundError` when it is deleted.
+        """
+        return await self._waits.wait(workload_id, WorkloadStatus(until), timeout, deadline, poll)
+
+    async def wait_many(
+        self,
+        workload_ids: Iterable[str],
+        *,
+        until: WorkloadStatus = WorkloadStatus.RUNNING,
+        timeout: float | Default | None = DEFAULT,
+        deadline: float | None = None,
+        return_when: ReturnWhen | str = ReturnWhen.ALL_COMPLETED,
+        poll: PollPolicy | None = None,
+    ) -> dict[str, WaitOutcome]:
+        """Wait for many workloads; never raises because one of them failed.
+
+        Returns a mapping from id to :class:`~workload_async.WaitOutcome` (``.ok``, ``.workload``,
+        ``.error``) in settle order. With ``return_when="first_completed"`` or
+        ``"first_failure"`` it returns as soon as that happens, holding only the outcomes settled
+        by then; the other waits are dropped.
+        """
+        mode = ReturnWhen(return_when)
+        outcomes: dict[str, WaitOutcome] = {}
+        async with aclosing(
+            self._waits.as_completed(workload_ids, WorkloadStatus(until), timeout, deadline, poll)
+        ) as stream:
+            async for outcome in stream:
+                outcomes[outcome.workload_id] = outcome
+                if mode is ReturnWhen.FIRST_COMPLETED or (
+                    mode is ReturnWhen.FIRST_FAILURE and not outcome.ok
+                ):
+                    break
+        return outcomes
+
+    def as_completed(
+        self,
+        workload_ids: Iterable[str],
+        *,
+        until: WorkloadStatus = WorkloadStatus.RUNNING,
+        timeout: float | Default | None = DEFAULT,
+        deadline: float | None = None,
+        poll: PollPolicy | None = None,
+    ) -> AsyncGenerator[WaitOutcome, None]:
+        """Yield a :class:`~workload_async.WaitOutcome` for each workload as it settles, first settled first.
+
+        Leaving the loop early drops the remaining waits.
+        """
+        return self._waits.as_completed(workload_ids, WorkloadStatus(until), timeout, deadline, poll)
+
+    def watch(
+        self,
+        workload_id: str,
+        *,
+        until: WorkloadStatus | None = None,
+        timeout: float | Default | None = DEFAULT,
+        deadline: float | None = None,
+        poll: PollPolicy | None = None,
+    ) -> AsyncGenerator[Workload, None]:
+        """Yield the workload each time its status changes (each distinct status once, in order).
+
+        Ends after a settled state (``running``, ``stopped``, ``errored``), or after ``until`` when
+        given (then ``errored`` raises as in :meth:`wait`). Raises
+        :class:`~workload_async.errors.WaitTimeoutError` at the deadline.
+        """
+        return self._waits.watch(workload_id, until, timeout, deadline, poll)
+
+    # -- bulk -------------------------------------------------------------------------------
+
+    async def start_many(
+        self,
+        workload_ids: Iterable[str],
+        *,
+        concurrency: int = 32,
+        wait: bool = False,
+        timeout: float | Default | None = DEFAULT,
+        progress: Progress | None = None,
+    ) -> dict[str, BulkResult]:
+        """Start many workloads with at most ``concurrency`` requests in flight (never more than the
+        connection pool allows); with ``wait=True``, also wait for each to be running.
+
+        Returns one :class:`~workload_async.BulkResult` per workload, in the order given, and never
+        raises because one workload failed. ``timeout`` bounds the whole call.
+        """
+        return await self._bulk(
+            "workloads.start", workload_ids, WorkloadStatus.RUNNING, concurrency, wait, timeout, progress
+        )
+
+    async def stop_many(
+        self,
+        workload_ids: Iterable[str],
+        *,
+        concurrency: int = 32,
+        wait: bool = False,
+        timeout: float | Default | None = DEFAULT,
+        progress: Progress | None = None,
+    ) -> dict[str, BulkResult]:
+        """Stop many workloads, like :meth:`start_many`; with ``wait=True`` waits for ``stopped``."""
+        return await self._bulk(
+            "workloads.stop", workload_ids, WorkloadStatus.STOPPED, concurrency, wait, timeout, progress
+        )
+
+    async def _bulk(
+        self,
+        route: str,
+        workload_ids: Iterable[str],
+        target: WorkloadStatus,
+        concurrency: int,
+        wait: bool,
+        timeout: float | Default | None,
+        progress: Progress | None,
+    ) -> dict[str, BulkResult]:
+        async def call(workload_id: str, deadline: float | None) -> Operation:
+            return await self._operation(route, workload_id, deadline)
+
+        return await run_bulk(
+            workload_ids,
+            call,
+            concurrency=min(concurrency, self._max_connections),
+            waits=self._waits if wait else None,
+            target=target,
+            deadline=self._waits.deadline_for(timeout, None),
+            progress=progress,
+        )
+
+    # -- invoke -----------------------------------------------------------------------------
+
+    async def invoke(
+        self,
+        workload_id: str,
+        path: str = "",
+        *,
+        method: str = "GET",
+        params: Params = None,
+        headers: Mapping[str, str] | None = None,
+        json: Any = _MISSING,
+        data: bytes | str | None = None,
+        raise_for_status: bool = False,
+    ) -> Response:
+        """Call the workload's application at ``path`` and return its complete response.
+
+        The app's own status codes do not raise unless ``raise_for_status=True``. Raises
+        :class:`~workload_async.errors.TransportError` when the gateway cannot be reached.
+        """
+        return await self._invoker.invoke(
+            workload_id,
+            path,
+            method=method,
+            params=params,
+            headers=headers,
+            json=json,
+            data=data,
+            raise_for_status=raise_for_status,
+        )
+
+    def stream(
+        self,
+        workload_id: str,
+        path: str = "",
+        *,
+        method: str = "GET",
+        params: Params = None,
+        headers: Mapping[str, str] | None = None,
+        json: Any = _MISSING,
+        data: bytes | str | None = None,
+    ) -> AbstractAsyncContextManager[StreamingResponse]:
+        """``async with workloads.stream(id, "events") as r: async for event in r.iter_events(): ...``"""
+        return self._invoker.stream(
+            workload_id, path, method=method, params=params, headers=headers, json=json, data=data
+        )

@@ -1,0 +1,302 @@
+"""Every exception workload-async raises on purpose.
+
+The tree::
+
+    WorkloadAPIError                 base of everything below
+    ├── TransportError               connection refused, reset, DNS, TLS (the request may not have arrived)
+    │   └── RequestTimeoutError      no complete answer within the request timeout
+    ├── APIStatusError               the server answered with a non-2xx status
+    │   ├── BadRequestError          400, and any 4xx without a class of its own
+    │   ├── AuthenticationError      401: token missing or unknown
+    │   ├── PermissionDeniedError    403: token may not do this, or a quota is exceeded
+    │   ├── NotFoundError            404: no such resource, or not visible to this token
+    │   ├── ConflictError            409: the resource's state forbids this now
+    │   ├── UnprocessableEntityError 422: validation; ``.errors`` lists each field problem
+    │   ├── RateLimitError           429: ``.retry_after`` seconds, or None
+    │   └── ServerError              5xx
+    ├── ResponseDecodeError          the body is not JSON, or not the shape the contract promises
+    ├── ClientClosedError            the client (or its session pool) was used after ``close()``
+    └── WaitError                    a wait ended without reaching its target
+        ├── WaitTimeoutError         the deadline passed; ``.last_seen`` is the last workload seen
+        ├── WorkloadFailedError      the workload went ``errored``/``terminated``; ``.workload``
+        └── UnexpectedStatusError    it settled in the other state (``stopped`` while waiting for ``running``)
+
+Every error prints in one line, names the method and the path it concerns, and never contains the
+API token. aiohttp and cattrs exceptions are always wrapped, with the original as ``__cause__``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+if TYPE_CHECKING:
+    from ._models import Workload
+
+__all__ = [
+    "APIStatusError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ClientClosedError",
+    "ConflictError",
+    "FieldError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestTimeoutError",
+    "ResponseDecodeError",
+    "ServerError",
+    "TransportError",
+    "UnexpectedStatusError",
+    "UnprocessableEntityError",
+    "WaitError",
+    "WaitTimeoutError",
+    "WorkloadAPIError",
+    "WorkloadFailedError",
+]
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+class WorkloadAPIError(Exception):
+    """Base class of every error raised by workload-async."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(_one_line(message))
+
+    @property
+    def message(self) -> str:
+        """The one-line description of what went wrong."""
+        return str(self.args[0]) if self.args else ""
+
+
+class ClientClosedError(WorkloadAPIError):
+    """A closed :class:`~workload_async.Client` or session pool was asked to do something."""
+
+
+class TransportError(WorkloadAPIError):
+    """The request could not be carried out: no connection, connection lost, DNS, TLS.
+
+    ``method`` and ``url`` name the request; ``__cause__`` is the underlying aiohttp/OS error.
+    """
+
+    def __init__(self, message: str, *, method: str, url: str) -> None:
+        self.method = method
+        self.url = url
+        super().__init__(f"{method} {url}: {message}")
+
+
+class RequestTimeoutError(TransportError):
+    """No complete response arrived within the request timeout."""
+
+
+@attrs.frozen
+class FieldError:
+    """One problem with one field of a request, as reported by a 422 response.
+
+    ``loc`` is the path to the field, e.g. ``("body", "runtime", "replicaCount")``.
+    """
+
+    loc: tuple[str | int, ...]
+    msg: str
+    type: str | None = None
+
+    @property
+    def field(self) -> str:
+        """The location as a dotted path without the leading ``body``, e.g. ``runtime.replicaCount``."""
+        parts = list(self.loc)
+        if parts and parts[0] == "body":
+            parts = parts[1:]
+        return ".".join(str(p) for p in parts) or "body"
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.msg}"
+
+
+class APIStatusError(WorkloadAPIError):
+    """The API answered with a non-success status.
+
+    Attributes: ``status`` (int), ``method``, ``url`` (the path relative to the API root, or the
+    full URL for a call outside it), ``message`` (the server's explanation), ``body`` (decoded JSON,
+    or the raw text when the body was not JSON) and ``headers`` (a read-only mapping).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        method: str,
+        url: str,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.status = status
+        self.method = method
+        self.url = url
+        self.body = body
+        self.headers: Mapping[str, str] = dict(headers or {})
+        self.server_message = _one_line(message)
+        super().__init__(f"[{status}] {method} {url}: {self.server_message}")
+
+    @property
+    def message(self) -> str:
+        """The server's own explanation, without the status and request prefix."""
+        return self.server_message
+
+
+class BadRequestError(APIStatusError):
+    """400, or any other 4xx status without a class of its own."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the token is missing, unknown or expired."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the token may not do this (a read-only token writing), or a quota is exceeded."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such resource, it is not visible to this token, or it was deleted."""
+
+
+class ConflictError(APIStatusError):
+    """409: the resource's current state forbids the request (e.g. start while stopping)."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the request failed validation. ``errors`` lists each field problem."""
+
+    def __init__(self, message: str, *, errors: Sequence[FieldError] = (), **kwargs: Any) -> None:
+        self.errors: tuple[FieldError, ...] = tuple(errors)
+        super().__init__(message, **kwargs)
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests. ``retry_after`` is the server's ``Retry-After`` in seconds, or None."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, **kwargs)
+
+
+class ServerError(APIStatusError):
+    """5xx: the server or a gateway in front of it failed. ``retry_after`` as for 429."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, **kwargs)
+
+
+class ResponseDecodeError(WorkloadAPIError):
+    """A success response whose body is not JSON, or not the shape the contract promises.
+
+    ``excerpt`` quotes the start of the body; ``problems`` lists each field that did not fit.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        url: str,
+        excerpt: str = "",
+        problems: Sequence[str] = (),
+    ) -> None:
+        self.method = method
+        self.url = url
+        self.excerpt = excerpt
+        self.problems = tuple(problems)
+        detail = f"; {'; '.join(self.problems)}" if self.problems else ""
+        quoted = f" (body starts: {excerpt!r})" if excerpt else ""
+        super().__init__(f"{method} {url}: {message}{detail}{quoted}")
+
+
+class WaitError(WorkloadAPIError):
+    """A wait ended without the workload reaching the status asked for.
+
+    ``workload_id`` names it; ``workload`` is the last :class:`~workload_async.Workload` seen
+    (None when no poll answered).
+    """
+
+    def __init__(self, message: str, *, workload_id: str, workload: Workload | None) -> None:
+        self.workload_id = workload_id
+        self.workload = workload
+        super().__init__(message)
+
+
+class WaitTimeoutError(WaitError):
+    """The wait's deadline passed. ``last_seen`` is the last workload seen (or None),
+    ``elapsed`` the seconds waited, ``polls`` how many status answers arrived for it and
+    ``last_error`` the last polling error, if polls failed."""
+
+    def __init__(
+        self,
+        *,
+        workload_id: str,
+        workload: Workload | None,
+        elapsed: float,
+        polls: int,
+        target: str,
+        last_error: BaseException | None = None,
+    ) -> None:
+        self.elapsed = elapsed
+        self.polls = polls
+        self.target = target
+        self.last_error = last_error
+        seen = workload.status.value if workload is not None else "nothing (no poll answered)"
+        why = f"; last polling error: {last_error}" if last_error is not None else ""
+        super().__init__(
+            f"workload {workload_id} did not reach {target!r} within {elapsed:.1f}s "
+            f"({polls} polls); last status seen: {seen}{why}",
+            workload_id=workload_id,
+            workload=workload,
+        )
+
+    @property
+    def last_seen(self) -> Workload | None:
+        """The last workload seen before the deadline, or None."""
+        return self.workload
+
+
+class WorkloadFailedError(WaitError):
+    """The workload ended in ``errored`` (or ``terminated``).
+
+    ``status_details`` and ``log_tail`` come from the workload's ``statusDetails``.
+    """
+
+    def __init__(self, *, workload: Workload) -> None:
+        details = workload.status_details
+        self.status_details = details
+        self.log_tail: tuple[str, ...] = details.log_tail if details is not None else ()
+        reason = ""
+        if details is not None:
+            failing = [c for c in details.conditions if c.message or c.reason]
+            if failing:
+                last = failing[-1]
+                reason = f": {last.reason or last.type}: {last.message or ''}".rstrip(": ")
+        tail = f" | last log line: {self.log_tail[-1]}" if self.log_tail else ""
+        super().__init__(
+            f"workload {workload.id} is {workload.status.value}{reason}{tail}",
+            workload_id=workload.id,
+            workload=workload,
+        )
+
+
+class UnexpectedStatusError(WaitError):
+    """The workload settled in a state other than the one awaited (``stopped`` while waiting for
+    ``running``, or the reverse) and stayed there past the wait's grace period."""
+
+    def __init__(self, *, workload: Workload, target: str) -> None:
+        self.target = target
+        super().__init__(
+            f"workload {workload.id} settled in {workload.status.value!r} while waiting for {target!r}",
+            workload_id=workload.id,
+            workload=workload,
+        )
