@@ -1,0 +1,126 @@
+"""Control and introspection routes under ``/_emulator`` (outside the API; no token needed)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from .._clock import FakeClock
+from ._faults import Fault
+from ._store import User, new_id
+
+if TYPE_CHECKING:
+    from ._app import EmulatorState
+
+__all__ = ["add_control_routes"]
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    return web.json_response(data, status=status)
+
+
+async def _read(request: web.Request) -> dict[str, Any]:
+    raw = await request.read()
+    try:
+        body = json.loads(raw) if raw else {}
+    except ValueError:
+        raise web.HTTPBadRequest(text="body is not JSON") from None
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(text="body must be a JSON object")
+    return body
+
+
+def add_control_routes(app: web.Application, state: EmulatorState, key: Any) -> None:
+    """Register the control routes on ``app``."""
+
+    async def reset(request: web.Request) -> web.Response:
+        state.store.reset()
+        state.faults.clear()
+        state.reset_counters()
+        return _json({"reset": True})
+
+    async def counters(request: web.Request) -> web.Response:
+        return _json(
+            {
+                "requests": dict(state.counts),
+                "total": sum(state.counts.values()),
+                "inFlight": dict(state.in_flight),
+                "maxInFlight": dict(state.max_in_flight),
+                "streamEventsSent": state.stream_events_sent,
+            }
+        )
+
+    async def reset_counters(request: web.Request) -> web.Response:
+        state.reset_counters()
+        return _json({"reset": True})
+
+    async def list_faults(request: web.Request) -> web.Response:
+        return _json({"faults": [f.to_json() for f in state.faults.rules]})
+
+    async def add_fault(request: web.Request) -> web.Response:
+        try:
+            fault = Fault.from_json(await _read(request))
+        except (TypeError, ValueError) as exc:
+            return _json({"detail": str(exc)}, 422)
+        state.faults.add(fault)
+        return _json(fault.to_json(), 201)
+
+    async def clear_faults(request: web.Request) -> web.Response:
+        state.faults.clear()
+        return web.Response(status=204)
+
+    async def timings(request: web.Request) -> web.Response:
+        body = await _read(request)
+        t = state.store.timings
+        names = {
+            "startupSeconds": "startup_seconds",
+            "stopSeconds": "stop_seconds",
+            "jitter": "jitter",
+            "draftTtlSeconds": "draft_ttl_seconds",
+        }
+        for wire, value in body.items():
+            if wire not in names or not isinstance(value, int | float) or value < 0:
+                return _json({"detail": f"bad timing {wire}={value!r}; known: {sorted(names)}"}, 422)
+            setattr(t, names[wire], float(value))
+        return _json({wire: getattr(t, attr) for wire, attr in names.items()})
+
+    async def fail_workload(request: web.Request) -> web.Response:
+        rec = state.store.workloads.get(request.match_info["id"])
+        if rec is None:
+            return _json({"detail": "no such workload"}, 404)
+        body = await _read(request)
+        state.store.fail(rec, str(body.get("message", "failed by the emulator's control route")))
+        return _json({"id": rec.id, "status": state.store.phase(rec)[0]})
+
+    async def add_user(request: web.Request) -> web.Response:
+        body = await _read(request)
+        token = str(body.get("token") or new_id())
+        user = User(
+            id=new_id(),
+            email=str(body.get("email", f"{token[:6]}@emulator.local")),
+            read_only=bool(body.get("readOnly", False)),
+        )
+        state.store.users[token] = user
+        return _json({"token": token, "id": user.id, "readOnly": user.read_only}, 201)
+
+    async def advance(request: web.Request) -> web.Response:
+        clock = state.store.clock
+        if not isinstance(clock, FakeClock):
+            return _json({"detail": "the emulator runs on the real clock"}, 409)
+        body = await _read(request)
+        clock.advance(float(body.get("seconds", 0)))
+        return _json({"monotonic": clock.monotonic()})
+
+    r = app.router
+    r.add_post("/_emulator/reset", reset)
+    r.add_get("/_emulator/counters", counters)
+    r.add_post("/_emulator/counters/reset", reset_counters)
+    r.add_get("/_emulator/faults", list_faults)
+    r.add_post("/_emulator/faults", add_fault)
+    r.add_delete("/_emulator/faults", clear_faults)
+    r.add_put("/_emulator/timings", timings)
+    r.add_post("/_emulator/workloads/{id}/fail", fail_workload)
+    r.add_post("/_emulator/users", add_user)
+    r.add_post("/_emulator/clock/advance", advance)

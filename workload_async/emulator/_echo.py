@@ -1,0 +1,69 @@
+"""The built-in application every emulated workload runs: it echoes requests back.
+
+- ``status/{code}`` answers with that status code.
+- ``stream?n=5&gap=0.05`` sends ``n`` server-sent events, ``gap`` seconds apart (emulator clock).
+- anything else returns the request as JSON: method, path, query, headers (never
+  ``Authorization``) and body.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+if TYPE_CHECKING:
+    from ._app import EmulatorState
+
+__all__ = ["echo"]
+
+
+async def echo(request: web.Request, state: EmulatorState) -> web.StreamResponse:
+    """Answer an invoke request the way the built-in echo app does."""
+    tail = request.match_info.get("tail", "")
+    parts = [p for p in tail.split("/") if p]
+    if len(parts) == 2 and parts[0] == "status" and parts[1].isdigit():
+        code = int(parts[1])
+        if not 200 <= code <= 599:
+            return web.json_response({"detail": "status must be 200-599"}, status=400)
+        return web.json_response({"status": code}, status=code)
+    if parts == ["stream"]:
+        return await _stream(request, state)
+    body = await request.read()
+    parsed: Any = None
+    if body and request.content_type == "application/json":
+        try:
+            parsed = json.loads(body)
+        except ValueError:
+            parsed = None
+    query: dict[str, list[str]] = {}
+    for key, value in request.query.items():
+        query.setdefault(key, []).append(value)
+    return web.json_response(
+        {
+            "method": request.method,
+            "path": "/" + tail,
+            "query": query,
+            "headers": {k: v for k, v in request.headers.items() if k.lower() != "authorization"},
+            "body": body.decode("utf-8", errors="replace"),
+            "json": parsed,
+        }
+    )
+
+
+async def _stream(request: web.Request, state: EmulatorState) -> web.StreamResponse:
+    try:
+        count = int(request.query.get("n", "5"))
+        gap = float(request.query.get("gap", "0.05"))
+    except ValueError:
+        return web.json_response({"detail": "n must be an integer and gap a number"}, status=400)
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
+    await response.prepare(request)
+    for i in range(count):
+        if i:
+            await state.store.clock.sleep(gap)
+        await response.write(f"id: {i}\nevent: tick\ndata: {json.dumps({'n': i})}\n\n".encode())
+        state.stream_events_sent += 1
+    await response.write_eof()
+    return response

@@ -1,0 +1,191 @@
+"""Running the emulator: in-process on a free loopback port, or as a standalone server."""
+
+from __future__ import annotations
+
+import ipaddress
+import random
+import secrets
+from collections import Counter
+from typing import Any
+
+from aiohttp import web
+
+from .._clock import Clock, SystemClock
+from ._app import API_PREFIX, EmulatorState, make_app
+from ._faults import Fault
+from ._store import Store, Timings, User, WorkloadRec, new_id
+
+__all__ = ["Emulator"]
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class Emulator:
+    """The Workload API served from memory, for tests, demos and offline development.
+
+    ``async with Emulator(startup_seconds=2.0, stop_seconds=1.0) as emu:`` binds 127.0.0.1 on a
+    free port; ``emu.url`` is the API root (``http://127.0.0.1:PORT/api/v2``) and ``emu.token`` a
+    valid token. Pass the same :class:`~workload_async.FakeClock` to the emulator and the client
+    to run minutes of lifecycle in milliseconds. ``jitter`` spreads phase durations by ± that
+    fraction so a fleet does not move in lockstep. It refuses to bind a non-loopback host unless
+    ``allow_remote=True``.
+    """
+
+    def __init__(
+        self,
+        *,
+        startup_seconds: float = 2.0,
+        stop_seconds: float = 1.0,
+        jitter: float = 0.0,
+        draft_ttl_seconds: float = 8 * 3600.0,
+        clock: Clock | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        token: str | None = None,
+        seed: int | None = None,
+        allow_remote: bool = False,
+        log_requests: bool = False,
+    ) -> None:
+        if not _is_loopback(host) and not allow_remote:
+            raise ValueError(
+                f"refusing to bind {host!r}: the emulator serves loopback only unless allow_remote=True"
+            )
+        if startup_seconds < 0 or stop_seconds < 0 or not 0 <= jitter < 1:
+            raise ValueError("startup_seconds and stop_seconds must be >= 0 and jitter in [0, 1)")
+        rng = random.Random(seed)
+        self.clock: Clock = clock or SystemClock()
+        self.store = Store(
+            clock=self.clock,
+            timings=Timings(
+                startup_seconds=startup_seconds,
+                stop_seconds=stop_seconds,
+                jitter=jitter,
+                draft_ttl_seconds=draft_ttl_seconds,
+            ),
+            rng=rng,
+        )
+        self.state = EmulatorState(store=self.store, log_requests=log_requests)
+        self.state.faults.rng = random.Random(rng.random())
+        self.token = token or secrets.token_urlsafe(24)
+        self.store.users[self.token] = User(id=new_id(), email="owner@emulator.local")
+        self.host = host
+        self.port = port
+        self._runner: web.AppRunner | None = None
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """The API root, ``http://HOST:PORT/api/v2`` (only valid once started)."""
+        if self._runner is None:
+            raise RuntimeError("the emulator is not running; use 'async with Emulator() as emu'")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}{API_PREFIX}"
+
+    @property
+    def base_url(self) -> str:
+        """The server root (control routes live under ``/_emulator``)."""
+        return self.url.removesuffix(API_PREFIX)
+
+    def app(self) -> web.Application:
+        """A new aiohttp application over this emulator's state (for custom runners)."""
+        return make_app(self.state)
+
+    async def start(self) -> None:
+        """Bind and serve; the bound port is then in :attr:`port`."""
+        if self._runner is not None:
+            return
+        runner = web.AppRunner(self.app(), access_log=None, handle_signals=False)
+        await runner.setup()
+        site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
+        try:
+            await site.start()
+        except OSError:
+            await runner.cleanup()
+            raise
+        self.port = int(runner.addresses[0][1])
+        self._runner = runner
+
+    async def close(self) -> None:
+        """Stop serving and close every connection."""
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+
+    async def __aenter__(self) -> Emulator:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    # -- control ----------------------------------------------------------------------------
+
+    def add_user(self, token: str | None = None, *, read_only: bool = False, email: str | None = None) -> str:
+        """Add a token with its own user (who sees only its own resources); return the token."""
+        token = token or secrets.token_urlsafe(24)
+        self.store.users[token] = User(
+            id=new_id(), email=email or f"user-{len(self.store.users)}@emulator.local", read_only=read_only
+        )
+        return token
+
+    def add_fault(self, kind: str = "status", route: str = "*", **options: Any) -> Fault:
+        """Add a fault rule (see :class:`~workload_async.emulator.Fault`) and return it."""
+        return self.state.faults.add(Fault(kind=kind, route=route, **options))
+
+    def clear_faults(self) -> None:
+        """Remove every fault rule."""
+        self.state.faults.clear()
+
+    def fail_workload(self, workload_id: str, message: str = "failed by the emulator") -> None:
+        """Send a workload to ``errored`` now."""
+        self.store.fail(self._workload(workload_id), message)
+
+    def status_of(self, workload_id: str) -> str:
+        """A workload's status right now, as the API would report it."""
+        return self.store.phase(self._workload(workload_id))[0]
+
+    def set_timings(self, **timings: float) -> None:
+        """Change ``startup_seconds``, ``stop_seconds``, ``jitter`` or ``draft_ttl_seconds``."""
+        for name, value in timings.items():
+            if not hasattr(self.store.timings, name):
+                raise ValueError(f"unknown timing {name!r}")
+            setattr(self.store.timings, name, float(value))
+
+    def reset(self) -> None:
+        """Forget every resource, fault and counter (tokens stay)."""
+        self.store.reset()
+        self.state.faults.clear()
+        self.state.reset_counters()
+
+    @property
+    def counts(self) -> Counter[str]:
+        """Requests per route name (``workloads.list``, ``workloads.get``, ``invoke.workload``, ...)."""
+        return self.state.counts
+
+    @property
+    def max_in_flight(self) -> Counter[str]:
+        """The most requests that were in flight at once, per route name (``"*"`` for all)."""
+        return self.state.max_in_flight
+
+    @property
+    def request_log(self) -> list[tuple[float, str, int]]:
+        """``(clock time, route name, status)`` of every API request (status 0: dropped)."""
+        return self.state.request_log
+
+    def reset_counters(self) -> None:
+        """Zero the request counters and the request log."""
+        self.state.reset_counters()
+
+    def _workload(self, workload_id: str) -> WorkloadRec:
+        rec = self.store.workloads.get(workload_id)
+        if rec is None:
+            raise KeyError(f"no workload {workload_id}")
+        return rec

@@ -1,0 +1,307 @@
+"""The emulator's in-memory state and the rules of the contract that act on it.
+
+Workload status is never stored: it is derived on every read from the last operation (start or
+stop), when it happened, and the configured timings, so ten thousand workloads cost no tasks and a
+fake clock moves them all at once.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import attrs
+
+from .._clock import Clock
+
+__all__ = ["ArtifactRec", "DeploymentRec", "Store", "StoreError", "Timings", "User", "WorkloadRec"]
+
+CRASH_IMAGE = "emulator/crash"
+CRASH_LOG = (
+    "Starting server on 0.0.0.0:8080",
+    "Loading model weights from /opt/model",
+    "Traceback (most recent call last):",
+    '  File "/app/serve.py", line 42, in <module>',
+    "RuntimeError: model file /opt/model/weights.bin not found",
+)
+
+
+class StoreError(Exception):
+    """A rule of the contract refused the request; ``status`` and ``detail`` make the response."""
+
+    def __init__(self, status: int, detail: Any) -> None:
+        self.status = status
+        self.detail = detail
+        super().__init__(f"{status}: {detail}")
+
+
+def new_id() -> str:
+    """A 24-hex-character id, like a Mongo ObjectId."""
+    return secrets.token_hex(12)
+
+
+@attrs.define
+class Timings:
+    """How long lifecycle phases take, in clock seconds; ``jitter`` is a relative ± spread."""
+
+    startup_seconds: float = 2.0
+    stop_seconds: float = 1.0
+    submitted_fraction: float = 0.2
+    jitter: float = 0.0
+    draft_ttl_seconds: float = 8 * 3600.0
+
+
+@attrs.define
+class User:
+    """A token's owner."""
+
+    id: str
+    email: str
+    read_only: bool = False
+
+
+@attrs.define(eq=False)
+class ArtifactRec:
+    id: str
+    owner: str
+    name: str
+    description: str
+    type: str
+    status: str
+    spec: dict[str, Any]
+    created: float
+    updated: float
+    version: int | None = None
+
+
+@attrs.define(eq=False)
+class WorkloadRec:
+    id: str
+    owner: str
+    name: str
+    artifact_id: str
+    runtime: dict[str, Any]
+    created: float
+    op: str  # "start" or "stop"
+    op_at: float
+    startup: float
+    stop_for: float
+    crash: bool
+    forced_error: tuple[float, str] | None = None
+
+
+@attrs.define(eq=False)
+class DeploymentRec:
+    id: str
+    owner: str
+    name: str
+    description: str
+    workload_id: str
+    importance: str
+    created: float
+    updated: float
+    calls: list[tuple[float, float, int]] = attrs.field(factory=list)  # (time, ms, status)
+    in_flight: int = 0
+
+
+@attrs.define(eq=False)
+class Store:
+    """Users, artifacts, workloads and deployments, keyed by id."""
+
+    clock: Clock
+    timings: Timings = attrs.field(factory=Timings)
+    rng: random.Random = attrs.field(factory=random.Random)
+    users: dict[str, User] = attrs.field(factory=dict)  # token -> user
+    artifacts: dict[str, ArtifactRec] = attrs.field(factory=dict)
+    workloads: dict[str, WorkloadRec] = attrs.field(factory=dict)
+    deployments: dict[str, DeploymentRec] = attrs.field(factory=dict)
+    _versions: dict[tuple[str, str], int] = attrs.field(factory=dict)
+    _epoch: tuple[float, datetime] | None = None
+
+    # -- time -------------------------------------------------------------------------------
+
+    def now(self) -> float:
+        return self.clock.monotonic()
+
+    def wall(self, t: float) -> datetime:
+        """The UTC time of clock reading ``t``."""
+        if self._epoch is None:
+            self._epoch = (self.clock.monotonic(), self.clock.now())
+        mono, wall = self._epoch
+        return wall + timedelta(seconds=t - mono)
+
+    def reset(self) -> None:
+        """Forget every resource (users and tokens stay)."""
+        self.artifacts.clear()
+        self.workloads.clear()
+        self.deployments.clear()
+        self._versions.clear()
+
+    # -- access -----------------------------------------------------------------------------
+
+    def _spread(self, seconds: float) -> float:
+        j = self.timings.jitter
+        return seconds * (1 + self.rng.uniform(-j, j)) if j else seconds
+
+    def artifact(self, user: User, artifact_id: str) -> ArtifactRec:
+        rec = self.artifacts.get(artifact_id)
+        if rec is None or rec.owner != user.id:
+            raise StoreError(404, f"Artifact {artifact_id} not found")
+        return rec
+
+    def workload(self, user: User, workload_id: str) -> WorkloadRec:
+        rec = self.workloads.get(workload_id)
+        if rec is None or rec.owner != user.id:
+            raise StoreError(404, f"Workload {workload_id} not found")
+        return rec
+
+    def deployment(self, user: User, deployment_id: str) -> DeploymentRec:
+        rec = self.deployments.get(deployment_id)
+        if rec is None or rec.owner != user.id:
+            raise StoreError(404, f"Deployment {deployment_id} not found")
+        return rec
+
+    def owned(self, table: dict[str, Any], user: User) -> Iterator[Any]:
+        return (rec for rec in table.values() if rec.owner == user.id)
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    def phase(self, w: WorkloadRec, now: float | None = None) -> tuple[str, float]:
+        """The workload's status at ``now`` and the clock time it entered it."""
+        now = self.now() if now is None else now
+        if w.forced_error is not None and w.forced_error[0] >= w.op_at and now >= w.forced_error[0]:
+            return "errored", w.forced_error[0]
+        elapsed = now - w.op_at
+        if w.op == "stop":
+            return ("stopping", w.op_at) if elapsed < w.stop_for else ("stopped", w.op_at + w.stop_for)
+        submitted_for = w.startup * self.timings.submitted_fraction
+        if elapsed < submitted_for:
+            return "submitted", w.op_at
+        if elapsed < w.startup:
+            return "initializing", w.op_at + submitted_for
+        if w.crash:
+            return "errored", w.op_at + w.startup
+        artifact = self.artifacts.get(w.artifact_id)
+        ttl = self.timings.draft_ttl_seconds
+        if artifact is not None and artifact.status == "draft" and elapsed >= ttl:
+            return "stopped", w.op_at + ttl
+        return "running", w.op_at + w.startup
+
+    def status_details(self, w: WorkloadRec, status: str, since: float) -> dict[str, Any] | None:
+        if status != "errored":
+            return None
+        if w.forced_error is not None and w.forced_error[0] == since:
+            message, tail = w.forced_error[1], [f"emulator: {w.forced_error[1]}"]
+            reason = "ForcedError"
+        else:
+            message, tail, reason = "container exited with code 1", list(CRASH_LOG), "CrashLoopBackOff"
+        return {
+            "conditions": [
+                {
+                    "type": "Ready",
+                    "status": "False",
+                    "reason": reason,
+                    "message": message,
+                    "lastTransitionTime": since,
+                }
+            ],
+            "logTail": tail,
+        }
+
+    def begin(self, w: WorkloadRec, op: str) -> None:
+        w.op, w.op_at = op, self.now()
+        if op == "start":
+            w.startup = self._spread(self.timings.startup_seconds)
+        else:
+            w.stop_for = self._spread(self.timings.stop_seconds)
+
+    def start(self, w: WorkloadRec) -> bool:
+        """Start; True when accepted (202), False for the no-op (200). 409 while stopping."""
+        status, _ = self.phase(w)
+        if status in ("submitted", "initializing", "running"):
+            return False
+        if status == "stopping":
+            raise StoreError(409, f"Workload {w.id} is stopping; start it once it has stopped")
+        self.begin(w, "start")
+        return True
+
+    def stop(self, w: WorkloadRec) -> bool:
+        """Stop; True when accepted (202), False when already stopping or stopped (200)."""
+        status, _ = self.phase(w)
+        if status in ("stopping", "stopped"):
+            return False
+        self.begin(w, "stop")
+        return True
+
+    def fail(self, w: WorkloadRec, message: str) -> None:
+        """Send a workload to ``errored`` now, whatever it was doing."""
+        now = self.now()
+        if w.op != "start":
+            w.op, w.op_at, w.startup = "start", now, 0.0
+        w.forced_error = (max(now, w.op_at), message)
+
+    # -- artifacts --------------------------------------------------------------------------
+
+    def create_artifact(self, user: User, body: dict[str, Any]) -> ArtifactRec:
+        now = self.now()
+        rec = ArtifactRec(
+            id=new_id(),
+            owner=user.id,
+            name=body["name"],
+            description=body.get("description", ""),
+            type=body.get("type", "generic"),
+            status="draft",
+            spec=body["spec"],
+            created=now,
+            updated=now,
+        )
+        self.artifacts[rec.id] = rec
+        if body.get("status") == "registered":
+            self.register(rec)
+        return rec
+
+    def register(self, rec: ArtifactRec) -> None:
+        key = (rec.owner, rec.name)
+        self._versions[key] = self._versions.get(key, 0) + 1
+        rec.status, rec.version, rec.updated = "registered", self._versions[key], self.now()
+
+    def users_of(self, rec: ArtifactRec) -> list[WorkloadRec]:
+        return [w for w in self.workloads.values() if w.artifact_id == rec.id]
+
+    # -- workloads --------------------------------------------------------------------------
+
+    def create_workload(self, user: User, body: dict[str, Any]) -> WorkloadRec:
+        if "artifactId" in body:
+            artifact = self.artifact(user, body["artifactId"])
+            if artifact.status == "draft" and self.users_of(artifact):
+                raise StoreError(
+                    409,
+                    f"Artifact {artifact.id} is a draft and already backs a workload; "
+                    "register it to use it for several workloads",
+                )
+        else:
+            artifact = self.create_artifact(user, body["artifact"])
+        runtime = dict(body.get("runtime") or {})
+        autoscaling = runtime.get("autoscaling")
+        if not (autoscaling and autoscaling.get("enabled")):
+            runtime.setdefault("replicaCount", 1)
+        now = self.now()
+        images = [c["imageUri"] for g in artifact.spec["containerGroups"] for c in g["containers"]]
+        rec = WorkloadRec(
+            id=new_id(),
+            owner=user.id,
+            name=body.get("name") or artifact.name,
+            artifact_id=artifact.id,
+            runtime=runtime,
+            created=now,
+            op="start",
+            op_at=now,
+            startup=self._spread(self.timings.startup_seconds),
+            stop_for=self.timings.stop_seconds,
+            crash=any(i == CRASH_IMAGE or i.startswith(CRASH_IMAGE + ":") for i in images),
+        )
+        self.workloads[rec.id] = rec
+        return rec
