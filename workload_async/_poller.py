@@ -137,6 +137,8 @@ class StatusPoller:
         self.requests = 0
         #: Polling rounds made so far.
         self.rounds = 0
+        #: Workload statuses asked for so far: what one GET per workload per round would have cost.
+        self.ids_polled = 0
 
     @property
     def pending(self) -> int:
@@ -231,6 +233,7 @@ class StatusPoller:
         deadlines = [w.deadline for w in waiters if w.deadline is not None]
         params = [("limit", str(BATCH)), *(("ids", i) for i in chunk)]
         self.requests += 1
+        self.ids_polled += len(chunk)
         page_type: Any = Page[Workload]
         try:
             response = await self._transport.call(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
-from contextvars import ContextVar
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any
 
 import attrs

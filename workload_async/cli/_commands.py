@@ -1,0 +1,260 @@
+"""The resource commands: ``workloads``, ``artifacts`` and ``deployments``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+from .._client import Client
+from .._converter import DecodeProblem, structure
+from .._enums import WorkloadStatus
+from .._spec import Container, InputArtifact, ResourceRequest, WorkloadRuntime, gib
+from ._output import EXIT, Printer, Progress, exit_code_for
+
+__all__ = ["add_resource_commands", "run_resource_command"]
+
+WORKLOAD_COLUMNS = ("id", "name", "status", "artifactId", "updatedAt")
+ARTIFACT_COLUMNS = ("id", "name", "status", "version", "updatedAt")
+DEPLOYMENT_COLUMNS = ("id", "name", "status", "workloadId", "importance")
+
+
+def _artifact_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--file", type=Path, help="an InputArtifact as JSON (the API's camelCase form)")
+    p.add_argument("--name", help="artifact name (with --image)")
+    p.add_argument("--image", help="container image URI of a one-container artifact")
+    p.add_argument("--port", type=int, default=8080, help="the container's port (default 8080)")
+    p.add_argument("--cpu", type=float, default=1.0, help="CPU cores (default 1)")
+    p.add_argument("--memory-gib", type=float, default=1.0, help="memory in GiB (default 1)")
+
+
+def _artifact_from(args: argparse.Namespace) -> InputArtifact:
+    if args.file is not None:
+        try:
+            return structure(json.loads(args.file.read_text()), InputArtifact)
+        except (OSError, ValueError, DecodeProblem) as exc:
+            raise ValueError(f"--file {args.file}: {exc}") from exc
+    if not args.image:
+        raise ValueError("give --file, or --image (with --name) for a one-container artifact")
+    container = Container(
+        image_uri=args.image,
+        port=args.port,
+        resource_request=ResourceRequest(cpu=args.cpu, memory=gib(args.memory_gib)),
+    )
+    return InputArtifact.single(args.name or args.image.rsplit("/", 1)[-1], container)
+
+
+def _wait_options(p: argparse.ArgumentParser, wait_flag: bool = True) -> None:
+    if wait_flag:
+        p.add_argument("--wait", action="store_true", help="wait until the workloads get there")
+    p.add_argument("--timeout", type=float, default=1800.0, help="seconds to wait at most (default 1800)")
+
+
+def _invoke_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("id")
+    p.add_argument("path", nargs="?", default="", help="the application path, e.g. predict")
+    p.add_argument("-X", "--method", default="GET")
+    p.add_argument("-d", "--data", help="request body; @FILE reads a file")
+    p.add_argument("-H", "--header", action="append", default=[], help="'Name: value', repeatable")
+    p.add_argument("--json", action="store_true", help="send --data as application/json")
+
+
+def add_resource_commands(sub: Any) -> None:
+    """Register ``workloads``, ``artifacts`` and ``deployments`` on the top-level subparsers."""
+    w = sub.add_parser("workloads", help="create, start, stop, wait for and invoke workloads").add_subparsers(
+        dest="action", required=True
+    )
+    p = w.add_parser("list", help="list workloads")
+    p.add_argument("--search")
+    p.add_argument("--sort", help="name, createdAt, updatedAt or status; '-' prefix for descending")
+    p.add_argument("--limit", type=int, help="show at most this many")
+    w.add_parser("get", help="show one workload").add_argument("id")
+    p = w.add_parser("create", help="create (and start) a workload")
+    p.add_argument("--artifact-id", help="an existing artifact (else give --file or --image)")
+    _artifact_options(p)
+    p.add_argument("--replicas", type=int, help="replica count")
+    _wait_options(p)
+    for action in ("start", "stop"):
+        p = w.add_parser(action, help=f"{action} workloads")
+        p.add_argument("ids", nargs="+", metavar="ID")
+        p.add_argument("--concurrency", type=int, default=32)
+        _wait_options(p)
+    w.add_parser("delete", help="delete workloads").add_argument("ids", nargs="+", metavar="ID")
+    p = w.add_parser("wait", help="wait until workloads are running (or stopped)")
+    p.add_argument("ids", nargs="+", metavar="ID")
+    p.add_argument("--until", choices=("running", "stopped"), default="running")
+    _wait_options(p, wait_flag=False)
+    _invoke_options(w.add_parser("invoke", help="call a workload's application"))
+
+    a = sub.add_parser("artifacts", help="manage artifacts").add_subparsers(dest="action", required=True)
+    p = a.add_parser("list", help="list artifacts")
+    p.add_argument("--search")
+    p.add_argument("--status", choices=("draft", "registered"))
+    a.add_parser("get", help="show one artifact").add_argument("id")
+    p = a.add_parser("create", help="create an artifact")
+    _artifact_options(p)
+    p = a.add_parser("replace", help="replace a draft artifact (PUT)")
+    p.add_argument("id")
+    _artifact_options(p)
+    p = a.add_parser("update", help="rename or describe a draft artifact")
+    p.add_argument("id")
+    p.add_argument("--name")
+    p.add_argument("--description")
+    a.add_parser("register", help="register (lock) an artifact").add_argument("id")
+    a.add_parser("delete", help="delete a draft artifact").add_argument("id")
+
+    d = sub.add_parser("deployments", help="manage deployments").add_subparsers(dest="action", required=True)
+    d.add_parser("list", help="list deployments").add_argument("--search")
+    d.add_parser("get", help="show one deployment").add_argument("id")
+    p = d.add_parser("create", help="deploy a workload")
+    p.add_argument("--name", required=True)
+    p.add_argument("--workload-id", required=True)
+    p.add_argument("--description")
+    p.add_argument("--importance", choices=("critical", "high", "moderate", "low"))
+    p = d.add_parser("update", help="change a deployment")
+    p.add_argument("id")
+    p.add_argument("--name")
+    p.add_argument("--description")
+    p.add_argument("--importance", choices=("critical", "high", "moderate", "low"))
+    d.add_parser("delete", help="delete a deployment").add_argument("id")
+    d.add_parser("stats", help="traffic stats of a deployment").add_argument("id")
+    _invoke_options(d.add_parser("invoke", help="call a deployment's application"))
+
+
+async def _invoke(manager: Any, args: argparse.Namespace, printer: Printer) -> int:
+    data: str | None = args.data
+    if data is not None and data.startswith("@"):
+        data = await asyncio.to_thread(Path(data[1:]).read_text)
+    headers = dict(h.split(":", 1) for h in args.header if ":" in h)
+    headers = {k.strip(): v.strip() for k, v in headers.items()}
+    if args.json:
+        headers.setdefault("Content-Type", "application/json")
+    response = await manager.invoke(args.id, args.path, method=args.method, data=data, headers=headers)
+    if printer.output == "json":
+        printer.one({"status": response.status, "headers": dict(response.headers), "body": response.text()})
+    else:
+        print(response.text(), file=printer.out)
+    return EXIT["ok"] if response.ok else EXIT["error"]
+
+
+async def _bulk(client: Client, args: argparse.Namespace, printer: Printer) -> int:
+    progress = Progress(f"{args.action}ing", len(set(args.ids)))
+    method = client.workloads.start_many if args.action == "start" else client.workloads.stop_many
+    results = await method(
+        args.ids,
+        concurrency=args.concurrency,
+        wait=args.wait,
+        timeout=args.timeout,
+        progress=lambda done, _total, result: progress.update(done, result.ok),
+    )
+    rows = [
+        {
+            "id": r.workload_id,
+            "result": r.state.value,
+            "status": r.workload.status.value if r.workload else None,
+            "error": str(r.error) if r.error else None,
+        }
+        for r in results.values()
+    ]
+    printer.many(rows, ("id", "result", "status", "error"))
+    errors = [r.error for r in results.values() if r.error is not None]
+    return max((exit_code_for(e) for e in errors), default=EXIT["ok"])
+
+
+async def _workloads(client: Client, args: argparse.Namespace, printer: Printer) -> int:
+    wl = client.workloads
+    if args.action == "list":
+        printer.many(await wl.list(search=args.search, sort=args.sort).collect(args.limit), WORKLOAD_COLUMNS)
+    elif args.action == "get":
+        printer.one(await wl.get(args.id))
+    elif args.action == "create":
+        runtime = WorkloadRuntime(replica_count=args.replicas) if args.replicas else None
+        if args.artifact_id:
+            created = await wl.create(name=args.name, artifact_id=args.artifact_id, runtime=runtime)
+        else:
+            created = await wl.create(name=args.name, artifact=_artifact_from(args), runtime=runtime)
+        printer.one(await wl.wait(created.id, timeout=args.timeout) if args.wait else created)
+    elif args.action in ("start", "stop"):
+        return await _bulk(client, args, printer)
+    elif args.action == "delete":
+        for workload_id in args.ids:
+            await wl.delete(workload_id)
+            print(f"deleted {workload_id}", file=printer.out)
+    elif args.action == "wait":
+        progress = Progress(f"waiting for {args.until}", len(set(args.ids)))
+        outcomes = {}
+        async for outcome in wl.as_completed(
+            args.ids, until=WorkloadStatus(args.until), timeout=args.timeout
+        ):
+            outcomes[outcome.workload_id] = outcome
+            progress.update(len(outcomes), outcome.ok)
+        rows = [
+            {
+                "id": o.workload_id,
+                "status": o.workload.status.value if o.workload else None,
+                "error": str(o.error) if o.error else None,
+            }
+            for o in outcomes.values()
+        ]
+        printer.many(rows, ("id", "status", "error"))
+        return max((exit_code_for(o.error) for o in outcomes.values() if o.error), default=EXIT["ok"])
+    elif args.action == "invoke":
+        return await _invoke(wl, args, printer)
+    return EXIT["ok"]
+
+
+async def _artifacts(client: Client, args: argparse.Namespace, printer: Printer) -> int:
+    ar = client.artifacts
+    if args.action == "list":
+        printer.many(await ar.list(search=args.search, status=args.status).collect(), ARTIFACT_COLUMNS)
+    elif args.action == "get":
+        printer.one(await ar.get(args.id))
+    elif args.action == "create":
+        printer.one(await ar.create(_artifact_from(args)))
+    elif args.action == "replace":
+        printer.one(await ar.replace(args.id, _artifact_from(args)))
+    elif args.action == "update":
+        printer.one(await ar.update(args.id, name=args.name, description=args.description))
+    elif args.action == "register":
+        printer.one(await ar.register(args.id))
+    elif args.action == "delete":
+        await ar.delete(args.id)
+        print(f"deleted {args.id}", file=printer.out)
+    return EXIT["ok"]
+
+
+async def _deployments(client: Client, args: argparse.Namespace, printer: Printer) -> int:
+    dp = client.deployments
+    if args.action == "list":
+        printer.many(await dp.list(search=args.search).collect(), DEPLOYMENT_COLUMNS)
+    elif args.action == "get":
+        printer.one(await dp.get(args.id))
+    elif args.action == "create":
+        printer.one(
+            await dp.create(
+                name=args.name,
+                workload_id=args.workload_id,
+                description=args.description,
+                importance=args.importance,
+            )
+        )
+    elif args.action == "update":
+        printer.one(
+            await dp.update(args.id, name=args.name, description=args.description, importance=args.importance)
+        )
+    elif args.action == "delete":
+        await dp.delete(args.id)
+        print(f"deleted {args.id}", file=printer.out)
+    elif args.action == "stats":
+        printer.one(await dp.stats(args.id))
+    elif args.action == "invoke":
+        return await _invoke(dp, args, printer)
+    return EXIT["ok"]
+
+
+async def run_resource_command(client: Client, args: argparse.Namespace, printer: Printer) -> int:
+    """Run a parsed ``workloads|artifacts|deployments`` command; return its exit code."""
+    handlers = {"workloads": _workloads, "artifacts": _artifacts, "deployments": _deployments}
+    return await handlers[args.command](client, args, printer)

@@ -1,0 +1,117 @@
+"""How the command line prints: text tables or JSON, progress on stderr, and exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
+
+import attrs
+
+from .._converter import unstructure
+from ..errors import (
+    UnexpectedStatusError,
+    WaitTimeoutError,
+    WorkloadAPIError,
+    WorkloadFailedError,
+)
+
+__all__ = ["EXIT", "Printer", "Progress", "exit_code_for"]
+
+#: Exit codes: scripts can tell a failed workload from a timeout.
+EXIT = {"ok": 0, "error": 1, "usage": 2, "failed": 3, "timeout": 4, "interrupted": 130}
+
+
+def exit_code_for(error: BaseException) -> int:
+    """The exit code for an error: 3 for a failed workload, 4 for a timeout, 1 for the rest."""
+    if isinstance(error, WorkloadFailedError | UnexpectedStatusError):
+        return EXIT["failed"]
+    if isinstance(error, WaitTimeoutError):
+        return EXIT["timeout"]
+    return EXIT["error"]
+
+
+def _plain(value: Any) -> Any:
+    return unstructure(value) if attrs.has(type(value)) else value
+
+
+@attrs.define
+class Printer:
+    """Prints models as text (a table for lists) or as the API's JSON."""
+
+    output: str = "text"
+    out: TextIO = attrs.field(factory=lambda: sys.stdout)
+
+    def one(self, item: Any, fields: Sequence[str] | None = None) -> None:
+        data = _plain(item)
+        if self.output == "json":
+            print(json.dumps(data, indent=2, default=str), file=self.out)
+            return
+        if not isinstance(data, dict):
+            print(data, file=self.out)
+            return
+        keys = fields or list(data)
+        width = max((len(k) for k in keys), default=0)
+        for key in keys:
+            value = data.get(key)
+            if isinstance(value, dict | list):
+                value = json.dumps(value, default=str)
+            print(f"{key:<{width}}  {'' if value is None else value}", file=self.out)
+
+    def many(self, items: Iterable[Any], columns: Sequence[str]) -> None:
+        rows = [_plain(item) for item in items]
+        if self.output == "json":
+            print(json.dumps(rows, indent=2, default=str), file=self.out)
+            return
+        table = [[_cell(row.get(c)) for c in columns] for row in rows]
+        widths = [max([len(c), *(len(r[i]) for r in table)]) for i, c in enumerate(columns)]
+        print(
+            "  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip(),
+            file=self.out,
+        )
+        for r in table:
+            print("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip(), file=self.out)
+
+    def error(self, error: BaseException) -> None:
+        if self.output == "json":
+            payload: dict[str, Any] = {"error": type(error).__name__, "message": str(error)}
+            if isinstance(error, WorkloadAPIError) and getattr(error, "workload", None) is not None:
+                payload["workload"] = _plain(error.workload)  # type: ignore[attr-defined]
+            print(json.dumps(payload, indent=2, default=str), file=sys.stderr)
+        else:
+            print(f"error: {error}", file=sys.stderr)
+            for line in getattr(error, "log_tail", ())[-5:]:
+                print(f"  | {line}", file=sys.stderr)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, dict):
+        return str(value.get("name") or value.get("id") or json.dumps(value))
+    return str(value)
+
+
+@attrs.define
+class Progress:
+    """A one-line progress bar on stderr, drawn only when stderr is a terminal."""
+
+    label: str
+    total: int
+    enabled: bool = attrs.field(factory=lambda: sys.stderr.isatty())
+    done: int = 0
+    failed: int = 0
+
+    def update(self, done: int, ok: bool = True) -> None:
+        self.done = done
+        self.failed += 0 if ok else 1
+        if not self.enabled or not self.total:
+            return
+        width = 30
+        filled = int(width * done / self.total)
+        bar = "#" * filled + "." * (width - filled)
+        failed = f" ({self.failed} failed)" if self.failed else ""
+        print(f"\r{self.label} [{bar}] {done}/{self.total}{failed}", end="", file=sys.stderr, flush=True)
+        if done >= self.total:
+            print(file=sys.stderr)

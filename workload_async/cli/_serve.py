@@ -1,0 +1,61 @@
+"""``workload-async emulator``: serve the emulated API on a port until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+from typing import Any
+
+from ..emulator import Emulator
+
+__all__ = ["DEFAULT_EMULATOR_TOKEN", "add_emulator_command", "serve_emulator"]
+
+DEFAULT_EMULATOR_TOKEN = "emulator-token"
+
+
+def add_emulator_command(sub: Any) -> None:
+    """Register ``emulator`` on the top-level subparsers."""
+    p = sub.add_parser("emulator", help="serve the Workload API locally from memory")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (loopback unless --allow-remote)")
+    p.add_argument("--port", type=int, default=8080)
+    p.add_argument(
+        "--token",
+        dest="emulator_token",
+        help=f"the token clients must send (default: $DATAROBOT_API_TOKEN, else {DEFAULT_EMULATOR_TOKEN!r})",
+    )
+    p.add_argument("--startup-seconds", type=float, default=2.0, help="create/start to running (default 2)")
+    p.add_argument("--stop-seconds", type=float, default=1.0, help="stop to stopped (default 1)")
+    p.add_argument("--jitter", type=float, default=0.0, help="± fraction spread of phase durations")
+    p.add_argument("--allow-remote", action="store_true", help="allow binding a non-loopback address")
+    p.add_argument("--quiet", action="store_true", help="do not log each request")
+
+
+async def serve_emulator(args: argparse.Namespace) -> int:
+    """Serve until SIGINT or SIGTERM, then close cleanly."""
+    token = args.emulator_token or os.environ.get("DATAROBOT_API_TOKEN") or DEFAULT_EMULATOR_TOKEN
+    emulator = Emulator(
+        host=args.host,
+        port=args.port,
+        token=token,
+        startup_seconds=args.startup_seconds,
+        stop_seconds=args.stop_seconds,
+        jitter=args.jitter,
+        allow_remote=args.allow_remote,
+        log_requests=not args.quiet,
+    )
+    import logging
+
+    logging.getLogger("workload_async.emulator").setLevel(logging.INFO)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with emulator:
+        print(f"workload-async emulator serving {emulator.url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+        print(f"  export DATAROBOT_ENDPOINT={emulator.url}", file=sys.stderr, flush=True)
+        await stop.wait()
+        print("stopping", file=sys.stderr, flush=True)
+    return 0
