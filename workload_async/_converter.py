@@ -3,7 +3,8 @@
 camelCase is decided here, once, by hook factories registered for every attrs class. A field whose
 wire name is irregular declares it in its metadata (``{"wire": "name"}``); a field that never goes on
 the wire declares ``{"wire": False}``; a field that older or newer servers spell differently declares
-``{"fallback": "otherName"}``. Reading ignores unknown keys; writing omits every field left at its
+``{"fallback": "otherName"}``; a field the server requires even at its default value declares
+``{"always": True}``. Reading ignores unknown keys; writing omits every field left at its
 default (None for optionals), so the server never sees a key it did not ask for.
 """
 
@@ -91,7 +92,11 @@ def _make_converter() -> cattrs.Converter:
         overrides: dict[str, Any] = {}
         for a in attrs.fields(base):
             wire = _wire_name(a)
-            overrides[a.name] = override(omit=True) if wire is None else override(rename=wire)
+            if wire is None:
+                overrides[a.name] = override(omit=True)
+            else:
+                always = bool(a.metadata.get("always"))
+                overrides[a.name] = override(rename=wire, omit_if_default=False if always else None)
         options: dict[str, Any] = {"_cattrs_omit_if_default": True, **overrides}
         return make_dict_unstructure_fn(cls, conv, **options)
 

@@ -163,7 +163,7 @@ class ResourceBundle:
     """A named bundle of resources to run on."""
 
     resource_bundle_id: str
-    type: str = "resource_bundle"
+    type: str = attrs.field(default="resource_bundle", metadata={"always": True})
 
 
 @attrs.frozen

@@ -1,0 +1,85 @@
+"""Shared fixtures: a fake clock shared by an emulator and a client, and a raw HTTP session.
+
+The ``workload_emulator``/``workload_client`` fixtures come from the package's own pytest plugin
+(``workload_async.emulator.pytest_plugin``), the same ones users get.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import pytest
+
+from workload_async import Client, FakeClock
+from workload_async.emulator import Emulator
+
+TOKEN = "unit-test-token-5ecret"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def emu(clock: FakeClock) -> AsyncIterator[Emulator]:
+    async with Emulator(clock=clock, startup_seconds=2.0, stop_seconds=1.0, seed=1) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+async def client(emu: Emulator, clock: FakeClock) -> AsyncIterator[Client]:
+    async with Client(emu.url, emu.token, clock=clock) as c:
+        yield c
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+class Raw:
+    """Plain aiohttp calls to the emulator's API, with its token (no SDK involved)."""
+
+    def __init__(self, emu: Emulator, session: aiohttp.ClientSession, token: str | None = None) -> None:
+        self.emu = emu
+        self.session = session
+        self.token = token if token is not None else emu.token
+
+    async def __call__(
+        self, method: str, path: str, *, json: Any = None, token: str | None = None, **kwargs: Any
+    ) -> tuple[int, Any, aiohttp.typedefs.LooseHeaders]:
+        headers = {"Authorization": f"Bearer {token if token is not None else self.token}"}
+        headers.update(kwargs.pop("headers", {}))
+        async with self.session.request(
+            method, f"{self.emu.url}/{path}", json=json, headers=headers, **kwargs
+        ) as response:
+            body = await response.read()
+            try:
+                data = await response.json(content_type=None) if body else None
+            except ValueError:
+                data = body.decode()
+            return response.status, data, response.headers
+
+
+@pytest.fixture
+def raw(emu: Emulator, http: aiohttp.ClientSession) -> Raw:
+    return Raw(emu, http)
+
+
+ARTIFACT_BODY: dict[str, Any] = {
+    "name": "echo",
+    "spec": {"containerGroups": [{"containers": [{"imageUri": "python:3.12", "primary": True, "port": 8080}]}]},
+}
+
+
+def artifact_body(name: str = "echo", image: str = "python:3.12", **extra: Any) -> dict[str, Any]:
+    body = {
+        "name": name,
+        "spec": {"containerGroups": [{"containers": [{"imageUri": image, "primary": True, "port": 8080}]}]},
+    }
+    body.update(extra)
+    return body

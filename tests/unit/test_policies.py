@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from workload_async import PollPolicy, RetryPolicy, WorkloadStatus
+from workload_async._poller import judge
+
+S = WorkloadStatus
+
+
+def test_retry_backoff_grows_to_its_cap() -> None:
+    policy = RetryPolicy(initial=0.5, factor=2, cap=3, jitter=0)
+    assert [policy.delay(n) for n in range(5)] == [0.5, 1.0, 2.0, 3.0, 3.0]
+
+
+def test_jitter_stays_within_its_band() -> None:
+    policy = RetryPolicy(initial=1, factor=1, jitter=0.2)
+    rng = random.Random(3)
+    delays = [policy.delay(0, rng) for _ in range(200)]
+    assert min(delays) >= 0.8 and max(delays) <= 1.2
+    assert len(set(delays)) > 100
+
+
+def test_poll_interval_starts_fast_and_caps() -> None:
+    policy = PollPolicy(initial=0.25, factor=2, cap=2)
+    assert [policy.interval(n) for n in range(5)] == [0.25, 0.5, 1.0, 2.0, 2.0]
+    assert policy.interval(10_000) == 2
+
+
+@pytest.mark.parametrize("bad", [{"initial": 0}, {"cap": -1}, {"factor": 0.5}, {"jitter": 1.0}])
+def test_bad_poll_policy_is_refused(bad: dict[str, float]) -> None:
+    with pytest.raises(ValueError):
+        PollPolicy(**bad)
+
+
+def test_bad_retry_policy_is_refused() -> None:
+    with pytest.raises(ValueError, match="attempts must be >= 1"):
+        RetryPolicy(attempts=0)
+
+
+@pytest.mark.parametrize(
+    ("status", "target", "waited", "verdict"),
+    [
+        (S.RUNNING, S.RUNNING, 0, "reached"),
+        (S.INITIALIZING, S.RUNNING, 0, "pending"),
+        (S("provisioning"), S.RUNNING, 999, "pending"),
+        (S.ERRORED, S.RUNNING, 0, "failed"),
+        (S.TERMINATED, S.RUNNING, 0, "failed"),
+        (S.STOPPED, S.RUNNING, 1, "pending"),
+        (S.STOPPED, S.RUNNING, 11, "unexpected"),
+        (S.STOPPED, S.STOPPED, 0, "reached"),
+        (S.ERRORED, S.STOPPED, 1, "pending"),
+        (S.ERRORED, S.STOPPED, 11, "failed"),
+        (S.RUNNING, S.STOPPED, 1, "pending"),
+        (S.RUNNING, S.STOPPED, 11, "unexpected"),
+        (S.STOPPING, S.STOPPED, 50, "pending"),
+        (S.ERRORED, None, 0, "reached"),
+        (S.SUBMITTED, None, 0, "pending"),
+    ],
+)
+def test_judge(status: WorkloadStatus, target: WorkloadStatus | None, waited: float, verdict: str) -> None:
+    assert judge(status, target, waited, grace=10) == verdict

@@ -1,0 +1,60 @@
+"""The public surface is exactly what ``__all__`` says, typed and versioned."""
+
+from __future__ import annotations
+
+import importlib.metadata
+from pathlib import Path
+
+import workload_async
+from workload_async import emulator, errors
+
+EXPECTED = {
+    "APIStatusError", "Artifact", "ArtifactRef", "ArtifactSpec", "ArtifactStatus", "AsyncPager",
+    "AuthenticationError", "Autoscaling", "BadRequestError", "BulkResult", "BulkState", "Client",
+    "ClientClosedError", "Clock", "ConflictError", "Container", "ContainerGroup", "Creator", "Deployment",
+    "DeploymentMetrics", "DeploymentStats", "EnvironmentVariable", "FakeClock", "FieldError", "Importance",
+    "InputArtifact", "NotFoundError", "Operation", "Page", "PermissionDeniedError", "PollPolicy",
+    "ProbeConfig", "RateLimitError", "RequestTimeoutError", "ResourceBundle", "ResourceRequest", "Response",
+    "ResponseDecodeError", "RetryPolicy", "ReturnWhen", "ScalingMetricType", "ScalingPolicy", "ServerError",
+    "ServerSentEvent", "SessionPool", "StatsPeriod", "StatusCondition", "StatusDetails", "StreamingResponse",
+    "SystemClock", "TransportError", "UnexpectedStatusError", "UnprocessableEntityError", "WaitError",
+    "WaitOutcome", "WaitTimeoutError", "Workload", "WorkloadAPIError", "WorkloadFailedError",
+    "WorkloadRuntime", "WorkloadStatus", "__version__", "gib", "mib",
+}
+
+
+def test_all_is_exactly_the_public_surface() -> None:
+    assert set(workload_async.__all__) == EXPECTED
+    assert len(workload_async.__all__) == len(EXPECTED)
+
+
+def test_every_name_in_all_exists_and_public_ones_are_documented() -> None:
+    for name in workload_async.__all__:
+        value = getattr(workload_async, name)
+        if name != "__version__":
+            assert value.__doc__, f"{name} has no docstring"
+
+
+def test_no_public_module_besides_errors_emulator_and_cli() -> None:
+    package = Path(workload_async.__file__).parent
+    public = {p.stem for p in package.glob("*.py") if not p.stem.startswith("_")}
+    public |= {p.name for p in package.iterdir() if p.is_dir() and not p.name.startswith("_")}
+    assert public == {"errors", "emulator", "cli"}
+
+
+def test_errors_module_exports_the_whole_tree() -> None:
+    for name in errors.__all__:
+        assert issubclass(getattr(errors, name), Exception) or name == "FieldError"
+        assert getattr(workload_async, name) is getattr(errors, name)
+
+
+def test_emulator_surface() -> None:
+    assert set(emulator.__all__) == {"CRASH_IMAGE", "Emulator", "Fault"}
+
+
+def test_version_comes_from_the_installed_metadata() -> None:
+    assert workload_async.__version__ == importlib.metadata.version("workload-async")
+
+
+def test_package_is_marked_typed() -> None:
+    assert (Path(workload_async.__file__).parent / "py.typed").exists()

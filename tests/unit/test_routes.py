@@ -1,0 +1,60 @@
+"""Paths are built from one table; every id is exactly one quoted path segment."""
+
+from __future__ import annotations
+
+import pytest
+from yarl import URL
+
+from workload_async._routes import ROUTES, build_url, relative_path
+
+BASE = URL("https://app.example.com/api/v2/")
+
+
+def test_every_route_is_relative_to_the_api_root() -> None:
+    for route, template in ROUTES.items():
+        assert not template.startswith("/"), route
+
+
+def test_get_workload_url() -> None:
+    assert str(build_url(BASE, "workloads.get", "abc")) == "https://app.example.com/api/v2/console/workloads/abc/"
+
+
+def test_start_has_no_trailing_slash() -> None:
+    assert str(build_url(BASE, "workloads.start", "abc")).endswith("/console/workloads/abc/start")
+
+
+@pytest.mark.parametrize(
+    ("hostile", "segment"),
+    [
+        ("../x", "..%2Fx"),
+        ("a/b", "a%2Fb"),
+        ("..", "%2E%2E"),
+        (".", "%2E"),
+        ("a?b=c", "a%3Fb%3Dc"),
+        ("a#frag", "a%23frag"),
+        ("a b", "a%20b"),
+    ],
+)
+def test_hostile_ids_cannot_change_the_route(hostile: str, segment: str) -> None:
+    url = build_url(BASE, "workloads.start", hostile)
+    assert url.raw_path == f"/api/v2/console/workloads/{segment}/start"
+    assert url.query_string == ""
+    assert url.fragment == ""
+
+
+def test_wrong_number_of_ids_is_a_programming_error() -> None:
+    with pytest.raises(TypeError):
+        build_url(BASE, "workloads.get")
+
+
+def test_invoke_tail_keeps_its_slashes_but_cannot_climb() -> None:
+    url = build_url(BASE, "workloads.invoke", "w1", tail="/v1/predict")
+    assert url.raw_path == "/api/v2/endpoints/workloads/w1/v1/predict"
+    with pytest.raises(ValueError, match=r"\.\."):
+        build_url(BASE, "workloads.invoke", "w1", tail="../../console/workloads/")
+
+
+def test_relative_path_is_what_errors_print() -> None:
+    assert relative_path(BASE, build_url(BASE, "workloads.get", "x")) == "console/workloads/x/"
+    other = URL("https://elsewhere.example.com/a/b?q=1")
+    assert relative_path(BASE, other) == "https://elsewhere.example.com/a/b"
