@@ -157,7 +157,7 @@ async def test_get_is_retried_after_a_dropped_connection(client: Client, mock_ht
 
 async def test_timeout_becomes_request_timeout_error(mock_http: AioResponses, clock: FakeClock) -> None:
     url = f"{API}/console/workloads/w1/"
-    mock_http.get(url, exception=asyncio.TimeoutError())
+    mock_http.get(url, exception=TimeoutError())
     async with Client(API, TOKEN, clock=clock, retries=1) as c:
         with pytest.raises(RequestTimeoutError) as caught:
             await c.workloads.get("w1")

@@ -172,7 +172,7 @@ class Store:
     def phase(self, w: WorkloadRec, now: float | None = None) -> tuple[str, float]:
         """The workload's status at ``now`` and the clock time it entered it."""
         now = self.now() if now is None else now
-        if w.forced_error is not None and w.forced_error[0] >= w.op_at and now >= w.forced_error[0]:
+        if w.forced_error is not None and now >= w.forced_error[0]:
             return "errored", w.forced_error[0]
         elapsed = now - w.op_at
         if w.op == "stop":
@@ -212,7 +212,7 @@ class Store:
         }
 
     def begin(self, w: WorkloadRec, op: str) -> None:
-        w.op, w.op_at = op, self.now()
+        w.op, w.op_at, w.forced_error = op, self.now(), None
         if op == "start":
             w.startup = self._spread(self.timings.startup_seconds)
         else:
