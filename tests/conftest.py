@@ -72,7 +72,9 @@ def raw(emu: Emulator, http: aiohttp.ClientSession) -> Raw:
 
 ARTIFACT_BODY: dict[str, Any] = {
     "name": "echo",
-    "spec": {"containerGroups": [{"containers": [{"imageUri": "python:3.12", "primary": True, "port": 8080}]}]},
+    "spec": {
+        "containerGroups": [{"containers": [{"imageUri": "python:3.12", "primary": True, "port": 8080}]}]
+    },
 }
 
 

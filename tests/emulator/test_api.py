@@ -14,7 +14,9 @@ HEX24 = re.compile(r"^[0-9a-f]{24}$")
 
 
 async def create(raw: Raw, name: str = "w", **body: Any) -> dict[str, Any]:
-    status, data, _ = await raw("POST", "console/workloads/", json={"name": name, "artifact": artifact_body(name), **body})
+    status, data, _ = await raw(
+        "POST", "console/workloads/", json={"name": name, "artifact": artifact_body(name), **body}
+    )
     assert status == 201, data
     return data
 
@@ -28,8 +30,19 @@ async def test_create_returns_the_workload_shape(raw: Raw, emu: Emulator) -> Non
     assert wl["runtime"] == {"replicaCount": 1}
     assert wl["artifact"]["status"] == "draft" and wl["artifact"]["version"] is None
     assert wl["createdAt"].endswith("Z")
-    assert set(wl) == {"id", "name", "status", "statusDetails", "artifactId", "artifact", "runtime", "endpoint",
-                       "creator", "createdAt", "updatedAt"}
+    assert set(wl) == {
+        "id",
+        "name",
+        "status",
+        "statusDetails",
+        "artifactId",
+        "artifact",
+        "runtime",
+        "endpoint",
+        "creator",
+        "createdAt",
+        "updatedAt",
+    }
 
 
 @pytest.mark.parametrize("path", ["console/workloads/{id}", "console/workloads/{id}/"])
@@ -84,12 +97,21 @@ async def test_unknown_fields_are_rejected_with_their_location(raw: Raw) -> None
     body = {"artifact": artifact_body(), "runtime": {"replicaCount": 1, "replicas": 2}}
     status, data, _ = await raw("POST", "console/workloads/", json=body)
     assert status == 422
-    assert data == {"detail": [{"loc": ["body", "runtime", "replicas"], "msg": "Extra inputs are not permitted",
-                                "type": "extra_forbidden"}]}
+    assert data == {
+        "detail": [
+            {
+                "loc": ["body", "runtime", "replicas"],
+                "msg": "Extra inputs are not permitted",
+                "type": "extra_forbidden",
+            }
+        ]
+    }
 
 
 async def test_null_for_an_optional_is_rejected(raw: Raw) -> None:
-    status, data, _ = await raw("POST", "console/workloads/", json={"artifact": artifact_body(), "name": None})
+    status, data, _ = await raw(
+        "POST", "console/workloads/", json={"artifact": artifact_body(), "name": None}
+    )
     assert status == 422 and data["detail"][0]["loc"] == ["body", "name"]
 
 
@@ -98,23 +120,79 @@ async def test_null_for_an_optional_is_rejected(raw: Raw) -> None:
     [
         ({}, ["body"], "Provide exactly one of artifact or artifactId"),
         ({"artifact": artifact_body(), "artifactId": "a" * 24}, ["body"], "Provide exactly one"),
-        ({"artifact": {**artifact_body(), "spec": {"containerGroups": []}}},
-         ["body", "artifact", "spec", "containerGroups"], "at least 1"),
-        ({"artifact": {"name": "x", "spec": {"containerGroups": [{"containers": [{"imageUri": "i", "port": 8080}]}]}}},
-         ["body", "artifact", "spec", "containerGroups", 0, "containers"], "Exactly one container must be primary"),
-        ({"artifact": {"name": "x", "spec": {"containerGroups": [{"containers": [
-            {"imageUri": "i", "primary": True, "port": 80}]}]}}},
-         ["body", "artifact", "spec", "containerGroups", 0, "containers", 0, "port"], "greater than or equal to 1024"),
-        ({"artifact": {"name": "x", "spec": {"containerGroups": [{"containers": [
-            {"imageUri": "i", "primary": True}]}]}}},
-         ["body", "artifact", "spec", "containerGroups", 0, "containers", 0, "port"], "needs a port"),
-        ({"artifact": artifact_body(), "runtime": {"replicaCount": 2, "autoscaling": {"enabled": True, "policies": []}}},
-         ["body", "runtime", "replicaCount"], "cannot be set when autoscaling is enabled"),
-        ({"artifact": artifact_body(), "runtime": {"replicaCount": 0}},
-         ["body", "runtime", "replicaCount"], "greater than or equal to 1"),
-        ({"artifact": {**artifact_body(), "spec": {"containerGroups": [{"containers": [
-            {"imageUri": "i", "primary": True, "port": 8080, "resourceRequest": {"cpu": 0, "memory": 1}}]}]}}},
-         ["body", "artifact", "spec", "containerGroups", 0, "containers", 0, "resourceRequest", "cpu"], "greater than 0"),
+        (
+            {"artifact": {**artifact_body(), "spec": {"containerGroups": []}}},
+            ["body", "artifact", "spec", "containerGroups"],
+            "at least 1",
+        ),
+        (
+            {
+                "artifact": {
+                    "name": "x",
+                    "spec": {"containerGroups": [{"containers": [{"imageUri": "i", "port": 8080}]}]},
+                }
+            },
+            ["body", "artifact", "spec", "containerGroups", 0, "containers"],
+            "Exactly one container must be primary",
+        ),
+        (
+            {
+                "artifact": {
+                    "name": "x",
+                    "spec": {
+                        "containerGroups": [{"containers": [{"imageUri": "i", "primary": True, "port": 80}]}]
+                    },
+                }
+            },
+            ["body", "artifact", "spec", "containerGroups", 0, "containers", 0, "port"],
+            "greater than or equal to 1024",
+        ),
+        (
+            {
+                "artifact": {
+                    "name": "x",
+                    "spec": {"containerGroups": [{"containers": [{"imageUri": "i", "primary": True}]}]},
+                }
+            },
+            ["body", "artifact", "spec", "containerGroups", 0, "containers", 0, "port"],
+            "needs a port",
+        ),
+        (
+            {
+                "artifact": artifact_body(),
+                "runtime": {"replicaCount": 2, "autoscaling": {"enabled": True, "policies": []}},
+            },
+            ["body", "runtime", "replicaCount"],
+            "cannot be set when autoscaling is enabled",
+        ),
+        (
+            {"artifact": artifact_body(), "runtime": {"replicaCount": 0}},
+            ["body", "runtime", "replicaCount"],
+            "greater than or equal to 1",
+        ),
+        (
+            {
+                "artifact": {
+                    **artifact_body(),
+                    "spec": {
+                        "containerGroups": [
+                            {
+                                "containers": [
+                                    {
+                                        "imageUri": "i",
+                                        "primary": True,
+                                        "port": 8080,
+                                        "resourceRequest": {"cpu": 0, "memory": 1},
+                                    }
+                                ]
+                            }
+                        ]
+                    },
+                }
+            },
+            ["body", "artifact", "spec", "containerGroups", 0, "containers", 0, "resourceRequest", "cpu"],
+            "greater than 0",
+        ),
     ],
 )
 async def test_create_validation(raw: Raw, body: dict[str, Any], loc: list[Any], msg: str) -> None:
@@ -124,12 +202,16 @@ async def test_create_validation(raw: Raw, body: dict[str, Any], loc: list[Any],
 
 
 async def test_a_body_that_is_not_json_is_400(raw: Raw) -> None:
-    status, data, _ = await raw("POST", "console/workloads/", data=b"{not json", headers={"Content-Type": "application/json"})
+    status, data, _ = await raw(
+        "POST", "console/workloads/", data=b"{not json", headers={"Content-Type": "application/json"}
+    )
     assert status == 400 and data == {"detail": "Request body is not valid JSON"}
 
 
 async def test_a_wrong_content_type_is_400(raw: Raw) -> None:
-    status, data, _ = await raw("POST", "registry/artifacts/", data=b"name=x", headers={"Content-Type": "text/plain"})
+    status, data, _ = await raw(
+        "POST", "registry/artifacts/", data=b"name=x", headers={"Content-Type": "text/plain"}
+    )
     assert status == 400 and "application/json" in data["detail"]
 
 

@@ -116,8 +116,9 @@ async def test_fault_rate_hits_about_that_share(raw: Raw, emu: Emulator) -> None
 async def test_control_routes(emu: Emulator, http: Any, clock: FakeClock) -> None:
     base = emu.base_url
     raw = Raw(emu, http)
-    async with http.post(f"{base}/_emulator/faults", json={"kind": "status", "route": "artifacts.*",
-                                                            "status": 502, "times": 1}) as r:
+    async with http.post(
+        f"{base}/_emulator/faults", json={"kind": "status", "route": "artifacts.*", "status": 502, "times": 1}
+    ) as r:
         assert r.status == 201
     assert (await raw("GET", "registry/artifacts/"))[0] == 502
     async with http.get(f"{base}/_emulator/faults") as r:
@@ -150,6 +151,8 @@ async def test_control_routes(emu: Emulator, http: Any, clock: FakeClock) -> Non
 async def test_request_log_and_in_flight_counters(raw: Raw, emu: Emulator) -> None:
     await raw("GET", "console/workloads/")
     await raw("GET", "console/workloads/", token="bad")
-    assert [(name, status) for _, name, status in emu.request_log] == [("workloads.list", 200),
-                                                                        ("workloads.list", 401)]
+    assert [(name, status) for _, name, status in emu.request_log] == [
+        ("workloads.list", 200),
+        ("workloads.list", 401),
+    ]
     assert emu.max_in_flight["workloads.list"] == 1

@@ -115,12 +115,16 @@ async def test_draft_artifacts_lifecycle_and_locking(raw: Raw) -> None:
     status, art, _ = await raw("POST", "registry/artifacts/", json=artifact_body("v0"))
     assert status == 201 and art["status"] == "draft" and art["version"] is None
     assert art["description"] == "" and art["type"] == "generic"
-    status, art, _ = await raw("PUT", f"registry/artifacts/{art['id']}/", json=artifact_body("v1", image="img:2"))
+    status, art, _ = await raw(
+        "PUT", f"registry/artifacts/{art['id']}/", json=artifact_body("v1", image="img:2")
+    )
     assert status == 200 and art["name"] == "v1"
     assert art["spec"]["containerGroups"][0]["containers"][0]["imageUri"] == "img:2"
     status, art, _ = await raw("PATCH", f"registry/artifacts/{art['id']}/", json={"description": "d"})
     assert status == 200 and art["description"] == "d"
-    status, data, _ = await raw("PATCH", f"registry/artifacts/{art['id']}/", json={"spec": artifact_body()["spec"]})
+    status, data, _ = await raw(
+        "PATCH", f"registry/artifacts/{art['id']}/", json={"spec": artifact_body()["spec"]}
+    )
     assert status == 422 and data["detail"][0]["loc"] == ["body", "spec"]
     status, data, _ = await raw("PATCH", f"registry/artifacts/{art['id']}/", json={"status": "draft"})
     assert status == 422

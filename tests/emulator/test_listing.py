@@ -29,7 +29,12 @@ async def test_page_envelope_and_links_repeat_the_filters(raw: Raw, clock: FakeC
     assert (page["count"], page["totalCount"], page["previous"]) == (2, 5, None)
     assert [w["name"] for w in page["data"]] == ["job-0", "job-1"]
     nxt = URL(page["next"])
-    assert nxt.is_absolute() and dict(nxt.query) == {"search": "JOB", "limit": "2", "sort": "name", "offset": "2"}
+    assert nxt.is_absolute() and dict(nxt.query) == {
+        "search": "JOB",
+        "limit": "2",
+        "sort": "name",
+        "offset": "2",
+    }
     status, page2, _ = await raw("GET", str(nxt.relative()).removeprefix("/api/v2/"))
     assert [w["name"] for w in page2["data"]] == ["job-2", "job-3"]
     assert URL(page2["previous"]).query["offset"] == "0"

@@ -49,7 +49,9 @@ def test_missing_token_names_the_variable() -> None:
         Client(API)
 
 
-@pytest.mark.parametrize("bad", ["app.datarobot.com/api/v2", "/api/v2", "ftp://host/api", "http://", "https://h/api?x=1"])
+@pytest.mark.parametrize(
+    "bad", ["app.datarobot.com/api/v2", "/api/v2", "ftp://host/api", "http://", "https://h/api?x=1"]
+)
 def test_endpoint_must_be_an_absolute_http_url(bad: str) -> None:
     with pytest.raises(ValueError, match="endpoint must"):
         Client(bad, "t")
@@ -111,7 +113,11 @@ async def test_a_shared_pool_outlives_its_clients(mock_http: AioResponses) -> No
 async def test_tokens_of_clients_sharing_a_pool_do_not_mix(mock_http: AioResponses) -> None:
     url = f"{API}/console/workloads/w1/"
     mock_http.get(url, payload=WL, repeat=True)
-    async with SessionPool() as pool, Client(API, "token-a", pool=pool) as a, Client(API, "token-b", pool=pool) as b:
+    async with (
+        SessionPool() as pool,
+        Client(API, "token-a", pool=pool) as a,
+        Client(API, "token-b", pool=pool) as b,
+    ):
         await a.workloads.get("w1")
         await b.workloads.get("w1")
     calls = next(iter(mock_http.requests.values()))

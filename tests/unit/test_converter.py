@@ -92,8 +92,14 @@ def test_unknown_fields_are_ignored() -> None:
 
 
 def test_unknown_status_is_kept_and_counts_as_still_changing() -> None:
-    page = structure({"count": 2, "totalCount": 2, "data": [
-        {"id": "a", "status": "provisioning"}, {"id": "b", "status": "running"}]}, Page[Workload])
+    page = structure(
+        {
+            "count": 2,
+            "totalCount": 2,
+            "data": [{"id": "a", "status": "provisioning"}, {"id": "b", "status": "running"}],
+        },
+        Page[Workload],
+    )
     odd = page.data[0].status
     assert odd == "provisioning" and odd.value == "provisioning"
     assert not odd.is_known and not odd.is_settled and not odd.is_failure
@@ -153,13 +159,17 @@ def test_enums_are_written_as_their_values() -> None:
     runtime = WorkloadRuntime(
         autoscaling=Autoscaling(
             enabled=True,
-            policies=[ScalingPolicy(ScalingMetricType.CPU_AVERAGE_UTILIZATION, target=70, min_count=1, max_count=3)],
+            policies=[
+                ScalingPolicy(ScalingMetricType.CPU_AVERAGE_UTILIZATION, target=70, min_count=1, max_count=3)
+            ],
         )
     )
     assert unstructure(runtime) == {
         "autoscaling": {
             "enabled": True,
-            "policies": [{"scalingMetric": "cpuAverageUtilization", "target": 70, "minCount": 1, "maxCount": 3}],
+            "policies": [
+                {"scalingMetric": "cpuAverageUtilization", "target": 70, "minCount": 1, "maxCount": 3}
+            ],
         }
     }
 
@@ -182,7 +192,7 @@ def test_a_non_object_is_a_decode_problem() -> None:
 
 
 def test_missing_id_is_a_decode_problem() -> None:
-    with pytest.raises(DecodeProblem, match="Workload.id"):
+    with pytest.raises(DecodeProblem, match=r"Workload\.id"):
         structure({"status": "running"}, Workload)
 
 

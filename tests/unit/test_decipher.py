@@ -20,10 +20,21 @@ from workload_async.errors import (
 )
 
 
-def decipher(status: int, body: bytes | str | dict[str, object] | list[object], headers: dict[str, str] | None = None):
-    raw = body if isinstance(body, bytes) else (body.encode() if isinstance(body, str) else json.dumps(body).encode())
+def decipher(
+    status: int, body: bytes | str | dict[str, object] | list[object], headers: dict[str, str] | None = None
+):
+    raw = (
+        body
+        if isinstance(body, bytes)
+        else (body.encode() if isinstance(body, str) else json.dumps(body).encode())
+    )
     return error_from_response(
-        method="GET", url="console/workloads/abc/", status=status, headers=headers or {}, body=raw, reason="Reason"
+        method="GET",
+        url="console/workloads/abc/",
+        status=status,
+        headers=headers or {},
+        body=raw,
+        reason="Reason",
     )
 
 
@@ -66,7 +77,11 @@ def test_message_key_is_used_when_there_is_no_detail() -> None:
 def test_validation_list_becomes_field_errors() -> None:
     body = {
         "detail": [
-            {"loc": ["body", "runtime", "replicaCount"], "msg": "Input should be >= 1", "type": "greater_than_equal"},
+            {
+                "loc": ["body", "runtime", "replicaCount"],
+                "msg": "Input should be >= 1",
+                "type": "greater_than_equal",
+            },
             {"loc": ["body", "name"], "msg": "Field required", "type": "missing"},
         ]
     }

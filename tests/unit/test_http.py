@@ -59,7 +59,9 @@ async def test_requests_carry_auth_accept_and_user_agent(client: Client, mock_ht
     assert headers["User-Agent"] == f"workload-async/{workload_async.__version__}"
 
 
-async def test_json_bodies_are_sent_compact_with_a_content_type(client: Client, mock_http: AioResponses) -> None:
+async def test_json_bodies_are_sent_compact_with_a_content_type(
+    client: Client, mock_http: AioResponses
+) -> None:
     mock_http.post(f"{API}/console/deployments/", status=201, payload={"id": "d1", "name": "n"})
     await client.deployments.create(name="n", workload_id="w1", importance="high")
     call = sent(mock_http, "POST", f"{API}/console/deployments/")[0]
@@ -71,7 +73,7 @@ async def test_hostile_id_stays_one_segment(client: Client, mock_http: AioRespon
     mock_http.get(re.compile(r".*"), status=404, payload={"detail": "Workload ../x not found"})
     with pytest.raises(NotFoundError):
         await client.workloads.get("../x")
-    (method, url), = mock_http.requests.keys()
+    ((_, url),) = mock_http.requests.keys()
     assert url.raw_path == "/api/v2/console/workloads/..%2Fx/"
 
 
@@ -82,7 +84,9 @@ async def test_404_raises_not_found_with_the_server_message(client: Client, mock
     assert str(caught.value) == "[404] GET console/workloads/abc/: Workload abc not found"
 
 
-async def test_get_is_retried_on_503_then_succeeds(client: Client, mock_http: AioResponses, clock: FakeClock) -> None:
+async def test_get_is_retried_on_503_then_succeeds(
+    client: Client, mock_http: AioResponses, clock: FakeClock
+) -> None:
     url = f"{API}/console/workloads/w1/"
     mock_http.get(url, status=503, payload={"detail": "busy"})
     mock_http.get(url, payload=WL)
@@ -92,7 +96,9 @@ async def test_get_is_retried_on_503_then_succeeds(client: Client, mock_http: Ai
     assert clock.monotonic() == pytest.approx(0.5)  # the first backoff step, no jitter
 
 
-async def test_retry_after_from_429_is_honoured(client: Client, mock_http: AioResponses, clock: FakeClock) -> None:
+async def test_retry_after_from_429_is_honoured(
+    client: Client, mock_http: AioResponses, clock: FakeClock
+) -> None:
     url = f"{API}/console/workloads/w1/"
     mock_http.get(url, status=429, payload={"detail": "slow down"}, headers={"Retry-After": "7"})
     mock_http.get(url, payload=WL)
@@ -104,7 +110,9 @@ async def test_retries_give_up_after_the_policy_attempts(client: Client, mock_ht
     url = f"{API}/console/workloads/w1/"
     page = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
     mock_http.get(url, status=502, body=page, content_type="text/html", repeat=True)
-    with pytest.raises(ServerError, match=r"^\[502\] GET console/workloads/w1/: 502 Bad Gateway \(HTML error page\)$"):
+    with pytest.raises(
+        ServerError, match=r"^\[502\] GET console/workloads/w1/: 502 Bad Gateway \(HTML error page\)$"
+    ):
         await client.workloads.get("w1")
     assert len(sent(mock_http, "GET", url)) == 4
 
@@ -112,14 +120,18 @@ async def test_retries_give_up_after_the_policy_attempts(client: Client, mock_ht
 async def test_retries_stop_at_the_deadline(mock_http: AioResponses, clock: FakeClock) -> None:
     url = f"{API}/console/workloads/w1/"
     mock_http.get(url, status=503, payload={"detail": "busy"}, repeat=True)
-    async with Client(API, TOKEN, clock=clock, retries=RetryPolicy(attempts=10, initial=1, factor=1, jitter=0)) as c:
+    async with Client(
+        API, TOKEN, clock=clock, retries=RetryPolicy(attempts=10, initial=1, factor=1, jitter=0)
+    ) as c:
         with pytest.raises(ServerError):
             await c._transport.call("GET", "workloads.get", "w1", deadline=2.5)
     assert len(sent(mock_http, "GET", url)) == 3  # at 0, 1 and 2 s; the next would pass 2.5
     assert clock.monotonic() <= 2.5
 
 
-async def test_create_is_not_retried_when_the_server_may_have_acted(client: Client, mock_http: AioResponses) -> None:
+async def test_create_is_not_retried_when_the_server_may_have_acted(
+    client: Client, mock_http: AioResponses
+) -> None:
     url = f"{API}/console/deployments/"
     mock_http.post(url, status=502, payload={"detail": "gateway"}, repeat=True)
     with pytest.raises(ServerError):
@@ -132,7 +144,9 @@ async def test_create_is_not_retried_when_the_server_may_have_acted(client: Clie
     assert len(sent(mock_http, "POST", url)) == 2  # one more attempt, not four
 
 
-async def test_create_is_retried_when_the_server_said_come_back(client: Client, mock_http: AioResponses) -> None:
+async def test_create_is_retried_when_the_server_said_come_back(
+    client: Client, mock_http: AioResponses
+) -> None:
     url = f"{API}/console/deployments/"
     mock_http.post(url, status=503, payload={"detail": "later"}, headers={"Retry-After": "1"})
     mock_http.post(url, status=201, payload={"id": "d1"})
@@ -203,12 +217,21 @@ async def test_the_token_appears_in_no_error_repr_or_log(
     with pytest.raises(ServerError) as caught:
         await client.workloads.get("w1")
     assert caplog.records, "expected retry logs"
-    texts = [caplog.text, str(caught.value), repr(caught.value), repr(client), repr(client._transport),
-             str(caught.value.headers), str(caught.value.body)]
+    texts = [
+        caplog.text,
+        str(caught.value),
+        repr(caught.value),
+        repr(client),
+        repr(client._transport),
+        str(caught.value.headers),
+        str(caught.value.body),
+    ]
     assert all(TOKEN not in text for text in texts)
 
 
-async def test_start_reads_accepted_and_no_op_and_an_empty_body(client: Client, mock_http: AioResponses) -> None:
+async def test_start_reads_accepted_and_no_op_and_an_empty_body(
+    client: Client, mock_http: AioResponses
+) -> None:
     url = f"{API}/console/workloads/w1/start"
     mock_http.post(url, status=202, payload={"status": "accepted", "workloadId": "w1", "trackVia": "x"})
     mock_http.post(url, status=200, body="")
@@ -218,7 +241,9 @@ async def test_start_reads_accepted_and_no_op_and_an_empty_body(client: Client, 
 
 
 async def test_rate_limit_error_exposes_retry_after(mock_http: AioResponses, clock: FakeClock) -> None:
-    mock_http.get(f"{API}/console/workloads/w1/", status=429, payload={"detail": "x"}, headers={"Retry-After": "3"})
+    mock_http.get(
+        f"{API}/console/workloads/w1/", status=429, payload={"detail": "x"}, headers={"Retry-After": "3"}
+    )
     async with Client(API, TOKEN, clock=clock, retries=1) as c:
         with pytest.raises(RateLimitError) as caught:
             await c.workloads.get("w1")

@@ -16,7 +16,10 @@ def test_every_route_is_relative_to_the_api_root() -> None:
 
 
 def test_get_workload_url() -> None:
-    assert str(build_url(BASE, "workloads.get", "abc")) == "https://app.example.com/api/v2/console/workloads/abc/"
+    assert (
+        str(build_url(BASE, "workloads.get", "abc"))
+        == "https://app.example.com/api/v2/console/workloads/abc/"
+    )
 
 
 def test_start_has_no_trailing_slash() -> None:

@@ -6,7 +6,7 @@ from workload_async._sse import SSEParser
 
 def test_events_complete_only_at_their_blank_line() -> None:
     parser = SSEParser()
-    assert list(parser.feed(b"id: 1\nevent: tick\ndata: {\"n\"")) == []
+    assert list(parser.feed(b'id: 1\nevent: tick\ndata: {"n"')) == []
     events = list(parser.feed(b": 0}\n\ndata: two\ndata: lines\n\n"))
     assert events == [
         ServerSentEvent(data='{"n": 0}', event="tick", id="1"),

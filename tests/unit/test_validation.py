@@ -40,10 +40,14 @@ def test_primary_needs_a_port() -> None:
         check_input_artifact(one(Container(image_uri="img")))
 
 
-@pytest.mark.parametrize(("cpu", "memory", "field"), [(0, gib(1), "cpu"), (-1, gib(1), "cpu"), (1, 0, "memory"),
-                                                      (1, 1.5, "memory")])
+@pytest.mark.parametrize(
+    ("cpu", "memory", "field"),
+    [(0, gib(1), "cpu"), (-1, gib(1), "cpu"), (1, 0, "memory"), (1, 1.5, "memory")],
+)
 def test_non_positive_cpu_or_memory(cpu: float, memory: int, field: str) -> None:
-    container = Container(image_uri="img", port=8080, resource_request=ResourceRequest(cpu=cpu, memory=memory))
+    container = Container(
+        image_uri="img", port=8080, resource_request=ResourceRequest(cpu=cpu, memory=memory)
+    )
     with pytest.raises(ValueError, match=rf"resource_request\.{field}: must be"):
         check_input_artifact(one(container))
 
@@ -52,7 +56,9 @@ def test_no_primary_container() -> None:
     artifact = InputArtifact(
         name="x", spec=ArtifactSpec([ContainerGroup([Container(image_uri="a", port=8080)])])
     )
-    with pytest.raises(ValueError, match=r"container_groups\[0\]\.containers: needs exactly one primary container, found 0"):
+    with pytest.raises(
+        ValueError, match=r"container_groups\[0\]\.containers: needs exactly one primary container, found 0"
+    ):
         check_input_artifact(artifact)
 
 
@@ -69,8 +75,11 @@ def test_empty_spec() -> None:
 
 
 def test_duplicate_environment_variable() -> None:
-    container = Container(image_uri="a", port=8080, environment_vars=[EnvironmentVariable("A", "1"),
-                                                                       EnvironmentVariable("A", "2")])
+    container = Container(
+        image_uri="a",
+        port=8080,
+        environment_vars=[EnvironmentVariable("A", "1"), EnvironmentVariable("A", "2")],
+    )
     with pytest.raises(ValueError, match=r"environment_vars\[1\]\.name: 'A' is set twice"):
         check_input_artifact(one(container))
 
@@ -89,7 +98,9 @@ def test_empty_name() -> None:
 
 def test_replica_count_with_enabled_autoscaling() -> None:
     runtime = WorkloadRuntime(replica_count=2, autoscaling=Autoscaling(enabled=True))
-    with pytest.raises(ValueError, match=r"runtime\.replica_count: cannot be set together with enabled autoscaling"):
+    with pytest.raises(
+        ValueError, match=r"runtime\.replica_count: cannot be set together with enabled autoscaling"
+    ):
         check_runtime(runtime)
 
 
