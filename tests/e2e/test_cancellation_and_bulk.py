@@ -130,18 +130,20 @@ async def test_start_many_never_has_more_requests_in_flight_than_allowed(
     concurrency: int, max_connections: int, expected: int
 ) -> None:
     clock = GateClock()
-    async with Emulator(clock=clock, startup_seconds=0, stop_seconds=0) as emu:
-        async with Client(emu.url, emu.token, clock=FakeClock(), max_connections=max_connections) as client:
-            clock.opened.set()
-            ids = await registered_fleet(client, 40)
-            await client.workloads.stop_many(ids)
-            clock.opened.clear()
-            emu.add_fault("latency", route="workloads.start", seconds=1)
-            bulk = asyncio.create_task(client.workloads.start_many(ids, concurrency=concurrency))
-            await fill_in_flight(emu, "workloads.start", expected)
-            assert emu.state.in_flight["workloads.start"] == expected
-            clock.opened.set()
-            results = await bulk
+    async with (
+        Emulator(clock=clock, startup_seconds=0, stop_seconds=0) as emu,
+        Client(emu.url, emu.token, clock=FakeClock(), max_connections=max_connections) as client,
+    ):
+        clock.opened.set()
+        ids = await registered_fleet(client, 40)
+        await client.workloads.stop_many(ids)
+        clock.opened.clear()
+        emu.add_fault("latency", route="workloads.start", seconds=1)
+        bulk = asyncio.create_task(client.workloads.start_many(ids, concurrency=concurrency))
+        await fill_in_flight(emu, "workloads.start", expected)
+        assert emu.state.in_flight["workloads.start"] == expected
+        clock.opened.set()
+        results = await bulk
     assert emu.max_in_flight["workloads.start"] == expected
     assert [r.state for r in results.values()] == [BulkState.ACCEPTED] * 40
 
