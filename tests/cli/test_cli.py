@@ -1,0 +1,168 @@
+"""The command line against a real-clock emulator; ``main`` runs in a worker thread with its own loop."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from workload_async.cli import main
+from workload_async.emulator import CRASH_IMAGE, Emulator
+
+
+@pytest.fixture
+async def emu() -> AsyncIterator[Emulator]:
+    async with Emulator(startup_seconds=0, stop_seconds=0) as emulator:
+        yield emulator
+
+
+async def run(emu: Emulator | None, *argv: str) -> int:
+    prefix = ["--endpoint", emu.url, "--token", emu.token] if emu is not None else []
+    return await asyncio.to_thread(main, [*prefix, *argv])
+
+
+async def test_create_get_list_and_delete(emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        await run(emu, "-o", "json", "workloads", "create", "--name", "cli", "--image", "img:1", "--wait")
+        == 0
+    )
+    created = json.loads(capsys.readouterr().out)
+    assert created["status"] == "running" and created["name"] == "cli"
+    assert await run(emu, "workloads", "list") == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split() == ["ID", "NAME", "STATUS", "ARTIFACTID", "UPDATEDAT"]
+    assert created["id"] in table[1] and "running" in table[1]
+    assert await run(emu, "workloads", "get", created["id"]) == 0
+    assert "status" in capsys.readouterr().out
+    assert await run(emu, "workloads", "delete", created["id"]) == 0
+    assert await run(emu, "workloads", "get", created["id"]) == 1
+    assert f"error: [404] GET console/workloads/{created['id']}/" in capsys.readouterr().err
+
+
+async def test_errored_workload_exits_3_and_shows_its_log(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = await run(emu, "workloads", "create", "--image", f"{CRASH_IMAGE}:1", "--wait")
+    assert code == 3
+    err = capsys.readouterr().err
+    assert "is errored" in err and "| RuntimeError: model file" in err
+
+
+async def test_timeout_exits_4(emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
+    emu.set_timings(startup_seconds=3600)
+    assert await run(emu, "-o", "json", "workloads", "create", "--image", "img") == 0
+    workload_id = json.loads(capsys.readouterr().out)["id"]
+    assert await run(emu, "workloads", "wait", workload_id, "--timeout", "0.2") == 4
+
+
+async def test_bulk_stop_and_start_with_wait(emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
+    ids = []
+    for _ in range(3):
+        await run(emu, "-o", "json", "workloads", "create", "--image", "img")
+        ids.append(json.loads(capsys.readouterr().out)["id"])
+    assert await run(emu, "-o", "json", "workloads", "stop", *ids, "--wait") == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["result"] for r in rows] == ["reached"] * 3 and {r["status"] for r in rows} == {"stopped"}
+    assert await run(emu, "workloads", "start", *ids, "--concurrency", "2") == 0
+    assert capsys.readouterr().out.count("accepted") == 3
+
+
+async def test_artifacts_and_deployments(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    spec = {
+        "name": "from-file",
+        "spec": {"containerGroups": [{"containers": [{"imageUri": "img", "primary": True, "port": 8080}]}]},
+    }
+    (tmp_path / "a.json").write_text(json.dumps(spec))
+    assert await run(emu, "-o", "json", "artifacts", "create", "--file", str(tmp_path / "a.json")) == 0
+    art = json.loads(capsys.readouterr().out)
+    assert await run(emu, "-o", "json", "artifacts", "register", art["id"]) == 0
+    assert json.loads(capsys.readouterr().out)["version"] == 1
+    assert await run(emu, "artifacts", "delete", art["id"]) == 1
+    assert "[409]" in capsys.readouterr().err
+    assert await run(emu, "-o", "json", "workloads", "create", "--artifact-id", art["id"], "--wait") == 0
+    wl = json.loads(capsys.readouterr().out)
+    assert (
+        await run(emu, "-o", "json", "deployments", "create", "--name", "d", "--workload-id", wl["id"]) == 0
+    )
+    dep = json.loads(capsys.readouterr().out)
+    assert (
+        await run(
+            emu, "deployments", "invoke", dep["id"], "predict", "-X", "POST", "-d", '{"a": 1}', "--json"
+        )
+        == 0
+    )
+    assert json.loads(capsys.readouterr().out)["json"] == {"a": 1}
+    assert await run(emu, "-o", "json", "deployments", "stats", dep["id"]) == 0
+    assert json.loads(capsys.readouterr().out)["metrics"]["totalRequests"] == 1
+
+
+async def test_bad_input_exits_2_with_a_message(emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
+    assert await run(emu, "workloads", "create", "--image", "img", "--port", "80") == 2
+    assert "port: 80 is outside 1024-65535" in capsys.readouterr().err
+
+
+async def test_missing_configuration_names_the_variables(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("DATAROBOT_ENDPOINT", raising=False)
+    monkeypatch.delenv("DATAROBOT_API_TOKEN", raising=False)
+    assert await run(None, "workloads", "list") == 2
+    assert "DATAROBOT_ENDPOINT" in capsys.readouterr().err
+
+
+async def test_the_token_is_never_printed(emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
+    await run(emu, "-vv", "workloads", "get", "0" * 24)
+    captured = capsys.readouterr()
+    assert emu.token not in captured.out + captured.err
+
+
+async def test_demo_runs_a_fleet_through_its_lifecycle(capsys: pytest.CaptureFixture[str]) -> None:
+    assert await run(None, "demo", "--fleet", "12", "--startup-seconds", "0.1") == 0
+    out = capsys.readouterr().out
+    assert "9 running, 3 errored" in out
+    assert "stop_many: 12/12 stopped" in out
+    assert "12 workloads in" in out and "0 left" in out
+
+
+async def test_standalone_emulator_serves_and_stops_on_sigint() -> None:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "workload_async.cli",
+        "emulator",
+        "--port",
+        "0",
+        "--token",
+        "cli-token",
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stderr is not None
+    try:
+        first = (await asyncio.wait_for(proc.stderr.readline(), 20)).decode()
+        url = first.split("serving ", 1)[1].split(" ", 1)[0]
+        async with aiohttp.ClientSession() as session:
+            async with session.get(
+                f"{url}/console/workloads/", headers={"Authorization": "Bearer cli-token"}
+            ) as r:
+                assert r.status == 200 and (await r.json())["totalCount"] == 0
+        proc.send_signal(signal.SIGINT)
+        rest = (await asyncio.wait_for(proc.stderr.read(), 20)).decode()
+        assert await asyncio.wait_for(proc.wait(), 20) == 0
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    assert "GET /api/v2/console/workloads/ -> 200" in rest
+    assert "Traceback" not in rest and "cli-token" not in first + rest
