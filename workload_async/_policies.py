@@ -63,7 +63,7 @@ class PollPolicy:
     """
 
     initial: float = attrs.field(default=0.25, validator=_positive)
-    factor: float = attrs.field(default=1.5, validator=_at_least_one)
+    factor: float = attrs.field(default=1.3, validator=_at_least_one)
     cap: float = attrs.field(default=5.0, validator=_positive)
     jitter: float = attrs.field(default=0.1, validator=_fraction)
     stale_grace: float = attrs.field(default=10.0)
