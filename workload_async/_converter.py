@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from enum import Enum
+from types import NoneType, UnionType
+from typing import Any, TypeVar, Union, get_args, get_origin
 
 import attrs
 import cattrs
@@ -59,8 +61,17 @@ def _format_datetime(value: datetime) -> str:
     return aware.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def _make_converter() -> cattrs.Converter:
-    conv = cattrs.Converter(detailed_validation=True)
+def _is_enum(cls: Any) -> bool:
+    return isinstance(cls, type) and issubclass(cls, Enum)
+
+
+def _is_optional(cls: Any) -> bool:
+    args = get_args(cls)
+    return get_origin(cls) in (Union, UnionType) and len(args) == 2 and NoneType in args
+
+
+def _make_converter(*, detailed: bool) -> cattrs.Converter:
+    conv = cattrs.Converter(detailed_validation=detailed)
     # Simple hooks first, then the attrs factories that compose them.
     conv.register_structure_hook(datetime, _parse_datetime)
     conv.register_unstructure_hook(datetime, _format_datetime)
@@ -78,14 +89,21 @@ def _make_converter() -> cattrs.Converter:
         inner = make_dict_structure_fn(cls, conv, **overrides)
 
         def structure_object(data: Any, target: Any) -> Any:
-            if not isinstance(data, Mapping):
+            if type(data) is not dict and not isinstance(data, Mapping):
                 raise TypeError(f"expected a JSON object, got {type(data).__name__}")
-            missing = {k: v for k, v in fallbacks.items() if k not in data and v in data}
-            if missing:
-                data = {**data, **{k: data[v] for k, v in missing.items()}}
             return inner(data, target)
 
-        return structure_object
+        if not fallbacks:
+            return structure_object
+
+        def structure_with_fallbacks(data: Any, target: Any) -> Any:
+            if isinstance(data, Mapping):
+                missing = {k: v for k, v in fallbacks.items() if k not in data and v in data}
+                if missing:
+                    data = {**data, **{k: data[v] for k, v in missing.items()}}
+            return structure_object(data, target)
+
+        return structure_with_fallbacks
 
     def unstructure_factory(cls: Any) -> Callable[[Any], Any]:
         base = attrs.resolve_types(cls.__origin__ if hasattr(cls, "__origin__") else cls)
@@ -100,22 +118,56 @@ def _make_converter() -> cattrs.Converter:
         options: dict[str, Any] = {"_cattrs_omit_if_default": True, **overrides}
         return make_dict_unstructure_fn(cls, conv, **options)
 
+    def optional_factory(cls: Any) -> Callable[[Any, Any], Any]:
+        # ``X | None`` resolved once, instead of cattrs dispatching on every value.
+        (inner_type,) = (a for a in get_args(cls) if a is not NoneType)
+        if inner_type in (str, int, float, bool):
+
+            def structure_scalar(value: Any, _: Any) -> Any:
+                return value if value is None or type(value) is inner_type else inner_type(value)
+
+            return structure_scalar
+        inner = conv.get_structure_hook(inner_type)
+
+        def structure_optional(value: Any, _: Any) -> Any:
+            return None if value is None else inner(value, inner_type)
+
+        return structure_optional
+
+    def enum_factory(cls: Any) -> Callable[[Any, Any], Any]:
+        members = cls._value2member_map_
+
+        def structure_enum(value: Any, _: Any) -> Any:
+            member = members.get(value) if isinstance(value, str) else None
+            return member if member is not None else cls(value)
+
+        return structure_enum
+
+    conv.register_structure_hook_factory(_is_enum, enum_factory)
     conv.register_structure_hook_factory(attrs.has, structure_factory)
+    conv.register_structure_hook_factory(_is_optional, optional_factory)
     conv.register_unstructure_hook_factory(attrs.has, unstructure_factory)
     return conv
 
 
-_converter = _make_converter()
+# Two instances of the one converter: the fast one reads every response; the detailed one reads a
+# payload again only when the fast one failed, to say which fields were wrong.
+_converter = _make_converter(detailed=False)
+_explainer = _make_converter(detailed=True)
 
 
 def structure(data: Any, cls: type[T]) -> T:
     """Build a ``cls`` from decoded JSON; raises :class:`DecodeProblem` naming each bad field."""
     try:
         return _converter.structure(data, cls)
-    except cattrs.BaseValidationError as exc:
-        raise DecodeProblem(cattrs.transform_error(exc, path=cls.__name__)) from exc
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        raise DecodeProblem([f"{cls.__name__}: {exc}"]) from exc
+    except Exception as fast_error:
+        try:
+            _explainer.structure(data, cls)
+        except cattrs.BaseValidationError as exc:
+            raise DecodeProblem(cattrs.transform_error(exc, path=cls.__name__)) from exc
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise DecodeProblem([f"{cls.__name__}: {exc}"]) from exc
+        raise DecodeProblem([f"{cls.__name__}: {fast_error}"]) from fast_error
 
 
 def unstructure(obj: Any) -> Any:

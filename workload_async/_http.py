@@ -23,7 +23,7 @@ from ._clock import Clock
 from ._converter import DecodeProblem, structure
 from ._decipher import error_from_response, excerpt
 from ._policies import RetryPolicy
-from ._routes import build_url, relative_path
+from ._routes import build_url, relative_path, route_path
 from ._sse import ServerSentEvent, SSEParser
 from .errors import (
     APIStatusError,
@@ -176,6 +176,10 @@ class Transport:
     retry: RetryPolicy
     user_agent: str
     closed: bool = False
+    _plain_headers: CIMultiDict[str] = attrs.field(init=False, repr=False)
+    _json_headers: CIMultiDict[str] = attrs.field(init=False, repr=False)
+    _base_text: str = attrs.field(init=False, repr=False)
+    _session: aiohttp.ClientSession | None = attrs.field(default=None, init=False, repr=False)
 
     def _check_open(self) -> None:
         if self.closed:
@@ -186,17 +190,24 @@ class Transport:
         return build_url(self.base, route, *ids, tail=tail)
 
     def _headers(self, extra: Mapping[str, str] | None, has_body: bool) -> CIMultiDict[str]:
-        headers: CIMultiDict[str] = CIMultiDict()
-        headers["Accept"] = "application/json"
-        headers["User-Agent"] = self.user_agent
-        if has_body:
-            headers["Content-Type"] = "application/json"
-        if extra:
-            for key, value in extra.items():
-                if key.lower() != "authorization":
-                    headers[key] = value
-        headers["Authorization"] = f"Bearer {self._token}"
+        if not extra:
+            return self._json_headers if has_body else self._plain_headers
+        headers = CIMultiDict(self._json_headers if has_body else self._plain_headers)
+        for key, value in extra.items():
+            if key.lower() != "authorization":
+                headers[key] = value
         return headers
+
+    def __attrs_post_init__(self) -> None:
+        plain: CIMultiDict[str] = CIMultiDict()
+        plain["Accept"] = "application/json"
+        plain["User-Agent"] = self.user_agent
+        plain["Authorization"] = f"Bearer {self._token}"
+        with_body = CIMultiDict(plain)
+        with_body["Content-Type"] = "application/json"
+        self._plain_headers = plain
+        self._json_headers = with_body
+        self._base_text = str(self.base)
 
     def _timeout(self, deadline: float | None) -> aiohttp.ClientTimeout:
         total = self.timeout
@@ -215,8 +226,11 @@ class Transport:
         headers: CIMultiDict[str],
         deadline: float | None,
     ) -> Response:
-        session = self.pool.session_for(url)
-        started = self.clock.monotonic()
+        session = self._session
+        if session is None or session.closed:
+            # every URL this transport sends to is on its base origin (links elsewhere are refused)
+            session = self._session = self.pool.session_for(self.base)
+        started = self.clock.monotonic() if log.isEnabledFor(logging.DEBUG) else 0.0
         try:
             async with session.request(
                 method,
@@ -230,7 +244,7 @@ class Transport:
                 body = await raw.read()
                 response = Response(
                     status=raw.status,
-                    headers=dict(raw.headers),
+                    headers=raw.headers,
                     body=body,
                     method=method,
                     url=path,
@@ -247,9 +261,9 @@ class Transport:
             raise TransportError(
                 f"connection failed: {type(exc).__name__}: {exc}", method=method, url=path
             ) from exc
-        log.debug(
-            "%s %s -> %s (%.1f ms)", method, path, response.status, (self.clock.monotonic() - started) * 1000
-        )
+        if log.isEnabledFor(logging.DEBUG):
+            elapsed = (self.clock.monotonic() - started) * 1000
+            log.debug("%s %s -> %s (%.1f ms)", method, path, response.status, elapsed)
         return response
 
     async def send(
@@ -264,12 +278,18 @@ class Transport:
         retry: RetryMode = "safe",
         deadline: float | None = None,
         raise_for_status: bool = True,
+        path: str | None = None,
     ) -> Response:
-        """Send one request with retries; return the response or raise from the error tree."""
+        """Send one request with retries; return the response or raise from the error tree.
+
+        ``path`` is how errors name the request (relative to the API root); it is derived from
+        ``url`` when not given.
+        """
         self._check_open()
         if json_body is not None:
             data = json.dumps(json_body, separators=(",", ":")).encode()
-        path = relative_path(self.base, url)
+        if path is None:
+            path = relative_path(self.base, url)
         all_headers = self._headers(headers, has_body=json_body is not None)
         retries = 0
         while True:
@@ -328,8 +348,15 @@ class Transport:
         deadline: float | None = None,
     ) -> Response:
         """Send a request to a route of the contract (see :mod:`._routes`)."""
+        path = route_path(route, *ids)
         return await self.send(
-            method, self.url(route, *ids), params=params, json_body=json_body, retry=retry, deadline=deadline
+            method,
+            URL(self._base_text + path, encoded=True),
+            params=params,
+            json_body=json_body,
+            retry=retry,
+            deadline=deadline,
+            path=path,
         )
 
     @asynccontextmanager
@@ -364,9 +391,7 @@ class Transport:
         except (aiohttp.ClientError, OSError) as exc:
             raise TransportError(f"connection failed: {exc}", method=method, url=path) from exc
         try:
-            yield StreamingResponse(
-                status=raw.status, headers=dict(raw.headers), method=method, url=path, raw=raw
-            )
+            yield StreamingResponse(status=raw.status, headers=raw.headers, method=method, url=path, raw=raw)
         finally:
             if raw.content.at_eof():
                 raw.release()

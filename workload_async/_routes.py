@@ -7,11 +7,12 @@ API layout is a second table.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 from yarl import URL
 
-__all__ = ["ROUTES", "build_url", "relative_path"]
+__all__ = ["ROUTES", "build_url", "relative_path", "route_path"]
 
 ROUTES: dict[str, str] = {
     "workloads.create": "console/workloads/",
@@ -37,20 +38,27 @@ ROUTES: dict[str, str] = {
 }
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9_~-]+").fullmatch
+
+
 def _segment(value: str) -> str:
+    if _PLAIN(value):  # the usual case, hex ids: nothing to encode
+        return value
     encoded = quote(value, safe="")
     # "." and ".." are path syntax, not names: encode the dots so no normaliser removes them.
     return encoded.replace(".", "%2E") if encoded in (".", "..") else encoded
 
 
-def build_url(base: URL, route: str, *ids: str, tail: str = "") -> URL:
-    """The absolute URL of ``route`` under ``base`` with ``ids`` filled in.
+_PARTS: dict[str, list[str]] = {route: template.split("{}") for route, template in ROUTES.items()}
+
+
+def route_path(route: str, *ids: str, tail: str = "") -> str:
+    """The encoded path of ``route`` relative to the API root, with ``ids`` filled in.
 
     ``tail`` (invoke only) is the application path after the route; it is appended as given,
     its own slashes kept, but it cannot climb out of the route (``..`` segments are refused).
     """
-    template = ROUTES[route]
-    parts = template.split("{}")
+    parts = _PARTS[route]
     if len(parts) - 1 != len(ids):
         raise TypeError(f"route {route} takes {len(parts) - 1} ids, got {len(ids)}")
     path = parts[0] + "".join(_segment(i) + rest for i, rest in zip(ids, parts[1:], strict=True))
@@ -59,7 +67,12 @@ def build_url(base: URL, route: str, *ids: str, tail: str = "") -> URL:
         if any(p in (".", "..") for p in pieces):
             raise ValueError(f"app path {tail!r} must not contain '.' or '..' segments")
         path += "/".join(quote(p, safe="@:!$&'()*+,;=-._~%") for p in pieces)
-    return base.join(URL(path, encoded=True))
+    return path
+
+
+def build_url(base: URL, route: str, *ids: str, tail: str = "") -> URL:
+    """The absolute URL of ``route`` under ``base`` (which ends in ``/``) with ``ids`` filled in."""
+    return URL(str(base) + route_path(route, *ids, tail=tail), encoded=True)
 
 
 def relative_path(base: URL, url: URL) -> str:

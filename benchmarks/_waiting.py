@@ -1,0 +1,108 @@
+"""Waiting at scale: the SDK's batched poller against one polling loop per workload."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import time
+import tracemalloc
+
+import aiohttp
+
+from workload_async import Client, PollPolicy, WorkloadStatus
+
+from ._fleet import make_fleet
+from ._server import EmulatorProcess
+
+INTERVAL = 0.5  # the same fixed poll interval for both contenders
+STARTUP = 2.0
+
+
+async def _sdk_round(emu: EmulatorProcess, client: Client, ids: list[str]) -> tuple[float, int]:
+    await emu.reset_counters()
+    started = time.perf_counter()
+    results = await client.workloads.start_many(ids, concurrency=64, wait=True, timeout=600)
+    wall = time.perf_counter() - started
+    assert all(r.ok for r in results.values()), [r for r in results.values() if not r.ok][:3]
+    return wall, (await emu.counts()).get("workloads.list", 0)
+
+
+async def _naive_round(
+    emu: EmulatorProcess, session: aiohttp.ClientSession, ids: list[str]
+) -> tuple[float, int]:
+    headers = {"Authorization": f"Bearer {emu.token}"}
+    gate = asyncio.Semaphore(64)
+    await emu.reset_counters()
+    started = time.perf_counter()
+
+    async def start_and_poll(workload_id: str) -> None:
+        async with (
+            gate,
+            session.post(f"{emu.url}/console/workloads/{workload_id}/start", headers=headers) as r,
+        ):
+            await r.read()
+        while True:
+            async with session.get(f"{emu.url}/console/workloads/{workload_id}/", headers=headers) as r:
+                if (await r.json())["status"] == "running":
+                    return
+            await asyncio.sleep(INTERVAL)
+
+    await asyncio.gather(*(start_and_poll(i) for i in ids))
+    wall = time.perf_counter() - started
+    return wall, (await emu.counts()).get("workloads.get", 0)
+
+
+async def run_waiting(sizes: list[int]) -> dict[str, float]:
+    results: dict[str, float] = {}
+    fixed = PollPolicy(initial=INTERVAL, factor=1, cap=INTERVAL, jitter=0)
+    for n in sizes:
+        async with (
+            EmulatorProcess(startup_seconds=STARTUP, stop_seconds=0) as emu,
+            Client(emu.url, emu.token, poll=fixed) as client,
+            aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100)) as session,
+        ):
+            ids = await make_fleet(client, n)
+            await client.workloads.stop_many(ids, wait=True)
+            sdk_wall, sdk_requests = await _sdk_round(emu, client, ids)
+            await client.workloads.stop_many(ids, wait=True)
+            naive_wall, naive_requests = await _naive_round(emu, session, ids)
+        results[f"poll_requests_per_workload_{n}"] = sdk_requests / n
+        results[f"naive_requests_per_workload_{n}"] = naive_requests / n
+        results[f"naive_over_sdk_requests_{n}"] = naive_requests / max(1, sdk_requests)
+        results[f"wait_wall_seconds_{n}"] = sdk_wall
+        results[f"naive_wall_seconds_{n}"] = naive_wall
+        results[f"wait_overshoot_seconds_{n}"] = sdk_wall - STARTUP
+    return results
+
+
+async def run_wait_memory(n: int = 10_000) -> dict[str, float]:
+    """Peak Python memory of ``n`` pending waits, polls included, and of listing ``n`` workloads."""
+    async with EmulatorProcess(startup_seconds=86_400) as emu, Client(emu.url, emu.token) as client:
+        ids = await make_fleet(client, n, concurrency=100)
+        gc.collect()
+        tracemalloc.start()
+        base = tracemalloc.get_traced_memory()[0]
+        task = asyncio.create_task(client.workloads.wait_many(ids, timeout=None))
+        rounds_before = client.poller.rounds
+        while client.poller.rounds < rounds_before + 3:  # three full polling rounds of every wait
+            await asyncio.sleep(0.05)
+        pending = client.poller.pending
+        _, peak = tracemalloc.get_traced_memory()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        tracemalloc.stop()
+        assert pending == n, pending
+
+        gc.collect()
+        tracemalloc.start()
+        base_list = tracemalloc.get_traced_memory()[0]
+        seen = 0
+        async for w in client.workloads.list():
+            seen += w.status is WorkloadStatus.INITIALIZING or 1
+        _, peak_list = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert seen == n
+    return {
+        "wait_memory_mb_10000": (peak - base) / 2**20,
+        "list_memory_mb_10000": (peak_list - base_list) / 2**20,
+    }

@@ -1,0 +1,85 @@
+"""Run the suite, print a table, and end with one JSON line holding every figure."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import platform
+import time
+
+from ._calls import run_calls, run_import_time
+from ._emulator_speed import run_emulator_speed
+from ._waiting import run_wait_memory, run_waiting
+
+#: The targets, as (key, comparison, bound).
+TARGETS = [
+    ("get_ratio_c1", ">=", 0.9),
+    ("get_ratio_c64", ">=", 0.9),
+    ("list_ratio", ">=", 0.8),
+    ("bulk_start_ratio", ">=", 0.9),
+    ("naive_over_sdk_requests_1000", ">=", 20.0),
+    ("wait_overshoot_seconds_1000", "<=", 0.5),  # one poll interval of the benchmark's polling
+    ("wait_memory_mb_10000", "<", 50.0),
+    ("import_ratio", "<=", 1.3),
+    ("emulator_list_page_ms_p50_10000", "<", 10.0),
+    ("emulator_status_change_ms_p50_10000", "<", 10.0),
+]
+KEYS = [
+    "get_ratio_c1",
+    "get_ratio_c64",
+    "list_ratio",
+    "bulk_start_ratio",
+    "poll_requests_per_workload_1000",
+    "naive_over_sdk_requests_1000",
+    "wait_overshoot_seconds_1000",
+    "wait_memory_mb_10000",
+    "import_ratio",
+]
+
+
+def _verdict(value: float, op: str, bound: float) -> str:
+    ok = {">=": value >= bound, "<=": value <= bound, "<": value < bound}[op]
+    return "ok" if ok else "MISSED"
+
+
+async def _suite(quick: bool, only: set[str]) -> dict[str, float]:
+    figures: dict[str, float] = {}
+    if not only or "calls" in only:
+        figures.update(await run_calls(quick))
+    if not only or "import" in only:
+        figures.update(await asyncio.to_thread(run_import_time, quick))
+    if not only or "waiting" in only:
+        figures.update(await run_waiting([100, 1000] if quick else [100, 1000, 5000]))
+    if not only or "memory" in only:
+        figures.update(await run_wait_memory())
+    if not only or "emulator" in only:
+        figures.update(await run_emulator_speed(samples=100 if quick else 300))
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller runs (about two minutes on 2 cores)")
+    parser.add_argument(
+        "--only", action="append", default=[], choices=["calls", "import", "waiting", "memory", "emulator"]
+    )
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    figures = asyncio.run(_suite(args.quick, set(args.only)))
+    print(
+        f"workload-async benchmarks ({'quick' if args.quick else 'full'}) on {platform.machine()}, "
+        f"Python {platform.python_version()}, {time.perf_counter() - started:.0f}s"
+    )
+    width = max(len(k) for k in figures)
+    targets = {key: (op, bound) for key, op, bound in TARGETS}
+    for key, value in figures.items():
+        line = f"  {key:<{width}}  {value:12.3f}"
+        if key in targets:
+            op, bound = targets[key]
+            line += f"   target {op} {bound:g}: {_verdict(value, op, bound)}"
+        print(line)
+    summary = {key: round(figures[key], 4) for key in KEYS if key in figures}
+    summary.update({k: round(v, 4) for k, v in figures.items() if k not in summary})
+    print(json.dumps(summary, separators=(",", ":")))
+    return 0
