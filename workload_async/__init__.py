@@ -8,7 +8,7 @@
 Everything public is re-exported here; the modules with a leading underscore are private.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
 from ._bulk import BulkResult, BulkState
 from ._client import Client
@@ -71,10 +71,20 @@ from .errors import (
     WorkloadFailedError,
 )
 
-try:
-    __version__ = version("workload-async")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
+from ._client import package_version
+
+
+if TYPE_CHECKING:
+    __version__: str
+else:
+
+    def __getattr__(name: str) -> Any:
+        # __version__ is read from the installed metadata on first use: importlib.metadata costs
+        # more import time than the rest of the package's own modules together. Type checkers see
+        # no module __getattr__, so a misspelt name is still an error for them.
+        if name == "__version__":
+            return package_version()
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "APIStatusError",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
+import functools
 import logging
 import os
-from importlib.metadata import PackageNotFoundError, version
 from types import TracebackType
 
 from yarl import URL
@@ -21,7 +21,7 @@ from ._waiting import Waits
 from ._workloads import WorkloadsManager
 from .errors import ClientClosedError
 
-__all__ = ["ENDPOINT_ENV", "TOKEN_ENV", "Client"]
+__all__ = ["ENDPOINT_ENV", "TOKEN_ENV", "Client", "package_version"]
 
 log = logging.getLogger("workload_async")
 
@@ -30,10 +30,17 @@ TOKEN_ENV = "DATAROBOT_API_TOKEN"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_WAIT_TIMEOUT = 1800.0
 
-try:
-    _VERSION = version("workload-async")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    _VERSION = "0+unknown"
+
+
+@functools.cache
+def package_version() -> str:
+    """The installed version of workload-async (``0+unknown`` when running from a bare source tree)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("workload-async")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0+unknown"
 
 
 class _State(enum.Enum):
@@ -111,7 +118,7 @@ class Client:
             clock=self._clock,
             timeout=timeout,
             retry=retry,
-            user_agent=f"workload-async/{_VERSION}",
+            user_agent=f"workload-async/{package_version()}",
         )
         self._poller = StatusPoller(self._transport, self._clock)
         waits = Waits(self._poller, self._clock, poll or PollPolicy(), wait_timeout)
