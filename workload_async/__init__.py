@@ -11,7 +11,7 @@ Everything public is re-exported here; the modules with a leading underscore are
 from typing import TYPE_CHECKING, Any
 
 from ._bulk import BulkResult, BulkState
-from ._client import Client
+from ._client import Client, package_version
 from ._clock import Clock, FakeClock, SystemClock
 from ._enums import ArtifactStatus, Importance, ScalingMetricType, WorkloadStatus
 from ._http import Response, StreamingResponse
@@ -71,9 +71,6 @@ from .errors import (
     WorkloadFailedError,
 )
 
-from ._client import package_version
-
-
 if TYPE_CHECKING:
     __version__: str
 else:
@@ -85,6 +82,7 @@ else:
         if name == "__version__":
             return package_version()
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "APIStatusError",

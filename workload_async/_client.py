@@ -31,7 +31,6 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_WAIT_TIMEOUT = 1800.0
 
 
-
 @functools.cache
 def package_version() -> str:
     """The installed version of workload-async (``0+unknown`` when running from a bare source tree)."""
