@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
-from collections.abc import AsyncGenerator, Iterable
+from collections.abc import AsyncGenerator, Callable, Iterable
 from typing import Final
 
 import attrs
@@ -82,7 +82,7 @@ class Waits:
         target: WorkloadStatus | None,
         deadline: float | None,
         poll: PollPolicy | None = None,
-        on_change: object = None,
+        on_change: Callable[[Workload], None] | None = None,
     ) -> Waiter:
         """Make a waiter and hand it to the poller."""
         check_id(workload_id, "workload_id")
@@ -93,7 +93,7 @@ class Waits:
             started=self._clock.monotonic(),
             deadline=deadline,
             future=asyncio.get_running_loop().create_future(),
-            on_change=on_change,  # type: ignore[arg-type]
+            on_change=on_change,
         )
         self._poller.add(waiter)
         return waiter

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Iterable, Mapping
 from contextlib import AbstractAsyncContextManager, aclosing
-from typing import Any
+from typing import Any, Literal, overload
 
 import attrs
 
@@ -107,6 +107,26 @@ class WorkloadsManager:
             operation, accepted=response.status == 202, workload_id=operation.workload_id or workload_id
         )
 
+    @overload
+    async def start(
+        self,
+        workload_id: str,
+        *,
+        wait: Literal[False] = False,
+        timeout: float | None | Default = DEFAULT,
+        poll: PollPolicy | None = None,
+    ) -> Operation: ...
+
+    @overload
+    async def start(
+        self,
+        workload_id: str,
+        *,
+        wait: Literal[True],
+        timeout: float | None | Default = DEFAULT,
+        poll: PollPolicy | None = None,
+    ) -> Workload: ...
+
     async def start(
         self,
         workload_id: str,
@@ -127,6 +147,26 @@ class WorkloadsManager:
         deadline = self._waits.deadline_for(timeout, None)
         await self._operation("workloads.start", workload_id, deadline)
         return await self._waits.wait(workload_id, WorkloadStatus.RUNNING, None, deadline, poll)
+
+    @overload
+    async def stop(
+        self,
+        workload_id: str,
+        *,
+        wait: Literal[False] = False,
+        timeout: float | None | Default = DEFAULT,
+        poll: PollPolicy | None = None,
+    ) -> Operation: ...
+
+    @overload
+    async def stop(
+        self,
+        workload_id: str,
+        *,
+        wait: Literal[True],
+        timeout: float | None | Default = DEFAULT,
+        poll: PollPolicy | None = None,
+    ) -> Workload: ...
 
     async def stop(
         self,

@@ -152,9 +152,10 @@ async def test_standalone_emulator_serves_and_stops_on_sigint() -> None:
     try:
         first = (await asyncio.wait_for(proc.stderr.readline(), 20)).decode()
         url = first.split("serving ", 1)[1].split(" ", 1)[0]
-        async with aiohttp.ClientSession() as session, session.get(
-            f"{url}/console/workloads/", headers={"Authorization": "Bearer cli-token"}
-        ) as r:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(f"{url}/console/workloads/", headers={"Authorization": "Bearer cli-token"}) as r,
+        ):
             assert r.status == 200 and (await r.json())["totalCount"] == 0
         proc.send_signal(signal.SIGINT)
         rest = (await asyncio.wait_for(proc.stderr.read(), 20)).decode()

@@ -8,10 +8,14 @@ from workload_async import Client, Container, FakeClock, InputArtifact, Workload
 from workload_async.emulator import Emulator
 
 
-async def test_plugin_fixtures_share_a_fake_clock(workload_emulator: Emulator, workload_client: Client) -> None:
+async def test_plugin_fixtures_share_a_fake_clock(
+    workload_emulator: Emulator, workload_client: Client
+) -> None:
     assert isinstance(workload_emulator.clock, FakeClock)
     assert workload_client.clock is workload_emulator.clock
-    wl = await workload_client.workloads.create(artifact=InputArtifact.single("a", Container(image_uri="i", port=8080)))
+    wl = await workload_client.workloads.create(
+        artifact=InputArtifact.single("a", Container(image_uri="i", port=8080))
+    )
     assert (await workload_client.workloads.wait(wl.id)).status is WorkloadStatus.RUNNING
     assert workload_emulator.clock.monotonic() < 5  # two seconds of start-up, no real sleep
 

@@ -248,3 +248,36 @@ async def test_rate_limit_error_exposes_retry_after(mock_http: AioResponses, clo
         with pytest.raises(RateLimitError) as caught:
             await c.workloads.get("w1")
     assert caught.value.retry_after == 3.0
+
+
+async def test_next_links_are_followed_on_the_api_root(client: Client, mock_http: AioResponses) -> None:
+    first = f"{API}/console/workloads/?limit=100"
+    second = f"{API}/console/workloads/?limit=100&offset=100"
+    mock_http.get(first, payload={"count": 1, "totalCount": 2, "next": second, "data": [WL]})
+    mock_http.get(second, payload={"count": 1, "totalCount": 2, "next": None, "data": [{"id": "w2"}]})
+    assert [w.id async for w in client.workloads.list()] == ["w1", "w2"]
+
+
+async def test_a_next_link_to_another_host_is_an_error_not_a_request(
+    client: Client, mock_http: AioResponses
+) -> None:
+    evil = "https://evil.example.com/api/v2/console/workloads/?offset=100"
+    mock_http.get(
+        f"{API}/console/workloads/?limit=100",
+        payload={"count": 1, "totalCount": 2, "next": evil, "data": [WL]},
+    )
+    seen = []
+    with pytest.raises(ResponseDecodeError, match="points outside the API root"):
+        async for w in client.workloads.list():
+            seen.append(w.id)
+    assert seen == ["w1"]
+    assert all(url.host == "api.test" for _, url in mock_http.requests)
+
+
+async def test_a_next_link_outside_the_api_path_is_refused(client: Client, mock_http: AioResponses) -> None:
+    mock_http.get(
+        f"{API}/console/workloads/?limit=100",
+        payload={"count": 1, "totalCount": 2, "next": "http://api.test/admin/?offset=1", "data": [WL]},
+    )
+    with pytest.raises(ResponseDecodeError):
+        await client.workloads.list().collect()
