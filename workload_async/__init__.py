@@ -14,7 +14,6 @@ from ._bulk import BulkResult, BulkState
 from ._client import Client, package_version
 from ._clock import Clock, FakeClock, SystemClock
 from ._enums import ArtifactStatus, Importance, ScalingMetricType, WorkloadStatus
-from ._http import Response, StreamingResponse
 from ._models import (
     Artifact,
     ArtifactRef,
@@ -32,6 +31,7 @@ from ._models import (
 from ._pagination import AsyncPager
 from ._policies import PollPolicy, RetryPolicy
 from ._pool import SessionPool
+from ._responses import Response, StreamingResponse
 from ._spec import (
     ArtifactSpec,
     Autoscaling,

@@ -12,7 +12,7 @@ import logging
 import ssl
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 import aiohttp
 import attrs
@@ -20,25 +20,21 @@ from multidict import CIMultiDict
 from yarl import URL
 
 from ._clock import Clock
-from ._converter import DecodeProblem, structure
-from ._decipher import error_from_response, excerpt
 from ._policies import RetryPolicy
+from ._responses import Response, StreamingResponse, status_error
 from ._routes import build_url, relative_path, route_path
-from ._sse import ServerSentEvent, SSEParser
 from .errors import (
     APIStatusError,
     ClientClosedError,
     RateLimitError,
     RequestTimeoutError,
-    ResponseDecodeError,
     ServerError,
     TransportError,
 )
 
-__all__ = ["Response", "StreamingResponse", "Transport"]
+__all__ = ["Params", "Response", "RetryMode", "StreamingResponse", "Transport"]
 
 log = logging.getLogger("workload_async")
-T = TypeVar("T")
 
 #: "safe": repeatable (GET, PUT, DELETE, start, stop). "create": retried only when the request
 #: provably never reached the server or the server said to come back (429/503 with Retry-After).
@@ -46,118 +42,6 @@ T = TypeVar("T")
 RetryMode = Literal["safe", "create", "never"]
 _RETRY_STATUSES = frozenset({429, 502, 503, 504})
 Params = Mapping[str, Any] | list[tuple[str, str]] | None
-
-
-@attrs.frozen
-class Response:
-    """A complete HTTP response: status, headers and the body, read once.
-
-    ``read()``, ``text()`` and ``json()`` give the body; :meth:`raise_for_status` raises the
-    matching :class:`~workload_async.errors.APIStatusError` for a non-2xx status.
-    """
-
-    status: int
-    headers: Mapping[str, str]
-    body: bytes = attrs.field(repr=False)
-    method: str
-    url: str
-
-    @property
-    def ok(self) -> bool:
-        """True for a 2xx status."""
-        return 200 <= self.status < 300
-
-    def read(self) -> bytes:
-        """The body as bytes."""
-        return self.body
-
-    def text(self, encoding: str = "utf-8") -> str:
-        """The body decoded as text (undecodable bytes are replaced)."""
-        return self.body.decode(encoding, errors="replace")
-
-    def json(self) -> Any:
-        """The body parsed as JSON; raises :class:`ResponseDecodeError` when it is not JSON."""
-        try:
-            return json.loads(self.body)
-        except ValueError as exc:
-            raise ResponseDecodeError(
-                "response body is not JSON", method=self.method, url=self.url, excerpt=excerpt(self.body)
-            ) from exc
-
-    def parse(self, cls: type[T]) -> T:
-        """The body as a ``cls`` model; :class:`ResponseDecodeError` names each field that did not fit."""
-        data = self.json()
-        try:
-            return structure(data, cls)
-        except DecodeProblem as exc:
-            raise ResponseDecodeError(
-                f"response is not a valid {getattr(cls, '__name__', cls)}",
-                method=self.method,
-                url=self.url,
-                excerpt=excerpt(self.body),
-                problems=exc.problems,
-            ) from exc
-
-    def raise_for_status(self) -> Response:
-        """Raise the error-tree exception for a non-2xx status; return ``self`` otherwise."""
-        if not self.ok:
-            raise _status_error(self)
-        return self
-
-
-@attrs.define(eq=False)
-class StreamingResponse:
-    """A response whose body is read as it arrives (``async with client.workloads.stream(...)``)."""
-
-    status: int
-    headers: Mapping[str, str]
-    method: str
-    url: str
-    _raw: aiohttp.ClientResponse = attrs.field(repr=False)
-
-    @property
-    def ok(self) -> bool:
-        """True for a 2xx status."""
-        return 200 <= self.status < 300
-
-    async def iter_chunks(self) -> AsyncIterator[bytes]:
-        """Yield the body in chunks, each as soon as it arrives."""
-        try:
-            async for chunk in self._raw.content.iter_any():
-                yield chunk
-        except aiohttp.ClientError as exc:
-            raise TransportError(f"stream broke: {exc}", method=self.method, url=self.url) from exc
-
-    async def iter_lines(self) -> AsyncIterator[str]:
-        """Yield the body line by line (without the line ending)."""
-        buffer = ""
-        async for chunk in self.iter_chunks():
-            buffer += chunk.decode("utf-8", errors="replace")
-            *lines, buffer = buffer.split("\n")
-            for line in lines:
-                yield line.rstrip("\r")
-        if buffer:
-            yield buffer
-
-    async def iter_events(self) -> AsyncIterator[ServerSentEvent]:
-        """Yield server-sent events as each one completes."""
-        parser = SSEParser()
-        async for chunk in self.iter_chunks():
-            for event in parser.feed(chunk):
-                yield event
-
-    async def read(self) -> bytes:
-        """Read the rest of the body at once."""
-        return b"".join([chunk async for chunk in self.iter_chunks()])
-
-    async def raise_for_status(self) -> StreamingResponse:
-        """Raise the error-tree exception for a non-2xx status (reading the body for its message)."""
-        if not self.ok:
-            body = await self.read()
-            raise error_from_response(
-                method=self.method, url=self.url, status=self.status, headers=self.headers, body=body
-            )
-        return self
 
 
 class _NotSent(Exception):
@@ -312,7 +196,7 @@ class Transport:
             if response is not None:
                 if response.ok or not raise_for_status:
                     return response
-                error = _status_error(response)
+                error = status_error(response)
                 retry_after = getattr(error, "retry_after", None)
                 if response.status in _RETRY_STATUSES:
                     retryable = retry == "safe" or (
@@ -403,13 +287,3 @@ def _short(error: Exception) -> str:
     if isinstance(error, APIStatusError):
         return f"HTTP {error.status}"
     return type(error).__name__
-
-
-def _status_error(response: Response) -> APIStatusError:
-    return error_from_response(
-        method=response.method,
-        url=response.url,
-        status=response.status,
-        headers=response.headers,
-        body=response.body,
-    )

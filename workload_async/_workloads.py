@@ -113,7 +113,7 @@ class WorkloadsManager:
         workload_id: str,
         *,
         wait: Literal[False] = False,
-        timeout: float | None | Default = DEFAULT,
+        timeout: float | Default | None = DEFAULT,
         poll: PollPolicy | None = None,
     ) -> Operation: ...
 
@@ -123,7 +123,7 @@ class WorkloadsManager:
         workload_id: str,
         *,
         wait: Literal[True],
-        timeout: float | None | Default = DEFAULT,
+        timeout: float | Default | None = DEFAULT,
         poll: PollPolicy | None = None,
     ) -> Workload: ...
 
@@ -154,7 +154,7 @@ class WorkloadsManager:
         workload_id: str,
         *,
         wait: Literal[False] = False,
-        timeout: float | None | Default = DEFAULT,
+        timeout: float | Default | None = DEFAULT,
         poll: PollPolicy | None = None,
     ) -> Operation: ...
 
@@ -164,7 +164,7 @@ class WorkloadsManager:
         workload_id: str,
         *,
         wait: Literal[True],
-        timeout: float | None | Default = DEFAULT,
+        timeout: float | Default | None = DEFAULT,
         poll: PollPolicy | None = None,
     ) -> Workload: ...
 

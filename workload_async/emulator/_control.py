@@ -12,7 +12,7 @@ from ._faults import Fault
 from ._store import User, new_id
 
 if TYPE_CHECKING:
-    from ._app import EmulatorState
+    from ._web import EmulatorState
 
 __all__ = ["add_control_routes"]
 

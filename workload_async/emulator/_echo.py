@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 if TYPE_CHECKING:
-    from ._app import EmulatorState
+    from ._web import EmulatorState
 
 __all__ = ["echo"]
 

@@ -11,9 +11,10 @@ from typing import Any
 from aiohttp import web
 
 from .._clock import Clock, SystemClock
-from ._app import API_PREFIX, EmulatorState, make_app
+from ._app import make_app
 from ._faults import Fault
 from ._store import Store, Timings, User, WorkloadRec, new_id
+from ._web import API_PREFIX, EmulatorState
 
 __all__ = ["Emulator"]
 

@@ -1,0 +1,142 @@
+"""Responses as the SDK hands them out: complete (:class:`Response`) or streamed
+(:class:`StreamingResponse`). Part of the HTTP layer: the streamed one wraps aiohttp's."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Mapping
+from typing import Any, TypeVar
+
+import aiohttp
+import attrs
+
+from ._converter import DecodeProblem, structure
+from ._decipher import error_from_response, excerpt
+from ._sse import ServerSentEvent, SSEParser
+from .errors import APIStatusError, ResponseDecodeError, TransportError
+
+__all__ = ["Response", "StreamingResponse", "status_error"]
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class Response:
+    """A complete HTTP response: status, headers and the body, read once.
+
+    ``read()``, ``text()`` and ``json()`` give the body; :meth:`raise_for_status` raises the
+    matching :class:`~workload_async.errors.APIStatusError` for a non-2xx status.
+    """
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes = attrs.field(repr=False)
+    method: str
+    url: str
+
+    @property
+    def ok(self) -> bool:
+        """True for a 2xx status."""
+        return 200 <= self.status < 300
+
+    def read(self) -> bytes:
+        """The body as bytes."""
+        return self.body
+
+    def text(self, encoding: str = "utf-8") -> str:
+        """The body decoded as text (undecodable bytes are replaced)."""
+        return self.body.decode(encoding, errors="replace")
+
+    def json(self) -> Any:
+        """The body parsed as JSON; raises :class:`ResponseDecodeError` when it is not JSON."""
+        try:
+            return json.loads(self.body)
+        except ValueError as exc:
+            raise ResponseDecodeError(
+                "response body is not JSON", method=self.method, url=self.url, excerpt=excerpt(self.body)
+            ) from exc
+
+    def parse(self, cls: type[T]) -> T:
+        """The body as a ``cls`` model; :class:`ResponseDecodeError` names each field that did not fit."""
+        data = self.json()
+        try:
+            return structure(data, cls)
+        except DecodeProblem as exc:
+            raise ResponseDecodeError(
+                f"response is not a valid {getattr(cls, '__name__', cls)}",
+                method=self.method,
+                url=self.url,
+                excerpt=excerpt(self.body),
+                problems=exc.problems,
+            ) from exc
+
+    def raise_for_status(self) -> Response:
+        """Raise the error-tree exception for a non-2xx status; return ``self`` otherwise."""
+        if not self.ok:
+            raise status_error(self)
+        return self
+
+
+@attrs.define(eq=False)
+class StreamingResponse:
+    """A response whose body is read as it arrives (``async with client.workloads.stream(...)``)."""
+
+    status: int
+    headers: Mapping[str, str]
+    method: str
+    url: str
+    _raw: aiohttp.ClientResponse = attrs.field(repr=False)
+
+    @property
+    def ok(self) -> bool:
+        """True for a 2xx status."""
+        return 200 <= self.status < 300
+
+    async def iter_chunks(self) -> AsyncIterator[bytes]:
+        """Yield the body in chunks, each as soon as it arrives."""
+        try:
+            async for chunk in self._raw.content.iter_any():
+                yield chunk
+        except aiohttp.ClientError as exc:
+            raise TransportError(f"stream broke: {exc}", method=self.method, url=self.url) from exc
+
+    async def iter_lines(self) -> AsyncIterator[str]:
+        """Yield the body line by line (without the line ending)."""
+        buffer = ""
+        async for chunk in self.iter_chunks():
+            buffer += chunk.decode("utf-8", errors="replace")
+            *lines, buffer = buffer.split("\n")
+            for line in lines:
+                yield line.rstrip("\r")
+        if buffer:
+            yield buffer
+
+    async def iter_events(self) -> AsyncIterator[ServerSentEvent]:
+        """Yield server-sent events as each one completes."""
+        parser = SSEParser()
+        async for chunk in self.iter_chunks():
+            for event in parser.feed(chunk):
+                yield event
+
+    async def read(self) -> bytes:
+        """Read the rest of the body at once."""
+        return b"".join([chunk async for chunk in self.iter_chunks()])
+
+    async def raise_for_status(self) -> StreamingResponse:
+        """Raise the error-tree exception for a non-2xx status (reading the body for its message)."""
+        if not self.ok:
+            body = await self.read()
+            raise error_from_response(
+                method=self.method, url=self.url, status=self.status, headers=self.headers, body=body
+            )
+        return self
+
+
+def status_error(response: Response) -> APIStatusError:
+    return error_from_response(
+        method=response.method,
+        url=response.url,
+        status=response.status,
+        headers=response.headers,
+        body=response.body,
+    )
