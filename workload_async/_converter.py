@@ -10,6 +10,7 @@ default (None for optionals), so the server never sees a key it did not ask for.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from enum import Enum
@@ -153,7 +154,11 @@ def _make_converter(*, detailed: bool) -> cattrs.Converter:
 # Two instances of the one converter: the fast one reads every response; the detailed one reads a
 # payload again only when the fast one failed, to say which fields were wrong.
 _converter = _make_converter(detailed=False)
-_explainer = _make_converter(detailed=True)
+
+
+@functools.cache
+def _explainer() -> cattrs.Converter:
+    return _make_converter(detailed=True)
 
 
 def structure(data: Any, cls: type[T]) -> T:
@@ -162,7 +167,7 @@ def structure(data: Any, cls: type[T]) -> T:
         return _converter.structure(data, cls)
     except Exception as fast_error:
         try:
-            _explainer.structure(data, cls)
+            _explainer().structure(data, cls)
         except cattrs.BaseValidationError as exc:
             raise DecodeProblem(cattrs.transform_error(exc, path=cls.__name__)) from exc
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
