@@ -63,6 +63,7 @@ class Transport:
     _plain_headers: CIMultiDict[str] = attrs.field(init=False, repr=False)
     _json_headers: CIMultiDict[str] = attrs.field(init=False, repr=False)
     _base_text: str = attrs.field(init=False, repr=False)
+    _default_timeout: aiohttp.ClientTimeout = attrs.field(init=False, repr=False)
     _session: aiohttp.ClientSession | None = attrs.field(default=None, init=False, repr=False)
 
     def _check_open(self) -> None:
@@ -92,12 +93,12 @@ class Transport:
         self._plain_headers = plain
         self._json_headers = with_body
         self._base_text = str(self.base)
+        self._default_timeout = aiohttp.ClientTimeout(total=self.timeout)
 
     def _timeout(self, deadline: float | None) -> aiohttp.ClientTimeout:
-        total = self.timeout
-        if deadline is not None:
-            total = min(total, max(0.001, deadline - self.clock.monotonic()))
-        return aiohttp.ClientTimeout(total=total)
+        if deadline is None:
+            return self._default_timeout
+        return aiohttp.ClientTimeout(total=min(self.timeout, max(0.001, deadline - self.clock.monotonic())))
 
     async def _send_once(
         self,

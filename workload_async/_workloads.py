@@ -6,8 +6,6 @@ from collections.abc import AsyncGenerator, Iterable, Mapping
 from contextlib import AbstractAsyncContextManager, aclosing
 from typing import Any, Literal, overload
 
-import attrs
-
 from ._bulk import BulkResult, Progress, run_bulk
 from ._converter import unstructure
 from ._enums import WorkloadStatus
@@ -102,9 +100,12 @@ class WorkloadsManager:
 
     async def _operation(self, route: str, workload_id: str, deadline: float | None = None) -> Operation:
         response = await self._t.call("POST", route, check_id(workload_id, "workload_id"), deadline=deadline)
-        operation = response.parse(Operation) if response.body.strip() else Operation()
-        return attrs.evolve(
-            operation, accepted=response.status == 202, workload_id=operation.workload_id or workload_id
+        body = response.parse(Operation) if response.body.strip() else Operation()
+        return Operation(
+            workload_id=body.workload_id or workload_id,
+            status=body.status,
+            track_via=body.track_via,
+            accepted=response.status == 202,
         )
 
     @overload
