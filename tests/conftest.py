@@ -6,6 +6,7 @@ The ``workload_emulator``/``workload_client`` fixtures come from the package's o
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -85,3 +86,15 @@ def artifact_body(name: str = "echo", image: str = "python:3.12", **extra: Any) 
     }
     body.update(extra)
     return body
+
+
+class GatedClock(FakeClock):
+    """A fake clock whose every sleep waits until the test opens the gate once (``gate.put_nowait``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate: asyncio.Queue[None] = asyncio.Queue()
+
+    async def sleep(self, seconds: float) -> None:
+        await self.gate.get()
+        await super().sleep(seconds)

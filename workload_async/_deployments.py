@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from ._enums import Importance
-from ._http import Params, Response, StreamingResponse, Transport
-from ._invoke import _MISSING, Invoker
+from ._http import Transport
+from ._invoke import InvokeMixin
 from ._models import Deployment, DeploymentStats
 from ._pagination import MAX_PAGE_SIZE, AsyncPager
 from ._validation import check_id
@@ -16,12 +14,15 @@ from ._validation import check_id
 __all__ = ["DeploymentsManager"]
 
 
-class DeploymentsManager:
-    """Create, read, update and delete deployments; read their stats; invoke them."""
+class DeploymentsManager(InvokeMixin):
+    """Create, read, update and delete deployments; read their stats; ``invoke`` and ``stream``
+    call the deployed application (and count in its stats)."""
+
+    _invoke_route = "deployments.invoke"
+    _id_name = "deployment_id"
 
     def __init__(self, transport: Transport) -> None:
         self._t = transport
-        self._invoker = Invoker(transport, "deployments.invoke", "deployment_id")
 
     async def create(
         self,
@@ -87,44 +88,3 @@ class DeploymentsManager:
         """Traffic figures counted over the calls made through the deployment's invoke route."""
         response = await self._t.call("GET", "deployments.stats", check_id(deployment_id, "deployment_id"))
         return response.parse(DeploymentStats)
-
-    async def invoke(
-        self,
-        deployment_id: str,
-        path: str = "",
-        *,
-        method: str = "GET",
-        params: Params = None,
-        headers: Mapping[str, str] | None = None,
-        json: Any = _MISSING,
-        data: bytes | str | None = None,
-        raise_for_status: bool = False,
-    ) -> Response:
-        """Call the deployment's application at ``path``; returns its response whatever its status
-        (``raise_for_status=True`` raises the error tree for a non-2xx one)."""
-        return await self._invoker.invoke(
-            deployment_id,
-            path,
-            method=method,
-            params=params,
-            headers=headers,
-            json=json,
-            data=data,
-            raise_for_status=raise_for_status,
-        )
-
-    def stream(
-        self,
-        deployment_id: str,
-        path: str = "",
-        *,
-        method: str = "GET",
-        params: Params = None,
-        headers: Mapping[str, str] | None = None,
-        json: Any = _MISSING,
-        data: bytes | str | None = None,
-    ) -> AbstractAsyncContextManager[StreamingResponse]:
-        """``async with deployments.stream(id, "events") as r: async for e in r.iter_events()``."""
-        return self._invoker.stream(
-            deployment_id, path, method=method, params=params, headers=headers, json=json, data=data
-        )

@@ -10,7 +10,7 @@ from typing import Any
 from ._http import Params, Response, StreamingResponse, Transport
 from ._validation import check_id
 
-__all__ = ["Invoker"]
+__all__ = ["InvokeMixin"]
 
 _MISSING: Any = object()
 
@@ -29,13 +29,14 @@ def _body(
     return data, out_headers
 
 
-class Invoker:
-    """Sends requests to ``endpoints/<kind>/<id>/<path>`` on the client's own API origin."""
+class InvokeMixin:
+    """``invoke`` and ``stream`` for a manager whose resources have an application behind
+    ``endpoints/<kind>/<id>/``. The request goes to the client's own API origin, so the token never
+    travels anywhere else; the gateway does not pass ``Authorization`` on to the application."""
 
-    def __init__(self, transport: Transport, route: str, what: str) -> None:
-        self._transport = transport
-        self._route = route
-        self._what = what
+    _t: Transport
+    _invoke_route: str
+    _id_name: str
 
     async def invoke(
         self,
@@ -48,20 +49,24 @@ class Invoker:
         json: Any = _MISSING,
         data: bytes | str | None = None,
         raise_for_status: bool = False,
-        timeout_deadline: float | None = None,
     ) -> Response:
-        """Send one request to the application and return its complete response."""
-        check_id(resource_id, self._what)
+        """Call the application at ``path`` and return its complete :class:`~workload_async.Response`.
+
+        ``json=`` sends a JSON body, ``data=`` raw bytes or text; ``params`` and ``headers`` go
+        along untouched. The application's own status codes do not raise unless
+        ``raise_for_status=True`` (then the error tree applies). Invokes are never retried: only
+        the application knows whether repeating a call is safe. Raises
+        :class:`~workload_async.errors.TransportError` when the gateway cannot be reached.
+        """
+        check_id(resource_id, self._id_name)
         body, all_headers = _body(json, data, headers)
-        url = self._transport.url(self._route, resource_id, tail=path)
-        response = await self._transport.send(
+        response = await self._t.send(
             method.upper(),
-            url,
+            self._t.url(self._invoke_route, resource_id, tail=path),
             params=params,
             data=body,
             headers=all_headers,
             retry="never",
-            deadline=timeout_deadline,
             raise_for_status=False,
         )
         if raise_for_status:
@@ -80,11 +85,18 @@ class Invoker:
         json: Any = _MISSING,
         data: bytes | str | None = None,
     ) -> AsyncIterator[StreamingResponse]:
-        """Open a request to the application and read its body as it arrives."""
-        check_id(resource_id, self._what)
+        """Call the application and read its body as it arrives::
+
+            async with client.workloads.stream(workload_id, "events") as response:
+                async for event in response.iter_events():
+                    ...
+
+        The connection is released when the block ends, even part-way through the body.
+        """
+        check_id(resource_id, self._id_name)
         body, all_headers = _body(json, data, headers)
-        url = self._transport.url(self._route, resource_id, tail=path)
-        async with self._transport.stream(
+        url = self._t.url(self._invoke_route, resource_id, tail=path)
+        async with self._t.stream(
             method.upper(), url, params=params, data=body, headers=all_headers
         ) as response:
             yield response

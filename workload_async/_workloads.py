@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Iterable, Mapping
-from contextlib import AbstractAsyncContextManager, aclosing
+from collections.abc import AsyncGenerator, Iterable
+from contextlib import aclosing
 from typing import Any, Literal, overload
 
 from ._bulk import BulkResult, Progress, run_bulk
 from ._converter import unstructure
 from ._enums import WorkloadStatus
-from ._http import Params, Response, StreamingResponse, Transport
-from ._invoke import _MISSING, Invoker
+from ._http import Transport
+from ._invoke import InvokeMixin
 from ._models import Operation, Workload
 from ._pagination import MAX_PAGE_SIZE, AsyncPager
 from ._policies import PollPolicy
@@ -23,14 +23,20 @@ __all__ = ["WorkloadsManager"]
 _SORT_KEYS = frozenset({"name", "createdAt", "updatedAt", "status"})
 
 
-class WorkloadsManager:
-    """Everything about workloads. Reached as ``client.workloads``."""
+class WorkloadsManager(InvokeMixin):
+    """Everything about workloads. Reached as ``client.workloads``.
+
+    ``invoke(workload_id, path, ...)`` and ``stream(workload_id, path, ...)`` call the workload's
+    application through the API gateway.
+    """
+
+    _invoke_route = "workloads.invoke"
+    _id_name = "workload_id"
 
     def __init__(self, transport: Transport, waits: Waits, max_connections: int) -> None:
         self._t = transport
         self._waits = waits
         self._max_connections = max_connections
-        self._invoker = Invoker(transport, "workloads.invoke", "workload_id")
 
     # -- CRUD -------------------------------------------------------------------------------
 
@@ -338,50 +344,4 @@ class WorkloadsManager:
             target=target,
             deadline=self._waits.deadline_for(timeout, None),
             progress=progress,
-        )
-
-    # -- invoke -----------------------------------------------------------------------------
-
-    async def invoke(
-        self,
-        workload_id: str,
-        path: str = "",
-        *,
-        method: str = "GET",
-        params: Params = None,
-        headers: Mapping[str, str] | None = None,
-        json: Any = _MISSING,
-        data: bytes | str | None = None,
-        raise_for_status: bool = False,
-    ) -> Response:
-        """Call the workload's application at ``path`` and return its complete response.
-
-        The app's own status codes do not raise unless ``raise_for_status=True``. Raises
-        :class:`~workload_async.errors.TransportError` when the gateway cannot be reached.
-        """
-        return await self._invoker.invoke(
-            workload_id,
-            path,
-            method=method,
-            params=params,
-            headers=headers,
-            json=json,
-            data=data,
-            raise_for_status=raise_for_status,
-        )
-
-    def stream(
-        self,
-        workload_id: str,
-        path: str = "",
-        *,
-        method: str = "GET",
-        params: Params = None,
-        headers: Mapping[str, str] | None = None,
-        json: Any = _MISSING,
-        data: bytes | str | None = None,
-    ) -> AbstractAsyncContextManager[StreamingResponse]:
-        """``async with workloads.stream(id, "events") as r: async for event in r.iter_events(): ...``"""
-        return self._invoker.stream(
-            workload_id, path, method=method, params=params, headers=headers, json=json, data=data
         )

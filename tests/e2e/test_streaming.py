@@ -2,22 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-
+from tests.conftest import GatedClock
 from workload_async import Client, Container, FakeClock, InputArtifact, ServerSentEvent
 from workload_async.emulator import Emulator
-
-
-class GatedClock(FakeClock):
-    """Each sleep waits until the test opens the gate once."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.gate: asyncio.Queue[None] = asyncio.Queue()
-
-    async def sleep(self, seconds: float) -> None:
-        await self.gate.get()
-        await super().sleep(seconds)
 
 
 async def test_five_events_arrive_one_by_one() -> None:

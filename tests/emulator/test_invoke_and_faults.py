@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import aiohttp
 import pytest
 
-from tests.conftest import Raw, artifact_body
+from tests.conftest import GatedClock, Raw, artifact_body
 from workload_async import FakeClock
 from workload_async.emulator import Emulator
 
@@ -42,18 +41,6 @@ async def test_invoke_is_503_until_running(raw: Raw, clock: FakeClock) -> None:
 async def test_status_path_answers_that_code(raw: Raw, clock: FakeClock) -> None:
     wl = await running(raw, clock)
     assert (await raw("GET", f"endpoints/workloads/{wl['id']}/status/418"))[0] == 418
-
-
-class GatedClock(FakeClock):
-    """A fake clock whose sleeps wait for the test to open the gate once per sleep."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.gate: asyncio.Queue[None] = asyncio.Queue()
-
-    async def sleep(self, seconds: float) -> None:
-        await self.gate.get()
-        await super().sleep(seconds)
 
 
 async def test_stream_sends_events_one_at_a_time(http: Any) -> None:
