@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from enum import Enum
+from enum import Enum, StrEnum
 from types import NoneType, UnionType
 from typing import Any, TypeVar, Union, get_args, get_origin
 
@@ -62,8 +62,11 @@ def _format_datetime(value: datetime) -> str:
     return aware.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def _is_enum(cls: Any) -> bool:
-    return isinstance(cls, type) and issubclass(cls, Enum)
+def _structure_enum(value: Any, cls: Any) -> Any:
+    # a dict lookup for the usual case; the enum's own constructor (which keeps unknown values
+    # of our open enums) otherwise
+    member = cls._value2member_map_.get(value) if isinstance(value, str | int) else None
+    return member if member is not None else cls(value)
 
 
 def _is_optional(cls: Any) -> bool:
@@ -75,6 +78,9 @@ def _make_converter(*, detailed: bool) -> cattrs.Converter:
     conv = cattrs.Converter(detailed_validation=detailed)
     # Simple hooks first, then the attrs factories that compose them.
     conv.register_structure_hook(datetime, _parse_datetime)
+    # By class, so it outranks cattrs' own hook for ``str``, which the string enums subclass.
+    conv.register_structure_hook(Enum, _structure_enum)
+    conv.register_structure_hook(StrEnum, _structure_enum)
     conv.register_unstructure_hook(datetime, _format_datetime)
 
     def structure_factory(cls: Any) -> Callable[[Any, Any], Any]:
@@ -97,12 +103,15 @@ def _make_converter(*, detailed: bool) -> cattrs.Converter:
         if not fallbacks:
             return structure_object
 
+        pairs = tuple(fallbacks.items())
+
         def structure_with_fallbacks(data: Any, target: Any) -> Any:
-            if isinstance(data, Mapping):
-                missing = {k: v for k, v in fallbacks.items() if k not in data and v in data}
-                if missing:
-                    data = {**data, **{k: data[v] for k, v in missing.items()}}
-            return structure_object(data, target)
+            if type(data) is not dict and not isinstance(data, Mapping):
+                raise TypeError(f"expected a JSON object, got {type(data).__name__}")
+            for wire, other in pairs:
+                if wire not in data and other in data:
+                    data = {**data, wire: data[other]}
+            return inner(data, target)
 
         return structure_with_fallbacks
 
@@ -135,16 +144,6 @@ def _make_converter(*, detailed: bool) -> cattrs.Converter:
 
         return structure_optional
 
-    def enum_factory(cls: Any) -> Callable[[Any, Any], Any]:
-        members = cls._value2member_map_
-
-        def structure_enum(value: Any, _: Any) -> Any:
-            member = members.get(value) if isinstance(value, str) else None
-            return member if member is not None else cls(value)
-
-        return structure_enum
-
-    conv.register_structure_hook_factory(_is_enum, enum_factory)
     conv.register_structure_hook_factory(attrs.has, structure_factory)
     conv.register_structure_hook_factory(_is_optional, optional_factory)
     conv.register_unstructure_hook_factory(attrs.has, unstructure_factory)
