@@ -65,7 +65,7 @@ def _format_datetime(value: datetime) -> str:
 def _structure_enum(value: Any, cls: Any) -> Any:
     # a dict lookup for the usual case; the enum's own constructor (which keeps unknown values
     # of our open enums) otherwise
-    member = cls._value2member_map_.get(value) if isinstance(value, str | int) else None
+    member = cls._value2member_map_.get(value) if type(value) is str else None
     return member if member is not None else cls(value)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import ssl
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Coroutine, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, Literal
 
@@ -222,7 +222,7 @@ class Transport:
     def _past(self, deadline: float | None, delay: float) -> bool:
         return deadline is not None and self.clock.monotonic() + delay >= deadline
 
-    async def call(
+    def call(
         self,
         method: str,
         route: str,
@@ -231,10 +231,13 @@ class Transport:
         json_body: Any = None,
         retry: RetryMode = "safe",
         deadline: float | None = None,
-    ) -> Response:
-        """Send a request to a route of the contract (see :mod:`._routes`)."""
+    ) -> Coroutine[Any, Any, Response]:
+        """Send a request to a route of the contract (see :mod:`._routes`); await the result.
+
+        A plain function handing back :meth:`send`'s coroutine: one frame less on the hot path.
+        """
         path = route_path(route, *ids)
-        return await self.send(
+        return self.send(
             method,
             URL(self._base_text + path, encoded=True),
             params=params,

@@ -61,7 +61,10 @@ def route_path(route: str, *ids: str, tail: str = "") -> str:
     parts = _PARTS[route]
     if len(parts) - 1 != len(ids):
         raise TypeError(f"route {route} takes {len(parts) - 1} ids, got {len(ids)}")
-    path = parts[0] + "".join(_segment(i) + rest for i, rest in zip(ids, parts[1:], strict=True))
+    if len(ids) == 1:  # every route of the contract has at most one id
+        path = parts[0] + _segment(ids[0]) + parts[1]
+    else:
+        path = parts[0] + "".join(_segment(i) + rest for i, rest in zip(ids, parts[1:], strict=True))
     if tail:
         pieces = tail.lstrip("/").split("/")
         if any(p in (".", "..") for p in pieces):

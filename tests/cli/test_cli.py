@@ -25,7 +25,7 @@ async def emu() -> AsyncIterator[Emulator]:
 
 
 async def run(emu: Emulator | None, *argv: str) -> int:
-    prefix = ["--endpoint", emu.url, "--token", emu.token] if emu is not None else []
+    prefix = [f"--endpoint={emu.url}", f"--token={emu.token}"] if emu is not None else []
     return await asyncio.to_thread(main, [*prefix, *argv])
 
 

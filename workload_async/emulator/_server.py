@@ -74,7 +74,7 @@ class Emulator:
         )
         self.state = EmulatorState(store=self.store, log_requests=log_requests)
         self.state.faults.rng = random.Random(rng.random())
-        self.token = token or secrets.token_urlsafe(24)
+        self.token = token or secrets.token_hex(20)
         self.store.users[self.token] = User(id=new_id(), email="owner@emulator.local")
         self.host = host
         self.port = port
@@ -131,7 +131,7 @@ class Emulator:
 
     def add_user(self, token: str | None = None, *, read_only: bool = False, email: str | None = None) -> str:
         """Add a token with its own user (who sees only its own resources); return the token."""
-        token = token or secrets.token_urlsafe(24)
+        token = token or secrets.token_hex(20)
         self.store.users[token] = User(
             id=new_id(), email=email or f"user-{len(self.store.users)}@emulator.local", read_only=read_only
         )
