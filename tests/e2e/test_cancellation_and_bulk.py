@@ -117,7 +117,7 @@ class GateClock(FakeClock):
 
 
 async def fill_in_flight(emu: Emulator, route: str, expected: int) -> None:
-    for _ in range(10_000):  # bounded: give the requests every chance to arrive
+    for _ in range(100_000):  # bounded: give the requests every chance to arrive
         if emu.state.in_flight[route] >= expected:
             break
         await asyncio.sleep(0)
