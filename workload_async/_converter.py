@@ -48,6 +48,9 @@ def _wire_name(a: attrs.Attribute[Any]) -> str | None:
 
 
 def _parse_datetime(value: Any, _: type) -> datetime:
+    if type(value) is str:  # the wire's case, first
+        parsed = datetime.fromisoformat(value)
+        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, str):
@@ -76,6 +79,7 @@ def _is_optional(cls: Any) -> bool:
 
 def _make_converter(*, detailed: bool) -> cattrs.Converter:
     conv = cattrs.Converter(detailed_validation=detailed)
+    unchecked: dict[Any, Callable[[Any, Any], Any]] = {}  # generated hooks that trust their input
     # Simple hooks first, then the attrs factories that compose them.
     conv.register_structure_hook(datetime, _parse_datetime)
     # By class, so it outranks cattrs' own hook for ``str``, which the string enums subclass.
@@ -94,6 +98,8 @@ def _make_converter(*, detailed: bool) -> cattrs.Converter:
             if wire is not None and "fallback" in a.metadata:
                 fallbacks[wire] = a.metadata["fallback"]
         inner = make_dict_structure_fn(cls, conv, **overrides)
+        if not fallbacks:
+            unchecked[cls] = inner
 
         def structure_object(data: Any, target: Any) -> Any:
             if type(data) is not dict and not isinstance(data, Mapping):
@@ -138,6 +144,16 @@ def _make_converter(*, detailed: bool) -> cattrs.Converter:
 
             return structure_scalar
         inner = conv.get_structure_hook(inner_type)
+        fast = unchecked.get(inner_type)
+        if fast is not None:
+            # a nested model: a JSON object goes straight to its generated hook, anything
+            # else through the checking one (which says what was wrong)
+            def structure_optional_object(value: Any, _: Any) -> Any:
+                if value is None:
+                    return None
+                return fast(value, inner_type) if type(value) is dict else inner(value, inner_type)
+
+            return structure_optional_object
 
         def structure_optional(value: Any, _: Any) -> Any:
             return None if value is None else inner(value, inner_type)

@@ -50,7 +50,11 @@ class Response:
     def json(self) -> Any:
         """The body parsed as JSON; raises :class:`ResponseDecodeError` when it is not JSON."""
         try:
-            return json.loads(self.body)
+            try:
+                text = self.body.decode()  # JSON on the wire is UTF-8; str skips encoding detection
+            except UnicodeDecodeError:
+                return json.loads(self.body)  # UTF-16/32, detected by json itself
+            return json.loads(text)
         except ValueError as exc:
             raise ResponseDecodeError(
                 "response body is not JSON", method=self.method, url=self.url, excerpt=excerpt(self.body)
