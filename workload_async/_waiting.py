@@ -88,7 +88,7 @@ class Waits:
         check_id(workload_id, "workload_id")
         waiter = Waiter(
             workload_id=workload_id,
-            target=WorkloadStatus(target) if target is not None else None,
+            target=_target(target),
             policy=poll or self.policy,
             started=self._clock.monotonic(),
             deadline=deadline,
@@ -160,6 +160,18 @@ class Waits:
                 raise waiter.future.exception()  # type: ignore[misc]
         finally:
             waiter.future.cancel()
+
+
+_TARGETS = (WorkloadStatus.RUNNING, WorkloadStatus.STOPPED)
+
+
+def _target(until: WorkloadStatus | str | None) -> WorkloadStatus | None:
+    if until is None:
+        return None
+    status = WorkloadStatus(until)
+    if status not in _TARGETS:
+        raise ValueError(f"until must be 'running' or 'stopped', got {str(until)!r}")
+    return status
 
 
 def _outcome(waiter: Waiter) -> WaitOutcome:

@@ -224,3 +224,10 @@ async def test_the_poller_stops_when_nothing_waits_and_restarts_on_demand(client
     assert not client.poller.running
     await client.workloads.stop(wl.id)
     assert (await client.workloads.wait(wl.id, until=S.STOPPED)).status is S.STOPPED
+
+
+@pytest.mark.parametrize("until", ["errored", "submitted", "bogus"])
+async def test_until_must_be_running_or_stopped(client: Client, until: str, emu: Emulator) -> None:
+    with pytest.raises(ValueError, match=f"until must be 'running' or 'stopped', got '{until}'"):
+        await client.workloads.wait("0" * 24, until=until)  # type: ignore[arg-type]
+    assert sum(emu.counts.values()) == 0
