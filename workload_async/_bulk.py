@@ -10,6 +10,7 @@ import attrs
 
 from ._enums import WorkloadStatus
 from ._models import Operation, Workload
+from ._poller import Waiter
 from ._validation import check_id
 from ._waiting import WaitOutcome, Waits
 from .errors import WaitTimeoutError, WorkloadAPIError
@@ -71,7 +72,7 @@ async def run_bulk(
     queue: asyncio.Queue[str] = asyncio.Queue()
     for workload_id in unique:
         queue.put_nowait(workload_id)
-    pending_waits: list[tuple[str, Operation, asyncio.Future[Workload]]] = []
+    pending_waits: list[tuple[Waiter, Operation]] = []
 
     def record(result: BulkResult) -> None:
         results[result.workload_id] = result
@@ -91,28 +92,30 @@ async def run_bulk(
                 record(BulkResult(workload_id, state, operation=operation))
                 continue
             waiter = waits.register(workload_id, target, deadline)
-            waiter.future.add_done_callback(
-                lambda _, w=waiter, op=operation: record(_waited(w.workload_id, op, w.future, w.last_seen))  # type: ignore[misc]
-            )
-            pending_waits.append((workload_id, operation, waiter.future))
+            waiter.future.add_done_callback(lambda _, w=waiter, op=operation: settle(w, op))  # type: ignore[misc]
+            pending_waits.append((waiter, operation))
+
+    def settle(waiter: Waiter, operation: Operation) -> None:
+        if waiter.workload_id not in results and not waiter.future.cancelled():
+            record(_waited(waiter.workload_id, operation, waiter.future, waiter.last_seen))
 
     try:
         async with asyncio.TaskGroup() as group:
             for _ in range(min(concurrency, total)):
                 group.create_task(worker())
         if pending_waits:
-            await asyncio.wait([f for _, _, f in pending_waits])
+            await asyncio.wait([waiter.future for waiter, _ in pending_waits])
+        for waiter, operation in pending_waits:  # whatever a callback has not recorded yet
+            settle(waiter, operation)
     finally:
-        for _, _, future in pending_waits:
-            future.cancel()
+        for waiter, _ in pending_waits:
+            waiter.future.cancel()
     return {workload_id: results[workload_id] for workload_id in unique}
 
 
 def _waited(
     workload_id: str, operation: Operation, future: asyncio.Future[Workload], last_seen: Workload | None
 ) -> BulkResult:
-    if future.cancelled():
-        return BulkResult(workload_id, BulkState.FAILED, operation=operation, workload=last_seen)
     error = future.exception()
     if error is None:
         return BulkResult(workload_id, BulkState.REACHED, operation=operation, workload=future.result())
