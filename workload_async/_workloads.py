@@ -107,11 +107,14 @@ class WorkloadsManager(InvokeMixin):
     async def _operation(self, route: str, workload_id: str, deadline: float | None = None) -> Operation:
         response = await self._t.call("POST", route, check_id(workload_id, "workload_id"), deadline=deadline)
         body = response.parse(Operation) if response.body.strip() else Operation()
+        accepted = response.status == 202
+        if body.accepted == accepted and body.workload_id:
+            return body  # the usual answer, as it came
         return Operation(
             workload_id=body.workload_id or workload_id,
             status=body.status,
             track_via=body.track_via,
-            accepted=response.status == 202,
+            accepted=accepted,
         )
 
     @overload
