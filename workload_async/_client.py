@@ -79,8 +79,8 @@ class Client:
     async context manager (or call :meth:`close`); once closed it refuses further use.
 
     - ``timeout``: seconds for one HTTP request, connection to last byte.
-    - ``retries``: a :class:`RetryPolicy` (or a number of attempts) for connection failures, 429
-      and 502/503/504; creates are retried only when they provably did not happen.
+    - ``retries``: a :class:`RetryPolicy`, or how many times to retry (``0``: never) connection
+      failures, 429 and 502/503/504; creates are retried only when they provably did not happen.
     - ``max_connections``: the connection limit of the pool this client makes.
     - ``pool``: a :class:`SessionPool` to share with other clients; the client then leaves it open.
     - ``poll``: the default :class:`PollPolicy` of waits; ``wait_timeout`` their default timeout
@@ -105,7 +105,14 @@ class Client:
         token_value = _token(token)
         if timeout <= 0:
             raise ValueError(f"timeout must be > 0 seconds, got {timeout}")
-        retry = retries if isinstance(retries, RetryPolicy) else RetryPolicy(attempts=retries or 4)
+        if isinstance(retries, RetryPolicy):
+            retry = retries
+        elif retries is None:
+            retry = RetryPolicy()
+        elif isinstance(retries, int) and not isinstance(retries, bool) and retries >= 0:
+            retry = RetryPolicy(attempts=retries + 1)
+        else:
+            raise ValueError(f"retries must be a RetryPolicy or a number of retries >= 0, got {retries!r}")
         self._owns_pool = pool is None
         self._pool = pool if pool is not None else SessionPool(max_connections=max_connections)
         self._clock: Clock = clock or SystemClock()

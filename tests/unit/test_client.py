@@ -57,6 +57,14 @@ def test_endpoint_must_be_an_absolute_http_url(bad: str) -> None:
         Client(bad, "t")
 
 
+def test_retries_counts_retries_after_the_first_attempt() -> None:
+    assert Client(API, "t", retries=0)._transport.retry.attempts == 1
+    assert Client(API, "t", retries=3)._transport.retry.attempts == 4
+    assert Client(API, "t")._transport.retry.attempts == 4
+    with pytest.raises(ValueError, match="retries must be a RetryPolicy or a number of retries >= 0, got -1"):
+        Client(API, "t", retries=-1)
+
+
 def test_bad_timeout_is_refused() -> None:
     with pytest.raises(ValueError, match="timeout must be > 0"):
         Client(API, "t", timeout=0)

@@ -172,7 +172,7 @@ async def test_get_is_retried_after_a_dropped_connection(client: Client, mock_ht
 async def test_timeout_becomes_request_timeout_error(mock_http: AioResponses, clock: FakeClock) -> None:
     url = f"{API}/console/workloads/w1/"
     mock_http.get(url, exception=TimeoutError())
-    async with Client(API, TOKEN, clock=clock, retries=1) as c:
+    async with Client(API, TOKEN, clock=clock, retries=0) as c:
         with pytest.raises(RequestTimeoutError) as caught:
             await c.workloads.get("w1")
     assert isinstance(caught.value, TransportError)
@@ -184,7 +184,7 @@ async def test_connection_refused_becomes_transport_error(clock: FakeClock) -> N
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # nothing listens once the socket closes
-    async with Client(f"http://127.0.0.1:{port}/api/v2", TOKEN, clock=clock, retries=2) as c:
+    async with Client(f"http://127.0.0.1:{port}/api/v2", TOKEN, clock=clock, retries=1) as c:
         with pytest.raises(TransportError, match=rf"cannot connect to 127\.0\.0\.1:{port}") as caught:
             await c.workloads.get("w1")
     assert isinstance(caught.value.__cause__, aiohttp.ClientConnectorError)
@@ -244,7 +244,7 @@ async def test_rate_limit_error_exposes_retry_after(mock_http: AioResponses, clo
     mock_http.get(
         f"{API}/console/workloads/w1/", status=429, payload={"detail": "x"}, headers={"Retry-After": "3"}
     )
-    async with Client(API, TOKEN, clock=clock, retries=1) as c:
+    async with Client(API, TOKEN, clock=clock, retries=0) as c:
         with pytest.raises(RateLimitError) as caught:
             await c.workloads.get("w1")
     assert caught.value.retry_after == 3.0
