@@ -37,6 +37,7 @@ class AsyncPager(Generic[T]):
         params: Sequence[tuple[str, str]] = (),
         page_size: int = MAX_PAGE_SIZE,
         ids: Sequence[str] | None = None,
+        deadline: float | None = None,
     ) -> None:
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}")
@@ -46,6 +47,7 @@ class AsyncPager(Generic[T]):
         self._params = list(params)
         self._page_size = page_size
         self._ids = list(dict.fromkeys(ids)) if ids is not None else None
+        self._deadline = deadline
 
     def _first_queries(self) -> list[list[tuple[str, str]]]:
         base = [*self._params, ("limit", str(self._page_size))]
@@ -79,7 +81,7 @@ class AsyncPager(Generic[T]):
                 continue
             url: URL | None = self._transport.url(self._route).with_query(query)
             while url is not None:
-                response = await self._transport.send("GET", url)
+                response = await self._transport.send("GET", url, deadline=self._deadline)
                 page: Page[T] = response.parse(page_type)
                 yield page
                 url = self._follow(page.next, url) if page.next and page.data else None

@@ -11,14 +11,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any, Literal
+from contextlib import aclosing
+from typing import Literal
 
 import attrs
 
 from ._clock import Clock
 from ._enums import WorkloadStatus
 from ._http import Transport
-from ._models import Page, Workload
+from ._models import Workload
+from ._pagination import AsyncPager
 from ._policies import PollPolicy
 from .errors import (
     AuthenticationError,
@@ -231,15 +233,21 @@ class StatusPoller:
         if not waiters:
             return
         deadlines = [w.deadline for w in waiters if w.deadline is not None]
-        params = [("limit", str(BATCH)), *(("ids", i) for i in chunk)]
-        self.requests += 1
+        pager = AsyncPager(
+            self._transport,
+            "workloads.list",
+            Workload,
+            ids=chunk,
+            deadline=min(deadlines) if deadlines else None,
+        )
         self.ids_polled += len(chunk)
-        page_type: Any = Page[Workload]
+        found: dict[str, Workload] = {}
         try:
-            response = await self._transport.call(
-                "GET", "workloads.list", params=params, deadline=min(deadlines) if deadlines else None
-            )
-            page: Page[Workload] = response.parse(page_type)
+            # one call for up to 100 ids; a server that pages a shorter list is followed
+            async with aclosing(pager.pages()) as pages:
+                async for page in pages:
+                    self.requests += 1
+                    found.update((w.id, w) for w in page.data)
         except (AuthenticationError, PermissionDeniedError) as exc:
             for waiter in waiters:
                 waiter.fail(exc)
@@ -255,7 +263,6 @@ class StatusPoller:
             log.warning("status poll of %d workloads failed: %s", len(chunk), exc)
             return
         now = self._clock.monotonic()
-        found = {w.id: w for w in page.data}
         for workload_id in chunk:
             workload = found.get(workload_id)
             for waiter in list(self._waiters.get(workload_id, ())):

@@ -281,3 +281,20 @@ async def test_a_next_link_outside_the_api_path_is_refused(client: Client, mock_
     )
     with pytest.raises(ResponseDecodeError):
         await client.workloads.list().collect()
+
+
+async def test_the_poller_follows_a_server_that_pages_a_short_ids_list(
+    client: Client, mock_http: AioResponses
+) -> None:
+    second = f"{API}/console/workloads/?ids=w1&ids=w2&limit=100&offset=1"
+    mock_http.get(
+        re.compile(r".*/console/workloads/\?.*ids=w1&ids=w2&limit=100$"),
+        payload={"count": 1, "totalCount": 2, "next": second, "data": [WL]},
+    )
+    mock_http.get(
+        second,
+        payload={"count": 1, "totalCount": 2, "next": None, "data": [{"id": "w2", "status": "running"}]},
+    )
+    outcomes = await client.workloads.wait_many(["w1", "w2"])
+    assert {i: o.ok for i, o in outcomes.items()} == {"w1": True, "w2": True}
+    assert client.poller.requests == 2
