@@ -205,6 +205,8 @@ class Transport:
                     )
             assert error is not None
             delay = self._retry_delay(error, retries)
+            if delay > self.retry.max_retry_after:
+                retryable = False  # the server asked for a long pause: the caller decides
             if not retryable or retries + 1 >= self.retry.attempts or self._past(deadline, delay):
                 raise error
             log.warning(

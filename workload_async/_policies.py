@@ -37,8 +37,10 @@ class RetryPolicy:
     """Retries of one HTTP request: connection failures, 429 and 502/503/504.
 
     Attempt ``n`` (0-based retry count) waits ``initial * factor**n`` seconds, capped at ``cap``,
-    with ``± jitter`` relative noise, or the server's ``Retry-After`` when it sends one. Retries
-    never run past the caller's deadline. ``RetryPolicy(attempts=1)`` disables retrying.
+    with ``± jitter`` relative noise, or the server's ``Retry-After`` when it sends one. A
+    ``Retry-After`` longer than ``max_retry_after`` seconds is not slept through: the error is
+    raised at once, carrying ``retry_after``, for the caller to decide. Retries never run past the
+    caller's deadline. ``RetryPolicy(attempts=1)`` disables retrying.
     """
 
     attempts: int = attrs.field(default=4, validator=_at_least_one)
@@ -46,6 +48,7 @@ class RetryPolicy:
     factor: float = attrs.field(default=2.0, validator=_at_least_one)
     cap: float = attrs.field(default=8.0, validator=_positive)
     jitter: float = attrs.field(default=0.2, validator=_fraction)
+    max_retry_after: float = attrs.field(default=60.0, validator=_positive)
 
     def delay(self, retry: int, rng: random.Random | None = None) -> float:
         """Seconds to wait before retry number ``retry`` (0 for the first retry)."""

@@ -298,3 +298,17 @@ async def test_the_poller_follows_a_server_that_pages_a_short_ids_list(
     outcomes = await client.workloads.wait_many(["w1", "w2"])
     assert {i: o.ok for i, o in outcomes.items()} == {"w1": True, "w2": True}
     assert client.poller.requests == 2
+
+
+async def test_a_long_retry_after_is_raised_not_slept_through(
+    client: Client, mock_http: AioResponses, clock: FakeClock
+) -> None:
+    url = f"{API}/console/workloads/w1/"
+    mock_http.get(
+        url, status=429, payload={"detail": "come back in an hour"}, headers={"Retry-After": "3600"}
+    )
+    with pytest.raises(RateLimitError) as caught:
+        await client.workloads.get("w1")
+    assert caught.value.retry_after == 3600
+    assert clock.monotonic() == 0
+    assert len(sent(mock_http, "GET", url)) == 1
