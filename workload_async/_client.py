@@ -61,6 +61,10 @@ def _endpoint(value: str | None) -> URL:
         )
     if url.query_string or url.fragment:
         raise ValueError(f"endpoint must not carry a query or fragment, got {raw!r}")
+    if url.path in ("", "/"):
+        raise ValueError(
+            f"endpoint must be the API root, with its path, e.g. {raw.rstrip('/')}/api/v2; got {raw!r}"
+        )
     return url if url.path.endswith("/") else url.with_path(url.path + "/")
 
 

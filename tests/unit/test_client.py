@@ -65,6 +65,11 @@ def test_retries_counts_retries_after_the_first_attempt() -> None:
         Client(API, "t", retries=-1)
 
 
+def test_a_bare_host_is_refused_with_the_likely_fix() -> None:
+    with pytest.raises(ValueError, match=r"API root, with its path, e\.g\. https://app\.example\.com/api/v2"):
+        Client("https://app.example.com/", "t")
+
+
 def test_bad_timeout_is_refused() -> None:
     with pytest.raises(ValueError, match="timeout must be > 0"):
         Client(API, "t", timeout=0)
