@@ -152,11 +152,9 @@ class WorkloadsManager(InvokeMixin):
         :class:`~workload_async.Workload`. Raises :class:`~workload_async.errors.ConflictError`
         while it is ``stopping``, and with ``wait=True`` whatever :meth:`wait` raises.
         """
-        if not wait:
-            return await self._operation("workloads.start", workload_id)
-        deadline = self._waits.deadline_for(timeout, None)
-        await self._operation("workloads.start", workload_id, deadline)
-        return await self._waits.wait(workload_id, WorkloadStatus.RUNNING, None, deadline, poll)
+        return await self._transition(
+            "workloads.start", WorkloadStatus.RUNNING, workload_id, wait, timeout, poll
+        )
 
     @overload
     async def stop(
@@ -190,11 +188,24 @@ class WorkloadsManager(InvokeMixin):
 
         With ``wait=True``, waits and returns the stopped :class:`~workload_async.Workload`.
         """
+        return await self._transition(
+            "workloads.stop", WorkloadStatus.STOPPED, workload_id, wait, timeout, poll
+        )
+
+    async def _transition(
+        self,
+        route: str,
+        target: WorkloadStatus,
+        workload_id: str,
+        wait: bool,
+        timeout: float | Default | None,
+        poll: PollPolicy | None,
+    ) -> Operation | Workload:
         if not wait:
-            return await self._operation("workloads.stop", workload_id)
-        deadline = self._waits.deadline_for(timeout, None)
-        await self._operation("workloads.stop", workload_id, deadline)
-        return await self._waits.wait(workload_id, WorkloadStatus.STOPPED, None, deadline, poll)
+            return await self._operation(route, workload_id)
+        deadline = self._waits.deadline_for(timeout, None)  # one deadline for the call and the wait
+        await self._operation(route, workload_id, deadline)
+        return await self._waits.wait(workload_id, target, None, deadline, poll)
 
     async def delete(self, workload_id: str) -> None:
         """Delete a workload (a running one is stopped first); its artifact stays.

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from . import _render as render
 from ._echo import echo
-from ._store import DeploymentRec, StoreError, new_id
+from ._store import StoreError
 from ._validate import (
     CREATE_DEPLOYMENT,
     CREATE_WORKLOAD,
@@ -184,33 +184,8 @@ async def delete_artifact(request: web.Request) -> web.Response:
 
 async def create_deployment(request: web.Request) -> web.Response:
     store = state_of(request).store
-    user = user_of(request)
     body = await read_body(request, CREATE_DEPLOYMENT)
-    workload = store.workload(user, body["workloadId"])
-    artifact = store.artifacts.get(workload.artifact_id)
-    if artifact is None or artifact.status != "registered":
-        raise StoreError(
-            422,
-            [
-                {
-                    "loc": ["body", "workloadId"],
-                    "msg": "The workload's artifact is a draft; register it before deploying",
-                    "type": "value_error",
-                }
-            ],
-        )
-    now = store.now()
-    rec = DeploymentRec(
-        id=new_id(),
-        owner=user.id,
-        name=body["name"],
-        description=body.get("description", ""),
-        workload_id=workload.id,
-        importance=body.get("importance", "low"),
-        created=now,
-        updated=now,
-    )
-    store.deployments[rec.id] = rec
+    rec = store.create_deployment(user_of(request), body)
     return json_response(render.deployment(store, rec, api_root(request)), 201)
 
 

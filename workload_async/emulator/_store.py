@@ -305,3 +305,33 @@ class Store:
         )
         self.workloads[rec.id] = rec
         return rec
+
+    # -- deployments ------------------------------------------------------------------------
+
+    def create_deployment(self, user: User, body: dict[str, Any]) -> DeploymentRec:
+        workload = self.workload(user, body["workloadId"])
+        artifact = self.artifacts.get(workload.artifact_id)
+        if artifact is None or artifact.status != "registered":
+            raise StoreError(
+                422,
+                [
+                    {
+                        "loc": ["body", "workloadId"],
+                        "msg": "The workload's artifact is a draft; register it before deploying",
+                        "type": "value_error",
+                    }
+                ],
+            )
+        now = self.now()
+        rec = DeploymentRec(
+            id=new_id(),
+            owner=user.id,
+            name=body["name"],
+            description=body.get("description", ""),
+            workload_id=workload.id,
+            importance=body.get("importance", "low"),
+            created=now,
+            updated=now,
+        )
+        self.deployments[rec.id] = rec
+        return rec
