@@ -63,6 +63,16 @@ async def test_timeout_exits_4(emu: Emulator, capsys: pytest.CaptureFixture[str]
     assert await run(emu, "workloads", "wait", workload_id, "--timeout", "0.2") == 4
 
 
+async def test_watch_prints_each_status_and_exits_3_on_errored(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert await run(emu, "-o", "json", "workloads", "create", "--image", f"{CRASH_IMAGE}:1") == 0
+    workload_id = json.loads(capsys.readouterr().out)["id"]
+    assert await run(emu, "workloads", "watch", workload_id) == 3
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[-1] for line in lines] == ["errored"]  # start-up is instant here
+
+
 async def test_bulk_stop_and_start_with_wait(emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
     ids = []
     for _ in range(3):

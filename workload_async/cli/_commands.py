@@ -86,6 +86,9 @@ def add_resource_commands(sub: Any) -> None:
     p.add_argument("ids", nargs="+", metavar="ID")
     p.add_argument("--until", choices=("running", "stopped"), default="running")
     _wait_options(p, wait_flag=False)
+    p = w.add_parser("watch", help="print each status change of a workload until it settles")
+    p.add_argument("id")
+    _wait_options(p, wait_flag=False)
     _invoke_options(w.add_parser("invoke", help="call a workload's application"))
 
     a = sub.add_parser("artifacts", help="manage artifacts").add_subparsers(dest="action", required=True)
@@ -200,6 +203,19 @@ async def _workloads(client: Client, args: argparse.Namespace, printer: Printer)
         ]
         printer.many(rows, ("id", "status", "error"))
         return max((exit_code_for(o.error) for o in outcomes.values() if o.error), default=EXIT["ok"])
+    elif args.action == "watch":
+        last = None
+        async for change in wl.watch(args.id, timeout=args.timeout):
+            last = change
+            if printer.output == "json":
+                printer.one({"id": change.id, "status": change.status.value, "updatedAt": change.updated_at})
+            else:
+                print(
+                    f"{change.updated_at or '-'}  {change.id}  {change.status.value}",
+                    file=printer.out,
+                    flush=True,
+                )
+        return EXIT["failed"] if last is not None and last.status.is_failure else EXIT["ok"]
     elif args.action == "invoke":
         return await _invoke(wl, args, printer)
     return EXIT["ok"]
