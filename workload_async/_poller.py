@@ -23,10 +23,9 @@ from ._models import Workload
 from ._pagination import AsyncPager
 from ._policies import PollPolicy
 from .errors import (
-    AuthenticationError,
+    APIStatusError,
     ClientClosedError,
     NotFoundError,
-    PermissionDeniedError,
     RateLimitError,
     ServerError,
     UnexpectedStatusError,
@@ -248,19 +247,12 @@ class StatusPoller:
                 async for page in pages:
                     self.requests += 1
                     found.update((w.id, w) for w in page.data)
-        except (AuthenticationError, PermissionDeniedError) as exc:
-            for waiter in waiters:
-                waiter.fail(exc)
-            return
         except WorkloadAPIError as exc:
-            now = self._clock.monotonic()
-            retry_after = exc.retry_after if isinstance(exc, RateLimitError | ServerError) else None
-            if retry_after:
-                self._hold_until = max(self._hold_until, now + retry_after)
-            for waiter in waiters:
-                waiter.last_error = exc
-                waiter.next_due = now + waiter.policy.jittered(waiter.policy.interval(waiter.polls))
-            log.warning("status poll of %d workloads failed: %s", len(chunk), exc)
+            if isinstance(exc, APIStatusError) and _permanent(exc):
+                for waiter in waiters:  # a bad token or a wrong endpoint will not mend by waiting
+                    waiter.fail(exc)
+            else:
+                self._note_failure(waiters, exc)
             return
         now = self._clock.monotonic()
         for workload_id in chunk:
@@ -271,6 +263,17 @@ class StatusPoller:
                 else:
                     waiter.observe(workload, now)
 
+    def _note_failure(self, waiters: list[Waiter], exc: WorkloadAPIError) -> None:
+        """A poll that may succeed later: keep the error for the waits, back off, honour Retry-After."""
+        now = self._clock.monotonic()
+        retry_after = exc.retry_after if isinstance(exc, RateLimitError | ServerError) else None
+        if retry_after:
+            self._hold_until = max(self._hold_until, now + retry_after)
+        for waiter in waiters:
+            waiter.last_error = exc
+            waiter.next_due = now + waiter.policy.jittered(waiter.policy.interval(waiter.polls))
+        log.warning("status poll of %d workloads failed: %s", len(waiters), exc)
+
     async def close(self) -> None:
         """Stop the background task and fail every pending waiter with :class:`ClientClosedError`."""
         self._closed = True
@@ -280,6 +283,10 @@ class StatusPoller:
             await asyncio.gather(task, return_exceptions=True)
         for waiter in self._all():
             waiter.fail(ClientClosedError("the client was closed while this wait was pending"))
+
+
+def _permanent(error: APIStatusError) -> bool:
+    return 400 <= error.status < 500 and error.status not in (408, 429)
 
 
 def _vanished(workload_id: str) -> NotFoundError:

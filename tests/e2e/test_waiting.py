@@ -9,6 +9,7 @@ import pytest
 
 from workload_async import (
     ArtifactStatus,
+    AuthenticationError,
     Client,
     Container,
     FakeClock,
@@ -231,3 +232,26 @@ async def test_until_must_be_running_or_stopped(client: Client, until: str, emu:
     with pytest.raises(ValueError, match=f"until must be 'running' or 'stopped', got '{until}'"):
         await client.workloads.wait("0" * 24, until=until)  # type: ignore[arg-type]
     assert sum(emu.counts.values()) == 0
+
+
+async def test_a_rejected_token_fails_the_waits_at_once(emu: Emulator, clock: FakeClock) -> None:
+    async with Client(emu.url, "not-a-token", clock=clock) as c:
+        with pytest.raises(AuthenticationError):
+            await c.workloads.wait("0" * 24, timeout=600)
+    assert clock.monotonic() < 1  # the first poll told; no waiting out the deadline
+
+
+async def test_a_wrong_endpoint_fails_the_waits_at_once(emu: Emulator, clock: FakeClock) -> None:
+    async with Client(emu.url + "/v0", emu.token, clock=clock) as c:
+        outcomes = await c.workloads.wait_many(["a" * 24, "b" * 24], timeout=600)
+    assert {type(o.error) for o in outcomes.values()} == {NotFoundError}
+    assert clock.monotonic() < 1
+
+
+async def test_server_errors_are_waited_out_until_the_deadline(
+    client: Client, emu: Emulator, clock: FakeClock
+) -> None:
+    wl = await client.workloads.create(artifact=artifact())
+    emu.add_fault("status", route="workloads.list", status=500, times=6)
+    assert (await client.workloads.wait(wl.id, timeout=60)).status is S.RUNNING
+    assert emu.state.faults.rules[0].hits == 6
