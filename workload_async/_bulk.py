@@ -13,7 +13,7 @@ from ._models import Operation, Workload
 from ._poller import Waiter
 from ._validation import check_id
 from ._waiting import WaitOutcome, Waits
-from .errors import WaitTimeoutError, WorkloadAPIError
+from .errors import AuthenticationError, WaitTimeoutError, WorkloadAPIError
 
 __all__ = ["BulkResult", "BulkState", "Progress", "run_bulk"]
 
@@ -62,7 +62,8 @@ async def run_bulk(
 
     Requests go through a fixed set of ``concurrency`` workers; each accepted workload is handed to
     the shared poller as soon as its request returns, so waiting overlaps with the remaining
-    requests. Never raises because of one workload: each gets its own :class:`BulkResult`.
+    requests. Never raises because of one workload: each gets its own :class:`BulkResult`. Once the
+    server rejects the token (401), the workloads not yet sent fail with that error unsent.
     """
     if concurrency < 1:
         raise ValueError(f"concurrency must be >= 1, got {concurrency}")
@@ -79,12 +80,19 @@ async def run_bulk(
         if progress is not None:
             progress(len(results), total, result)
 
+    rejected: list[AuthenticationError] = []  # a token the server refused: no use sending the rest
+
     async def worker() -> None:
         while not queue.empty():
             workload_id = queue.get_nowait()
+            if rejected:
+                record(BulkResult(workload_id, BulkState.FAILED, error=rejected[0]))
+                continue
             try:
                 operation = await call(workload_id, deadline)
             except WorkloadAPIError as exc:
+                if isinstance(exc, AuthenticationError):
+                    rejected.append(exc)
                 record(BulkResult(workload_id, BulkState.FAILED, error=exc))
                 continue
             if waits is None:

@@ -8,6 +8,7 @@ import pytest
 
 from workload_async import (
     ArtifactStatus,
+    AuthenticationError,
     BulkResult,
     BulkState,
     Client,
@@ -190,3 +191,12 @@ async def test_bulk_waits_time_out_per_workload(client: Client, emu: Emulator) -
 async def test_bulk_concurrency_must_be_positive(client: Client) -> None:
     with pytest.raises(ValueError, match="concurrency must be >= 1"):
         await client.workloads.start_many(["a"], concurrency=0)
+
+
+async def test_a_rejected_token_stops_a_bulk_call_early(emu: Emulator, clock: FakeClock) -> None:
+    ids = [f"{i:024x}" for i in range(100)]
+    async with Client(emu.url, "not-a-token", clock=clock) as c:
+        results = await c.workloads.start_many(ids, concurrency=4)
+    assert {r.state for r in results.values()} == {BulkState.FAILED}
+    assert all(isinstance(r.error, AuthenticationError) for r in results.values())
+    assert emu.counts["workloads.start"] <= 4  # the in-flight ones, not a hundred
