@@ -31,7 +31,7 @@ from ._models import (
 from ._pagination import AsyncPager
 from ._policies import PollPolicy, RetryPolicy
 from ._pool import SessionPool
-from ._responses import Response, StreamingResponse
+from ._responses import Response, StreamingResponse, WebSocket
 from ._spec import (
     ArtifactSpec,
     Autoscaling,
@@ -141,6 +141,7 @@ __all__ = [
     "WaitError",
     "WaitOutcome",
     "WaitTimeoutError",
+    "WebSocket",
     "Workload",
     "WorkloadAPIError",
     "WorkloadFailedError",

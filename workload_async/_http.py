@@ -20,8 +20,9 @@ from multidict import CIMultiDict
 from yarl import URL
 
 from ._clock import Clock
+from ._decipher import error_from_response
 from ._policies import RetryPolicy
-from ._responses import Response, StreamingResponse, status_error
+from ._responses import Response, StreamingResponse, WebSocket, status_error
 from ._routes import build_url, relative_path, route_path
 from .errors import (
     APIStatusError,
@@ -32,7 +33,7 @@ from .errors import (
     TransportError,
 )
 
-__all__ = ["Params", "Response", "RetryMode", "StreamingResponse", "Transport"]
+__all__ = ["Params", "Response", "RetryMode", "StreamingResponse", "Transport", "WebSocket"]
 
 log = logging.getLogger("workload_async")
 
@@ -248,6 +249,43 @@ class Transport:
             deadline=deadline,
             path=path,
         )
+
+    @asynccontextmanager
+    async def websocket(
+        self,
+        url: URL,
+        *,
+        params: Params = None,
+        headers: Mapping[str, str] | None = None,
+        heartbeat: float | None = None,
+    ) -> AsyncIterator[WebSocket]:
+        """Open a WebSocket; a refused handshake raises from the error tree like any response."""
+        self._check_open()
+        path = relative_path(self.base, url)
+        session = self.pool.session_for(url)
+        try:
+            raw = await session.ws_connect(
+                url, params=params, headers=self._headers(headers, has_body=False), heartbeat=heartbeat
+            )
+        except aiohttp.WSServerHandshakeError as exc:
+            raise error_from_response(
+                method="GET",
+                url=path,
+                status=exc.status,
+                headers=exc.headers or {},
+                body=b"",
+                reason=exc.message,
+            ) from exc
+        except TimeoutError as exc:
+            raise RequestTimeoutError(
+                f"no handshake within {self.timeout:.3g}s", method="GET", url=path
+            ) from exc
+        except (aiohttp.ClientError, OSError) as exc:
+            raise TransportError(f"connection failed: {exc}", method="GET", url=path) from exc
+        try:
+            yield WebSocket(url=path, ws=raw)
+        finally:
+            await raw.close()
 
     @asynccontextmanager
     async def stream(

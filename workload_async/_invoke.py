@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
-from ._http import Params, Response, StreamingResponse, Transport
+from ._http import Params, Response, StreamingResponse, Transport, WebSocket
 from ._validation import check_id
 
 __all__ = ["InvokeMixin"]
@@ -100,3 +100,27 @@ class InvokeMixin:
             method.upper(), url, params=params, data=body, headers=all_headers
         ) as response:
             yield response
+
+    @asynccontextmanager
+    async def websocket(
+        self,
+        resource_id: str,
+        path: str = "",
+        *,
+        params: Params = None,
+        headers: Mapping[str, str] | None = None,
+        heartbeat: float | None = None,
+    ) -> AsyncIterator[WebSocket]:
+        """Open a WebSocket to the application at ``path``::
+
+            async with client.workloads.websocket(workload_id, "ws") as ws:
+                await ws.send_json({"hello": 1})
+                reply = await ws.receive_json()
+
+        A refused handshake raises from the error tree (e.g. ``ServerError`` when the workload is not
+        running); the socket is closed when the block ends. ``heartbeat`` sends pings that often.
+        """
+        check_id(resource_id, self._id_name)
+        url = self._t.url(self._invoke_route, resource_id, tail=path)
+        async with self._t.websocket(url, params=params, headers=headers, heartbeat=heartbeat) as ws:
+            yield ws

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Mapping
 from typing import Any, TypeVar
 
 import aiohttp
@@ -15,7 +15,7 @@ from ._decipher import error_from_response, excerpt
 from ._sse import ServerSentEvent, SSEParser
 from .errors import APIStatusError, ResponseDecodeError, TransportError
 
-__all__ = ["Response", "StreamingResponse", "status_error"]
+__all__ = ["Response", "StreamingResponse", "WebSocket", "status_error"]
 
 T = TypeVar("T")
 
@@ -144,3 +144,82 @@ def status_error(response: Response) -> APIStatusError:
         headers=response.headers,
         body=response.body,
     )
+
+
+@attrs.define(eq=False)
+class WebSocket:
+    """A WebSocket to a workload's or deployment's application (``async with ....websocket(...)``).
+
+    Send with :meth:`send_text`, :meth:`send_bytes` or :meth:`send_json`; receive with
+    :meth:`receive` (text or bytes), :meth:`receive_json`, or ``async for message in ws``, which
+    ends when the application closes. Connection failures raise
+    :class:`~workload_async.errors.TransportError`; receiving after the close raises it too.
+    """
+
+    url: str
+    _ws: aiohttp.ClientWebSocketResponse = attrs.field(repr=False)
+
+    @property
+    def closed(self) -> bool:
+        """True once either side closed the socket."""
+        return self._ws.closed
+
+    @property
+    def close_code(self) -> int | None:
+        """The close code, once closed."""
+        return self._ws.close_code
+
+    async def send_text(self, data: str) -> None:
+        """Send a text message."""
+        await self._guard(self._ws.send_str(data))
+
+    async def send_bytes(self, data: bytes) -> None:
+        """Send a binary message."""
+        await self._guard(self._ws.send_bytes(data))
+
+    async def send_json(self, data: Any) -> None:
+        """Send ``data`` as a JSON text message."""
+        await self.send_text(json.dumps(data))
+
+    async def receive(self) -> str | bytes:
+        """The next text or binary message; pings and pongs are answered and skipped."""
+        message = await self._guard(self._ws.receive())
+        if message.type is aiohttp.WSMsgType.TEXT:
+            return str(message.data)
+        if message.type is aiohttp.WSMsgType.BINARY:
+            return bytes(message.data)
+        if message.type is aiohttp.WSMsgType.ERROR:
+            raise TransportError(f"websocket failed: {message.data}", method="GET", url=self.url)
+        raise TransportError(f"websocket closed (code {self._ws.close_code})", method="GET", url=self.url)
+
+    async def receive_json(self) -> Any:
+        """The next message, parsed as JSON."""
+        message = await self.receive()
+        try:
+            return json.loads(message)
+        except ValueError as exc:
+            raise ResponseDecodeError(
+                "websocket message is not JSON",
+                method="GET",
+                url=self.url,
+                excerpt=excerpt(message if isinstance(message, bytes) else message.encode()),
+            ) from exc
+
+    async def __aiter__(self) -> AsyncIterator[str | bytes]:
+        while not self._ws.closed:
+            try:
+                yield await self.receive()
+            except TransportError:
+                if self._ws.closed:
+                    return
+                raise
+
+    async def close(self, code: int = 1000) -> None:
+        """Close the socket (a no-op when already closed)."""
+        await self._ws.close(code=code)
+
+    async def _guard(self, step: Awaitable[T]) -> T:
+        try:
+            return await step
+        except (aiohttp.ClientError, ConnectionError) as exc:
+            raise TransportError(f"websocket failed: {exc}", method="GET", url=self.url) from exc

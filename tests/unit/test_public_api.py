@@ -65,6 +65,7 @@ EXPECTED = {
     "WaitError",
     "WaitOutcome",
     "WaitTimeoutError",
+    "WebSocket",
     "Workload",
     "WorkloadAPIError",
     "WorkloadFailedError",

@@ -2,6 +2,8 @@
 
 - ``status/{code}`` answers with that status code.
 - ``stream?n=5&gap=0.05`` sends ``n`` server-sent events, ``gap`` seconds apart (emulator clock).
+- ``ws`` (a WebSocket) echoes each message back; the text ``headers`` is answered with the
+  request's headers as JSON, the text ``close`` closes the socket.
 - anything else returns the request as JSON: method, path, query, headers (never
   ``Authorization``) and body.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 
 if TYPE_CHECKING:
     from ._web import EmulatorState
@@ -30,6 +32,8 @@ async def echo(request: web.Request, state: EmulatorState) -> web.StreamResponse
         return web.json_response({"status": code}, status=code)
     if parts == ["stream"]:
         return await _stream(request, state)
+    if parts == ["ws"] and request.headers.get("Upgrade", "").lower() == "websocket":
+        return await _websocket(request)
     body = await request.read()
     parsed: Any = None
     if body and request.content_type == "application/json":
@@ -67,3 +71,20 @@ async def _stream(request: web.Request, state: EmulatorState) -> web.StreamRespo
         state.stream_events_sent += 1
     await response.write_eof()
     return response
+
+
+async def _websocket(request: web.Request) -> web.WebSocketResponse:
+    ws = web.WebSocketResponse()
+    await ws.prepare(request)
+    headers = {k: v for k, v in request.headers.items() if k.lower() != "authorization"}
+    async for message in ws:
+        if message.type is WSMsgType.TEXT:
+            if message.data == "close":
+                await ws.close(code=4000, message=b"asked to close")
+            elif message.data == "headers":
+                await ws.send_str(json.dumps(headers))
+            else:
+                await ws.send_str(message.data)
+        elif message.type is WSMsgType.BINARY:
+            await ws.send_bytes(message.data)
+    return ws
