@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl as ssl_module
 
 import aiohttp
 import attrs
@@ -26,11 +27,17 @@ class SessionPool:
     may share a pool: tokens travel per request, never on the session. Use it as an async context
     manager, or call :meth:`close`; a pool a client made itself is closed by that client, a pool
     given to a client is left open for its owner.
+
+    ``trust_env=True`` takes proxies (``HTTPS_PROXY``, ``NO_PROXY``, ...) and ``.netrc`` from the
+    environment; ``ssl`` is an ``ssl.SSLContext`` for a private certificate authority (or False to
+    skip verification, for test servers only).
     """
 
     max_connections: int = attrs.field(default=100)
     max_per_host: int = attrs.field(default=0)
     keepalive_seconds: float = attrs.field(default=30.0)
+    trust_env: bool = attrs.field(default=False)
+    ssl: ssl_module.SSLContext | bool = attrs.field(default=True, repr=False)
     _sessions: dict[str, aiohttp.ClientSession] = attrs.field(factory=dict, init=False)
     _connector: aiohttp.TCPConnector | None = attrs.field(default=None, init=False)
     _loop: asyncio.AbstractEventLoop | None = attrs.field(default=None, init=False)
@@ -62,12 +69,14 @@ class SessionPool:
                     limit=self.max_connections,
                     limit_per_host=self.max_per_host,
                     keepalive_timeout=self.keepalive_seconds,
+                    ssl=self.ssl,
                 )
             session = aiohttp.ClientSession(
                 connector=self._connector,
                 connector_owner=False,
                 auto_decompress=True,
                 raise_for_status=False,
+                trust_env=self.trust_env,
             )
             self._sessions[origin] = session
             log.debug("opened session for %s", origin)

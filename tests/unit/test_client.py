@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import ssl
 from typing import Any
 
 import pytest
@@ -173,6 +174,14 @@ async def test_pool_refuses_another_event_loop() -> None:
 
     await asyncio.to_thread(other_loop)
     await pool.close()
+
+
+async def test_pool_passes_its_settings_to_aiohttp() -> None:
+    context = ssl.create_default_context()
+    async with SessionPool(trust_env=True, ssl=context, max_connections=7) as pool:
+        session = pool.session_for(Client(API, "t")._endpoint)
+        assert session.trust_env is True
+        assert pool._connector is not None and pool._connector.limit == 7
 
 
 def test_pool_needs_a_connection() -> None:
