@@ -26,6 +26,14 @@ def test_json_output_is_the_wire_form() -> None:
     assert json.loads(out.getvalue()) == {"id": "w1", "status": "running", "artifactId": "a1"}
 
 
+def test_deletions_are_reported_in_the_chosen_format() -> None:
+    text, data = io.StringIO(), io.StringIO()
+    Printer(out=text).deleted("w1")
+    Printer(output="json", out=data).deleted("w1")
+    assert text.getvalue() == "deleted w1\n"
+    assert json.loads(data.getvalue()) == {"deleted": "w1"}
+
+
 def test_progress_draws_a_bar_when_enabled(capsys: pytest.CaptureFixture[str]) -> None:
     progress = Progress("starting", 4, enabled=True)
     progress.update(1)

@@ -184,7 +184,7 @@ async def _workloads(client: Client, args: argparse.Namespace, printer: Printer)
     elif args.action == "delete":
         for workload_id in args.ids:
             await wl.delete(workload_id)
-            print(f"deleted {workload_id}", file=printer.out)
+            printer.deleted(workload_id)
     elif args.action == "wait":
         progress = Progress(f"waiting for {args.until}", len(set(args.ids)))
         outcomes = {}
@@ -237,7 +237,7 @@ async def _artifacts(client: Client, args: argparse.Namespace, printer: Printer)
         printer.one(await ar.register(args.id))
     elif args.action == "delete":
         await ar.delete(args.id)
-        print(f"deleted {args.id}", file=printer.out)
+        printer.deleted(args.id)
     return EXIT["ok"]
 
 
@@ -262,7 +262,7 @@ async def _deployments(client: Client, args: argparse.Namespace, printer: Printe
         )
     elif args.action == "delete":
         await dp.delete(args.id)
-        print(f"deleted {args.id}", file=printer.out)
+        printer.deleted(args.id)
     elif args.action == "stats":
         printer.one(await dp.stats(args.id))
     elif args.action == "invoke":

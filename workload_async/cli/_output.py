@@ -73,6 +73,13 @@ class Printer:
         for r in table:
             print("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip(), file=self.out)
 
+    def deleted(self, resource_id: str) -> None:
+        """Say that ``resource_id`` is gone (one JSON object per line with ``--output json``)."""
+        if self.output == "json":
+            print(json.dumps({"deleted": resource_id}), file=self.out)
+        else:
+            print(f"deleted {resource_id}", file=self.out)
+
     def error(self, error: BaseException) -> None:
         if self.output == "json":
             payload: dict[str, Any] = {"error": type(error).__name__, "message": str(error)}
