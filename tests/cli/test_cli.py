@@ -14,6 +14,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+import workload_async
 from workload_async.cli import main
 from workload_async.emulator import CRASH_IMAGE, Emulator
 
@@ -114,6 +115,13 @@ async def test_artifacts_and_deployments(
     assert json.loads(capsys.readouterr().out)["json"] == {"a": 1}
     assert await run(emu, "-o", "json", "deployments", "stats", dep["id"]) == 0
     assert json.loads(capsys.readouterr().out)["metrics"]["totalRequests"] == 1
+
+
+def test_version_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["--version"])
+    assert caught.value.code == 0
+    assert capsys.readouterr().out.strip() == f"workload-async {workload_async.__version__}"
 
 
 async def test_bad_input_exits_2_with_a_message(emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,7 +12,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from .._client import Client
+from .._client import Client, package_version
 from ..errors import WorkloadAPIError
 from ._commands import add_resource_commands, run_resource_command
 from ._demo import run_demo
@@ -33,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--token", help="API token (prefer DATAROBOT_API_TOKEN: flags show up in process lists)"
     )
+    parser.add_argument("--version", action="version", version=f"workload-async {package_version()}")
     parser.add_argument("-o", "--output", choices=("text", "json"), default="text")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="log requests (-vv for debug)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
