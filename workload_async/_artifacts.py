@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._converter import unstructure
+from ._converter import unstructure, wire_fields
 from ._enums import ArtifactStatus
 from ._http import Transport
 from ._models import Artifact
@@ -74,11 +74,7 @@ class ArtifactsManager:
 
         Raises :class:`~workload_async.errors.ConflictError` when it is registered.
         """
-        body: dict[str, Any] = {}
-        if name is not None:
-            body["name"] = name
-        if description is not None:
-            body["description"] = description
+        body = wire_fields(name=name, description=description)
         if not body:
             raise ValueError("update needs name= or description=")
         return await self._patch(artifact_id, body)

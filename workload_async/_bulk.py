@@ -12,7 +12,7 @@ from ._enums import WorkloadStatus
 from ._models import Operation, Workload
 from ._poller import Waiter
 from ._validation import check_id
-from ._waiting import WaitOutcome, Waits
+from ._waiting import Waits, outcome_of
 from .errors import AuthenticationError, WaitTimeoutError, WorkloadAPIError
 
 __all__ = ["BulkResult", "BulkState", "Progress", "run_bulk"]
@@ -105,7 +105,14 @@ async def run_bulk(
 
     def settle(waiter: Waiter, operation: Operation) -> None:
         if waiter.workload_id not in results and not waiter.future.cancelled():
-            record(_waited(waiter.workload_id, operation, waiter.future, waiter.last_seen))
+            outcome = outcome_of(waiter)
+            if outcome.error is None:
+                state = BulkState.REACHED
+            else:
+                state = (
+                    BulkState.TIMED_OUT if isinstance(outcome.error, WaitTimeoutError) else BulkState.FAILED
+                )
+            record(BulkResult(outcome.workload_id, state, operation, outcome.workload, outcome.error))
 
     try:
         async with asyncio.TaskGroup() as group:
@@ -119,16 +126,3 @@ async def run_bulk(
         for waiter, _ in pending_waits:
             waiter.future.cancel()
     return {workload_id: results[workload_id] for workload_id in unique}
-
-
-def _waited(
-    workload_id: str, operation: Operation, future: asyncio.Future[Workload], last_seen: Workload | None
-) -> BulkResult:
-    error = future.exception()
-    if error is None:
-        return BulkResult(workload_id, BulkState.REACHED, operation=operation, workload=future.result())
-    if not isinstance(error, WorkloadAPIError):
-        raise error
-    state = BulkState.TIMED_OUT if isinstance(error, WaitTimeoutError) else BulkState.FAILED
-    outcome = WaitOutcome(workload_id, getattr(error, "workload", None) or last_seen, error)
-    return BulkResult(workload_id, state, operation=operation, workload=outcome.workload, error=error)

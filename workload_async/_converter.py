@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from enum import Enum, StrEnum
+from enum import StrEnum
 from types import NoneType, UnionType
 from typing import Any, TypeVar, Union, get_args, get_origin
 
@@ -21,7 +21,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-__all__ = ["DecodeProblem", "structure", "to_camel", "unstructure"]
+__all__ = ["DecodeProblem", "structure", "to_camel", "unstructure", "wire_fields"]
 
 T = TypeVar("T")
 
@@ -48,13 +48,10 @@ def _wire_name(a: attrs.Attribute[Any]) -> str | None:
 
 
 def _parse_datetime(value: Any, _: type) -> datetime:
-    if type(value) is str:  # the wire's case, first
+    if isinstance(value, str):  # the wire's case, first
         parsed = datetime.fromisoformat(value)
-        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-    if isinstance(value, datetime):
+    elif isinstance(value, datetime):
         parsed = value
-    elif isinstance(value, str):
-        parsed = datetime.fromisoformat(value)
     else:
         raise TypeError(f"expected an RFC 3339 timestamp string, got {type(value).__name__}")
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
@@ -72,6 +69,14 @@ def _structure_enum(value: Any, cls: Any) -> Any:
     return member if member is not None else cls(value)
 
 
+def _fields(cls: Any) -> tuple[attrs.Attribute[Any], ...]:
+    """The attrs fields of a model, or of a generic one's origin (``Page[Workload]``)."""
+    fields: tuple[attrs.Attribute[Any], ...] = attrs.fields(
+        attrs.resolve_types(getattr(cls, "__origin__", cls))
+    )
+    return fields
+
+
 def _is_optional(cls: Any) -> bool:
     args = get_args(cls)
     return get_origin(cls) in (Union, UnionType) and len(args) == 2 and NoneType in args
@@ -83,20 +88,17 @@ def _make_converter(*, detailed: bool) -> cattrs.Converter:
     # Simple hooks first, then the attrs factories that compose them.
     conv.register_structure_hook(datetime, _parse_datetime)
     # By class, so it outranks cattrs' own hook for ``str``, which the string enums subclass.
-    conv.register_structure_hook(Enum, _structure_enum)
     conv.register_structure_hook(StrEnum, _structure_enum)
     conv.register_unstructure_hook(datetime, _format_datetime)
 
     def structure_factory(cls: Any) -> Callable[[Any, Any], Any]:
-        base = attrs.resolve_types(cls.__origin__ if hasattr(cls, "__origin__") else cls)
-        fields = attrs.fields(base)
         overrides: dict[str, Any] = {}
-        fallbacks: dict[str, str] = {}
-        for a in fields:
+        fallbacks: list[tuple[str, str]] = []
+        for a in _fields(cls):
             wire = _wire_name(a)
             overrides[a.name] = override(omit=True) if wire is None else override(rename=wire)
             if wire is not None and "fallback" in a.metadata:
-                fallbacks[wire] = a.metadata["fallback"]
+                fallbacks.append((wire, a.metadata["fallback"]))
         inner = make_dict_structure_fn(cls, conv, **overrides)
         if not fallbacks:
             unchecked[cls] = inner
@@ -104,27 +106,16 @@ def _make_converter(*, detailed: bool) -> cattrs.Converter:
         def structure_object(data: Any, target: Any) -> Any:
             if type(data) is not dict and not isinstance(data, Mapping):
                 raise TypeError(f"expected a JSON object, got {type(data).__name__}")
-            return inner(data, target)
-
-        if not fallbacks:
-            return structure_object
-
-        pairs = tuple(fallbacks.items())
-
-        def structure_with_fallbacks(data: Any, target: Any) -> Any:
-            if type(data) is not dict and not isinstance(data, Mapping):
-                raise TypeError(f"expected a JSON object, got {type(data).__name__}")
-            for wire, other in pairs:
+            for wire, other in fallbacks:
                 if wire not in data and other in data:
                     data = {**data, wire: data[other]}
             return inner(data, target)
 
-        return structure_with_fallbacks
+        return structure_object
 
     def unstructure_factory(cls: Any) -> Callable[[Any], Any]:
-        base = attrs.resolve_types(cls.__origin__ if hasattr(cls, "__origin__") else cls)
         overrides: dict[str, Any] = {}
-        for a in attrs.fields(base):
+        for a in _fields(cls):
             wire = _wire_name(a)
             if wire is None:
                 overrides[a.name] = override(omit=True)
@@ -188,6 +179,13 @@ def structure(data: Any, cls: type[T]) -> T:
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise DecodeProblem([f"{cls.__name__}: {exc}"]) from exc
         raise DecodeProblem([f"{cls.__name__}: {fast_error}"]) from fast_error
+
+
+def wire_fields(**fields: Any) -> dict[str, Any]:
+    """A request body from keyword fields: camelCase keys, values in wire form, None left out."""
+    return {
+        to_camel(name): _converter.unstructure(value) for name, value in fields.items() if value is not None
+    }
 
 
 def unstructure(obj: Any) -> Any:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from ._converter import wire_fields
 from ._enums import Importance
 from ._http import Transport
 from ._invoke import InvokeMixin
@@ -39,11 +38,12 @@ class DeploymentsManager(InvokeMixin):
         """
         if not name:
             raise ValueError("name must be a non-empty string")
-        body: dict[str, Any] = {"name": name, "workloadId": check_id(workload_id, "workload_id")}
-        if description is not None:
-            body["description"] = description
-        if importance is not None:
-            body["importance"] = Importance(importance).value
+        body = wire_fields(
+            name=name,
+            workload_id=check_id(workload_id, "workload_id"),
+            description=description,
+            importance=importance,
+        )
         response = await self._t.call("POST", "deployments.create", json_body=body, retry="create")
         return response.parse(Deployment)
 
@@ -66,13 +66,7 @@ class DeploymentsManager(InvokeMixin):
         importance: Importance | str | None = None,
     ) -> Deployment:
         """Change a deployment's name, description and/or importance."""
-        body: dict[str, Any] = {}
-        if name is not None:
-            body["name"] = name
-        if description is not None:
-            body["description"] = description
-        if importance is not None:
-            body["importance"] = Importance(importance).value
+        body = wire_fields(name=name, description=description, importance=importance)
         if not body:
             raise ValueError("update needs name=, description= or importance=")
         response = await self._t.call(

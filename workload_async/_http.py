@@ -45,8 +45,23 @@ _RETRY_STATUSES = frozenset({429, 502, 503, 504})
 Params = Mapping[str, Any] | list[tuple[str, str]] | None
 
 
-class _NotSent(Exception):
-    """Internal: the connection failed before any byte of the request left."""
+def _failure(exc: BaseException, method: str, path: str, seconds: float | None) -> TransportError:
+    """The one translation of an aiohttp or OS failure into the error tree (``exc`` is its cause)."""
+    if isinstance(exc, TimeoutError):
+        return RequestTimeoutError(f"no response within {seconds:.3g}s", method=method, url=path)
+    if isinstance(exc, aiohttp.ClientSSLError | ssl.SSLError):
+        return TransportError(f"TLS failed: {exc}", method=method, url=path)
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return TransportError(
+            f"cannot connect to {exc.host}:{exc.port}: {exc.os_error}", method=method, url=path
+        )
+    return TransportError(f"connection failed: {type(exc).__name__}: {exc}", method=method, url=path)
+
+
+def _never_sent(error: TransportError) -> bool:
+    """True when the connection failed before any byte of the request left (safe to repeat a create)."""
+    cause = error.__cause__
+    return isinstance(cause, aiohttp.ClientConnectorError) and not isinstance(cause, aiohttp.ClientSSLError)
 
 
 @attrs.define(eq=False)
@@ -96,6 +111,14 @@ class Transport:
         self._base_text = str(self.base)
         self._default_timeout = aiohttp.ClientTimeout(total=self.timeout)
 
+    def _get_session(self) -> aiohttp.ClientSession:
+        # Every URL this transport sends to is on its base origin (links elsewhere are refused),
+        # so one session serves them all; a closed one means the pool closed, which it reports.
+        session = self._session
+        if session is None or session.closed:
+            session = self._session = self.pool.session_for(self.base)
+        return session
+
     def _timeout(self, deadline: float | None) -> aiohttp.ClientTimeout:
         if deadline is None:
             return self._default_timeout
@@ -112,10 +135,7 @@ class Transport:
         headers: CIMultiDict[str],
         deadline: float | None,
     ) -> Response:
-        session = self._session
-        if session is None or session.closed:
-            # every URL this transport sends to is on its base origin (links elsewhere are refused)
-            session = self._session = self.pool.session_for(self.base)
+        session = self._get_session()
         started = self.clock.monotonic() if log.isEnabledFor(logging.DEBUG) else 0.0
         try:
             async with session.request(
@@ -135,18 +155,8 @@ class Transport:
                     method=method,
                     url=path,
                 )
-        except TimeoutError as exc:
-            raise RequestTimeoutError(
-                f"no response within {self._timeout(deadline).total:.3g}s", method=method, url=path
-            ) from exc
-        except (aiohttp.ClientSSLError, ssl.SSLError) as exc:
-            raise TransportError(f"TLS failed: {exc}", method=method, url=path) from exc
-        except aiohttp.ClientConnectorError as exc:
-            raise _NotSent(f"cannot connect to {url.host}:{url.port}: {exc.os_error}") from exc
-        except (aiohttp.ClientError, OSError) as exc:
-            raise TransportError(
-                f"connection failed: {type(exc).__name__}: {exc}", method=method, url=path
-            ) from exc
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            raise _failure(exc, method, path, self._timeout(deadline).total) from exc
         if log.isEnabledFor(logging.DEBUG):
             elapsed = (self.clock.monotonic() - started) * 1000
             log.debug("%s %s -> %s (%.1f ms)", method, path, response.status, elapsed)
@@ -186,15 +196,10 @@ class Transport:
                 response = await self._send_once(
                     method, url, path, params=params, data=data, headers=all_headers, deadline=deadline
                 )
-            except _NotSent as exc:
-                error = TransportError(str(exc), method=method, url=path)
-                error.__cause__ = exc.__cause__
-                retryable = retry != "never"
             except TransportError as exc:
                 error = exc
-                retryable = retry == "safe" and not isinstance(
-                    exc.__cause__, ssl.SSLError | aiohttp.ClientSSLError
-                )
+                tls = isinstance(exc.__cause__, ssl.SSLError | aiohttp.ClientSSLError)
+                retryable = (retry == "safe" and not tls) or (retry == "create" and _never_sent(exc))
             if response is not None:
                 if response.ok or not raise_for_status:
                     return response
@@ -262,9 +267,8 @@ class Transport:
         """Open a WebSocket; a refused handshake raises from the error tree like any response."""
         self._check_open()
         path = relative_path(self.base, url)
-        session = self.pool.session_for(url)
         try:
-            raw = await session.ws_connect(
+            raw = await self._get_session().ws_connect(
                 url, params=params, headers=self._headers(headers, has_body=False), heartbeat=heartbeat
             )
         except aiohttp.WSServerHandshakeError as exc:
@@ -276,12 +280,8 @@ class Transport:
                 body=b"",
                 reason=exc.message,
             ) from exc
-        except TimeoutError as exc:
-            raise RequestTimeoutError(
-                f"no handshake within {self.timeout:.3g}s", method="GET", url=path
-            ) from exc
-        except (aiohttp.ClientError, OSError) as exc:
-            raise TransportError(f"connection failed: {exc}", method="GET", url=path) from exc
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            raise _failure(exc, "GET", path, self.timeout) from exc
         try:
             yield WebSocket(url=path, ws=raw)
         finally:
@@ -300,10 +300,9 @@ class Transport:
         """Open a request whose body is read as it arrives; the connection is released on exit."""
         self._check_open()
         path = relative_path(self.base, url)
-        session = self.pool.session_for(url)
         all_headers = self._headers(headers, has_body=False)
         try:
-            raw = await session.request(
+            raw = await self._get_session().request(
                 method,
                 url,
                 params=params,
@@ -312,12 +311,8 @@ class Transport:
                 timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.timeout, sock_read=self.timeout),
                 allow_redirects=False,
             )
-        except TimeoutError as exc:
-            raise RequestTimeoutError(
-                f"no response within {self.timeout:.3g}s", method=method, url=path
-            ) from exc
-        except (aiohttp.ClientError, OSError) as exc:
-            raise TransportError(f"connection failed: {exc}", method=method, url=path) from exc
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            raise _failure(exc, method, path, self.timeout) from exc
         try:
             yield StreamingResponse(status=raw.status, headers=raw.headers, method=method, url=path, raw=raw)
         finally:

@@ -17,7 +17,7 @@ from ._poller import StatusPoller, Waiter
 from ._validation import check_id
 from .errors import WorkloadAPIError
 
-__all__ = ["DEFAULT", "Default", "ReturnWhen", "WaitOutcome", "Waits"]
+__all__ = ["DEFAULT", "Default", "ReturnWhen", "WaitOutcome", "Waits", "outcome_of"]
 
 
 class Default(enum.Enum):
@@ -132,7 +132,7 @@ class Waits:
                 waiter = await settled.get()
                 if waiter.future.cancelled():
                     continue
-                yield _outcome(waiter)
+                yield outcome_of(waiter)
         finally:
             for waiter in waiters:
                 waiter.future.cancel()
@@ -174,7 +174,8 @@ def _target(until: WorkloadStatus | str | None) -> WorkloadStatus | None:
     return status
 
 
-def _outcome(waiter: Waiter) -> WaitOutcome:
+def outcome_of(waiter: Waiter) -> WaitOutcome:
+    """How a settled waiter's wait ended (an error that is not the SDK's is re-raised)."""
     error = waiter.future.exception()
     if error is None:
         return WaitOutcome(waiter.workload_id, waiter.future.result())

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Iterable
 from contextlib import aclosing
-from typing import Any, Literal, overload
+from typing import Literal, overload
 
 from ._bulk import BulkResult, Progress, run_bulk
-from ._converter import unstructure
+from ._converter import wire_fields
 from ._enums import WorkloadStatus
 from ._http import Transport
 from ._invoke import InvokeMixin
@@ -57,17 +57,13 @@ class WorkloadsManager(InvokeMixin):
         """
         if (artifact is None) == (artifact_id is None):
             raise ValueError("pass exactly one of artifact= or artifact_id=")
-        body: dict[str, Any] = {}
-        if name is not None:
-            body["name"] = name
         if artifact is not None:
             check_input_artifact(artifact)
-            body["artifact"] = unstructure(artifact)
         if artifact_id is not None:
-            body["artifactId"] = check_id(artifact_id, "artifact_id")
+            check_id(artifact_id, "artifact_id")
         if runtime is not None:
             check_runtime(runtime)
-            body["runtime"] = unstructure(runtime)
+        body = wire_fields(name=name, artifact=artifact, artifact_id=artifact_id, runtime=runtime)
         response = await self._t.call("POST", "workloads.create", json_body=body, retry="create")
         return response.parse(Workload)
 

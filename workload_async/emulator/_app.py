@@ -114,5 +114,5 @@ def make_app(state: EmulatorState) -> web.Application:
         named = _named(handler, f"invoke.{kind.removesuffix('s')}")
         app.router.add_route("*", f"{API_PREFIX}/endpoints/{kind}/{{id}}", named)
         app.router.add_route("*", f"{API_PREFIX}/endpoints/{kind}/{{id}}/{{tail:.*}}", named)
-    add_control_routes(app, state, STATE)
+    add_control_routes(app, state)
     return app

@@ -32,7 +32,7 @@ async def _read(request: web.Request) -> dict[str, Any]:
     return body
 
 
-def add_control_routes(app: web.Application, state: EmulatorState, key: Any) -> None:
+def add_control_routes(app: web.Application, state: EmulatorState) -> None:
     """Register the control routes on ``app``."""
 
     async def reset(request: web.Request) -> web.Response:
