@@ -13,6 +13,7 @@ from yarl import URL
 from ._artifacts import ArtifactsManager
 from ._clock import Clock, SystemClock
 from ._deployments import DeploymentsManager
+from ._dialects import ApiVersion, dialect_for, requested_api_version
 from ._http import Transport
 from ._policies import PollPolicy, RetryPolicy
 from ._poller import StatusPoller
@@ -76,7 +77,7 @@ def _token(value: str | None) -> str:
 
 
 class Client:
-    """An async client of the DataRobot Workload API (v2.41).
+    """An async client of the DataRobot Workload API, in either of its generations.
 
     ``endpoint`` is the API root (``https://app.datarobot.com/api/v2``) and ``token`` an API key;
     when not given they come from ``DATAROBOT_ENDPOINT`` and ``DATAROBOT_API_TOKEN``. Use it as an
@@ -90,6 +91,12 @@ class Client:
     - ``poll``: the default :class:`PollPolicy` of waits; ``wait_timeout`` their default timeout
       (seconds; ``None`` means no limit).
     - ``clock``: where time comes from (a :class:`FakeClock` in tests).
+    - ``api_version``: the generation of the API to speak: ``"v2.41"`` (the default),
+      ``"11.5"`` (what DataRobot serves today), or ``"auto"`` (the first request asks the server
+      once and the client remembers). When not given it comes from
+      ``DATAROBOT_WORKLOAD_API_VERSION``. The same models and methods work on both; what one
+      generation cannot say is a ``ValueError`` before sending, and a feature it lacks raises
+      :class:`~workload_async.errors.UnsupportedFeatureError`.
     """
 
     def __init__(
@@ -104,8 +111,10 @@ class Client:
         poll: PollPolicy | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         clock: Clock | None = None,
+        api_version: ApiVersion | str | None = None,
     ) -> None:
         self._endpoint = _endpoint(endpoint)
+        self._api_version = requested_api_version(api_version)
         token_value = _token(token)
         if timeout <= 0:
             raise ValueError(f"timeout must be > 0 seconds, got {timeout}")
@@ -129,6 +138,7 @@ class Client:
             timeout=timeout,
             retry=retry,
             user_agent=f"workload-async/{package_version()}",
+            dialect=dialect_for(self._api_version),
         )
         self._poller = StatusPoller(self._transport, self._clock)
         waits = Waits(self._poller, self._clock, poll or PollPolicy(), wait_timeout)
@@ -136,8 +146,30 @@ class Client:
         self.workloads = WorkloadsManager(self._transport, waits, self._pool.max_connections)
         #: Artifacts: create, read, replace, update, register, delete.
         self.artifacts = ArtifactsManager(self._transport)
-        #: Deployments: CRUD, stats and invoke.
-        self.deployments = DeploymentsManager(self._transport)
+        self._deployments = DeploymentsManager(self._transport)
+
+    @property
+    def deployments(self) -> DeploymentsManager:
+        """Deployments: CRUD, stats and invoke (API v2.41 only).
+
+        Raises :class:`~workload_async.errors.UnsupportedFeatureError` on an 11.5 client: that
+        generation has no deployments (invoke the workload itself).
+        """
+        dialect = self._transport.dialect
+        if dialect is not None:
+            dialect.require("deployments")
+        return self._deployments
+
+    @property
+    def api_version(self) -> str:
+        """The generation of the API this client speaks: ``"v2.41"`` or ``"11.5"``; ``"auto"``
+        until the first request of an ``auto`` client has asked the server."""
+        dialect = self._transport.dialect
+        return dialect.name if dialect is not None else "auto"
+
+    async def detect_api_version(self) -> str:
+        """The generation the server speaks, asking it now if this ``auto`` client has not yet."""
+        return (await self._transport.get_dialect()).name
 
     @property
     def endpoint(self) -> str:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
 from contextlib import aclosing
 from typing import Any, Generic, TypeVar
 
 from yarl import URL
 
+from ._dialects import Dialect
 from ._http import Transport
 from ._models import Page
 from .errors import ResponseDecodeError
@@ -34,23 +35,27 @@ class AsyncPager(Generic[T]):
         route: str,
         model: type[T],
         *,
-        params: Sequence[tuple[str, str]] = (),
+        params: Sequence[tuple[str, str]] | Callable[[Dialect], Sequence[tuple[str, str]]] = (),
         page_size: int = MAX_PAGE_SIZE,
         ids: Sequence[str] | None = None,
         deadline: float | None = None,
+        route_ids: Sequence[str] = (),
     ) -> None:
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}")
         self._transport = transport
         self._route = route
+        self._route_ids = tuple(route_ids)
         self._model = model
-        self._params = list(params)
+        self._params = params
         self._page_size = page_size
         self._ids = list(dict.fromkeys(ids)) if ids is not None else None
         self._deadline = deadline
 
-    def _first_queries(self) -> list[list[tuple[str, str]]]:
-        base = [*self._params, ("limit", str(self._page_size))]
+    def _first_queries(self, dialect: Dialect) -> list[list[tuple[str, str]]]:
+        # parameters are named as the SDK calls them; the dialect says what the wire calls them
+        params = self._params(dialect) if callable(self._params) else self._params
+        base = [*((dialect.param(k), v) for k, v in params), ("limit", str(self._page_size))]
         if self._ids is None:
             return [base]
         chunks = [self._ids[i : i + MAX_PAGE_SIZE] for i in range(0, len(self._ids), MAX_PAGE_SIZE)]
@@ -76,10 +81,11 @@ class AsyncPager(Generic[T]):
     async def pages(self) -> AsyncGenerator[Page[T], None]:
         """Yield each page in turn."""
         page_type: Any = Page[self._model]  # type: ignore[name-defined]
-        for query in self._first_queries():
+        dialect = await self._transport.get_dialect()
+        for query in self._first_queries(dialect):
             if self._ids is not None and not any(k == "ids" for k, _ in query):
                 continue
-            url: URL | None = self._transport.url(self._route).with_query(query)
+            url: URL | None = self._transport.url(self._route, *self._route_ids).with_query(query)
             while url is not None:
                 response = await self._transport.send("GET", url, deadline=self._deadline)
                 page: Page[T] = response.parse(page_type)

@@ -72,6 +72,8 @@ class Waiter:
     deadline: float | None
     future: asyncio.Future[Workload]
     on_change: Callable[[Workload], None] | None = None
+    #: decides instead of :func:`judge` (a wait for something other than a status)
+    settle: Callable[[Workload], Verdict] | None = None
     next_due: float = 0.0
     polls: int = 0
     last_seen: Workload | None = None
@@ -87,7 +89,10 @@ class Waiter:
         self.last_error = None
         if changed and self.on_change is not None:
             self.on_change(workload)
-        verdict = judge(workload.status, self.target, now - self.started, self.policy.stale_grace)
+        if self.settle is not None:
+            verdict = self.settle(workload)
+        else:
+            verdict = judge(workload.status, self.target, now - self.started, self.policy.stale_grace)
         if verdict == "reached":
             self.future.set_result(workload)
         elif verdict == "failed":

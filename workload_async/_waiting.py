@@ -13,7 +13,7 @@ from ._clock import Clock
 from ._enums import WorkloadStatus
 from ._models import Workload
 from ._policies import PollPolicy
-from ._poller import StatusPoller, Waiter
+from ._poller import StatusPoller, Verdict, Waiter
 from ._validation import check_id
 from .errors import WorkloadAPIError
 
@@ -83,6 +83,7 @@ class Waits:
         deadline: float | None,
         poll: PollPolicy | None = None,
         on_change: Callable[[Workload], None] | None = None,
+        settle: Callable[[Workload], Verdict] | None = None,
     ) -> Waiter:
         """Make a waiter and hand it to the poller."""
         check_id(workload_id, "workload_id")
@@ -94,6 +95,7 @@ class Waits:
             deadline=deadline,
             future=asyncio.get_running_loop().create_future(),
             on_change=on_change,
+            settle=settle,
         )
         self._poller.add(waiter)
         return waiter

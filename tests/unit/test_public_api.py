@@ -75,6 +75,21 @@ EXPECTED = {
     "gib",
     "mib",
 }
+EXPECTED |= {  # the 11.5 generation
+    "ContainerResources",
+    "CredentialEnvironmentVariable",
+    "GroupRuntime",
+    "Replacement",
+    "ReplacementConfig",
+    "ReplacementFailedError",
+    "ReplacementRef",
+    "ReplacementStatus",
+    "ResourceAllocation",
+    "UnsupportedFeatureError",
+    "WorkloadEvent",
+    "WorkloadMetrics",
+    "WorkloadStats",
+}
 
 
 def test_all_is_exactly_the_public_surface() -> None:

@@ -51,8 +51,11 @@ async def workload_emulator(workload_emulator_options: dict[str, Any]) -> AsyncI
 
 @_async_fixture
 async def workload_client(workload_emulator: Emulator) -> AsyncIterator[Client]:
-    """A client of ``workload_emulator``, on the same clock."""
+    """A client of ``workload_emulator``, on the same clock, speaking the same API generation."""
     async with Client(
-        workload_emulator.url, workload_emulator.token, clock=workload_emulator.clock
+        workload_emulator.url,
+        workload_emulator.token,
+        clock=workload_emulator.clock,
+        api_version=workload_emulator.api_version,
     ) as client:
         yield client
