@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ._bulk import BulkResult, BulkState
 from ._client import Client, package_version
 from ._clock import Clock, FakeClock, SystemClock
+from ._converter import from_json, to_json
 from ._enums import ArtifactStatus, Importance, ScalingMetricType, WorkloadStatus
 from ._models import (
     Artifact,
@@ -148,6 +149,8 @@ __all__ = [
     "WorkloadRuntime",
     "WorkloadStatus",
     "__version__",
+    "from_json",
     "gib",
     "mib",
+    "to_json",
 ]

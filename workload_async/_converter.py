@@ -11,6 +11,7 @@ default (None for optionals), so the server never sees a key it did not ask for.
 from __future__ import annotations
 
 import functools
+import json as jsonlib
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -21,7 +22,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-__all__ = ["DecodeProblem", "structure", "to_camel", "unstructure", "wire_fields"]
+__all__ = ["DecodeProblem", "from_json", "structure", "to_camel", "to_json", "unstructure", "wire_fields"]
 
 T = TypeVar("T")
 
@@ -191,3 +192,34 @@ def wire_fields(**fields: Any) -> dict[str, Any]:
 def unstructure(obj: Any) -> Any:
     """The JSON-ready wire form of a model: camelCase keys, unset optionals left out."""
     return _converter.unstructure(obj)
+
+
+def to_json(value: Any) -> Any:
+    """A model (or a list or dict of models) in the API's JSON form, ready for :func:`json.dumps`.
+
+    Keys are camelCase, timestamps RFC 3339 strings, enums their values; optional fields left unset
+    are left out, as the SDK would send them::
+
+        json.dumps(to_json(workload))
+    """
+    return _converter.unstructure(value)
+
+
+def from_json(cls: type[T], data: Any) -> T:
+    """Build a ``cls`` model from its JSON form (as :func:`to_json` writes it, or as the API sends it).
+
+    ``data`` is decoded JSON, or a ``str``/``bytes`` holding JSON text. Unknown keys are ignored.
+    Raises ``ValueError`` naming each field that does not fit (or saying where the text is not JSON)::
+
+        artifact = from_json(InputArtifact, Path("artifact.json").read_text())
+    """
+    if isinstance(data, str | bytes | bytearray):
+        try:
+            data = jsonlib.loads(data)
+        except ValueError as exc:
+            raise ValueError(f"not JSON: {exc}") from None
+    try:
+        return structure(data, cls)
+    except DecodeProblem as exc:
+        problems = exc.problems
+    raise ValueError("; ".join(problems))
