@@ -34,7 +34,10 @@ def _async_fixture(function: _F) -> _F:
 
 @pytest.fixture
 def workload_emulator_options() -> dict[str, Any]:
-    """Keyword arguments for the ``workload_emulator`` fixture's :class:`Emulator`."""
+    """Keyword arguments for the ``workload_emulator`` fixture's :class:`Emulator`.
+
+    Override it to change timings, or to serve the newer generation with ``api_version="11.5"``.
+    """
     return {"startup_seconds": 2.0, "stop_seconds": 1.0}
 
 
