@@ -31,6 +31,18 @@ from ._models import (
 from ._pagination import AsyncPager
 from ._policies import PollPolicy, RetryPolicy
 from ._pool import SessionPool
+from ._reported import (
+    ReportedArtifactSpec,
+    ReportedAutoscaling,
+    ReportedContainer,
+    ReportedContainerGroup,
+    ReportedEnvironmentVariable,
+    ReportedProbe,
+    ReportedResourceBundle,
+    ReportedResourceRequest,
+    ReportedRuntime,
+    ReportedScalingPolicy,
+)
 from ._responses import Response, StreamingResponse, WebSocket
 from ._spec import (
     ArtifactSpec,
@@ -118,6 +130,16 @@ __all__ = [
     "PollPolicy",
     "ProbeConfig",
     "RateLimitError",
+    "ReportedArtifactSpec",
+    "ReportedAutoscaling",
+    "ReportedContainer",
+    "ReportedContainerGroup",
+    "ReportedEnvironmentVariable",
+    "ReportedProbe",
+    "ReportedResourceBundle",
+    "ReportedResourceRequest",
+    "ReportedRuntime",
+    "ReportedScalingPolicy",
     "RequestTimeoutError",
     "ResourceBundle",
     "ResourceRequest",

@@ -44,17 +44,21 @@ class ArtifactsManager:
         search: str | None = None,
         status: ArtifactStatus | str | None = None,
         page_size: int = MAX_PAGE_SIZE,
+        offset: int = 0,
     ) -> AsyncPager[Artifact]:
         """Artifacts whose name contains ``search``, optionally only ``draft`` or ``registered`` ones.
 
         Returns an :class:`~workload_async.AsyncPager`: ``async for`` it, or ``await .collect()``.
+        ``offset`` skips that many matches, to resume a listing.
         """
         params: list[tuple[str, str]] = []
         if search is not None:
             params.append(("search", search))
         if status is not None:
             params.append(("status", ArtifactStatus(status).value))
-        return AsyncPager(self._t, "artifacts.list", Artifact, params=params, page_size=page_size)
+        return AsyncPager(
+            self._t, "artifacts.list", Artifact, params=params, page_size=page_size, offset=offset
+        )
 
     async def replace(self, artifact_id: str, artifact: InputArtifact) -> Artifact:
         """Replace a draft artifact entirely (``PUT``), spec included.

@@ -52,10 +52,17 @@ class DeploymentsManager(InvokeMixin):
         response = await self._t.call("GET", "deployments.get", check_id(deployment_id, "deployment_id"))
         return response.parse(Deployment)
 
-    def list(self, *, search: str | None = None, page_size: int = MAX_PAGE_SIZE) -> AsyncPager[Deployment]:
-        """Deployments whose name contains ``search``, fetched lazily page by page."""
+    def list(
+        self, *, search: str | None = None, page_size: int = MAX_PAGE_SIZE, offset: int = 0
+    ) -> AsyncPager[Deployment]:
+        """Deployments whose name contains ``search``, fetched lazily page by page.
+
+        ``offset`` skips that many matches, to resume a listing.
+        """
         params = [("search", search)] if search is not None else []
-        return AsyncPager(self._t, "deployments.list", Deployment, params=params, page_size=page_size)
+        return AsyncPager(
+            self._t, "deployments.list", Deployment, params=params, page_size=page_size, offset=offset
+        )
 
     async def update(
         self,
