@@ -52,6 +52,7 @@ class AsyncPager(Generic[T]):
         offset: int = 0,
         ids: Sequence[str] | None = None,
         deadline: float | None = None,
+        timeout: float | None = None,
     ) -> None:
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}")
@@ -68,6 +69,7 @@ class AsyncPager(Generic[T]):
         if offset and self._ids is not None and len(self._ids) > MAX_PAGE_SIZE:
             raise ValueError(f"offset= cannot be combined with more than {MAX_PAGE_SIZE} ids")
         self._deadline = deadline
+        self._timeout = timeout
 
     def _first_queries(self) -> list[list[tuple[str, str]]]:
         base = [*self._params, ("limit", str(self._page_size))]
@@ -125,8 +127,11 @@ class AsyncPager(Generic[T]):
         for query in self._first_queries():
             url: URL | None = self._transport.url(self._route).with_query(query)
             while url is not None:
-                response = await self._transport.send("GET", url, deadline=self._deadline)
+                response = await self._transport.send(
+                    "GET", url, deadline=self._deadline, timeout=self._timeout
+                )
                 envelope: Page[Any] = response.parse(_Envelope)
+                _check_size(envelope, url, response.url)
                 yield envelope, response
                 url = self._follow(envelope.next, url) if envelope.next and envelope.data else None
 
@@ -173,3 +178,15 @@ class AsyncPager(Generic[T]):
                 if limit is not None and len(items) >= limit:
                     break
         return items
+
+
+def _check_size(page: Page[Any], url: URL, path: str) -> None:
+    """A page must not hold more items than its ``limit`` asked for: such an answer is not the
+    contract's (a server ignoring ``limit``), and trusting it could grow memory without bound."""
+    asked = url.query.get("limit")
+    if asked is not None and asked.isdigit() and len(page.data) > int(asked):
+        raise ResponseDecodeError(
+            f"the page holds {len(page.data)} items but limit={asked} was asked for",
+            method="GET",
+            url=path,
+        )

@@ -37,6 +37,7 @@ EXPECTED = {
     "InputArtifact",
     "NotFoundError",
     "Operation",
+    "OutcomeUnknownError",
     "Page",
     "PermissionDeniedError",
     "PollPolicy",
