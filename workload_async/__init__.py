@@ -14,6 +14,7 @@ from ._bulk import BulkResult, BulkState
 from ._client import Client, package_version
 from ._clock import Clock, FakeClock, SystemClock
 from ._enums import ArtifactStatus, Importance, ScalingMetricType, WorkloadStatus
+from ._hooks import Hooks, RequestEvent, RetryEvent, StatusChangeEvent
 from ._models import (
     Artifact,
     ArtifactRef,
@@ -109,6 +110,7 @@ __all__ = [
     "EnvironmentVariable",
     "FakeClock",
     "FieldError",
+    "Hooks",
     "Importance",
     "InputArtifact",
     "NotFoundError",
@@ -118,11 +120,13 @@ __all__ = [
     "PollPolicy",
     "ProbeConfig",
     "RateLimitError",
+    "RequestEvent",
     "RequestTimeoutError",
     "ResourceBundle",
     "ResourceRequest",
     "Response",
     "ResponseDecodeError",
+    "RetryEvent",
     "RetryPolicy",
     "ReturnWhen",
     "ScalingMetricType",
@@ -131,6 +135,7 @@ __all__ = [
     "ServerSentEvent",
     "SessionPool",
     "StatsPeriod",
+    "StatusChangeEvent",
     "StatusCondition",
     "StatusDetails",
     "StreamingResponse",

@@ -13,7 +13,9 @@ from yarl import URL
 from ._artifacts import ArtifactsManager
 from ._clock import Clock, SystemClock
 from ._deployments import DeploymentsManager
+from ._hooks import Hooks
 from ._http import Transport
+from ._observe import Observer, log_from_env
 from ._policies import PollPolicy, RetryPolicy
 from ._poller import StatusPoller
 from ._pool import SessionPool
@@ -90,6 +92,12 @@ class Client:
     - ``poll``: the default :class:`PollPolicy` of waits; ``wait_timeout`` their default timeout
       (seconds; ``None`` means no limit).
     - ``clock``: where time comes from (a :class:`FakeClock` in tests).
+    - ``hooks``: a :class:`Hooks` object told of every request, retry and status change (metrics).
+    - ``tracing``: OpenTelemetry spans for requests, waits, bulk calls and polling rounds when the
+      application uses OpenTelemetry (the ``otel`` extra); False turns them off.
+
+    ``WORKLOAD_ASYNC_LOG=info|debug`` in the environment shows the SDK's log lines on stderr
+    when the application has not configured logging.
     """
 
     def __init__(
@@ -104,7 +112,10 @@ class Client:
         poll: PollPolicy | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         clock: Clock | None = None,
+        hooks: Hooks | None = None,
+        tracing: bool = True,
     ) -> None:
+        log_from_env()
         self._endpoint = _endpoint(endpoint)
         token_value = _token(token)
         if timeout <= 0:
@@ -129,6 +140,7 @@ class Client:
             timeout=timeout,
             retry=retry,
             user_agent=f"workload-async/{package_version()}",
+            observe=Observer(self._clock, hooks, tracing),
         )
         self._poller = StatusPoller(self._transport, self._clock)
         waits = Waits(self._poller, self._clock, poll or PollPolicy(), wait_timeout)

@@ -8,7 +8,6 @@ the only client-side module that talks to aiohttp.
 from __future__ import annotations
 
 import json
-import logging
 import ssl
 from collections.abc import AsyncIterator, Coroutine, Mapping
 from contextlib import asynccontextmanager
@@ -21,11 +20,11 @@ from yarl import URL
 
 from ._clock import Clock
 from ._decipher import error_from_response
+from ._observe import Observer
 from ._policies import RetryPolicy
 from ._responses import Response, StreamingResponse, WebSocket, status_error
 from ._routes import build_url, relative_path, route_path
 from .errors import (
-    APIStatusError,
     ClientClosedError,
     RateLimitError,
     RequestTimeoutError,
@@ -34,8 +33,6 @@ from .errors import (
 )
 
 __all__ = ["Params", "Response", "RetryMode", "StreamingResponse", "Transport", "WebSocket"]
-
-log = logging.getLogger("workload_async")
 
 #: "safe": repeatable (GET, PUT, DELETE, start, stop). "create": retried only when the request
 #: provably never reached the server or the server said to come back (429/503 with Retry-After).
@@ -75,6 +72,7 @@ class Transport:
     timeout: float
     retry: RetryPolicy
     user_agent: str
+    observe: Observer = attrs.field(default=attrs.Factory(lambda self: Observer(self.clock), takes_self=True))
     closed: bool = False
     _plain_headers: CIMultiDict[str] = attrs.field(init=False, repr=False)
     _json_headers: CIMultiDict[str] = attrs.field(init=False, repr=False)
@@ -136,7 +134,6 @@ class Transport:
         deadline: float | None,
     ) -> Response:
         session = self._get_session()
-        started = self.clock.monotonic() if log.isEnabledFor(logging.DEBUG) else 0.0
         try:
             async with session.request(
                 method,
@@ -157,9 +154,6 @@ class Transport:
                 )
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise _failure(exc, method, path, self._timeout(deadline).total) from exc
-        if log.isEnabledFor(logging.DEBUG):
-            elapsed = (self.clock.monotonic() - started) * 1000
-            log.debug("%s %s -> %s (%.1f ms)", method, path, response.status, elapsed)
         return response
 
     async def send(
@@ -175,11 +169,12 @@ class Transport:
         deadline: float | None = None,
         raise_for_status: bool = True,
         path: str | None = None,
+        route: str = "other",
     ) -> Response:
         """Send one request with retries; return the response or raise from the error tree.
 
         ``path`` is how errors name the request (relative to the API root); it is derived from
-        ``url`` when not given.
+        ``url`` when not given. ``route`` names the route of the contract in logs, hooks and spans.
         """
         self._check_open()
         if json_body is not None:
@@ -188,14 +183,24 @@ class Transport:
             path = relative_path(self.base, url)
         all_headers = self._headers(headers, has_body=json_body is not None)
         retries = 0
+        delay = 0.0
         while True:
             error: Exception | None = None
             response: Response | None = None
             retryable = False
             try:
-                response = await self._send_once(
-                    method, url, path, params=params, data=data, headers=all_headers, deadline=deadline
-                )
+                with self.observe.request(method, route, path, retries + 1, delay) as seen:
+                    response = seen.done(
+                        await self._send_once(
+                            method,
+                            url,
+                            path,
+                            params=params,
+                            data=data,
+                            headers=all_headers,
+                            deadline=deadline,
+                        )
+                    )
             except TransportError as exc:
                 error = exc
                 tls = isinstance(exc.__cause__, ssl.SSLError | aiohttp.ClientSSLError)
@@ -215,9 +220,7 @@ class Transport:
                 retryable = False  # the server asked for a long pause: the caller decides
             if not retryable or retries + 1 >= self.retry.attempts or self._past(deadline, delay):
                 raise error
-            log.warning(
-                "%s %s failed (%s); retry %d in %.2fs", method, path, _short(error), retries + 1, delay
-            )
+            self.observe.retry(method, route, path, retries + 1, delay, error)
             await self.clock.sleep(delay)
             retries += 1
 
@@ -253,6 +256,7 @@ class Transport:
             retry=retry,
             deadline=deadline,
             path=path,
+            route=route,
         )
 
     @asynccontextmanager
@@ -320,9 +324,3 @@ class Transport:
                 raw.release()
             else:
                 raw.close()  # a half-read body cannot go back to the pool
-
-
-def _short(error: Exception) -> str:
-    if isinstance(error, APIStatusError):
-        return f"HTTP {error.status}"
-    return type(error).__name__

@@ -68,6 +68,7 @@ class InvokeMixin:
             headers=all_headers,
             retry="never",
             raise_for_status=False,
+            route=self._invoke_route,
         )
         if raise_for_status:
             response.raise_for_status()

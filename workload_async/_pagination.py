@@ -81,7 +81,7 @@ class AsyncPager(Generic[T]):
                 continue
             url: URL | None = self._transport.url(self._route).with_query(query)
             while url is not None:
-                response = await self._transport.send("GET", url, deadline=self._deadline)
+                response = await self._transport.send("GET", url, deadline=self._deadline, route=self._route)
                 page: Page[T] = response.parse(page_type)
                 yield page
                 url = self._follow(page.next, url) if page.next and page.data else None
