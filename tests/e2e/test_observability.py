@@ -22,6 +22,7 @@ from workload_async import (
     InputArtifact,
     RequestEvent,
     RetryEvent,
+    RetryPolicy,
     SessionPool,
     StatusChangeEvent,
     WorkloadStatus,
@@ -58,7 +59,8 @@ def recorder() -> Recorder:
 
 @pytest.fixture
 async def watched(emu: Emulator, clock: FakeClock, recorder: Recorder) -> AsyncIterator[Client]:
-    async with Client(emu.url, emu.token, clock=clock, hooks=recorder) as client:
+    steady = RetryPolicy(jitter=0)  # delays exactly as the server asks
+    async with Client(emu.url, emu.token, clock=clock, hooks=recorder, retries=steady) as client:
         yield client
 
 

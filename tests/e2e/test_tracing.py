@@ -24,6 +24,7 @@ from workload_async import (
     Container,
     FakeClock,
     InputArtifact,
+    RetryPolicy,
     WaitTimeoutError,
     WorkloadFailedError,
     WorkloadStatus,
@@ -191,13 +192,14 @@ async def test_start_many_with_wait_makes_one_bulk_span_and_one_wait_span_per_wo
 
 
 async def test_a_retried_request_is_one_span_per_attempt_with_the_delay_before_it(
-    client: Client, emu: Emulator, spans: InMemorySpanExporter
+    emu: Emulator, clock: FakeClock, spans: InMemorySpanExporter
 ) -> None:
-    workload = await client.workloads.create(artifact=artifact())
-    emu.add_fault("status", route="workloads.get", status=503, retry_after=1.5, times=1)
-    spans.clear()
-    with APP.start_as_current_span("read"):
-        await client.workloads.get(workload.id)
+    async with Client(emu.url, emu.token, clock=clock, retries=RetryPolicy(jitter=0)) as client:
+        workload = await client.workloads.create(artifact=artifact())
+        emu.add_fault("status", route="workloads.get", status=503, retry_after=1.5, times=1)
+        spans.clear()
+        with APP.start_as_current_span("read"):
+            await client.workloads.get(workload.id)
     app = one(spans, "read")
     first, second = named(spans, "workload_async.request")
     assert is_child(first, app) and is_child(second, app)

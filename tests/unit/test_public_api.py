@@ -38,6 +38,7 @@ EXPECTED = {
     "InputArtifact",
     "NotFoundError",
     "Operation",
+    "OutcomeUnknownError",
     "Page",
     "PermissionDeniedError",
     "PollPolicy",
