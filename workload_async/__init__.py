@@ -32,6 +32,18 @@ from ._models import (
 from ._pagination import AsyncPager
 from ._policies import PollPolicy, RetryPolicy
 from ._pool import SessionPool
+from ._reported import (
+    ReportedArtifactSpec,
+    ReportedAutoscaling,
+    ReportedContainer,
+    ReportedContainerGroup,
+    ReportedEnvironmentVariable,
+    ReportedProbe,
+    ReportedResourceBundle,
+    ReportedResourceRequest,
+    ReportedRuntime,
+    ReportedScalingPolicy,
+)
 from ._responses import Response, StreamingResponse, WebSocket
 from ._spec import (
     ArtifactSpec,
@@ -122,6 +134,16 @@ __all__ = [
     "PollPolicy",
     "ProbeConfig",
     "RateLimitError",
+    "ReportedArtifactSpec",
+    "ReportedAutoscaling",
+    "ReportedContainer",
+    "ReportedContainerGroup",
+    "ReportedEnvironmentVariable",
+    "ReportedProbe",
+    "ReportedResourceBundle",
+    "ReportedResourceRequest",
+    "ReportedRuntime",
+    "ReportedScalingPolicy",
     "RequestEvent",
     "RequestTimeoutError",
     "ResourceBundle",
