@@ -14,6 +14,7 @@ from ._bulk import BulkResult, BulkState
 from ._client import Client, package_version
 from ._clock import Clock, FakeClock, SystemClock
 from ._enums import ArtifactStatus, Importance, ScalingMetricType, WorkloadStatus
+from ._hooks import Hooks, RequestEvent, RetryEvent, StatusChangeEvent
 from ._json import from_json, to_json
 from ._models import (
     Artifact,
@@ -123,6 +124,7 @@ __all__ = [
     "EnvironmentVariable",
     "FakeClock",
     "FieldError",
+    "Hooks",
     "Importance",
     "InputArtifact",
     "NotFoundError",
@@ -143,11 +145,13 @@ __all__ = [
     "ReportedResourceRequest",
     "ReportedRuntime",
     "ReportedScalingPolicy",
+    "RequestEvent",
     "RequestTimeoutError",
     "ResourceBundle",
     "ResourceRequest",
     "Response",
     "ResponseDecodeError",
+    "RetryEvent",
     "RetryPolicy",
     "ReturnWhen",
     "ScalingMetricType",
@@ -156,6 +160,7 @@ __all__ = [
     "ServerSentEvent",
     "SessionPool",
     "StatsPeriod",
+    "StatusChangeEvent",
     "StatusCondition",
     "StatusDetails",
     "StreamingResponse",
