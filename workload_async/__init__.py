@@ -14,6 +14,8 @@ from ._bulk import BulkResult, BulkState
 from ._client import Client, package_version
 from ._clock import Clock, FakeClock, SystemClock
 from ._enums import ArtifactStatus, Importance, ReplacementStatus, ScalingMetricType, WorkloadStatus
+from ._hooks import Hooks, RequestEvent, RetryEvent, StatusChangeEvent
+from ._json import from_json, to_json
 from ._models import (
     Artifact,
     ArtifactRef,
@@ -33,6 +35,18 @@ from ._models_v11_5 import Replacement, ReplacementConfig, WorkloadEvent, Worklo
 from ._pagination import AsyncPager
 from ._policies import PollPolicy, RetryPolicy
 from ._pool import SessionPool
+from ._reported import (
+    ReportedArtifactSpec,
+    ReportedAutoscaling,
+    ReportedContainer,
+    ReportedContainerGroup,
+    ReportedEnvironmentVariable,
+    ReportedProbe,
+    ReportedResourceBundle,
+    ReportedResourceRequest,
+    ReportedRuntime,
+    ReportedScalingPolicy,
+)
 from ._responses import Response, StreamingResponse, WebSocket
 from ._spec import (
     ArtifactSpec,
@@ -63,6 +77,7 @@ from .errors import (
     ConflictError,
     FieldError,
     NotFoundError,
+    OutcomeUnknownError,
     PermissionDeniedError,
     RateLimitError,
     ReplacementFailedError,
@@ -120,10 +135,12 @@ __all__ = [
     "FakeClock",
     "FieldError",
     "GroupRuntime",
+    "Hooks",
     "Importance",
     "InputArtifact",
     "NotFoundError",
     "Operation",
+    "OutcomeUnknownError",
     "Page",
     "PermissionDeniedError",
     "PollPolicy",
@@ -134,12 +151,24 @@ __all__ = [
     "ReplacementFailedError",
     "ReplacementRef",
     "ReplacementStatus",
+    "ReportedArtifactSpec",
+    "ReportedAutoscaling",
+    "ReportedContainer",
+    "ReportedContainerGroup",
+    "ReportedEnvironmentVariable",
+    "ReportedProbe",
+    "ReportedResourceBundle",
+    "ReportedResourceRequest",
+    "ReportedRuntime",
+    "ReportedScalingPolicy",
+    "RequestEvent",
     "RequestTimeoutError",
     "ResourceAllocation",
     "ResourceBundle",
     "ResourceRequest",
     "Response",
     "ResponseDecodeError",
+    "RetryEvent",
     "RetryPolicy",
     "ReturnWhen",
     "ScalingMetricType",
@@ -148,6 +177,7 @@ __all__ = [
     "ServerSentEvent",
     "SessionPool",
     "StatsPeriod",
+    "StatusChangeEvent",
     "StatusCondition",
     "StatusDetails",
     "StreamingResponse",
@@ -169,6 +199,8 @@ __all__ = [
     "WorkloadStats",
     "WorkloadStatus",
     "__version__",
+    "from_json",
     "gib",
     "mib",
+    "to_json",
 ]

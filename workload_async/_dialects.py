@@ -8,7 +8,6 @@ names routes and features; it never asks which generation it speaks.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -25,7 +24,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "API_VERSIONS",
-    "API_VERSION_ENV",
     "V2_41",
     "V11_5",
     "ApiVersion",
@@ -38,7 +36,6 @@ __all__ = [
 #: What ``Client(api_version=...)`` accepts.
 ApiVersion = Literal["v2.41", "11.5", "auto"]
 API_VERSIONS: tuple[str, ...] = ("v2.41", "11.5", "auto")
-API_VERSION_ENV = "DATAROBOT_WORKLOAD_API_VERSION"
 
 _FEATURE_HINTS = {
     "deployments": "on 11.5 a workload's own endpoint is what one invokes (client.workloads.invoke)",
@@ -237,10 +234,10 @@ V11_5 = _v11_5()
 _BY_NAME = {"v2.41": V2_41, "11.5": V11_5}
 
 
-def requested_api_version(value: str | None, configured: str | None = None) -> str:
-    """The generation asked for: ``value``, else ``$DATAROBOT_WORKLOAD_API_VERSION``, else the
-    config file's, else ``v2.41``. Raises ``ValueError`` for anything but v2.41, 11.5 or auto."""
-    chosen = value or os.environ.get(API_VERSION_ENV) or configured or "v2.41"
+def requested_api_version(value: str | None) -> str:
+    """The generation asked for (``v2.41`` when nothing is); ``ValueError`` for anything but
+    v2.41, 11.5 or auto (``2.41`` and ``v11.5`` are read as meant)."""
+    chosen = value or "v2.41"
     normal = chosen.strip().lower()
     normal = {"2.41": "v2.41", "v11.5": "11.5"}.get(normal, normal)
     if normal not in API_VERSIONS:
