@@ -40,12 +40,15 @@ from ._reported import (
     ReportedAutoscaling,
     ReportedContainer,
     ReportedContainerGroup,
+    ReportedContainerResources,
     ReportedEnvironmentVariable,
+    ReportedGroupRuntime,
     ReportedProbe,
     ReportedResourceBundle,
     ReportedResourceRequest,
     ReportedRuntime,
     ReportedScalingPolicy,
+    ResolvedBundle,
 )
 from ._responses import Response, StreamingResponse, WebSocket
 from ._spec import (
@@ -155,7 +158,9 @@ __all__ = [
     "ReportedAutoscaling",
     "ReportedContainer",
     "ReportedContainerGroup",
+    "ReportedContainerResources",
     "ReportedEnvironmentVariable",
+    "ReportedGroupRuntime",
     "ReportedProbe",
     "ReportedResourceBundle",
     "ReportedResourceRequest",
@@ -163,6 +168,7 @@ __all__ = [
     "ReportedScalingPolicy",
     "RequestEvent",
     "RequestTimeoutError",
+    "ResolvedBundle",
     "ResourceAllocation",
     "ResourceBundle",
     "ResourceRequest",

@@ -13,6 +13,7 @@ import attrs
 
 from ._enums import ReplacementStatus
 from ._models import DeploymentMetrics, StatsPeriod
+from ._reported import ReportedRuntime
 
 __all__ = ["Replacement", "ReplacementConfig", "WorkloadEvent", "WorkloadMetrics", "WorkloadStats"]
 
@@ -45,7 +46,7 @@ class Replacement:
     previous_proton_ids: tuple[str, ...] = ()
     strategy: str | None = None
     config: ReplacementConfig | None = None
-    runtime: dict[str, Any] | None = None
+    runtime: ReportedRuntime | None = None
     is_deleted: bool = False
     deleted_at: datetime | None = None
     switched_at: datetime | None = None

@@ -20,6 +20,7 @@ from ._models_v11_5 import Replacement, WorkloadEvent, WorkloadStats
 from ._pagination import MAX_PAGE_SIZE, AsyncPager
 from ._policies import PollPolicy
 from ._poller import Verdict
+from ._reported import ReportedRuntime
 from ._spec import InputArtifact, WorkloadRuntime
 from ._validation import check_id, check_runtime
 from ._waiting import DEFAULT, Default, Waits
@@ -30,7 +31,7 @@ __all__ = ["WorkloadsV11_5Mixin"]
 
 @attrs.frozen
 class _Settings:
-    runtime: WorkloadRuntime | None = None
+    runtime: ReportedRuntime | None = None
 
 
 @attrs.frozen
@@ -117,7 +118,7 @@ class WorkloadsV11_5Mixin:
         )
         return response.parse(Workload)
 
-    async def settings(self, workload_id: str) -> WorkloadRuntime | None:
+    async def settings(self, workload_id: str) -> ReportedRuntime | None:
         """The runtime settings a workload runs on now (API 11.5)."""
         await self._dialect("settings replacements")
         response = await self._t.call("GET", "workloads.settings", check_id(workload_id, "workload_id"))

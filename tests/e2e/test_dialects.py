@@ -12,7 +12,6 @@ from workload_async import (
     Client,
     ConflictError,
     Container,
-    ContainerResources,
     CredentialEnvironmentVariable,
     FakeClock,
     GroupRuntime,
@@ -20,6 +19,7 @@ from workload_async import (
     InputArtifact,
     ReplacementFailedError,
     ReplacementStatus,
+    ReportedContainerResources,
     ResourceAllocation,
     ResourceBundle,
     ResourceRequest,
@@ -197,10 +197,15 @@ async def test_one_model_maps_onto_the_group_runtime(client: Client) -> None:
     assert (wl.description, wl.importance) == ("scorer", Importance.HIGH)
     assert wl.runtime is not None
     (group,) = wl.runtime.container_groups or ()
-    assert group.autoscaling == runtime.autoscaling
+    assert group.autoscaling is not None and group.autoscaling.enabled
+    (policy,) = group.autoscaling.policies
+    assert (policy.scaling_metric, policy.target, policy.min_count, policy.max_count) == (
+        ScalingMetricType.HTTP_REQUESTS_CONCURRENCY, 5, 0, 3,
+    )  # fmt: skip
     assert group.resource_bundles == ("cpu.medium",)
+    assert group.resolved_bundle is not None and group.resolved_bundle.id == "cpu.medium"
     assert group.containers == (
-        ContainerResources("container-0", ResourceAllocation(cpu=1.5, memory=gib(2))),
+        ReportedContainerResources("container-0", ResourceAllocation(cpu=1.5, memory=gib(2))),
     )
 
 

@@ -140,5 +140,6 @@ def test_the_file_is_not_read_when_arguments_say_everything(
     home_config(clean_env, "::: not yaml :::\n")
     monkeypatch.setitem(sys.modules, "yaml", None)
     with caplog.at_level(logging.WARNING, "workload_async"):
-        assert Client("https://x.example.com/api/v2", "t").endpoint == "https://x.example.com/api/v2/"
+        client = Client("https://x.example.com/api/v2", "t", api_version="v2.41")
+        assert client.endpoint == "https://x.example.com/api/v2/"
     assert not caplog.records

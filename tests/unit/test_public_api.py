@@ -93,6 +93,9 @@ EXPECTED = {
     "to_json",
 }
 EXPECTED |= {  # the 11.5 generation
+    "ReportedContainerResources",
+    "ReportedGroupRuntime",
+    "ResolvedBundle",
     "ContainerResources",
     "CredentialEnvironmentVariable",
     "GroupRuntime",
