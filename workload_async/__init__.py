@@ -31,6 +31,18 @@ from ._models import (
 from ._pagination import AsyncPager
 from ._policies import PollPolicy, RetryPolicy
 from ._pool import SessionPool
+from ._reported import (
+    ReportedArtifactSpec,
+    ReportedAutoscaling,
+    ReportedContainer,
+    ReportedContainerGroup,
+    ReportedEnvironmentVariable,
+    ReportedProbe,
+    ReportedResourceBundle,
+    ReportedResourceRequest,
+    ReportedRuntime,
+    ReportedScalingPolicy,
+)
 from ._responses import Response, StreamingResponse, WebSocket
 from ._spec import (
     ArtifactSpec,
@@ -57,6 +69,7 @@ from .errors import (
     ConflictError,
     FieldError,
     NotFoundError,
+    OutcomeUnknownError,
     PermissionDeniedError,
     RateLimitError,
     RequestTimeoutError,
@@ -113,11 +126,22 @@ __all__ = [
     "InputArtifact",
     "NotFoundError",
     "Operation",
+    "OutcomeUnknownError",
     "Page",
     "PermissionDeniedError",
     "PollPolicy",
     "ProbeConfig",
     "RateLimitError",
+    "ReportedArtifactSpec",
+    "ReportedAutoscaling",
+    "ReportedContainer",
+    "ReportedContainerGroup",
+    "ReportedEnvironmentVariable",
+    "ReportedProbe",
+    "ReportedResourceBundle",
+    "ReportedResourceRequest",
+    "ReportedRuntime",
+    "ReportedScalingPolicy",
     "RequestTimeoutError",
     "ResourceBundle",
     "ResourceRequest",

@@ -29,6 +29,13 @@ def add_emulator_command(sub: Any) -> None:
     p.add_argument("--startup-seconds", type=float, default=2.0, help="create/start to running (default 2)")
     p.add_argument("--stop-seconds", type=float, default=1.0, help="stop to stopped (default 1)")
     p.add_argument("--jitter", type=float, default=0.0, help="± fraction spread of phase durations")
+    p.add_argument(
+        "--api-version",
+        dest="emulator_api_version",
+        choices=("v2.41", "11.5"),
+        default="v2.41",
+        help="the generation of the API to serve (default v2.41)",
+    )
     p.add_argument("--allow-remote", action="store_true", help="allow binding a non-loopback address")
     p.add_argument("--quiet", action="store_true", help="do not log each request")
 
@@ -36,6 +43,11 @@ def add_emulator_command(sub: Any) -> None:
 async def serve_emulator(args: argparse.Namespace) -> int:
     """Serve until SIGINT or SIGTERM, then close cleanly."""
     token = args.emulator_token or os.environ.get("DATAROBOT_API_TOKEN") or DEFAULT_EMULATOR_TOKEN
+    if args.allow_remote and token == DEFAULT_EMULATOR_TOKEN:
+        raise ValueError(
+            f"--allow-remote needs a token of your own (--token or $DATAROBOT_API_TOKEN): "
+            f"{DEFAULT_EMULATOR_TOKEN!r} is public, and the token also guards the /_emulator control routes"
+        )
     emulator = Emulator(
         host=args.host,
         port=args.port,
@@ -45,6 +57,7 @@ async def serve_emulator(args: argparse.Namespace) -> int:
         jitter=args.jitter,
         allow_remote=args.allow_remote,
         log_requests=not args.quiet,
+        api_version=args.emulator_api_version,
     )
     import logging
 
@@ -54,7 +67,11 @@ async def serve_emulator(args: argparse.Namespace) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     async with emulator:
-        print(f"workload-async emulator serving {emulator.url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+        print(
+            f"workload-async emulator serving {emulator.url} (API {emulator.api_version}; Ctrl-C to stop)",
+            file=sys.stderr,
+            flush=True,
+        )
         print(f"  export DATAROBOT_ENDPOINT={emulator.url}", file=sys.stderr, flush=True)
         await stop.wait()
         print("stopping", file=sys.stderr, flush=True)

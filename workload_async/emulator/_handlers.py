@@ -31,7 +31,7 @@ from ._web import (
     user_of,
 )
 
-__all__ = ["ROUTES", "Handler", "invoke_deployment", "invoke_workload"]
+__all__ = ["ROUTES", "Handler", "invoke_deployment", "invoke_workload", "invoke_workload_of"]
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -144,8 +144,8 @@ async def update_artifact(request: web.Request) -> web.Response:
     raw = await request.read()
     try:
         peek = json.loads(raw) if raw else None
-    except ValueError:
-        peek = None
+    except (ValueError, RecursionError):
+        peek = None  # read_body below answers it
     if isinstance(peek, dict) and "spec" in peek:
         raise StoreError(
             422,
@@ -228,7 +228,8 @@ async def deployment_stats(request: web.Request) -> web.Response:
 # -- invoke -------------------------------------------------------------------------------------
 
 
-async def _invoke(request: web.Request, workload_id: str) -> web.StreamResponse:
+async def invoke_workload_of(request: web.Request, workload_id: str) -> web.StreamResponse:
+    """Forward an invoke to the workload's application (the echo app) when it is running."""
     store = state_of(request).store
     rec = store.workload(user_of(request), workload_id)
     status, _ = store.phase(rec)
@@ -238,7 +239,7 @@ async def _invoke(request: web.Request, workload_id: str) -> web.StreamResponse:
 
 
 async def invoke_workload(request: web.Request) -> web.StreamResponse:
-    return await _invoke(request, request.match_info["id"])
+    return await invoke_workload_of(request, request.match_info["id"])
 
 
 async def invoke_deployment(request: web.Request) -> web.StreamResponse:
@@ -248,7 +249,7 @@ async def invoke_deployment(request: web.Request) -> web.StreamResponse:
     dep.in_flight += 1
     status = 500
     try:
-        response = await _invoke(request, dep.workload_id)
+        response = await invoke_workload_of(request, dep.workload_id)
         status = response.status
         return response
     finally:
