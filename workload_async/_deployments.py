@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ._converter import wire_fields
 from ._enums import Importance
 from ._http import Transport
@@ -52,10 +54,39 @@ class DeploymentsManager(InvokeMixin):
         response = await self._t.call("GET", "deployments.get", check_id(deployment_id, "deployment_id"))
         return response.parse(Deployment)
 
-    def list(self, *, search: str | None = None, page_size: int = MAX_PAGE_SIZE) -> AsyncPager[Deployment]:
-        """Deployments whose name contains ``search``, fetched lazily page by page."""
-        params = [("search", search)] if search is not None else []
-        return AsyncPager(self._t, "deployments.list", Deployment, params=params, page_size=page_size)
+    def list(
+        self,
+        *,
+        search: str | None = None,
+        workload_ids: Iterable[str] | None = None,
+        with_workload: bool = False,
+        page_size: int = MAX_PAGE_SIZE,
+    ) -> AsyncPager[Deployment]:
+        """Deployments, fetched lazily page by page: ``async for d in client.deployments.list(...)``.
+
+        ``search`` keeps those whose name contains it; ``workload_ids`` keeps the deployments of
+        those workloads (sent as repeated ``wid=``, 100 a call); ``with_workload=True`` asks the
+        server to embed each deployment's workload (:attr:`~workload_async.Deployment.workload`).
+        """
+        params: list[tuple[str, str]] = []
+        if search is not None:
+            params.append(("search", search))
+        if with_workload:
+            params.append(("workloadDetails", "true"))
+        wids = None
+        if workload_ids is not None:
+            if isinstance(workload_ids, str):
+                raise ValueError(f"workload_ids must be a list of ids, got the string {workload_ids!r}")
+            wids = [check_id(w, "workload_ids[]") for w in workload_ids]
+        return AsyncPager(
+            self._t,
+            "deployments.list",
+            Deployment,
+            params=params,
+            page_size=page_size,
+            ids=wids,
+            ids_key="wid",
+        )
 
     async def update(
         self,

@@ -37,10 +37,15 @@ class AsyncPager(Generic[T]):
         params: Sequence[tuple[str, str]] = (),
         page_size: int = MAX_PAGE_SIZE,
         ids: Sequence[str] | None = None,
+        ids_key: str = "ids",
         deadline: float | None = None,
+        max_page_size: int = MAX_PAGE_SIZE,
+        route_ids: Sequence[str] = (),
     ) -> None:
-        if not 1 <= page_size <= MAX_PAGE_SIZE:
-            raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}")
+        if not 1 <= page_size <= max_page_size:
+            raise ValueError(f"page_size must be between 1 and {max_page_size}, got {page_size}")
+        self._ids_key = ids_key
+        self._route_ids = tuple(route_ids)
         self._transport = transport
         self._route = route
         self._model = model
@@ -54,7 +59,7 @@ class AsyncPager(Generic[T]):
         if self._ids is None:
             return [base]
         chunks = [self._ids[i : i + MAX_PAGE_SIZE] for i in range(0, len(self._ids), MAX_PAGE_SIZE)]
-        return [[*base, *(("ids", i) for i in chunk)] for chunk in chunks]
+        return [[*base, *((self._ids_key, i) for i in chunk)] for chunk in chunks]
 
     def _follow(self, link: str, current: URL) -> URL:
         url = URL(link)
@@ -77,9 +82,9 @@ class AsyncPager(Generic[T]):
         """Yield each page in turn."""
         page_type: Any = Page[self._model]  # type: ignore[name-defined]
         for query in self._first_queries():
-            if self._ids is not None and not any(k == "ids" for k, _ in query):
+            if self._ids is not None and not any(k == self._ids_key for k, _ in query):
                 continue
-            url: URL | None = self._transport.url(self._route).with_query(query)
+            url: URL | None = self._transport.url(self._route, *self._route_ids).with_query(query)
             while url is not None:
                 response = await self._transport.send("GET", url, deadline=self._deadline)
                 page: Page[T] = response.parse(page_type)

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from ._control import add_control_routes
 from ._handlers import ROUTES, Handler, invoke_deployment, invoke_workload
+from ._shared_routes import SHARED_ROUTES
 from ._store import StoreError
 from ._web import API_PREFIX, CURRENT_USER, STATE, EmulatorState, detail, json_response, state_of
 
@@ -106,7 +107,7 @@ def make_app(state: EmulatorState) -> web.Application:
     """The emulator's application: the API under ``/api/v2`` and control routes under ``/_emulator``."""
     app = web.Application(middlewares=[api_middleware], client_max_size=16 * 1024**2)
     app[STATE] = state
-    for method, path, name, handler in ROUTES:
+    for method, path, name, handler in ROUTES + SHARED_ROUTES:
         named = _named(handler, name)
         for form in (path, path + "/"):
             app.router.add_route(method, API_PREFIX + form, named)

@@ -13,6 +13,7 @@ from aiohttp import web
 from .._clock import Clock, SystemClock
 from ._app import make_app
 from ._faults import Fault
+from ._logbook import LEVELS
 from ._store import Store, Timings, User, WorkloadRec, new_id
 from ._web import API_PREFIX, EmulatorState
 
@@ -148,6 +149,28 @@ class Emulator:
     def fail_workload(self, workload_id: str, message: str = "failed by the emulator") -> None:
         """Send a workload to ``errored`` now."""
         self.store.fail(self._workload(workload_id), message)
+
+    def write_log(
+        self,
+        workload_id: str,
+        message: str,
+        level: str = "INFO",
+        *,
+        span_id: str | None = None,
+        trace_id: str | None = None,
+        stacktrace: str | None = None,
+    ) -> None:
+        """Write a record to a workload's log now, as its application would."""
+        if level not in LEVELS:
+            raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+        self.store.write_log(
+            self._workload(workload_id),
+            message,
+            level,
+            span_id=span_id,
+            trace_id=trace_id,
+            stacktrace=stacktrace,
+        )
 
     def status_of(self, workload_id: str) -> str:
         """A workload's status right now, as the API would report it."""

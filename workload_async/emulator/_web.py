@@ -122,10 +122,13 @@ def int_query(request: web.Request, name: str, default: int, low: int, high: int
 
 
 def page_of(
-    request: web.Request, items: list[Any], render_one: Callable[[Any], dict[str, Any]]
+    request: web.Request,
+    items: list[Any],
+    render_one: Callable[[Any], dict[str, Any]],
+    max_limit: int = 100,
 ) -> web.Response:
     offset = int_query(request, "offset", 0, 0, None)
-    limit = int_query(request, "limit", 100, 1, 100)
+    limit = int_query(request, "limit", 100, 1, max_limit)
     chunk = items[offset : offset + limit]
 
     def link(new_offset: int) -> str:
