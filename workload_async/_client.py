@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 import functools
 import logging
-import os
 from types import TracebackType
 
 from yarl import URL
@@ -13,6 +12,7 @@ from yarl import URL
 from ._artifacts import ArtifactsManager
 from ._bundles import BundlesManager
 from ._clock import Clock, SystemClock
+from ._config import ENDPOINT, TOKEN, Resolved, Sources
 from ._deployments import DeploymentsManager
 from ._http import Transport
 from ._policies import PollPolicy, RetryPolicy
@@ -26,8 +26,8 @@ __all__ = ["ENDPOINT_ENV", "TOKEN_ENV", "Client", "package_version"]
 
 log = logging.getLogger("workload_async")
 
-ENDPOINT_ENV = "DATAROBOT_ENDPOINT"
-TOKEN_ENV = "DATAROBOT_API_TOKEN"
+ENDPOINT_ENV = ENDPOINT.env
+TOKEN_ENV = TOKEN.env
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_WAIT_TIMEOUT = 1800.0
 
@@ -49,39 +49,34 @@ class _State(enum.Enum):
     CLOSED = "closed"
 
 
-def _endpoint(value: str | None) -> URL:
-    raw = value if value is not None else os.environ.get(ENDPOINT_ENV)
-    if not raw:
-        raise ValueError(
-            f"no API endpoint: pass endpoint= or set {ENDPOINT_ENV} (e.g. https://app.datarobot.com/api/v2)"
-        )
-    url = URL(raw.strip())
+def _endpoint(found: Resolved) -> URL:
+    raw = found.value
+    origin = "" if found.source == "endpoint=" else f" (from {found.source})"
+    url = URL(raw)
     if url.scheme not in ("http", "https") or not url.host:
         raise ValueError(
-            f"endpoint must be an absolute http(s) URL such as https://app.datarobot.com/api/v2, got {raw!r}"
+            "endpoint must be an absolute http(s) URL such as https://app.datarobot.com/api/v2, "
+            f"got {raw!r}{origin}"
         )
     if url.query_string or url.fragment:
-        raise ValueError(f"endpoint must not carry a query or fragment, got {raw!r}")
+        raise ValueError(f"endpoint must not carry a query or fragment, got {raw!r}{origin}")
     if url.path in ("", "/"):
         raise ValueError(
-            f"endpoint must be the API root, with its path, e.g. {raw.rstrip('/')}/api/v2; got {raw!r}"
+            f"endpoint must be the API root, with its path, e.g. {raw.rstrip('/')}/api/v2; "
+            f"got {raw!r}{origin}"
         )
     return url if url.path.endswith("/") else url.with_path(url.path + "/")
-
-
-def _token(value: str | None) -> str:
-    token = value if value is not None else os.environ.get(TOKEN_ENV)
-    if not token or not token.strip():
-        raise ValueError(f"no API token: pass token= or set {TOKEN_ENV}")
-    return token.strip()
 
 
 class Client:
     """An async client of the DataRobot Workload API (v2.41).
 
     ``endpoint`` is the API root (``https://app.datarobot.com/api/v2``) and ``token`` an API key;
-    when not given they come from ``DATAROBOT_ENDPOINT`` and ``DATAROBOT_API_TOKEN``. Use it as an
-    async context manager (or call :meth:`close`); once closed it refuses further use.
+    when not given they come from ``DATAROBOT_ENDPOINT`` and ``DATAROBOT_API_TOKEN``, else from the
+    ``endpoint:`` and ``token:`` keys of DataRobot's config file, ``~/.config/datarobot/drconfig.yaml``
+    or the file named by ``DATAROBOT_CONFIG_FILE`` (read with PyYAML: install
+    ``workload-async[yaml]``). Use it as an async context manager (or call :meth:`close`); once
+    closed it refuses further use.
 
     - ``timeout``: seconds for one HTTP request, connection to last byte.
     - ``retries``: a :class:`RetryPolicy`, or how many times to retry (``0``: never) connection
@@ -106,8 +101,9 @@ class Client:
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         clock: Clock | None = None,
     ) -> None:
-        self._endpoint = _endpoint(endpoint)
-        token_value = _token(token)
+        sources = Sources()
+        self._endpoint = _endpoint(sources.require(ENDPOINT, endpoint))
+        token_value = sources.require(TOKEN, token).value
         if timeout <= 0:
             raise ValueError(f"timeout must be > 0 seconds, got {timeout}")
         if isinstance(retries, RetryPolicy):

@@ -137,7 +137,7 @@ class Container:
 
 @attrs.frozen
 class ContainerGroup:
-    """Containers scheduled together."""
+    """Containers scheduled together on one host; exactly one of them is ``primary``."""
 
     containers: tuple[Container, ...] = attrs.field(converter=_tuple)
 

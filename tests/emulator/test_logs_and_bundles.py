@@ -298,3 +298,20 @@ async def test_a_workload_without_a_port_runs_and_refuses_invocation(raw: Raw, c
     assert "The primary container exposes no port" in " ".join(
         await messages(raw, wl["id"], "&level=WARNING")
     )
+
+
+async def test_the_11_5_generation_serves_logs_and_bundles_too(clock: FakeClock, http: Any) -> None:
+    async with Emulator(clock=clock, startup_seconds=2.0, api_version="11.5") as emu:
+        raw = Raw(emu, http)
+        container = {"name": "app", "imageUri": "python:3.12", "primary": True, "port": 8080}
+        body = {
+            "name": "wl",
+            "artifact": {"name": "a", "spec": {"containerGroups": [{"containers": [container]}]}},
+        }
+        status, wl, _ = await raw("POST", "workloads/", json=body)
+        assert status == 201, wl
+        clock.advance(2)
+        assert (await messages(raw, wl["id"]))[:2] == ["Workload is ready", "Serving on port 8080"]
+        assert 'Starting container "app"' in await messages(raw, wl["id"])
+        _, page, _ = await raw("GET", "mlops/compute/bundles")
+        assert "cpu.small" in [b["id"] for b in page["data"]]

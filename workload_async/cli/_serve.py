@@ -29,6 +29,13 @@ def add_emulator_command(sub: Any) -> None:
     p.add_argument("--startup-seconds", type=float, default=2.0, help="create/start to running (default 2)")
     p.add_argument("--stop-seconds", type=float, default=1.0, help="stop to stopped (default 1)")
     p.add_argument("--jitter", type=float, default=0.0, help="± fraction spread of phase durations")
+    p.add_argument(
+        "--api-version",
+        dest="emulator_api_version",
+        choices=("v2.41", "11.5"),
+        default="v2.41",
+        help="the generation of the API to serve (default v2.41)",
+    )
     p.add_argument("--allow-remote", action="store_true", help="allow binding a non-loopback address")
     p.add_argument("--quiet", action="store_true", help="do not log each request")
 
@@ -45,6 +52,7 @@ async def serve_emulator(args: argparse.Namespace) -> int:
         jitter=args.jitter,
         allow_remote=args.allow_remote,
         log_requests=not args.quiet,
+        api_version=args.emulator_api_version,
     )
     import logging
 
@@ -54,7 +62,11 @@ async def serve_emulator(args: argparse.Namespace) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     async with emulator:
-        print(f"workload-async emulator serving {emulator.url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+        print(
+            f"workload-async emulator serving {emulator.url} (API {emulator.api_version}; Ctrl-C to stop)",
+            file=sys.stderr,
+            flush=True,
+        )
         print(f"  export DATAROBOT_ENDPOINT={emulator.url}", file=sys.stderr, flush=True)
         await stop.wait()
         print("stopping", file=sys.stderr, flush=True)

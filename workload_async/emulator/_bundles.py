@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["CATALOGUE", "bundle_problems", "matches_use_cases"]
+__all__ = ["CATALOGUE", "bundle_problems", "matches_use_cases", "resolved_view"]
 
 _GIB = 1024**3
 _ALL_USES = ["customModel", "customApplication", "workload"]
@@ -15,7 +15,7 @@ def _bundle(
     bundle_id: str,
     name: str,
     cpus: float,
-    memory_gib: int,
+    memory_gib: float,
     uses: list[str],
     gpu: tuple[int, str, int] | None = None,
 ) -> dict[str, Any]:
@@ -23,10 +23,10 @@ def _bundle(
     return {
         "id": bundle_id,
         "name": name,
-        "description": f"{name}: {cpus:g} CPU, {memory_gib} GiB memory"
+        "description": f"{name}: {cpus:g} CPU, {memory_gib:g} GiB memory"
         + (f", {gpu_count} x {gpu_type}" if gpu_type else ""),
         "cpuCount": cpus,
-        "memoryBytes": memory_gib * _GIB,
+        "memoryBytes": int(memory_gib * _GIB),
         "gpuCount": gpu_count,
         "gpuType": gpu_type,
         "gpuMemoryBytes": gpu_memory_gib * _GIB if gpu_type else None,
@@ -36,13 +36,12 @@ def _bundle(
 
 #: What ``GET mlops/compute/bundles/`` lists, in this order.
 CATALOGUE: tuple[dict[str, Any], ...] = (
-    _bundle("cpu.nano", "CPU nano", 0.25, 1, _ALL_USES),
+    _bundle("cpu.nano", "CPU nano", 0.25, 0.5, _ALL_USES),
     _bundle("cpu.small", "CPU small", 1, 2, _ALL_USES),
     _bundle("cpu.medium", "CPU medium", 2, 8, _ALL_USES),
-    _bundle("cpu.large", "CPU large", 4, 16, _ALL_USES),
+    _bundle("cpu.large", "CPU large", 8, 32, _ALL_USES),
     _bundle("gpu.l4.small", "GPU L4 small", 4, 16, _GPU_USES, (1, "NVIDIA-L4", 24)),
     _bundle("gpu.a10g.medium", "GPU A10G medium", 8, 32, _GPU_USES, (1, "NVIDIA-A10G", 24)),
-    _bundle("gpu.a100.large", "GPU A100 large", 12, 96, _GPU_USES, (1, "NVIDIA-A100", 80)),
 )
 
 
@@ -65,3 +64,12 @@ def bundle_problems(
         for i, r in enumerate(runtime.get("resources") or [])
         if r.get("resourceBundleId") not in known
     ]
+
+
+def resolved_view(bundle: dict[str, Any]) -> dict[str, Any]:
+    """A bundle as the 11.5 generation names it in ``runtime.containerGroups[].resolvedBundle``."""
+    out = {k: bundle[k] for k in ("id", "cpuCount", "memoryBytes", "gpuCount")}
+    if bundle["gpuType"]:
+        maker, _, label = str(bundle["gpuType"]).partition("-")
+        out.update(gpuMaker=maker.lower(), gpuTypeLabel=label)
+    return out

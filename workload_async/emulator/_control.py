@@ -10,7 +10,8 @@ from aiohttp import web
 from .._clock import FakeClock
 from ._faults import Fault
 from ._logbook import LEVELS
-from ._store import User, new_id
+from ._store import StoreError, User, new_id
+from ._v11_5_store import fail_replacement as failed_replacement
 
 if TYPE_CHECKING:
     from ._web import EmulatorState
@@ -116,6 +117,18 @@ def add_control_routes(app: web.Application, state: EmulatorState) -> None:
         )
         return _json({"id": rec.id, "records": len(rec.log.entries)}, 201)
 
+    async def fail_replacement(request: web.Request) -> web.Response:
+        rec = state.store.workloads.get(request.match_info["id"])
+        if rec is None:
+            return _json({"detail": "no such workload"}, 404)
+        body = await _read(request)
+        message = str(body.get("message", "failed by the emulator's control route"))
+        try:
+            replacement = failed_replacement(state.store, rec, message)
+        except StoreError as exc:
+            return _json({"detail": exc.detail}, exc.status)
+        return _json({"id": replacement.id, "status": "errored"})
+
     async def add_user(request: web.Request) -> web.Response:
         body = await _read(request)
         token = str(body.get("token") or new_id())
@@ -145,5 +158,6 @@ def add_control_routes(app: web.Application, state: EmulatorState) -> None:
     r.add_put("/_emulator/timings", timings)
     r.add_post("/_emulator/workloads/{id}/fail", fail_workload)
     r.add_post("/_emulator/workloads/{id}/logs", write_log)
+    r.add_post("/_emulator/workloads/{id}/fail-replacement", fail_replacement)
     r.add_post("/_emulator/users", add_user)
     r.add_post("/_emulator/clock/advance", advance)

@@ -31,7 +31,7 @@ from ._web import (
     user_of,
 )
 
-__all__ = ["ROUTES", "Handler", "invoke_deployment", "invoke_workload"]
+__all__ = ["ROUTES", "Handler", "invoke_deployment", "invoke_workload", "invoke_workload_of"]
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -246,7 +246,8 @@ async def deployment_stats(request: web.Request) -> web.Response:
 # -- invoke -------------------------------------------------------------------------------------
 
 
-async def _invoke(request: web.Request, workload_id: str) -> web.StreamResponse:
+async def invoke_workload_of(request: web.Request, workload_id: str) -> web.StreamResponse:
+    """Forward an invoke to the workload's application (the echo app) when it is running."""
     store = state_of(request).store
     rec = store.workload(user_of(request), workload_id)
     status, _ = store.phase(rec)
@@ -270,7 +271,7 @@ def _trace_context(traceparent: str) -> tuple[str | None, str | None]:
 
 
 async def invoke_workload(request: web.Request) -> web.StreamResponse:
-    return await _invoke(request, request.match_info["id"])
+    return await invoke_workload_of(request, request.match_info["id"])
 
 
 async def invoke_deployment(request: web.Request) -> web.StreamResponse:
@@ -280,7 +281,7 @@ async def invoke_deployment(request: web.Request) -> web.StreamResponse:
     dep.in_flight += 1
     status = 500
     try:
-        response = await _invoke(request, dep.workload_id)
+        response = await invoke_workload_of(request, dep.workload_id)
         status = response.status
         return response
     finally:

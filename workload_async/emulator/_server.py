@@ -15,9 +15,13 @@ from ._app import make_app
 from ._faults import Fault
 from ._logbook import LEVELS
 from ._store import Store, Timings, User, WorkloadRec, new_id
+from ._v11_5_store import fail_replacement
 from ._web import API_PREFIX, EmulatorState
 
-__all__ = ["Emulator"]
+__all__ = ["API_VERSIONS", "Emulator"]
+
+#: The generations of the API the emulator serves: v2.41 (the default) and 11.5.
+API_VERSIONS = ("v2.41", "11.5")
 
 
 def _is_loopback(host: str) -> bool:
@@ -37,7 +41,8 @@ class Emulator:
     valid token. Pass the same :class:`~workload_async.FakeClock` to the emulator and the client
     to run minutes of lifecycle in milliseconds. ``jitter`` spreads phase durations by ± that
     fraction so a fleet does not move in lockstep. It refuses to bind a non-loopback host unless
-    ``allow_remote=True``.
+    ``allow_remote=True``. ``api_version="11.5"`` serves the newer generation of the API (its
+    routes, shapes and rules) instead of v2.41.
     """
 
     def __init__(
@@ -54,11 +59,14 @@ class Emulator:
         seed: int | None = None,
         allow_remote: bool = False,
         log_requests: bool = False,
+        api_version: str = "v2.41",
     ) -> None:
         if not _is_loopback(host) and not allow_remote:
             raise ValueError(
                 f"refusing to bind {host!r}: the emulator serves loopback only unless allow_remote=True"
             )
+        if api_version not in API_VERSIONS:
+            raise ValueError(f"api_version must be one of {', '.join(API_VERSIONS)}, got {api_version!r}")
         if startup_seconds < 0 or stop_seconds < 0 or not 0 <= jitter < 1:
             raise ValueError("startup_seconds and stop_seconds must be >= 0 and jitter in [0, 1)")
         rng = random.Random(seed)
@@ -72,6 +80,7 @@ class Emulator:
                 draft_ttl_seconds=draft_ttl_seconds,
             ),
             rng=rng,
+            api_version=api_version,
         )
         self.state = EmulatorState(store=self.store, log_requests=log_requests)
         self.state.faults.rng = random.Random(rng.random())
@@ -90,6 +99,11 @@ class Emulator:
             raise RuntimeError("the emulator is not running; use 'async with Emulator() as emu'")
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}{API_PREFIX}"
+
+    @property
+    def api_version(self) -> str:
+        """The generation of the API this emulator serves: ``"v2.41"`` or ``"11.5"``."""
+        return self.store.api_version
 
     @property
     def base_url(self) -> str:
@@ -171,6 +185,10 @@ class Emulator:
             trace_id=trace_id,
             stacktrace=stacktrace,
         )
+
+    def fail_replacement(self, workload_id: str, message: str = "failed by the emulator") -> None:
+        """Send the settings replacement in progress of a workload (11.5) to ``errored`` now."""
+        fail_replacement(self.store, self._workload(workload_id), message)
 
     def status_of(self, workload_id: str) -> str:
         """A workload's status right now, as the API would report it."""

@@ -11,13 +11,16 @@ import random
 import secrets
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from .._clock import Clock
 from ._bundles import CATALOGUE, bundle_problems
 from ._logbook import Logbook, LogEntry, crash_script, ready_script, start_script, stop_script
+
+if TYPE_CHECKING:
+    from ._v11_5_store import EventRec, ReplacementRec
 
 __all__ = ["ArtifactRec", "DeploymentRec", "Store", "StoreError", "Timings", "User", "WorkloadRec"]
 
@@ -87,6 +90,11 @@ class WorkloadRec:
     crash: bool
     containers: list[dict[str, Any]]  # as of the last start: edits wait for a restart
     forced_error: tuple[float, str] | None = None
+    description: str = ""
+    importance: str = "low"
+    proton_id: str = attrs.field(factory=lambda: new_id())
+    calls: list[tuple[float, float, int]] = attrs.field(factory=list)  # invokes: (time, ms, status)
+    in_flight: int = 0
     log: Logbook = attrs.field(factory=Logbook)
 
     @property
@@ -123,6 +131,11 @@ class Store:
     workloads: dict[str, WorkloadRec] = attrs.field(factory=dict)
     deployments: dict[str, DeploymentRec] = attrs.field(factory=dict)
     bundles: dict[str, dict[str, Any]] = attrs.field(factory=lambda: {b["id"]: dict(b) for b in CATALOGUE})
+    #: "v2.41" or "11.5": the generation this store's rules follow (see ``_v11_5_store``).
+    api_version: str = "v2.41"
+    #: 11.5 only: settings replacements and events, per workload id (see ``_v11_5_store``).
+    replacements: dict[str, list[ReplacementRec]] = attrs.field(factory=dict)
+    events: dict[str, list[EventRec]] = attrs.field(factory=dict)
     _versions: dict[tuple[str, str], int] = attrs.field(factory=dict)
     _epoch: tuple[float, datetime] | None = None
 
@@ -143,6 +156,8 @@ class Store:
         self.artifacts.clear()
         self.workloads.clear()
         self.deployments.clear()
+        self.replacements.clear()
+        self.events.clear()
         self._versions.clear()
 
     # -- access -----------------------------------------------------------------------------
@@ -186,6 +201,11 @@ class Store:
         if elapsed < submitted_for:
             return "submitted", w.op_at
         if elapsed < w.startup:
+            if self.api_version != "v2.41":  # 11.5: submitted 20%, provisioning 40%, launching 40%
+                midway = submitted_for + (w.startup - submitted_for) / 2
+                if elapsed < midway:
+                    return "provisioning", w.op_at + submitted_for
+                return "launching", w.op_at + midway
             return "initializing", w.op_at + submitted_for
         if w.crash:
             return "errored", w.op_at + w.startup
@@ -297,7 +317,7 @@ class Store:
             owner=user.id,
             name=body["name"],
             description=body.get("description", ""),
-            type=body.get("type", "generic"),
+            type=body.get("type", "generic" if self.api_version == "v2.41" else "service"),
             status="draft",
             spec=body["spec"],
             created=now,
@@ -308,10 +328,15 @@ class Store:
             self.register(rec)
         return rec
 
+    @property
+    def lock_word(self) -> str:
+        """The status of a locked artifact: ``registered`` (v2.41) or ``locked`` (11.5)."""
+        return "registered" if self.api_version == "v2.41" else "locked"
+
     def register(self, rec: ArtifactRec) -> None:
         key = (rec.owner, rec.name)
         self._versions[key] = self._versions.get(key, 0) + 1
-        rec.status, rec.version, rec.updated = "registered", self._versions[key], self.now()
+        rec.status, rec.version, rec.updated = self.lock_word, self._versions[key], self.now()
         for w in self.users_of(rec):
             w.log.drop_ttl()
 
@@ -320,12 +345,12 @@ class Store:
 
     # -- workloads --------------------------------------------------------------------------
 
-    def create_workload(self, user: User, body: dict[str, Any]) -> WorkloadRec:
+    def create_workload(self, user: User, body: dict[str, Any], *, check_draft: bool = True) -> WorkloadRec:
         runtime = dict(body.get("runtime") or {})
         self.check_bundles(runtime, ("body", "runtime"))
         if "artifactId" in body:
             artifact = self.artifact(user, body["artifactId"])
-            if artifact.status == "draft" and self.users_of(artifact):
+            if check_draft and artifact.status == "draft" and self.users_of(artifact):
                 raise StoreError(
                     409,
                     f"Artifact {artifact.id} is a draft and already backs a workload; "

@@ -25,7 +25,8 @@ Problem = dict[str, Any]
 
 @attrs.frozen
 class F:
-    """One field: ``kind`` is str, int, num, bool, obj, list or enum."""
+    """One field: ``kind`` is str, int, num, bool, obj, list, enum, strmap (string to string) or
+    size (an integer of bytes or a string such as ``"512MB"``)."""
 
     kind: str
     required: bool = False
@@ -75,6 +76,18 @@ def _check(value: Any, f: F, loc: Loc, out: list[Problem]) -> None:
             )
         if f.le is not None and not value <= f.le:
             out.append(_problem(loc, f"Input should be less than or equal to {f.le:g}", "less_than_equal"))
+        return
+    elif kind == "strmap":
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            out.append(_problem(loc, "Input should be an object of strings", "dict_type"))
+        return
+    elif kind == "size":
+        ok = isinstance(value, str) and value.strip() != ""
+        ok = ok or (isinstance(value, int) and not isinstance(value, bool) and value > 0)
+        if not ok:
+            out.append(
+                _problem(loc, "Input should be a number of bytes or a size such as '512MB'", "value_error")
+            )
         return
     elif kind == "list":
         if not isinstance(value, list):

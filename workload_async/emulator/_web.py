@@ -87,7 +87,12 @@ def api_root(request: web.Request) -> str:
     return f"{request.url.origin()}{API_PREFIX}/"
 
 
-async def read_body(request: web.Request, schema: dict[str, Any], kind: str = "") -> dict[str, Any]:
+async def read_body(
+    request: web.Request,
+    schema: dict[str, Any],
+    kind: str = "",
+    check: Callable[..., list[dict[str, Any]]] = validate,
+) -> dict[str, Any]:
     raw = await request.read()
     ctype = request.content_type
     if ctype not in ("application/json", "") and not ctype.endswith("+json"):
@@ -98,7 +103,7 @@ async def read_body(request: web.Request, schema: dict[str, Any], kind: str = ""
         raise StoreError(400, "Request body is not valid JSON") from None
     if body is None:
         raise StoreError(422, [{"loc": ["body"], "msg": "Field required", "type": "missing"}])
-    problems = validate(body, schema, kind=kind)
+    problems = check(body, schema, kind=kind)
     if problems:
         raise StoreError(422, problems)
     return dict(body)
@@ -125,10 +130,11 @@ def page_of(
     request: web.Request,
     items: list[Any],
     render_one: Callable[[Any], dict[str, Any]],
+    default_limit: int = 100,
     max_limit: int = 100,
 ) -> web.Response:
     offset = int_query(request, "offset", 0, 0, None)
-    limit = int_query(request, "limit", 100, 1, max_limit)
+    limit = int_query(request, "limit", default_limit, 1, max_limit)
     chunk = items[offset : offset + limit]
 
     def link(new_offset: int) -> str:
