@@ -28,12 +28,14 @@ class BundlesManager:
         entity_type: str | None = None,
         entity_id: str | None = None,
         page_size: int = MAX_PAGE_SIZE,
+        timeout: float | None = None,
     ) -> AsyncPager[ComputeBundle]:
         """The bundles on offer, fetched lazily: ``async for b in client.bundles.list(...)``.
 
         ``use_cases`` keeps bundles meant for those uses (``"workload"``, ``"customModel"``,
         ``"customApplication"``); ``entity_type``/``entity_id`` ask for the bundles available to
-        one entity, where the server limits them.
+        one entity, where the server limits them. ``timeout`` bounds the fetch of each page,
+        retries included.
         """
         params: list[tuple[str, str]] = []
         if use_cases is not None:
@@ -47,4 +49,6 @@ class BundlesManager:
             params.append(("entityType", entity_type))
         if entity_id is not None:
             params.append(("entityId", entity_id))
-        return AsyncPager(self._t, "bundles.list", ComputeBundle, params=params, page_size=page_size)
+        return AsyncPager(
+            self._t, "bundles.list", ComputeBundle, params=params, page_size=page_size, timeout=timeout
+        )

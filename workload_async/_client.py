@@ -14,7 +14,7 @@ from ._bundles import BundlesManager
 from ._clock import Clock, SystemClock
 from ._config import ENDPOINT, TOKEN, Resolved, Sources
 from ._deployments import DeploymentsManager
-from ._http import Transport
+from ._http import DEFAULT_MAX_RESPONSE_BYTES, Transport
 from ._policies import PollPolicy, RetryPolicy
 from ._poller import StatusPoller
 from ._pool import SessionPool
@@ -86,6 +86,10 @@ class Client:
     - ``poll``: the default :class:`PollPolicy` of waits; ``wait_timeout`` their default timeout
       (seconds; ``None`` means no limit).
     - ``clock``: where time comes from (a :class:`FakeClock` in tests).
+    - ``max_response_bytes``: the largest response body read (32 MiB by default); a larger one
+      is refused, unread, with :class:`~workload_async.errors.ResponseDecodeError`.
+
+    Every call also takes ``timeout=``: seconds for the whole call, retries included.
     """
 
     def __init__(
@@ -100,6 +104,7 @@ class Client:
         poll: PollPolicy | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         clock: Clock | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         sources = Sources()
         self._endpoint = _endpoint(sources.require(ENDPOINT, endpoint))
@@ -126,6 +131,7 @@ class Client:
             timeout=timeout,
             retry=retry,
             user_agent=f"workload-async/{package_version()}",
+            max_response_bytes=max_response_bytes,
         )
         self._poller = StatusPoller(self._transport, self._clock)
         waits = Waits(self._poller, self._clock, poll or PollPolicy(), wait_timeout)

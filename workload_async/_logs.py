@@ -74,7 +74,9 @@ class LogsMixin:
     _t: Transport
     _waits: Waits
 
-    def _pager(self, workload_id: str, query: Query, page_size: int) -> AsyncPager[LogRecord]:
+    def _pager(
+        self, workload_id: str, query: Query, page_size: int, timeout: float | None = None
+    ) -> AsyncPager[LogRecord]:
         return AsyncPager(
             self._t,
             "workloads.logs",
@@ -83,6 +85,7 @@ class LogsMixin:
             page_size=page_size,
             max_page_size=MAX_LOG_PAGE_SIZE,
             route_ids=(workload_id,),
+            timeout=timeout,
         )
 
     def logs(
@@ -97,6 +100,7 @@ class LogsMixin:
         span_id: str | None = None,
         trace_id: str | None = None,
         page_size: int = 100,
+        timeout: float | None = None,
     ) -> AsyncPager[LogRecord]:
         """A workload's log records, **newest first**, fetched lazily page by page.
 
@@ -105,7 +109,8 @@ class LogsMixin:
         meaning that long ago on the client's clock; both ends included); ``includes`` keeps
         records whose message contains every one of these substrings and ``excludes`` drops those
         containing any (case-sensitive); ``span_id``/``trace_id`` keep one span's or trace's
-        records. ``page_size`` goes up to 1000. Raises ``ValueError`` for a filter the server
+        records. ``page_size`` goes up to 1000; ``timeout`` bounds the fetch of each page,
+        retries included. Raises ``ValueError`` for a filter the server
         would refuse, and (when iterated) :class:`~workload_async.errors.NotFoundError` for an
         unknown workload.
         """
@@ -121,7 +126,7 @@ class LogsMixin:
             query.append(("endTime", _stamp(end)))
         if not 1 <= page_size <= MAX_LOG_PAGE_SIZE:
             raise ValueError(f"page_size must be between 1 and {MAX_LOG_PAGE_SIZE}, got {page_size}")
-        return self._pager(workload_id, query, page_size)
+        return self._pager(workload_id, query, page_size, timeout)
 
     def follow_logs(
         self,

@@ -41,6 +41,7 @@ class AsyncPager(Generic[T]):
         deadline: float | None = None,
         max_page_size: int = MAX_PAGE_SIZE,
         route_ids: Sequence[str] = (),
+        timeout: float | None = None,
     ) -> None:
         if not 1 <= page_size <= max_page_size:
             raise ValueError(f"page_size must be between 1 and {max_page_size}, got {page_size}")
@@ -53,6 +54,7 @@ class AsyncPager(Generic[T]):
         self._page_size = page_size
         self._ids = list(dict.fromkeys(ids)) if ids is not None else None
         self._deadline = deadline
+        self._timeout = timeout
 
     def _first_queries(self) -> list[list[tuple[str, str]]]:
         base = [*self._params, ("limit", str(self._page_size))]
@@ -86,8 +88,11 @@ class AsyncPager(Generic[T]):
                 continue
             url: URL | None = self._transport.url(self._route, *self._route_ids).with_query(query)
             while url is not None:
-                response = await self._transport.send("GET", url, deadline=self._deadline)
+                response = await self._transport.send(
+                    "GET", url, deadline=self._deadline, timeout=self._timeout
+                )
                 page: Page[T] = response.parse(page_type)
+                _check_size(page, url, response.url)
                 yield page
                 url = self._follow(page.next, url) if page.next and page.data else None
 
@@ -114,3 +119,15 @@ class AsyncPager(Generic[T]):
                 if limit is not None and len(items) >= limit:
                     break
         return items
+
+
+def _check_size(page: Page[Any], url: URL, path: str) -> None:
+    """A page must not hold more items than its ``limit`` asked for: such an answer is not the
+    contract's (a server ignoring ``limit``), and trusting it could grow memory without bound."""
+    asked = url.query.get("limit")
+    if asked is not None and asked.isdigit() and len(page.data) > int(asked):
+        raise ResponseDecodeError(
+            f"the page holds {len(page.data)} items but limit={asked} was asked for",
+            method="GET",
+            url=path,
+        )

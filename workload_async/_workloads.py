@@ -49,13 +49,17 @@ class WorkloadsManager(InvokeMixin, LogsMixin):
         artifact: InputArtifact | None = None,
         artifact_id: str | None = None,
         runtime: WorkloadRuntime | None = None,
+        timeout: float | None = None,
     ) -> Workload:
         """Create a workload from an inline ``artifact`` or an existing ``artifact_id``; it starts at once.
 
+        ``timeout`` bounds the whole call in seconds, retries included (as on every call).
         Raises ``ValueError`` (nothing sent) unless exactly one of ``artifact``/``artifact_id`` is
         given or for input the contract forbids; :class:`~workload_async.errors.NotFoundError` for
         an unknown artifact id; :class:`~workload_async.errors.ConflictError` when a draft artifact
-        already backs a live workload; :class:`~workload_async.errors.UnprocessableEntityError`.
+        already backs a live workload; :class:`~workload_async.errors.UnprocessableEntityError`;
+        :class:`~workload_async.errors.OutcomeUnknownError` when the request was sent but no answer
+        came (it may exist: list by ``name`` before creating again).
         """
         if (artifact is None) == (artifact_id is None):
             raise ValueError("pass exactly one of artifact= or artifact_id=")
@@ -66,12 +70,16 @@ class WorkloadsManager(InvokeMixin, LogsMixin):
         if runtime is not None:
             check_runtime(runtime)
         body = wire_fields(name=name, artifact=artifact, artifact_id=artifact_id, runtime=runtime)
-        response = await self._t.call("POST", "workloads.create", json_body=body, retry="create")
+        response = await self._t.call(
+            "POST", "workloads.create", json_body=body, retry="create", timeout=timeout
+        )
         return response.parse(Workload)
 
-    async def get(self, workload_id: str) -> Workload:
+    async def get(self, workload_id: str, *, timeout: float | None = None) -> Workload:
         """One workload. Raises :class:`~workload_async.errors.NotFoundError` if it does not exist."""
-        response = await self._t.call("GET", "workloads.get", check_id(workload_id, "workload_id"))
+        response = await self._t.call(
+            "GET", "workloads.get", check_id(workload_id, "workload_id"), timeout=timeout
+        )
         return response.parse(Workload)
 
     def list(
@@ -81,12 +89,14 @@ class WorkloadsManager(InvokeMixin, LogsMixin):
         search: str | None = None,
         sort: str | None = None,
         page_size: int = MAX_PAGE_SIZE,
+        timeout: float | None = None,
     ) -> AsyncPager[Workload]:
         """Workloads, fetched lazily page by page: ``async for w in client.workloads.list(...)``.
 
         ``ids`` keeps only those (any number: split into calls of 100), ``search`` matches a
         substring of the name (case-insensitive), ``sort`` is ``name``, ``createdAt``,
-        ``updatedAt`` or ``status``, with ``-`` in front for descending.
+        ``updatedAt`` or ``status``, with ``-`` in front for descending. ``timeout`` bounds the
+        fetch of each page, retries included.
         """
         params: list[tuple[str, str]] = []
         if search is not None:
@@ -99,11 +109,21 @@ class WorkloadsManager(InvokeMixin, LogsMixin):
             params.append(("sort", sort))
         id_list = None if ids is None else [check_id(i, "ids[]") for i in ids]
         return AsyncPager(
-            self._t, "workloads.list", Workload, params=params, page_size=page_size, ids=id_list
+            self._t,
+            "workloads.list",
+            Workload,
+            params=params,
+            page_size=page_size,
+            ids=id_list,
+            timeout=timeout,
         )
 
-    async def _operation(self, route: str, workload_id: str, deadline: float | None = None) -> Operation:
-        response = await self._t.call("POST", route, check_id(workload_id, "workload_id"), deadline=deadline)
+    async def _operation(
+        self, route: str, workload_id: str, deadline: float | None = None, timeout: float | None = None
+    ) -> Operation:
+        response = await self._t.call(
+            "POST", route, check_id(workload_id, "workload_id"), deadline=deadline, timeout=timeout
+        )
         body = response.parse(Operation) if response.body.strip() else Operation()
         accepted = response.status == 202
         if body.accepted == accepted and body.workload_id:
@@ -147,7 +167,9 @@ class WorkloadsManager(InvokeMixin, LogsMixin):
 
         Returns the :class:`~workload_async.Operation` (``accepted`` False when it was already on its
         way up or running); with ``wait=True``, waits and returns the running
-        :class:`~workload_async.Workload`. Raises :class:`~workload_async.errors.ConflictError`
+        :class:`~workload_async.Workload`. ``timeout`` bounds the whole call, the wait included
+        (the client's ``wait_timeout`` with ``wait=True``; no limit of its own otherwise).
+        Raises :class:`~workload_async.errors.ConflictError`
         while it is ``stopping``, and with ``wait=True`` whatever :meth:`wait` raises.
         """
         return await self._transition(
@@ -185,6 +207,7 @@ class WorkloadsManager(InvokeMixin, LogsMixin):
         """Stop a workload (a no-op, ``accepted`` False, when already ``stopping``/``stopped``).
 
         With ``wait=True``, waits and returns the stopped :class:`~workload_async.Workload`.
+        ``timeout`` as for :meth:`start`.
         """
         return await self._transition(
             "workloads.stop", WorkloadStatus.STOPPED, workload_id, wait, timeout, poll
@@ -200,17 +223,19 @@ class WorkloadsManager(InvokeMixin, LogsMixin):
         poll: PollPolicy | None,
     ) -> Operation | Workload:
         if not wait:
-            return await self._operation(route, workload_id)
+            return await self._operation(route, workload_id, timeout=None if timeout is DEFAULT else timeout)
         deadline = self._waits.deadline_for(timeout, None)  # one deadline for the call and the wait
         await self._operation(route, workload_id, deadline)
         return await self._waits.wait(workload_id, target, None, deadline, poll)
 
-    async def delete(self, workload_id: str) -> None:
+    async def delete(self, workload_id: str, *, timeout: float | None = None) -> None:
         """Delete a workload (a running one is stopped first); its artifact stays.
 
         Raises :class:`~workload_async.errors.NotFoundError` if it does not exist.
         """
-        await self._t.call("DELETE", "workloads.delete", check_id(workload_id, "workload_id"))
+        await self._t.call(
+            "DELETE", "workloads.delete", check_id(workload_id, "workload_id"), timeout=timeout
+        )
 
     # -- waiting ----------------------------------------------------------------------------
 

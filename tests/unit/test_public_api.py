@@ -40,6 +40,7 @@ EXPECTED = {
     "LogRecord",
     "NotFoundError",
     "Operation",
+    "OutcomeUnknownError",
     "Page",
     "PermissionDeniedError",
     "PollPolicy",
