@@ -43,6 +43,11 @@ def add_emulator_command(sub: Any) -> None:
 async def serve_emulator(args: argparse.Namespace) -> int:
     """Serve until SIGINT or SIGTERM, then close cleanly."""
     token = args.emulator_token or os.environ.get("DATAROBOT_API_TOKEN") or DEFAULT_EMULATOR_TOKEN
+    if args.allow_remote and token == DEFAULT_EMULATOR_TOKEN:
+        raise ValueError(
+            f"--allow-remote needs a token of your own (--token or $DATAROBOT_API_TOKEN): "
+            f"{DEFAULT_EMULATOR_TOKEN!r} is public, and the token also guards the /_emulator control routes"
+        )
     emulator = Emulator(
         host=args.host,
         port=args.port,

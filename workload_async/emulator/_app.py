@@ -53,7 +53,7 @@ async def api_middleware(request: web.Request, handler: Handler) -> web.StreamRe
             log.info(
                 "%s %s -> %s (%.1f ms)",
                 request.method,
-                request.path_qs,
+                request.path,  # never the query: it may hold secrets
                 status or "dropped",
                 (time.perf_counter() - started) * 1000,
             )

@@ -144,8 +144,8 @@ async def update_artifact(request: web.Request) -> web.Response:
     raw = await request.read()
     try:
         peek = json.loads(raw) if raw else None
-    except ValueError:
-        peek = None
+    except (ValueError, RecursionError):
+        peek = None  # read_body below answers it
     if isinstance(peek, dict) and "spec" in peek:
         raise StoreError(
             422,

@@ -85,6 +85,7 @@ class Emulator:
         self.state = EmulatorState(store=self.store, log_requests=log_requests)
         self.state.faults.rng = random.Random(rng.random())
         self.token = token or secrets.token_hex(20)
+        self.state.control_token = self.token
         self.store.users[self.token] = User(id=new_id(), email="owner@emulator.local")
         self.host = host
         self.port = port
@@ -107,7 +108,8 @@ class Emulator:
 
     @property
     def base_url(self) -> str:
-        """The server root (control routes live under ``/_emulator``)."""
+        """The server root (control routes live under ``/_emulator``; they answer only
+        ``Authorization: Bearer <token>`` with this emulator's :attr:`token`)."""
         return self.url.removesuffix(API_PREFIX)
 
     def app(self) -> web.Application:

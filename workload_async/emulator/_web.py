@@ -19,6 +19,7 @@ __all__ = [
     "API_PREFIX",
     "CURRENT_USER",
     "STATE",
+    "TOO_DEEP",
     "EmulatorState",
     "api_root",
     "detail",
@@ -33,6 +34,7 @@ __all__ = [
 ]
 
 API_PREFIX = "/api/v2"
+TOO_DEEP = "Request body is nested too deeply"
 _SORTS = ("name", "createdAt", "updatedAt", "status")
 
 
@@ -43,6 +45,8 @@ class EmulatorState:
     store: Store
     faults: Faults = attrs.field(factory=Faults)
     log_requests: bool = False
+    #: The token the ``/_emulator`` control routes require (the emulator's own).
+    control_token: str = attrs.field(default="", repr=False)
     counts: Counter[str] = attrs.field(factory=Counter)
     in_flight: Counter[str] = attrs.field(factory=Counter)
     max_in_flight: Counter[str] = attrs.field(factory=Counter)
@@ -101,9 +105,14 @@ async def read_body(
         body = json.loads(raw) if raw else None
     except ValueError:
         raise StoreError(400, "Request body is not valid JSON") from None
+    except RecursionError:
+        raise StoreError(400, TOO_DEEP) from None
     if body is None:
         raise StoreError(422, [{"loc": ["body"], "msg": "Field required", "type": "missing"}])
-    problems = check(body, schema, kind=kind)
+    try:
+        problems = check(body, schema, kind=kind)
+    except RecursionError:
+        raise StoreError(400, TOO_DEEP) from None
     if problems:
         raise StoreError(422, problems)
     return dict(body)
