@@ -33,6 +33,20 @@ from ._models import (
 from ._pagination import AsyncPager
 from ._policies import PollPolicy, RetryPolicy
 from ._pool import SessionPool
+from ._reported import (
+    ReportedArtifactSpec,
+    ReportedAutoscaling,
+    ReportedContainer,
+    ReportedContainerGroup,
+    ReportedEnvironmentVariable,
+    ReportedProbe,
+    ReportedResourceBundle,
+    ReportedResourceRequest,
+    ReportedRuntime,
+    ReportedScalingPolicy,
+    ReportedSeccompProfile,
+    ReportedSecurityContext,
+)
 from ._responses import Response, StreamingResponse, WebSocket
 from ._spec import (
     ArtifactSpec,
@@ -128,6 +142,18 @@ __all__ = [
     "PollPolicy",
     "ProbeConfig",
     "RateLimitError",
+    "ReportedArtifactSpec",
+    "ReportedAutoscaling",
+    "ReportedContainer",
+    "ReportedContainerGroup",
+    "ReportedEnvironmentVariable",
+    "ReportedProbe",
+    "ReportedResourceBundle",
+    "ReportedResourceRequest",
+    "ReportedRuntime",
+    "ReportedScalingPolicy",
+    "ReportedSeccompProfile",
+    "ReportedSecurityContext",
     "RequestTimeoutError",
     "ResourceBundle",
     "ResourceRequest",

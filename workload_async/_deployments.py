@@ -68,6 +68,7 @@ class DeploymentsManager(InvokeMixin):
         workload_ids: Iterable[str] | None = None,
         with_workload: bool = False,
         page_size: int = MAX_PAGE_SIZE,
+        offset: int = 0,
         timeout: float | None = None,
     ) -> AsyncPager[Deployment]:
         """Deployments, fetched lazily page by page: ``async for d in client.deployments.list(...)``.
@@ -75,7 +76,8 @@ class DeploymentsManager(InvokeMixin):
         ``search`` keeps those whose name contains it; ``workload_ids`` keeps the deployments of
         those workloads (sent as repeated ``wid=``, 100 a call); ``with_workload=True`` asks the
         server to embed each deployment's workload (:attr:`~workload_async.Deployment.workload`);
-        ``timeout`` bounds the fetch of each page, retries included.
+        ``offset`` skips that many matches, to resume a listing; ``timeout`` bounds the fetch of
+        each page, retries included.
         """
         params: list[tuple[str, str]] = []
         if search is not None:
@@ -95,6 +97,7 @@ class DeploymentsManager(InvokeMixin):
             page_size=page_size,
             ids=wids,
             ids_key="wid",
+            offset=offset,
             timeout=timeout,
         )
 

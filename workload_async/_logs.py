@@ -75,7 +75,7 @@ class LogsMixin:
     _waits: Waits
 
     def _pager(
-        self, workload_id: str, query: Query, page_size: int, timeout: float | None = None
+        self, workload_id: str, query: Query, page_size: int, timeout: float | None = None, offset: int = 0
     ) -> AsyncPager[LogRecord]:
         return AsyncPager(
             self._t,
@@ -86,6 +86,7 @@ class LogsMixin:
             max_page_size=MAX_LOG_PAGE_SIZE,
             route_ids=(workload_id,),
             timeout=timeout,
+            offset=offset,
         )
 
     def logs(
@@ -170,8 +171,8 @@ class LogsMixin:
         if first.next and top is not None:
             # Later pages are read up to the newest record of the first one: records written
             # meanwhile would shift the offsets and show some records twice.
-            rest = [*query, ("endTime", _stamp(top)), ("offset", str(len(records)))]
-            records += await self._pager(workload_id, rest, MAX_LOG_PAGE_SIZE).collect()
+            rest = [*query, ("endTime", _stamp(top))]
+            records += await self._pager(workload_id, rest, MAX_LOG_PAGE_SIZE, offset=len(records)).collect()
         return records
 
     async def _follow(

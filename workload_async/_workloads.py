@@ -21,8 +21,6 @@ from ._waiting import DEFAULT, Default, ReturnWhen, WaitOutcome, Waits
 
 __all__ = ["WorkloadsManager"]
 
-_SORT_KEYS = frozenset({"name", "createdAt", "updatedAt", "status"})
-
 
 class WorkloadsManager(InvokeMixin, LogsMixin):
     """Everything about workloads. Reached as ``client.workloads``.
@@ -89,23 +87,21 @@ class WorkloadsManager(InvokeMixin, LogsMixin):
         search: str | None = None,
         sort: str | None = None,
         page_size: int = MAX_PAGE_SIZE,
+        offset: int = 0,
         timeout: float | None = None,
     ) -> AsyncPager[Workload]:
         """Workloads, fetched lazily page by page: ``async for w in client.workloads.list(...)``.
 
         ``ids`` keeps only those (any number: split into calls of 100), ``search`` matches a
-        substring of the name (case-insensitive), ``sort`` is ``name``, ``createdAt``,
-        ``updatedAt`` or ``status``, with ``-`` in front for descending. ``timeout`` bounds the
-        fetch of each page, retries included.
+        substring of the name (case-insensitive), ``sort`` is passed to the server as given (v2.41
+        knows ``name``, ``createdAt``, ``updatedAt`` and ``status``, with ``-`` in front for
+        descending; an unknown key is the server's 422). ``offset`` skips that many matches, to
+        resume a listing; ``timeout`` bounds the fetch of each page, retries included.
         """
         params: list[tuple[str, str]] = []
         if search is not None:
             params.append(("search", search))
         if sort is not None:
-            if sort.removeprefix("-") not in _SORT_KEYS:
-                raise ValueError(
-                    f"sort must be one of {sorted(_SORT_KEYS)} (optionally '-'-prefixed), got {sort!r}"
-                )
             params.append(("sort", sort))
         id_list = None if ids is None else [check_id(i, "ids[]") for i in ids]
         return AsyncPager(
@@ -114,6 +110,7 @@ class WorkloadsManager(InvokeMixin, LogsMixin):
             Workload,
             params=params,
             page_size=page_size,
+            offset=offset,
             ids=id_list,
             timeout=timeout,
         )

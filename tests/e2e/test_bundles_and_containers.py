@@ -3,6 +3,7 @@ optional port, through the SDK against the emulator."""
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 from workload_async import (
@@ -54,7 +55,8 @@ async def test_a_listed_bundle_runs_and_an_unknown_one_is_refused(client: Client
     runtime = WorkloadRuntime(resources=[ResourceBundle(bundle.id)])
     wl = await client.workloads.create(artifact=artifact(), runtime=runtime)
     running = await client.workloads.wait(wl.id)
-    assert running.runtime is not None and running.runtime.resources == runtime.resources
+    assert running.runtime is not None and running.runtime.resources is not None
+    assert [r.resource_bundle_id for r in running.runtime.resources] == [bundle.id]
     unknown = WorkloadRuntime(resources=[ResourceBundle("cpu.enormous")])
     with pytest.raises(UnprocessableEntityError, match=r"cpu\.enormous") as refused:
         await client.workloads.create(artifact=artifact("other"), runtime=unknown)
@@ -103,7 +105,8 @@ async def test_a_security_context_round_trips(client: Client) -> None:
     )
     created = await client.artifacts.create(artifact(security_context=context))
     assert created.spec is not None
-    assert created.spec.container_groups[0].containers[0].security_context == context
+    echoed = created.spec.container_groups[0].containers[0].security_context
+    assert echoed is not None and attrs.asdict(echoed) == attrs.asdict(context)
     fetched = await client.artifacts.get(created.id)
     assert fetched.spec == created.spec
 

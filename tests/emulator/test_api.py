@@ -155,14 +155,28 @@ async def test_null_for_an_optional_is_rejected(raw: Raw) -> None:
                         "containerGroups": [
                             {
                                 "containers": [
-                                    {"imageUri": "i", "primary": True, "securityContext": {"privileged": True}}
+                                    {
+                                        "imageUri": "i",
+                                        "primary": True,
+                                        "securityContext": {"privileged": True},
+                                    }
                                 ]
                             }
                         ]
                     },
                 }
             },
-            ["body", "artifact", "spec", "containerGroups", 0, "containers", 0, "securityContext", "privileged"],
+            [
+                "body",
+                "artifact",
+                "spec",
+                "containerGroups",
+                0,
+                "containers",
+                0,
+                "securityContext",
+                "privileged",
+            ],
             "Extra inputs are not permitted",
         ),
         (
