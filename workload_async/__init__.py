@@ -14,6 +14,8 @@ from ._bulk import BulkResult, BulkState
 from ._client import Client, package_version
 from ._clock import Clock, FakeClock, SystemClock
 from ._enums import ArtifactStatus, Importance, ScalingMetricType, WorkloadStatus
+from ._hooks import Hooks, RequestEvent, RetryEvent, StatusChangeEvent
+from ._json import from_json, to_json
 from ._models import (
     Artifact,
     ArtifactRef,
@@ -131,6 +133,7 @@ __all__ = [
     "EnvironmentVariable",
     "FakeClock",
     "FieldError",
+    "Hooks",
     "Importance",
     "InputArtifact",
     "LogRecord",
@@ -154,11 +157,13 @@ __all__ = [
     "ReportedScalingPolicy",
     "ReportedSeccompProfile",
     "ReportedSecurityContext",
+    "RequestEvent",
     "RequestTimeoutError",
     "ResourceBundle",
     "ResourceRequest",
     "Response",
     "ResponseDecodeError",
+    "RetryEvent",
     "RetryPolicy",
     "ReturnWhen",
     "ScalingMetricType",
@@ -169,6 +174,7 @@ __all__ = [
     "ServerSentEvent",
     "SessionPool",
     "StatsPeriod",
+    "StatusChangeEvent",
     "StatusCondition",
     "StatusDetails",
     "StreamingResponse",
@@ -186,6 +192,8 @@ __all__ = [
     "WorkloadRuntime",
     "WorkloadStatus",
     "__version__",
+    "from_json",
     "gib",
     "mib",
+    "to_json",
 ]
