@@ -10,6 +10,7 @@ from types import TracebackType
 from yarl import URL
 
 from ._artifacts import ArtifactsManager
+from ._bundles import BundlesManager
 from ._clock import Clock, SystemClock
 from ._config import API_VERSION, ENDPOINT, TOKEN, Resolved, Sources
 from ._deployments import DeploymentsManager
@@ -162,6 +163,8 @@ class Client:
         #: Artifacts: create, read, replace, update, register, delete.
         self.artifacts = ArtifactsManager(self._transport)
         self._deployments = DeploymentsManager(self._transport)
+        #: Compute bundles: the catalogue a runtime's ``resources`` name.
+        self.bundles = BundlesManager(self._transport)
 
     @property
     def deployments(self) -> DeploymentsManager:

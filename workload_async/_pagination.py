@@ -51,20 +51,23 @@ class AsyncPager(Generic[T]):
         page_size: int = MAX_PAGE_SIZE,
         offset: int = 0,
         ids: Sequence[str] | None = None,
+        ids_key: str = "ids",
         deadline: float | None = None,
-        timeout: float | None = None,
+        max_page_size: int = MAX_PAGE_SIZE,
         route_ids: Sequence[str] = (),
+        timeout: float | None = None,
     ) -> None:
-        if not 1 <= page_size <= MAX_PAGE_SIZE:
-            raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}")
+        if not 1 <= page_size <= max_page_size:
+            raise ValueError(f"page_size must be between 1 and {max_page_size}, got {page_size}")
         if type(offset) is not int or offset < 0:
             raise ValueError(f"offset must be a whole number >= 0, got {offset!r}")
+        self._ids_key = ids_key
+        self._route_ids = tuple(route_ids)
         self._transport = transport
         self._route = route
         self._model = model
         self._read: Callable[[Any], T] = reader(model)
         self._params = params
-        self._route_ids = tuple(route_ids)
         self._page_size = page_size
         self._offset = offset
         self._ids = list(dict.fromkeys(ids)) if ids is not None else None
@@ -82,7 +85,7 @@ class AsyncPager(Generic[T]):
         if self._ids is None:
             return [base]
         chunks = [self._ids[i : i + MAX_PAGE_SIZE] for i in range(0, len(self._ids), MAX_PAGE_SIZE)]
-        return [[*base, *(("ids", i) for i in chunk)] for chunk in chunks]
+        return [[*base, *((self._ids_key, i) for i in chunk)] for chunk in chunks]
 
     def _follow(self, link: str, current: URL) -> URL:
         url = current.join(URL(link))  # a relative link is relative to the page it came in

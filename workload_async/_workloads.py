@@ -10,6 +10,7 @@ from ._bulk import BulkResult, Progress, run_bulk
 from ._enums import Importance, WorkloadStatus
 from ._http import Transport
 from ._invoke import InvokeMixin
+from ._logs import LogsMixin
 from ._models import Operation, Workload
 from ._pagination import MAX_PAGE_SIZE, AsyncPager
 from ._policies import PollPolicy
@@ -35,11 +36,12 @@ _UP = frozenset(
 )
 
 
-class WorkloadsManager(WorkloadsV11_5Mixin, InvokeMixin):
+class WorkloadsManager(WorkloadsV11_5Mixin, InvokeMixin, LogsMixin):
     """Everything about workloads. Reached as ``client.workloads``.
 
     ``invoke(workload_id, path, ...)`` and ``stream(workload_id, path, ...)`` call the workload's
-    application through the API gateway. ``update``, ``settings``, ``update_settings``,
+    application through the API gateway; ``logs(workload_id, ...)`` and
+    ``follow_logs(workload_id, ...)`` read its log. ``update``, ``settings``, ``update_settings``,
     ``promote``, ``history``, ``events`` and ``stats`` exist on API 11.5 only.
     """
 
