@@ -14,6 +14,8 @@ from ._bulk import BulkResult, BulkState
 from ._client import Client, package_version
 from ._clock import Clock, FakeClock, SystemClock
 from ._enums import ArtifactStatus, Importance, ScalingMetricType, WorkloadStatus
+from ._hooks import Hooks, RequestEvent, RetryEvent, StatusChangeEvent
+from ._json import from_json, to_json
 from ._models import (
     Artifact,
     ArtifactRef,
@@ -31,6 +33,18 @@ from ._models import (
 from ._pagination import AsyncPager
 from ._policies import PollPolicy, RetryPolicy
 from ._pool import SessionPool
+from ._reported import (
+    ReportedArtifactSpec,
+    ReportedAutoscaling,
+    ReportedContainer,
+    ReportedContainerGroup,
+    ReportedEnvironmentVariable,
+    ReportedProbe,
+    ReportedResourceBundle,
+    ReportedResourceRequest,
+    ReportedRuntime,
+    ReportedScalingPolicy,
+)
 from ._responses import Response, StreamingResponse, WebSocket
 from ._spec import (
     ArtifactSpec,
@@ -110,6 +124,7 @@ __all__ = [
     "EnvironmentVariable",
     "FakeClock",
     "FieldError",
+    "Hooks",
     "Importance",
     "InputArtifact",
     "NotFoundError",
@@ -120,11 +135,23 @@ __all__ = [
     "PollPolicy",
     "ProbeConfig",
     "RateLimitError",
+    "ReportedArtifactSpec",
+    "ReportedAutoscaling",
+    "ReportedContainer",
+    "ReportedContainerGroup",
+    "ReportedEnvironmentVariable",
+    "ReportedProbe",
+    "ReportedResourceBundle",
+    "ReportedResourceRequest",
+    "ReportedRuntime",
+    "ReportedScalingPolicy",
+    "RequestEvent",
     "RequestTimeoutError",
     "ResourceBundle",
     "ResourceRequest",
     "Response",
     "ResponseDecodeError",
+    "RetryEvent",
     "RetryPolicy",
     "ReturnWhen",
     "ScalingMetricType",
@@ -133,6 +160,7 @@ __all__ = [
     "ServerSentEvent",
     "SessionPool",
     "StatsPeriod",
+    "StatusChangeEvent",
     "StatusCondition",
     "StatusDetails",
     "StreamingResponse",
@@ -150,6 +178,8 @@ __all__ = [
     "WorkloadRuntime",
     "WorkloadStatus",
     "__version__",
+    "from_json",
     "gib",
     "mib",
+    "to_json",
 ]

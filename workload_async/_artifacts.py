@@ -48,11 +48,13 @@ class ArtifactsManager:
         search: str | None = None,
         status: ArtifactStatus | str | None = None,
         page_size: int = MAX_PAGE_SIZE,
+        offset: int = 0,
         timeout: float | None = None,
     ) -> AsyncPager[Artifact]:
         """Artifacts whose name contains ``search``, optionally only ``draft`` or ``registered`` ones.
 
         Returns an :class:`~workload_async.AsyncPager`: ``async for`` it, or ``await .collect()``.
+        ``offset`` skips that many matches, to resume a listing.
         ``timeout`` bounds the fetch of each page, retries included.
         """
         params: list[tuple[str, str]] = []
@@ -61,7 +63,13 @@ class ArtifactsManager:
         if status is not None:
             params.append(("status", ArtifactStatus(status).value))
         return AsyncPager(
-            self._t, "artifacts.list", Artifact, params=params, page_size=page_size, timeout=timeout
+            self._t,
+            "artifacts.list",
+            Artifact,
+            params=params,
+            page_size=page_size,
+            offset=offset,
+            timeout=timeout,
         )
 
     async def replace(

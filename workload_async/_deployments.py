@@ -60,13 +60,27 @@ class DeploymentsManager(InvokeMixin):
         return response.parse(Deployment)
 
     def list(
-        self, *, search: str | None = None, page_size: int = MAX_PAGE_SIZE, timeout: float | None = None
+        self,
+        *,
+        search: str | None = None,
+        page_size: int = MAX_PAGE_SIZE,
+        offset: int = 0,
+        timeout: float | None = None,
     ) -> AsyncPager[Deployment]:
-        """Deployments whose name contains ``search``, fetched lazily page by page (``timeout``
-        bounds the fetch of each page, retries included)."""
+        """Deployments whose name contains ``search``, fetched lazily page by page.
+
+        ``offset`` skips that many matches, to resume a listing; ``timeout`` bounds the fetch of
+        each page, retries included.
+        """
         params = [("search", search)] if search is not None else []
         return AsyncPager(
-            self._t, "deployments.list", Deployment, params=params, page_size=page_size, timeout=timeout
+            self._t,
+            "deployments.list",
+            Deployment,
+            params=params,
+            page_size=page_size,
+            offset=offset,
+            timeout=timeout,
         )
 
     async def update(

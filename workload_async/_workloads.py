@@ -20,8 +20,6 @@ from ._waiting import DEFAULT, Default, ReturnWhen, WaitOutcome, Waits
 
 __all__ = ["WorkloadsManager"]
 
-_SORT_KEYS = frozenset({"name", "createdAt", "updatedAt", "status"})
-
 
 class WorkloadsManager(InvokeMixin):
     """Everything about workloads. Reached as ``client.workloads``.
@@ -87,23 +85,21 @@ class WorkloadsManager(InvokeMixin):
         search: str | None = None,
         sort: str | None = None,
         page_size: int = MAX_PAGE_SIZE,
+        offset: int = 0,
         timeout: float | None = None,
     ) -> AsyncPager[Workload]:
         """Workloads, fetched lazily page by page: ``async for w in client.workloads.list(...)``.
 
         ``ids`` keeps only those (any number: split into calls of 100), ``search`` matches a
-        substring of the name (case-insensitive), ``sort`` is ``name``, ``createdAt``,
-        ``updatedAt`` or ``status``, with ``-`` in front for descending. ``timeout`` bounds the
-        fetch of each page, retries included.
+        substring of the name (case-insensitive), ``sort`` is passed to the server as given (v2.41
+        knows ``name``, ``createdAt``, ``updatedAt`` and ``status``, with ``-`` in front for
+        descending; an unknown key is the server's 422). ``offset`` skips that many matches, to
+        resume a listing; ``timeout`` bounds the fetch of each page, retries included.
         """
         params: list[tuple[str, str]] = []
         if search is not None:
             params.append(("search", search))
         if sort is not None:
-            if sort.removeprefix("-") not in _SORT_KEYS:
-                raise ValueError(
-                    f"sort must be one of {sorted(_SORT_KEYS)} (optionally '-'-prefixed), got {sort!r}"
-                )
             params.append(("sort", sort))
         id_list = None if ids is None else [check_id(i, "ids[]") for i in ids]
         return AsyncPager(
@@ -112,6 +108,7 @@ class WorkloadsManager(InvokeMixin):
             Workload,
             params=params,
             page_size=page_size,
+            offset=offset,
             ids=id_list,
             timeout=timeout,
         )
@@ -371,7 +368,7 @@ class WorkloadsManager(InvokeMixin):
         async def call(workload_id: str, deadline: float | None) -> Operation:
             return await self._operation(route, workload_id, deadline)
 
-        return await run_bulk(
+        work = run_bulk(
             workload_ids,
             call,
             concurrency=min(concurrency, self._max_connections),
@@ -380,3 +377,4 @@ class WorkloadsManager(InvokeMixin):
             deadline=self._waits.deadline_for(timeout, None),
             progress=progress,
         )
+        return await self._t.observe.bulk(route, wait, work)
