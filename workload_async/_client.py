@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from yarl import URL
 
 from ._artifacts import ArtifactsManager
+from ._bundles import BundlesManager
 from ._clock import Clock, SystemClock
 from ._config import ENDPOINT, TOKEN, Resolved, Sources
 from ._deployments import DeploymentsManager
@@ -159,6 +160,8 @@ class Client:
         self.artifacts = ArtifactsManager(self._transport)
         #: Deployments: CRUD, stats and invoke.
         self.deployments = DeploymentsManager(self._transport)
+        #: Compute bundles: the catalogue a runtime's ``resources`` name.
+        self.bundles = BundlesManager(self._transport)
 
     @property
     def endpoint(self) -> str:

@@ -165,7 +165,7 @@ class Observer:
     def retry(self, method: str, route: str, path: str, attempt: int, delay: float, error: Exception) -> None:
         """A failed attempt will be retried after ``delay`` seconds."""
         reason = f"HTTP {error.status}" if isinstance(error, APIStatusError) else type(error).__name__
-        log.warning("%s %s failed (%s); retry %d in %.2fs (%s)", method, path, reason, attempt, delay, route)
+        log.warning("%s %s (%s) failed (%s); retry %d in %.2fs", method, path, route, reason, attempt, delay)
         if self.on_retry is not None:
             _call(self.on_retry, RetryEvent(method, route, attempt, delay, reason))
 
@@ -300,11 +300,11 @@ class RequestWatch(_Quiet):
         error = None if exc is None else type(exc).__name__
         if log.isEnabledFor(logging.DEBUG):
             log.debug(
-                "%s %s -> %s (%s, %.1f ms%s)",
+                "%s %s (%s) -> %s (%.1f ms%s)",
                 self.method,
                 self.path,
-                status if error is None else error,
                 self.route,
+                status if error is None else error,
                 seconds * 1000,
                 again,
             )

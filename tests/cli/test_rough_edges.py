@@ -82,7 +82,7 @@ async def test_verbose_logs_each_request_without_the_token(emu: Emulator) -> Non
         "-v", "workloads", "list", env={"DATAROBOT_ENDPOINT": emu.url, "DATAROBOT_API_TOKEN": emu.token}
     )
     assert code == 0 and out.startswith("ID")
-    assert "GET console/workloads/ -> 200" in err
+    assert "GET console/workloads/ (workloads.list) -> 200" in err
     assert emu.token not in out + err
 
 
