@@ -14,6 +14,7 @@ from ._bulk import BulkResult, BulkState
 from ._client import Client, package_version
 from ._clock import Clock, FakeClock, SystemClock
 from ._enums import ArtifactStatus, Importance, ScalingMetricType, WorkloadStatus
+from ._hooks import Hooks, RequestEvent, RetryEvent, StatusChangeEvent
 from ._models import (
     Artifact,
     ArtifactRef,
@@ -122,6 +123,7 @@ __all__ = [
     "EnvironmentVariable",
     "FakeClock",
     "FieldError",
+    "Hooks",
     "Importance",
     "InputArtifact",
     "NotFoundError",
@@ -142,11 +144,13 @@ __all__ = [
     "ReportedResourceRequest",
     "ReportedRuntime",
     "ReportedScalingPolicy",
+    "RequestEvent",
     "RequestTimeoutError",
     "ResourceBundle",
     "ResourceRequest",
     "Response",
     "ResponseDecodeError",
+    "RetryEvent",
     "RetryPolicy",
     "ReturnWhen",
     "ScalingMetricType",
@@ -155,6 +159,7 @@ __all__ = [
     "ServerSentEvent",
     "SessionPool",
     "StatsPeriod",
+    "StatusChangeEvent",
     "StatusCondition",
     "StatusDetails",
     "StreamingResponse",

@@ -13,7 +13,9 @@ from ._artifacts import ArtifactsManager
 from ._clock import Clock, SystemClock
 from ._config import ENDPOINT, TOKEN, Resolved, Sources
 from ._deployments import DeploymentsManager
+from ._hooks import Hooks
 from ._http import DEFAULT_MAX_RESPONSE_BYTES, Transport
+from ._observe import Observer, log_from_env
 from ._policies import PollPolicy, RetryPolicy
 from ._poller import StatusPoller
 from ._pool import SessionPool
@@ -87,8 +89,14 @@ class Client:
     - ``clock``: where time comes from (a :class:`FakeClock` in tests).
     - ``max_response_bytes``: the largest response body read (32 MiB by default); a larger one
       is refused, unread, with :class:`~workload_async.errors.ResponseDecodeError`.
+    - ``hooks``: a :class:`Hooks` object told of every request, retry and status change (metrics).
+    - ``tracing``: OpenTelemetry spans for requests, waits, bulk calls and polling rounds when the
+      application uses OpenTelemetry (the ``otel`` extra); False turns them off.
 
     Every call also takes ``timeout=``: seconds for the whole call, retries included.
+
+    ``WORKLOAD_ASYNC_LOG=info|debug`` in the environment shows the SDK's log lines on stderr
+    when the application has not configured logging.
     """
 
     def __init__(
@@ -103,8 +111,11 @@ class Client:
         poll: PollPolicy | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         clock: Clock | None = None,
+        hooks: Hooks | None = None,
+        tracing: bool = True,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
+        log_from_env()
         sources = Sources()
         self._endpoint = _endpoint(sources.require(ENDPOINT, endpoint))
         token_value = sources.require(TOKEN, token).value
@@ -130,6 +141,7 @@ class Client:
             timeout=timeout,
             retry=retry,
             user_agent=f"workload-async/{package_version()}",
+            observe=Observer(self._clock, hooks, tracing),
             max_response_bytes=max_response_bytes,
         )
         self._poller = StatusPoller(self._transport, self._clock)

@@ -8,7 +8,6 @@ the only client-side module that talks to aiohttp.
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import AsyncIterator, Coroutine, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, Literal
@@ -30,6 +29,7 @@ from ._failures import (
     scrubbed,
     timed_out,
 )
+from ._observe import Observer
 from ._policies import RetryPolicy
 from ._responses import Response, StreamingResponse, WebSocket, status_error
 from ._retry_budget import RetryBudget
@@ -37,8 +37,6 @@ from ._routes import build_url, relative_path, route_path
 from .errors import APIStatusError, ClientClosedError, ResponseDecodeError, TransportError, WorkloadAPIError
 
 __all__ = ["Params", "Response", "RetryMode", "StreamingResponse", "Transport", "WebSocket"]
-
-log = logging.getLogger("workload_async")
 
 #: "safe": repeatable (GET, PUT, DELETE, start, stop). "create": retried only when the request
 #: provably never reached the server or the server said to come back (429/503 with Retry-After);
@@ -62,6 +60,7 @@ class Transport:
     timeout: float
     retry: RetryPolicy
     user_agent: str
+    observe: Observer = attrs.field(default=attrs.Factory(lambda self: Observer(self.clock), takes_self=True))
     closed: bool = False
     #: The whole-call limit (seconds, retries included) of calls made without ``timeout=``.
     call_timeout: float | None = None
@@ -145,7 +144,6 @@ class Transport:
         deadline: float | None,
     ) -> Response:
         session = self._get_session()
-        started = self.clock.monotonic() if log.isEnabledFor(logging.DEBUG) else 0.0
         timeout = self._timeout(deadline)
         try:
             async with session.request(
@@ -168,9 +166,6 @@ class Transport:
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             error = failure(exc, method, path, timeout.total)
         else:
-            if log.isEnabledFor(logging.DEBUG):
-                elapsed = (self.clock.monotonic() - started) * 1000
-                log.debug("%s %s -> %s (%.1f ms)", method, path, response.status, elapsed)
             return response
         raise error  # outside the except block: the raw aiohttp error is not its __context__
 
@@ -206,13 +201,15 @@ class Transport:
         raise_for_status: bool = True,
         path: str | None = None,
         creates: tuple[str, str | None] = ("resources", None),
+        route: str = "other",
     ) -> Response:
         """Send one request with retries; return the response or raise from the error tree.
 
         ``path`` is how errors name the request (relative to the API root); it is derived from
         ``url`` when not given. ``timeout`` bounds the whole call, retries included (see
         :meth:`deadline_for`). ``creates`` names what a ``retry="create"`` call creates (resource
-        and name), for :class:`~workload_async.errors.OutcomeUnknownError`.
+        and name), for :class:`~workload_async.errors.OutcomeUnknownError`. ``route`` names the
+        route of the contract in logs, hooks and spans.
         """
         self._check_open()
         deadline = self.deadline_for(timeout, deadline)
@@ -223,12 +220,22 @@ class Transport:
         all_headers = self._headers(headers, has_body=json_body is not None)
         retries = 0
         spent = 0.0  # retry-budget tokens this call's retries took
+        delay = 0.0
         while True:
             error: Exception
             try:
-                response = await self._send_once(
-                    method, url, path, params=params, data=data, headers=all_headers, deadline=deadline
-                )
+                with self.observe.request(method, route, path, retries + 1, delay) as seen:
+                    response = seen.done(
+                        await self._send_once(
+                            method,
+                            url,
+                            path,
+                            params=params,
+                            data=data,
+                            headers=all_headers,
+                            deadline=deadline,
+                        )
+                    )
             except TransportError as exc:
                 error, retryable = exc, _may_repeat(exc, retry)
             else:
@@ -252,9 +259,7 @@ class Transport:
                     raise outcome_unknown(error, *creates)
                 raise error
             spent += cost
-            log.warning(
-                "%s %s failed (%s); retry %d in %.2fs", method, path, _short(error), retries + 1, delay
-            )
+            self.observe.retry(method, route, path, retries + 1, delay, error)
             await self.clock.sleep(delay)
             retries += 1
 
@@ -294,6 +299,7 @@ class Transport:
             timeout=timeout,
             path=path,
             creates=(route.partition(".")[0], name if isinstance(name, str) else None),
+            route=route,
         )
 
     @asynccontextmanager
@@ -414,9 +420,3 @@ def _too_large(limit: int, method: str, path: str, why: str) -> ResponseDecodeEr
         method=method,
         url=path,
     )
-
-
-def _short(error: Exception) -> str:
-    if isinstance(error, APIStatusError):
-        return f"HTTP {error.status}"
-    return type(error).__name__

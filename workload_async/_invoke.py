@@ -70,6 +70,7 @@ class InvokeMixin:
             headers=all_headers,
             retry="never",
             raise_for_status=False,
+            route=self._invoke_route,
             timeout=timeout,
         )
         if raise_for_status:

@@ -128,7 +128,7 @@ class AsyncPager(Generic[T]):
             url: URL | None = self._transport.url(self._route).with_query(query)
             while url is not None:
                 response = await self._transport.send(
-                    "GET", url, deadline=self._deadline, timeout=self._timeout
+                    "GET", url, deadline=self._deadline, timeout=self._timeout, route=self._route
                 )
                 envelope: Page[Any] = response.parse(_Envelope)
                 _check_size(envelope, url, response.url)

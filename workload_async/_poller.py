@@ -128,6 +128,7 @@ class StatusPoller:
     def __init__(self, transport: Transport, clock: Clock, *, max_parallel: int = 8) -> None:
         self._transport = transport
         self._clock = clock
+        self.observe = transport.observe
         self._max_parallel = max_parallel
         self._waiters: dict[str, list[Waiter]] = {}
         self._task: asyncio.Task[None] | None = None
@@ -225,7 +226,8 @@ class StatusPoller:
             async with gate:
                 await self._poll(chunk)
 
-        await asyncio.gather(*(one(chunk) for chunk in _chunks(ids, BATCH)))
+        with self.observe.poll_round(self, ids):
+            await asyncio.gather(*(one(chunk) for chunk in _chunks(ids, BATCH)))
 
     async def _poll(self, chunk: list[str]) -> None:
         waiters = [w for i in chunk for w in self._waiters.get(i, ())]

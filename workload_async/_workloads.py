@@ -368,7 +368,7 @@ class WorkloadsManager(InvokeMixin):
         async def call(workload_id: str, deadline: float | None) -> Operation:
             return await self._operation(route, workload_id, deadline)
 
-        return await run_bulk(
+        work = run_bulk(
             workload_ids,
             call,
             concurrency=min(concurrency, self._max_connections),
@@ -377,3 +377,4 @@ class WorkloadsManager(InvokeMixin):
             deadline=self._waits.deadline_for(timeout, None),
             progress=progress,
         )
+        return await self._t.observe.bulk(route, wait, work)
