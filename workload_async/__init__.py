@@ -15,6 +15,7 @@ from ._client import Client, package_version
 from ._clock import Clock, FakeClock, SystemClock
 from ._enums import ArtifactStatus, Importance, ScalingMetricType, WorkloadStatus
 from ._hooks import Hooks, RequestEvent, RetryEvent, StatusChangeEvent
+from ._json import from_json, to_json
 from ._models import (
     Artifact,
     ArtifactRef,
@@ -177,6 +178,8 @@ __all__ = [
     "WorkloadRuntime",
     "WorkloadStatus",
     "__version__",
+    "from_json",
     "gib",
     "mib",
+    "to_json",
 ]

@@ -32,7 +32,14 @@ from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.v import format_exception
 
-__all__ = ["DecodeProblem", "reader", "structure", "to_camel", "unstructure", "wire_fields"]
+__all__ = [
+    "DecodeProblem",
+    "reader",
+    "structure",
+    "to_camel",
+    "unstructure",
+    "wire_fields",
+]
 
 T = TypeVar("T")
 

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -17,12 +16,6 @@ import pytest
 import workload_async
 from workload_async.cli import main
 from workload_async.emulator import CRASH_IMAGE, Emulator
-
-
-@pytest.fixture
-async def emu() -> AsyncIterator[Emulator]:
-    async with Emulator(startup_seconds=0, stop_seconds=0) as emulator:
-        yield emulator
 
 
 async def run(emu: Emulator | None, *argv: str) -> int:

@@ -87,8 +87,10 @@ EXPECTED = {
     "WorkloadRuntime",
     "WorkloadStatus",
     "__version__",
+    "from_json",
     "gib",
     "mib",
+    "to_json",
 }
 
 

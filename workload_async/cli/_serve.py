@@ -16,11 +16,21 @@ __all__ = ["DEFAULT_EMULATOR_TOKEN", "add_emulator_command", "serve_emulator"]
 DEFAULT_EMULATOR_TOKEN = "emulator-token"
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0-65535 (0 picks a free one), got {port}")
+    return port
+
+
 def add_emulator_command(sub: Any) -> None:
     """Register ``emulator`` on the top-level subparsers."""
     p = sub.add_parser("emulator", help="serve the Workload API locally from memory")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (loopback unless --allow-remote)")
-    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--port", type=_port, default=8080, help="0-65535; 0 picks a free port (default 8080)")
     p.add_argument(
         "--token",
         dest="emulator_token",
@@ -62,11 +72,17 @@ async def serve_emulator(args: argparse.Namespace) -> int:
     import logging
 
     logging.getLogger("workload_async.emulator").setLevel(logging.INFO)
+    try:
+        await emulator.start()
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        reason = exc.strerror or str(exc)
+        print(f"error: cannot serve on {args.host}:{args.port}: {reason}", file=sys.stderr)
+        return 1
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with emulator:
+    try:
         print(
             f"workload-async emulator serving {emulator.url} (API {emulator.api_version}; Ctrl-C to stop)",
             file=sys.stderr,
@@ -75,4 +91,6 @@ async def serve_emulator(args: argparse.Namespace) -> int:
         print(f"  export DATAROBOT_ENDPOINT={emulator.url}", file=sys.stderr, flush=True)
         await stop.wait()
         print("stopping", file=sys.stderr, flush=True)
+    finally:
+        await emulator.close()
     return 0
