@@ -10,6 +10,7 @@ from types import TracebackType
 from yarl import URL
 
 from ._artifacts import ArtifactsManager
+from ._bundles import BundlesManager
 from ._clock import Clock, SystemClock
 from ._config import ENDPOINT, TOKEN, Resolved, Sources
 from ._deployments import DeploymentsManager
@@ -152,6 +153,8 @@ class Client:
         self.artifacts = ArtifactsManager(self._transport)
         #: Deployments: CRUD, stats and invoke.
         self.deployments = DeploymentsManager(self._transport)
+        #: Compute bundles: the catalogue a runtime's ``resources`` name.
+        self.bundles = BundlesManager(self._transport)
 
     @property
     def endpoint(self) -> str:
