@@ -7,6 +7,7 @@ fake clock moves them all at once.
 
 from __future__ import annotations
 
+import itertools
 import random
 import secrets
 from collections.abc import Iterator
@@ -77,6 +78,9 @@ class ArtifactRec:
     version: int | None = None
 
 
+_CREATION_ORDER = itertools.count()
+
+
 @attrs.define(eq=False)
 class WorkloadRec:
     id: str
@@ -91,6 +95,7 @@ class WorkloadRec:
     stop_for: float
     crash: bool
     forced_error: tuple[float, str] | None = None
+    seq: int = attrs.field(factory=lambda: next(_CREATION_ORDER))  # orders look-ups by id
 
 
 @attrs.define(eq=False)
