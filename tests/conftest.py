@@ -19,6 +19,18 @@ from workload_async.emulator import Emulator
 TOKEN = "unit-test-token-5ecret"
 
 
+@pytest.fixture(scope="session")
+def empty_home(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return tmp_path_factory.mktemp("home")
+
+
+@pytest.fixture(autouse=True)
+def no_user_config(monkeypatch: pytest.MonkeyPatch, empty_home: Any) -> None:
+    """No test reads the developer's own ``~/.config/datarobot/drconfig.yaml``."""
+    monkeypatch.setenv("HOME", str(empty_home))
+    monkeypatch.delenv("DATAROBOT_CONFIG_FILE", raising=False)
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()

@@ -21,21 +21,25 @@ class ArtifactsManager:
     def __init__(self, transport: Transport) -> None:
         self._t = transport
 
-    async def create(self, artifact: InputArtifact) -> Artifact:
+    async def create(self, artifact: InputArtifact, *, timeout: float | None = None) -> Artifact:
         """Create an artifact (a draft unless ``artifact.status`` is ``registered``).
 
+        ``timeout`` bounds the whole call in seconds, retries included (as on every call).
         Raises ``ValueError`` for input the contract forbids (before sending),
-        :class:`~workload_async.errors.UnprocessableEntityError` for what the server rejects.
+        :class:`~workload_async.errors.UnprocessableEntityError` for what the server rejects,
+        :class:`~workload_async.errors.OutcomeUnknownError` when it was sent but no answer came.
         """
         check_input_artifact(artifact)
         response = await self._t.call(
-            "POST", "artifacts.create", json_body=unstructure(artifact), retry="create"
+            "POST", "artifacts.create", json_body=unstructure(artifact), retry="create", timeout=timeout
         )
         return response.parse(Artifact)
 
-    async def get(self, artifact_id: str) -> Artifact:
+    async def get(self, artifact_id: str, *, timeout: float | None = None) -> Artifact:
         """One artifact. Raises :class:`~workload_async.errors.NotFoundError` if it does not exist."""
-        response = await self._t.call("GET", "artifacts.get", check_id(artifact_id, "artifact_id"))
+        response = await self._t.call(
+            "GET", "artifacts.get", check_id(artifact_id, "artifact_id"), timeout=timeout
+        )
         return response.parse(Artifact)
 
     def list(
@@ -44,31 +48,54 @@ class ArtifactsManager:
         search: str | None = None,
         status: ArtifactStatus | str | None = None,
         page_size: int = MAX_PAGE_SIZE,
+        offset: int = 0,
+        timeout: float | None = None,
     ) -> AsyncPager[Artifact]:
         """Artifacts whose name contains ``search``, optionally only ``draft`` or ``registered`` ones.
 
         Returns an :class:`~workload_async.AsyncPager`: ``async for`` it, or ``await .collect()``.
+        ``offset`` skips that many matches, to resume a listing.
+        ``timeout`` bounds the fetch of each page, retries included.
         """
         params: list[tuple[str, str]] = []
         if search is not None:
             params.append(("search", search))
         if status is not None:
             params.append(("status", ArtifactStatus(status).value))
-        return AsyncPager(self._t, "artifacts.list", Artifact, params=params, page_size=page_size)
+        return AsyncPager(
+            self._t,
+            "artifacts.list",
+            Artifact,
+            params=params,
+            page_size=page_size,
+            offset=offset,
+            timeout=timeout,
+        )
 
-    async def replace(self, artifact_id: str, artifact: InputArtifact) -> Artifact:
+    async def replace(
+        self, artifact_id: str, artifact: InputArtifact, *, timeout: float | None = None
+    ) -> Artifact:
         """Replace a draft artifact entirely (``PUT``), spec included.
 
         Raises :class:`~workload_async.errors.ConflictError` when it is registered (immutable).
         """
         check_input_artifact(artifact)
         response = await self._t.call(
-            "PUT", "artifacts.replace", check_id(artifact_id, "artifact_id"), json_body=unstructure(artifact)
+            "PUT",
+            "artifacts.replace",
+            check_id(artifact_id, "artifact_id"),
+            json_body=unstructure(artifact),
+            timeout=timeout,
         )
         return response.parse(Artifact)
 
     async def update(
-        self, artifact_id: str, *, name: str | None = None, description: str | None = None
+        self,
+        artifact_id: str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        timeout: float | None = None,
     ) -> Artifact:
         """Change a draft's name and/or description (``PATCH``).
 
@@ -77,25 +104,27 @@ class ArtifactsManager:
         body = wire_fields(name=name, description=description)
         if not body:
             raise ValueError("update needs name= or description=")
-        return await self._patch(artifact_id, body)
+        return await self._patch(artifact_id, body, timeout)
 
-    async def register(self, artifact_id: str) -> Artifact:
+    async def register(self, artifact_id: str, *, timeout: float | None = None) -> Artifact:
         """Register (lock) an artifact: it gets a ``version`` and becomes immutable and undeletable.
 
         Raises :class:`~workload_async.errors.ConflictError` when it is already registered.
         """
-        return await self._patch(artifact_id, {"status": ArtifactStatus.REGISTERED.value})
+        return await self._patch(artifact_id, {"status": ArtifactStatus.REGISTERED.value}, timeout)
 
-    async def _patch(self, artifact_id: str, body: dict[str, Any]) -> Artifact:
+    async def _patch(self, artifact_id: str, body: dict[str, Any], timeout: float | None) -> Artifact:
         response = await self._t.call(
-            "PATCH", "artifacts.update", check_id(artifact_id, "artifact_id"), json_body=body
+            "PATCH", "artifacts.update", check_id(artifact_id, "artifact_id"), json_body=body, timeout=timeout
         )
         return response.parse(Artifact)
 
-    async def delete(self, artifact_id: str) -> None:
+    async def delete(self, artifact_id: str, *, timeout: float | None = None) -> None:
         """Delete a draft artifact no live workload uses.
 
         Raises :class:`~workload_async.errors.ConflictError` when it is registered or in use,
         :class:`~workload_async.errors.NotFoundError` when it does not exist.
         """
-        await self._t.call("DELETE", "artifacts.delete", check_id(artifact_id, "artifact_id"))
+        await self._t.call(
+            "DELETE", "artifacts.delete", check_id(artifact_id, "artifact_id"), timeout=timeout
+        )

@@ -5,15 +5,18 @@ from __future__ import annotations
 import enum
 import functools
 import logging
-import os
 from types import TracebackType
 
 from yarl import URL
 
 from ._artifacts import ArtifactsManager
+from ._bundles import BundlesManager
 from ._clock import Clock, SystemClock
+from ._config import ENDPOINT, TOKEN, Resolved, Sources
 from ._deployments import DeploymentsManager
-from ._http import Transport
+from ._hooks import Hooks
+from ._http import DEFAULT_MAX_RESPONSE_BYTES, Transport
+from ._observe import Observer, log_from_env
 from ._policies import PollPolicy, RetryPolicy
 from ._poller import StatusPoller
 from ._pool import SessionPool
@@ -25,8 +28,8 @@ __all__ = ["ENDPOINT_ENV", "TOKEN_ENV", "Client", "package_version"]
 
 log = logging.getLogger("workload_async")
 
-ENDPOINT_ENV = "DATAROBOT_ENDPOINT"
-TOKEN_ENV = "DATAROBOT_API_TOKEN"
+ENDPOINT_ENV = ENDPOINT.env
+TOKEN_ENV = TOKEN.env
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_WAIT_TIMEOUT = 1800.0
 
@@ -48,39 +51,34 @@ class _State(enum.Enum):
     CLOSED = "closed"
 
 
-def _endpoint(value: str | None) -> URL:
-    raw = value if value is not None else os.environ.get(ENDPOINT_ENV)
-    if not raw:
-        raise ValueError(
-            f"no API endpoint: pass endpoint= or set {ENDPOINT_ENV} (e.g. https://app.datarobot.com/api/v2)"
-        )
-    url = URL(raw.strip())
+def _endpoint(found: Resolved) -> URL:
+    raw = found.value
+    origin = "" if found.source == "endpoint=" else f" (from {found.source})"
+    url = URL(raw)
     if url.scheme not in ("http", "https") or not url.host:
         raise ValueError(
-            f"endpoint must be an absolute http(s) URL such as https://app.datarobot.com/api/v2, got {raw!r}"
+            "endpoint must be an absolute http(s) URL such as https://app.datarobot.com/api/v2, "
+            f"got {raw!r}{origin}"
         )
     if url.query_string or url.fragment:
-        raise ValueError(f"endpoint must not carry a query or fragment, got {raw!r}")
+        raise ValueError(f"endpoint must not carry a query or fragment, got {raw!r}{origin}")
     if url.path in ("", "/"):
         raise ValueError(
-            f"endpoint must be the API root, with its path, e.g. {raw.rstrip('/')}/api/v2; got {raw!r}"
+            f"endpoint must be the API root, with its path, e.g. {raw.rstrip('/')}/api/v2; "
+            f"got {raw!r}{origin}"
         )
     return url if url.path.endswith("/") else url.with_path(url.path + "/")
-
-
-def _token(value: str | None) -> str:
-    token = value if value is not None else os.environ.get(TOKEN_ENV)
-    if not token or not token.strip():
-        raise ValueError(f"no API token: pass token= or set {TOKEN_ENV}")
-    return token.strip()
 
 
 class Client:
     """An async client of the DataRobot Workload API (v2.41).
 
     ``endpoint`` is the API root (``https://app.datarobot.com/api/v2``) and ``token`` an API key;
-    when not given they come from ``DATAROBOT_ENDPOINT`` and ``DATAROBOT_API_TOKEN``. Use it as an
-    async context manager (or call :meth:`close`); once closed it refuses further use.
+    when not given they come from ``DATAROBOT_ENDPOINT`` and ``DATAROBOT_API_TOKEN``, else from the
+    ``endpoint:`` and ``token:`` keys of DataRobot's config file, ``~/.config/datarobot/drconfig.yaml``
+    or the file named by ``DATAROBOT_CONFIG_FILE`` (read with PyYAML: install
+    ``workload-async[yaml]``). Use it as an async context manager (or call :meth:`close`); once
+    closed it refuses further use.
 
     - ``timeout``: seconds for one HTTP request, connection to last byte.
     - ``retries``: a :class:`RetryPolicy`, or how many times to retry (``0``: never) connection
@@ -90,6 +88,16 @@ class Client:
     - ``poll``: the default :class:`PollPolicy` of waits; ``wait_timeout`` their default timeout
       (seconds; ``None`` means no limit).
     - ``clock``: where time comes from (a :class:`FakeClock` in tests).
+    - ``max_response_bytes``: the largest response body read (32 MiB by default); a larger one
+      is refused, unread, with :class:`~workload_async.errors.ResponseDecodeError`.
+    - ``hooks``: a :class:`Hooks` object told of every request, retry and status change (metrics).
+    - ``tracing``: OpenTelemetry spans for requests, waits, bulk calls and polling rounds when the
+      application uses OpenTelemetry (the ``otel`` extra); False turns them off.
+
+    Every call also takes ``timeout=``: seconds for the whole call, retries included.
+
+    ``WORKLOAD_ASYNC_LOG=info|debug`` in the environment shows the SDK's log lines on stderr
+    when the application has not configured logging.
     """
 
     def __init__(
@@ -104,9 +112,14 @@ class Client:
         poll: PollPolicy | None = None,
         wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         clock: Clock | None = None,
+        hooks: Hooks | None = None,
+        tracing: bool = True,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        self._endpoint = _endpoint(endpoint)
-        token_value = _token(token)
+        log_from_env()
+        sources = Sources()
+        self._endpoint = _endpoint(sources.require(ENDPOINT, endpoint))
+        token_value = sources.require(TOKEN, token).value
         if timeout <= 0:
             raise ValueError(f"timeout must be > 0 seconds, got {timeout}")
         if isinstance(retries, RetryPolicy):
@@ -129,6 +142,8 @@ class Client:
             timeout=timeout,
             retry=retry,
             user_agent=f"workload-async/{package_version()}",
+            observe=Observer(self._clock, hooks, tracing),
+            max_response_bytes=max_response_bytes,
         )
         self._poller = StatusPoller(self._transport, self._clock)
         waits = Waits(self._poller, self._clock, poll or PollPolicy(), wait_timeout)
@@ -138,6 +153,8 @@ class Client:
         self.artifacts = ArtifactsManager(self._transport)
         #: Deployments: CRUD, stats and invoke.
         self.deployments = DeploymentsManager(self._transport)
+        #: Compute bundles: the catalogue a runtime's ``resources`` name.
+        self.bundles = BundlesManager(self._transport)
 
     @property
     def endpoint(self) -> str:

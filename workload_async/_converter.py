@@ -4,8 +4,17 @@ camelCase is decided here, once, by hook factories registered for every attrs cl
 wire name is irregular declares it in its metadata (``{"wire": "name"}``); a field that never goes on
 the wire declares ``{"wire": False}``; a field that older or newer servers spell differently declares
 ``{"fallback": "otherName"}``; a field the server requires even at its default value declares
-``{"always": True}``. Reading ignores unknown keys; writing omits every field left at its
-default (None for optionals), so the server never sees a key it did not ask for.
+``{"always": True}``. Writing omits every field left at its default (None for optionals), so the
+server never sees a key it did not ask for.
+
+Reading is tolerant but never invents: unknown keys are ignored; ``null`` means absent (an optional
+field reads None, a field with a default reads its default, a required one is missing); a
+fallback applies when the main key is absent or null. It is also strict about kinds: a string
+field takes only a string (``null`` never becomes ``"None"``), a number field only a number (not
+``"5"``, not ``true``), a list field only a JSON list (a string is never split into characters).
+Timestamps are RFC 3339 in full: ``t``/``z`` in either case, any offset, any number of
+fractional digits (kept to microseconds), a leap second read as the last microsecond before it.
+All of this lives in the hooks below, once for every model.
 """
 
 from __future__ import annotations
@@ -15,13 +24,22 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
 from types import NoneType, UnionType
-from typing import Any, TypeVar, Union, get_args, get_origin
+from typing import Any, NoReturn, TypeVar, Union, get_args, get_origin
 
 import attrs
 import cattrs
+from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+from cattrs.v import format_exception
 
-__all__ = ["DecodeProblem", "structure", "to_camel", "unstructure", "wire_fields"]
+__all__ = [
+    "DecodeProblem",
+    "reader",
+    "structure",
+    "to_camel",
+    "unstructure",
+    "wire_fields",
+]
 
 T = TypeVar("T")
 
@@ -47,14 +65,84 @@ def _wire_name(a: attrs.Attribute[Any]) -> str | None:
     return wire if isinstance(wire, str) else to_camel(a.name)
 
 
+def _kind(value: Any) -> str:
+    """How a JSON value is called in an error message."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"a boolean ({value!r})"
+    if isinstance(value, int | float):
+        return f"a number ({value!r})"
+    if isinstance(value, str):
+        return f"a string ({value[:40]!r})"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "an object"
+    return type(value).__name__
+
+
+# -- scalars: a value of the right JSON kind, or an error; never a conversion that invents ------
+
+
+def _structure_str(value: Any, _: Any) -> str:
+    if isinstance(value, str):
+        return value
+    raise TypeError(f"expected a string, got {_kind(value)}")
+
+
+def _structure_int(value: Any, _: Any) -> int:
+    if type(value) is int:
+        return value
+    if type(value) is float and value.is_integer():  # 3.0 from a serialiser that writes floats
+        return int(value)
+    raise TypeError(f"expected an integer, got {_kind(value)}")
+
+
+def _structure_float(value: Any, _: Any) -> float:
+    if type(value) is float or type(value) is int:
+        return float(value)
+    raise TypeError(f"expected a number, got {_kind(value)}")
+
+
+def _structure_bool(value: Any, _: Any) -> bool:
+    if type(value) is bool:
+        return value
+    raise TypeError(f"expected true or false, got {_kind(value)}")
+
+
+_SCALARS: dict[Any, Callable[[Any, Any], Any]] = {
+    str: _structure_str,
+    int: _structure_int,
+    float: _structure_float,
+    bool: _structure_bool,
+}
+
+
 def _parse_datetime(value: Any, _: type) -> datetime:
-    if isinstance(value, str):  # the wire's case, first
-        parsed = datetime.fromisoformat(value)
+    if type(value) is str:  # the wire's case, first
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            parsed = _parse_rfc3339(value)
     elif isinstance(value, datetime):
         parsed = value
     else:
-        raise TypeError(f"expected an RFC 3339 timestamp string, got {type(value).__name__}")
+        raise TypeError(f"expected an RFC 3339 timestamp string, got {_kind(value)}")
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _parse_rfc3339(value: str) -> datetime:
+    """The RFC 3339 spellings ``fromisoformat`` refuses: lowercase ``t``/``z``, a leap second."""
+    text = value.upper()
+    leap = text[16:19] == ":60"
+    if leap:  # 23:59:60 has no datetime: read it as the last microsecond before it
+        text = text[:17] + "59" + text[19:]
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"expected an RFC 3339 timestamp, got {value[:40]!r}") from None
+    return parsed.replace(microsecond=999999) if leap else parsed
 
 
 def _format_datetime(value: datetime) -> str:
@@ -66,7 +154,14 @@ def _structure_enum(value: Any, cls: Any) -> Any:
     # a dict lookup for the usual case; the enum's own constructor (which keeps unknown values
     # of our open enums) otherwise
     member = cls._value2member_map_.get(value) if type(value) is str else None
-    return member if member is not None else cls(value)
+    if member is not None:
+        return member
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {_kind(value)}")
+    return cls(value)
+
+
+# -- helpers for the factories -----------------------------------------------------------------
 
 
 def _fields(cls: Any) -> tuple[attrs.Attribute[Any], ...]:
@@ -82,22 +177,67 @@ def _is_optional(cls: Any) -> bool:
     return get_origin(cls) in (Union, UnionType) and len(args) == 2 and NoneType in args
 
 
+def _is_tuple_of(cls: Any) -> bool:
+    args = get_args(cls)
+    return get_origin(cls) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _concrete(t: Any, mapping: dict[Any, Any]) -> Any:
+    """``t`` with the type variables of a generic model filled in (``tuple[T, ...]`` of a Page)."""
+    if isinstance(t, TypeVar):
+        return mapping.get(t, t)
+    args = get_args(t)
+    if not args or not mapping:
+        return t
+    origin = get_origin(t)
+    if origin in (Union, UnionType):
+        return Union[tuple(_concrete(a, mapping) for a in args)]  # noqa: UP007
+    return origin[tuple(a if a is Ellipsis else _concrete(a, mapping) for a in args)]
+
+
+def _null_reads_default(hook: Callable[[Any, Any], Any], default: Any) -> Callable[[Any, Any], Any]:
+    """A field hook that reads ``null`` as the field's default."""
+    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+        factory = default.factory
+
+        def structure_or_fresh_default(value: Any, t: Any) -> Any:
+            return factory() if value is None else hook(value, t)
+
+        return structure_or_fresh_default
+
+    def structure_or_default(value: Any, t: Any) -> Any:
+        return default if value is None else hook(value, t)
+
+    return structure_or_default
+
+
 def _make_converter(*, detailed: bool) -> cattrs.Converter:
     conv = cattrs.Converter(detailed_validation=detailed)
     unchecked: dict[Any, Callable[[Any, Any], Any]] = {}  # generated hooks that trust their input
-    # Simple hooks first, then the attrs factories that compose them.
+    # Simple hooks first, then the factories that compose them.
+    for scalar, hook in _SCALARS.items():
+        conv.register_structure_hook(scalar, hook)
     conv.register_structure_hook(datetime, _parse_datetime)
-    # By class, so it outranks cattrs' own hook for ``str``, which the string enums subclass.
+    # By class, so it outranks the hook for ``str``, which the string enums subclass.
     conv.register_structure_hook(StrEnum, _structure_enum)
     conv.register_unstructure_hook(datetime, _format_datetime)
 
     def structure_factory(cls: Any) -> Callable[[Any, Any], Any]:
+        origin = getattr(cls, "__origin__", None)
+        typevars = dict(zip(getattr(origin, "__parameters__", ()), get_args(cls), strict=False))
         overrides: dict[str, Any] = {}
         fallbacks: list[tuple[str, str]] = []
         for a in _fields(cls):
             wire = _wire_name(a)
-            overrides[a.name] = override(omit=True) if wire is None else override(rename=wire)
-            if wire is not None and "fallback" in a.metadata:
+            if wire is None:
+                overrides[a.name] = override(omit=True)
+                continue
+            t = _concrete(a.type, typevars)
+            hook = None
+            if a.default is not attrs.NOTHING and a.default is not None and not _is_optional(t):
+                hook = _null_reads_default(conv.get_structure_hook(t), a.default)
+            overrides[a.name] = override(rename=wire, struct_hook=hook)
+            if "fallback" in a.metadata:
                 fallbacks.append((wire, a.metadata["fallback"]))
         inner = make_dict_structure_fn(cls, conv, **overrides)
         if not fallbacks:
@@ -105,9 +245,9 @@ def _make_converter(*, detailed: bool) -> cattrs.Converter:
 
         def structure_object(data: Any, target: Any) -> Any:
             if type(data) is not dict and not isinstance(data, Mapping):
-                raise TypeError(f"expected a JSON object, got {type(data).__name__}")
+                raise TypeError(f"expected a JSON object, got {_kind(data)}")
             for wire, other in fallbacks:
-                if wire not in data and other in data:
+                if data.get(wire) is None and data.get(other) is not None:
                     data = {**data, wire: data[other]}
             return inner(data, target)
 
@@ -128,10 +268,11 @@ def _make_converter(*, detailed: bool) -> cattrs.Converter:
     def optional_factory(cls: Any) -> Callable[[Any, Any], Any]:
         # ``X | None`` resolved once, instead of cattrs dispatching on every value.
         (inner_type,) = (a for a in get_args(cls) if a is not NoneType)
-        if inner_type in (str, int, float, bool):
+        strict = _SCALARS.get(inner_type)
+        if strict is not None:
 
             def structure_scalar(value: Any, _: Any) -> Any:
-                return value if value is None or type(value) is inner_type else inner_type(value)
+                return value if value is None or type(value) is inner_type else strict(value, inner_type)
 
             return structure_scalar
         inner = conv.get_structure_hook(inner_type)
@@ -151,8 +292,36 @@ def _make_converter(*, detailed: bool) -> cattrs.Converter:
 
         return structure_optional
 
+    def tuple_factory(cls: Any) -> Callable[[Any, Any], Any]:
+        # ``tuple[X, ...]`` from a JSON list only: a string or an object is never taken apart.
+        item_type = get_args(cls)[0]
+        item = conv.get_structure_hook(item_type)
+
+        def structure_items(value: Any, _: Any) -> tuple[Any, ...]:
+            if type(value) is not list and not isinstance(value, list | tuple):
+                raise TypeError(f"expected a JSON list, got {_kind(value)}")
+            if item_type is Any:  # items read later, one by one (a page's)
+                return tuple(value)
+            if not detailed:
+                return tuple([item(v, item_type) for v in value])
+            errors: list[Exception] = []
+            items = []
+            for index, v in enumerate(value):
+                try:
+                    items.append(item(v, item_type))
+                except Exception as exc:
+                    note = IterableValidationNote(f"Structuring {cls} @ index {index}", index, item_type)
+                    exc.__notes__ = [*getattr(exc, "__notes__", []), note]
+                    errors.append(exc)
+            if errors:
+                raise IterableValidationError(f"While structuring {cls!r}", errors, cls)
+            return tuple(items)
+
+        return structure_items
+
     conv.register_structure_hook_factory(attrs.has, structure_factory)
     conv.register_structure_hook_factory(_is_optional, optional_factory)
+    conv.register_structure_hook_factory(_is_tuple_of, tuple_factory)
     conv.register_unstructure_hook_factory(attrs.has, unstructure_factory)
     return conv
 
@@ -167,18 +336,45 @@ def _explainer() -> cattrs.Converter:
     return _make_converter(detailed=True)
 
 
+def _describe(exc: BaseException, cls: Any) -> str:
+    """One field's problem: the hooks' own words ("expected a string, got null"), else cattrs'."""
+    if isinstance(exc, TypeError | ValueError) and str(exc).startswith("expected"):
+        return str(exc)
+    return format_exception(exc, cls)
+
+
+def _explain(data: Any, cls: Any, fast_error: Exception) -> NoReturn:
+    """Raise a :class:`DecodeProblem` naming each field of ``data`` that does not fit ``cls``."""
+    name = getattr(cls, "__name__", str(cls))
+    try:
+        _explainer().structure(data, cls)
+    except cattrs.BaseValidationError as exc:
+        raise DecodeProblem(cattrs.transform_error(exc, path=name, format_exception=_describe)) from exc
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise DecodeProblem([f"{name}: {exc}"]) from exc
+    raise DecodeProblem([f"{name}: {fast_error}"]) from fast_error
+
+
 def structure(data: Any, cls: type[T]) -> T:
     """Build a ``cls`` from decoded JSON; raises :class:`DecodeProblem` naming each bad field."""
     try:
         return _converter.structure(data, cls)
     except Exception as fast_error:
+        _explain(data, cls, fast_error)
+
+
+def reader(cls: type[T]) -> Callable[[Any], T]:
+    """A function that builds one ``cls`` from decoded JSON (its hook looked up once, for many items)."""
+    hook = _converter.get_structure_hook(cls)
+
+    def read(data: Any) -> T:
         try:
-            _explainer().structure(data, cls)
-        except cattrs.BaseValidationError as exc:
-            raise DecodeProblem(cattrs.transform_error(exc, path=cls.__name__)) from exc
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            raise DecodeProblem([f"{cls.__name__}: {exc}"]) from exc
-        raise DecodeProblem([f"{cls.__name__}: {fast_error}"]) from fast_error
+            result: T = hook(data, cls)
+        except Exception as fast_error:
+            _explain(data, cls, fast_error)
+        return result
+
+    return read
 
 
 def wire_fields(**fields: Any) -> dict[str, Any]:

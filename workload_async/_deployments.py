@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ._converter import wire_fields
 from ._enums import Importance
 from ._http import Transport
@@ -30,11 +32,14 @@ class DeploymentsManager(InvokeMixin):
         workload_id: str,
         description: str | None = None,
         importance: Importance | str | None = None,
+        timeout: float | None = None,
     ) -> Deployment:
         """Deploy a workload whose artifact is registered.
 
-        Raises :class:`~workload_async.errors.NotFoundError` for an unknown workload and
-        :class:`~workload_async.errors.UnprocessableEntityError` when its artifact is a draft.
+        ``timeout`` bounds the whole call in seconds, retries included (as on every call).
+        Raises :class:`~workload_async.errors.NotFoundError` for an unknown workload,
+        :class:`~workload_async.errors.UnprocessableEntityError` when its artifact is a draft and
+        :class:`~workload_async.errors.OutcomeUnknownError` when it was sent but no answer came.
         """
         if not name:
             raise ValueError("name must be a non-empty string")
@@ -44,18 +49,57 @@ class DeploymentsManager(InvokeMixin):
             description=description,
             importance=importance,
         )
-        response = await self._t.call("POST", "deployments.create", json_body=body, retry="create")
+        response = await self._t.call(
+            "POST", "deployments.create", json_body=body, retry="create", timeout=timeout
+        )
         return response.parse(Deployment)
 
-    async def get(self, deployment_id: str) -> Deployment:
+    async def get(self, deployment_id: str, *, timeout: float | None = None) -> Deployment:
         """One deployment. Raises :class:`~workload_async.errors.NotFoundError` if it does not exist."""
-        response = await self._t.call("GET", "deployments.get", check_id(deployment_id, "deployment_id"))
+        response = await self._t.call(
+            "GET", "deployments.get", check_id(deployment_id, "deployment_id"), timeout=timeout
+        )
         return response.parse(Deployment)
 
-    def list(self, *, search: str | None = None, page_size: int = MAX_PAGE_SIZE) -> AsyncPager[Deployment]:
-        """Deployments whose name contains ``search``, fetched lazily page by page."""
-        params = [("search", search)] if search is not None else []
-        return AsyncPager(self._t, "deployments.list", Deployment, params=params, page_size=page_size)
+    def list(
+        self,
+        *,
+        search: str | None = None,
+        workload_ids: Iterable[str] | None = None,
+        with_workload: bool = False,
+        page_size: int = MAX_PAGE_SIZE,
+        offset: int = 0,
+        timeout: float | None = None,
+    ) -> AsyncPager[Deployment]:
+        """Deployments, fetched lazily page by page: ``async for d in client.deployments.list(...)``.
+
+        ``search`` keeps those whose name contains it; ``workload_ids`` keeps the deployments of
+        those workloads (sent as repeated ``wid=``, 100 a call); ``with_workload=True`` asks the
+        server to embed each deployment's workload (:attr:`~workload_async.Deployment.workload`);
+        ``offset`` skips that many matches, to resume a listing; ``timeout`` bounds the fetch of
+        each page, retries included.
+        """
+        params: list[tuple[str, str]] = []
+        if search is not None:
+            params.append(("search", search))
+        if with_workload:
+            params.append(("workloadDetails", "true"))
+        wids = None
+        if workload_ids is not None:
+            if isinstance(workload_ids, str):
+                raise ValueError(f"workload_ids must be a list of ids, got the string {workload_ids!r}")
+            wids = [check_id(w, "workload_ids[]") for w in workload_ids]
+        return AsyncPager(
+            self._t,
+            "deployments.list",
+            Deployment,
+            params=params,
+            page_size=page_size,
+            ids=wids,
+            ids_key="wid",
+            offset=offset,
+            timeout=timeout,
+        )
 
     async def update(
         self,
@@ -64,21 +108,30 @@ class DeploymentsManager(InvokeMixin):
         name: str | None = None,
         description: str | None = None,
         importance: Importance | str | None = None,
+        timeout: float | None = None,
     ) -> Deployment:
         """Change a deployment's name, description and/or importance."""
         body = wire_fields(name=name, description=description, importance=importance)
         if not body:
             raise ValueError("update needs name=, description= or importance=")
         response = await self._t.call(
-            "PATCH", "deployments.update", check_id(deployment_id, "deployment_id"), json_body=body
+            "PATCH",
+            "deployments.update",
+            check_id(deployment_id, "deployment_id"),
+            json_body=body,
+            timeout=timeout,
         )
         return response.parse(Deployment)
 
-    async def delete(self, deployment_id: str) -> None:
+    async def delete(self, deployment_id: str, *, timeout: float | None = None) -> None:
         """Delete a deployment; its workload lives on."""
-        await self._t.call("DELETE", "deployments.delete", check_id(deployment_id, "deployment_id"))
+        await self._t.call(
+            "DELETE", "deployments.delete", check_id(deployment_id, "deployment_id"), timeout=timeout
+        )
 
-    async def stats(self, deployment_id: str) -> DeploymentStats:
+    async def stats(self, deployment_id: str, *, timeout: float | None = None) -> DeploymentStats:
         """Traffic figures counted over the calls made through the deployment's invoke route."""
-        response = await self._t.call("GET", "deployments.stats", check_id(deployment_id, "deployment_id"))
+        response = await self._t.call(
+            "GET", "deployments.stats", check_id(deployment_id, "deployment_id"), timeout=timeout
+        )
         return response.parse(DeploymentStats)

@@ -11,14 +11,21 @@ __all__ = ["ArtifactStatus", "Importance", "ScalingMetricType", "WorkloadStatus"
 class _OpenStrEnum(StrEnum):
     """A StrEnum that keeps values it does not know instead of raising.
 
-    ``WorkloadStatus("provisioning")`` returns a pseudo-member whose ``value`` is
-    ``"provisioning"``; it compares equal to the string and is never one of the declared members.
+    A value that differs from a declared one only in case is that member
+    (``WorkloadStatus("Running") is WorkloadStatus.RUNNING``). Any other string gives a
+    pseudo-member: ``WorkloadStatus("provisioning")`` has the ``value`` ``"provisioning"``,
+    compares equal to that string, and is never one of the declared members (``is_known`` is
+    False).
     """
 
     @classmethod
     def _missing_(cls, value: object) -> Self | None:
         if not isinstance(value, str):
             return None
+        folded = value.casefold()
+        for declared in cls.__members__.values():
+            if declared._value_.casefold() == folded:
+                return declared
         member = str.__new__(cls, value)
         member._name_ = value.upper()
         member._value_ = value
@@ -27,7 +34,7 @@ class _OpenStrEnum(StrEnum):
     @property
     def is_known(self) -> bool:
         """True when this value is one the SDK declares."""
-        return self._name_ in type(self).__members__
+        return type(self).__members__.get(self._name_) is self
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}.{self._name_}: {self._value_!r}>"

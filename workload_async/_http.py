@@ -8,8 +8,6 @@ the only client-side module that talks to aiohttp.
 from __future__ import annotations
 
 import json
-import logging
-import ssl
 from collections.abc import AsyncIterator, Coroutine, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, Literal
@@ -21,47 +19,34 @@ from yarl import URL
 
 from ._clock import Clock
 from ._decipher import error_from_response
+from ._failures import (
+    Redacted,
+    deterministic,
+    failure,
+    never_sent,
+    outcome_unknown,
+    refusal_body,
+    scrubbed,
+    timed_out,
+)
+from ._observe import Observer
 from ._policies import RetryPolicy
 from ._responses import Response, StreamingResponse, WebSocket, status_error
+from ._retry_budget import RetryBudget
 from ._routes import build_url, relative_path, route_path
-from .errors import (
-    APIStatusError,
-    ClientClosedError,
-    RateLimitError,
-    RequestTimeoutError,
-    ServerError,
-    TransportError,
-)
+from .errors import APIStatusError, ClientClosedError, ResponseDecodeError, TransportError, WorkloadAPIError
 
 __all__ = ["Params", "Response", "RetryMode", "StreamingResponse", "Transport", "WebSocket"]
 
-log = logging.getLogger("workload_async")
-
 #: "safe": repeatable (GET, PUT, DELETE, start, stop). "create": retried only when the request
-#: provably never reached the server or the server said to come back (429/503 with Retry-After).
-#: "never": no retries (invoke: the app's semantics are unknown).
+#: provably never reached the server or the server said to come back (429/503 with Retry-After);
+#: sent but unanswered, it raises OutcomeUnknownError. "never": no retries (invoke: the app's
+#: semantics are unknown).
 RetryMode = Literal["safe", "create", "never"]
-_RETRY_STATUSES = frozenset({429, 502, 503, 504})
+_SAFE_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+#: The default limit of a response body read whole (streams are not limited).
+DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024**2
 Params = Mapping[str, Any] | list[tuple[str, str]] | None
-
-
-def _failure(exc: BaseException, method: str, path: str, seconds: float | None) -> TransportError:
-    """The one translation of an aiohttp or OS failure into the error tree (``exc`` is its cause)."""
-    if isinstance(exc, TimeoutError):
-        return RequestTimeoutError(f"no response within {seconds:.3g}s", method=method, url=path)
-    if isinstance(exc, aiohttp.ClientSSLError | ssl.SSLError):
-        return TransportError(f"TLS failed: {exc}", method=method, url=path)
-    if isinstance(exc, aiohttp.ClientConnectorError):
-        return TransportError(
-            f"cannot connect to {exc.host}:{exc.port}: {exc.os_error}", method=method, url=path
-        )
-    return TransportError(f"connection failed: {type(exc).__name__}: {exc}", method=method, url=path)
-
-
-def _never_sent(error: TransportError) -> bool:
-    """True when the connection failed before any byte of the request left (safe to repeat a create)."""
-    cause = error.__cause__
-    return isinstance(cause, aiohttp.ClientConnectorError) and not isinstance(cause, aiohttp.ClientSSLError)
 
 
 @attrs.define(eq=False)
@@ -75,7 +60,13 @@ class Transport:
     timeout: float
     retry: RetryPolicy
     user_agent: str
+    observe: Observer = attrs.field(default=attrs.Factory(lambda self: Observer(self.clock), takes_self=True))
     closed: bool = False
+    #: The whole-call limit (seconds, retries included) of calls made without ``timeout=``.
+    call_timeout: float | None = None
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    #: Client-wide: shared by every view of a client made with ``attrs.evolve``.
+    budget: RetryBudget = attrs.field(default=None)
     _plain_headers: CIMultiDict[str] = attrs.field(init=False, repr=False)
     _json_headers: CIMultiDict[str] = attrs.field(init=False, repr=False)
     _base_text: str = attrs.field(init=False, repr=False)
@@ -103,13 +94,30 @@ class Transport:
         plain: CIMultiDict[str] = CIMultiDict()
         plain["Accept"] = "application/json"
         plain["User-Agent"] = self.user_agent
-        plain["Authorization"] = f"Bearer {self._token}"
+        plain["Authorization"] = Redacted(f"Bearer {self._token}")
         with_body = CIMultiDict(plain)
         with_body["Content-Type"] = "application/json"
         self._plain_headers = plain
         self._json_headers = with_body
         self._base_text = str(self.base)
         self._default_timeout = aiohttp.ClientTimeout(total=self.timeout)
+        if self.budget is None:
+            self.budget = RetryBudget(self.retry.budget)
+        if self.max_response_bytes < 1:
+            raise ValueError(f"max_response_bytes must be >= 1, got {self.max_response_bytes}")
+
+    def deadline_for(self, timeout: float | None, deadline: float | None = None) -> float | None:
+        """The absolute deadline of one call: ``timeout`` seconds from now (the transport's
+        ``call_timeout`` when None), capped by an outer ``deadline``. The one place a call's
+        whole-call limit is decided."""
+        if timeout is None:
+            timeout = self.call_timeout
+        if timeout is None:
+            return deadline
+        if timeout <= 0:
+            raise ValueError(f"timeout must be > 0 seconds, got {timeout}")
+        own = self.clock.monotonic() + timeout
+        return own if deadline is None else min(own, deadline)
 
     def _get_session(self) -> aiohttp.ClientSession:
         # Every URL this transport sends to is on its base origin (links elsewhere are refused),
@@ -136,7 +144,7 @@ class Transport:
         deadline: float | None,
     ) -> Response:
         session = self._get_session()
-        started = self.clock.monotonic() if log.isEnabledFor(logging.DEBUG) else 0.0
+        timeout = self._timeout(deadline)
         try:
             async with session.request(
                 method,
@@ -144,10 +152,10 @@ class Transport:
                 params=params,
                 data=data,
                 headers=headers,
-                timeout=self._timeout(deadline),
+                timeout=timeout,
                 allow_redirects=False,
             ) as raw:
-                body = await raw.read()
+                body = await self._read_body(raw, method, path)
                 response = Response(
                     status=raw.status,
                     headers=raw.headers,
@@ -156,11 +164,27 @@ class Transport:
                     url=path,
                 )
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            raise _failure(exc, method, path, self._timeout(deadline).total) from exc
-        if log.isEnabledFor(logging.DEBUG):
-            elapsed = (self.clock.monotonic() - started) * 1000
-            log.debug("%s %s -> %s (%.1f ms)", method, path, response.status, elapsed)
-        return response
+            error = failure(exc, method, path, timeout.total)
+        else:
+            return response
+        raise error  # outside the except block: the raw aiohttp error is not its __context__
+
+    async def _read_body(self, raw: aiohttp.ClientResponse, method: str, path: str) -> bytes:
+        """The whole body, refused (unread) above ``max_response_bytes``."""
+        limit = self.max_response_bytes
+        length = raw.content_length
+        if length is not None and length <= limit and "Content-Encoding" not in raw.headers:
+            return await raw.read()
+        if length is not None and length > limit:
+            raise _too_large(limit, method, path, f"Content-Length is {length}")
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := await raw.content.readany():
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(limit, method, path, "the body kept coming")
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     async def send(
         self,
@@ -173,59 +197,77 @@ class Transport:
         headers: Mapping[str, str] | None = None,
         retry: RetryMode = "safe",
         deadline: float | None = None,
+        timeout: float | None = None,
         raise_for_status: bool = True,
         path: str | None = None,
+        creates: tuple[str, str | None] = ("resources", None),
+        route: str = "other",
     ) -> Response:
         """Send one request with retries; return the response or raise from the error tree.
 
         ``path`` is how errors name the request (relative to the API root); it is derived from
-        ``url`` when not given.
+        ``url`` when not given. ``timeout`` bounds the whole call, retries included (see
+        :meth:`deadline_for`). ``creates`` names what a ``retry="create"`` call creates (resource
+        and name), for :class:`~workload_async.errors.OutcomeUnknownError`. ``route`` names the
+        route of the contract in logs, hooks and spans.
         """
         self._check_open()
+        deadline = self.deadline_for(timeout, deadline)
         if json_body is not None:
             data = json.dumps(json_body, separators=(",", ":")).encode()
         if path is None:
             path = relative_path(self.base, url)
         all_headers = self._headers(headers, has_body=json_body is not None)
         retries = 0
+        spent = 0.0  # retry-budget tokens this call's retries took
+        delay = 0.0
         while True:
-            error: Exception | None = None
-            response: Response | None = None
-            retryable = False
+            error: Exception
             try:
-                response = await self._send_once(
-                    method, url, path, params=params, data=data, headers=all_headers, deadline=deadline
-                )
+                with self.observe.request(method, route, path, retries + 1, delay) as seen:
+                    response = seen.done(
+                        await self._send_once(
+                            method,
+                            url,
+                            path,
+                            params=params,
+                            data=data,
+                            headers=all_headers,
+                            deadline=deadline,
+                        )
+                    )
             except TransportError as exc:
-                error = exc
-                tls = isinstance(exc.__cause__, ssl.SSLError | aiohttp.ClientSSLError)
-                retryable = (retry == "safe" and not tls) or (retry == "create" and _never_sent(exc))
-            if response is not None:
+                error, retryable = exc, _may_repeat(exc, retry)
+            else:
                 if response.ok or not raise_for_status:
+                    self.budget.succeeded(spent)
                     return response
                 error = status_error(response)
-                retry_after = getattr(error, "retry_after", None)
-                if response.status in _RETRY_STATUSES:
-                    retryable = retry == "safe" or (
-                        retry == "create" and response.status in (429, 503) and retry_after is not None
-                    )
-            assert error is not None
-            delay = self._retry_delay(error, retries)
-            if delay > self.retry.max_retry_after:
-                retryable = False  # the server asked for a long pause: the caller decides
-            if not retryable or retries + 1 >= self.retry.attempts or self._past(deadline, delay):
+                retryable = _may_repeat_status(error, response.status, retry)
+                if not retryable:
+                    self.budget.succeeded(spent)  # a definite answer: the server is up
+            if retryable:
+                delay = self._retry_delay(error, retries)
+                retryable = (
+                    delay <= self.retry.max_retry_after  # a long pause asked for: the caller decides
+                    and retries + 1 < self.retry.attempts
+                    and not self._past(deadline, delay)
+                )
+            cost = self.budget.take(timed_out(error)) if retryable else 0.0
+            if not cost:
+                if retry == "create" and isinstance(error, TransportError) and not never_sent(error):
+                    raise outcome_unknown(error, *creates)
                 raise error
-            log.warning(
-                "%s %s failed (%s); retry %d in %.2fs", method, path, _short(error), retries + 1, delay
-            )
+            spent += cost
+            self.observe.retry(method, route, path, retries + 1, delay, error)
             await self.clock.sleep(delay)
             retries += 1
 
     def _retry_delay(self, error: Exception, retries: int) -> float:
         retry_after = getattr(error, "retry_after", None)
-        if isinstance(error, RateLimitError | ServerError) and retry_after is not None:
-            return float(retry_after)
-        return self.retry.delay(retries)
+        if retry_after is not None and retry_after > 0:
+            return self.retry.after(float(retry_after))
+        return self.retry.delay(retries)  # none, or 0/negative: back off as usual
 
     def _past(self, deadline: float | None, delay: float) -> bool:
         return deadline is not None and self.clock.monotonic() + delay >= deadline
@@ -239,12 +281,14 @@ class Transport:
         json_body: Any = None,
         retry: RetryMode = "safe",
         deadline: float | None = None,
+        timeout: float | None = None,
     ) -> Coroutine[Any, Any, Response]:
         """Send a request to a route of the contract (see :mod:`._routes`); await the result.
 
         A plain function handing back :meth:`send`'s coroutine: one frame less on the hot path.
         """
         path = route_path(route, *ids)
+        name = json_body.get("name") if isinstance(json_body, Mapping) else None
         return self.send(
             method,
             URL(self._base_text + path, encoded=True),
@@ -252,7 +296,10 @@ class Transport:
             json_body=json_body,
             retry=retry,
             deadline=deadline,
+            timeout=timeout,
             path=path,
+            creates=(route.partition(".")[0], name if isinstance(name, str) else None),
+            route=route,
         )
 
     @asynccontextmanager
@@ -272,16 +319,22 @@ class Transport:
                 url, params=params, headers=self._headers(headers, has_body=False), heartbeat=heartbeat
             )
         except aiohttp.WSServerHandshakeError as exc:
-            raise error_from_response(
+            refused = error_from_response(
                 method="GET",
                 url=path,
                 status=exc.status,
                 headers=exc.headers or {},
-                body=b"",
+                body=refusal_body(),
                 reason=exc.message,
-            ) from exc
+            )
+            refused.__cause__ = scrubbed(exc)
+            error: WorkloadAPIError | None = refused
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            raise _failure(exc, "GET", path, self.timeout) from exc
+            error = failure(exc, "GET", path, self.timeout)
+        else:
+            error = None
+        if error is not None:
+            raise error  # outside the except block: the raw aiohttp error is not its __context__
         try:
             yield WebSocket(url=path, ws=raw)
         finally:
@@ -296,11 +349,23 @@ class Transport:
         params: Params = None,
         data: bytes | None = None,
         headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        read_timeout: float | None = None,
     ) -> AsyncIterator[StreamingResponse]:
-        """Open a request whose body is read as it arrives; the connection is released on exit."""
+        """Open a request whose body is read as it arrives; the connection is released on exit.
+
+        ``timeout`` bounds the whole exchange, body included (None: no limit); ``read_timeout``
+        each wait for the next bytes (the transport's request timeout when None).
+        """
         self._check_open()
         path = relative_path(self.base, url)
         all_headers = self._headers(headers, has_body=False)
+        if timeout is not None and timeout <= 0:
+            raise ValueError(f"timeout must be > 0 seconds, got {timeout}")
+        if read_timeout is not None and read_timeout <= 0:
+            raise ValueError(f"read_timeout must be > 0 seconds, got {read_timeout}")
+        per_read = read_timeout or self.timeout
+        limits = aiohttp.ClientTimeout(total=timeout, sock_connect=self.timeout, sock_read=per_read)
         try:
             raw = await self._get_session().request(
                 method,
@@ -308,13 +373,24 @@ class Transport:
                 params=params,
                 data=data,
                 headers=all_headers,
-                timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.timeout, sock_read=self.timeout),
+                timeout=limits,
                 allow_redirects=False,
             )
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            raise _failure(exc, method, path, self.timeout) from exc
+            failed: TransportError | None = failure(exc, method, path, timeout or per_read)
+        else:
+            failed = None
+        if failed is not None:
+            raise failed  # outside the except block: the raw aiohttp error is not its __context__
         try:
-            yield StreamingResponse(status=raw.status, headers=raw.headers, method=method, url=path, raw=raw)
+            yield StreamingResponse(
+                status=raw.status,
+                headers=raw.headers,
+                method=method,
+                url=path,
+                raw=raw,
+                timeouts=(timeout, per_read),
+            )
         finally:
             if raw.content.at_eof():
                 raw.release()
@@ -322,7 +398,25 @@ class Transport:
                 raw.close()  # a half-read body cannot go back to the pool
 
 
-def _short(error: Exception) -> str:
-    if isinstance(error, APIStatusError):
-        return f"HTTP {error.status}"
-    return type(error).__name__
+def _may_repeat(error: TransportError, retry: RetryMode) -> bool:
+    """May a call whose attempt failed without an answer be tried again?"""
+    if retry == "never" or deterministic(error):
+        return False
+    return retry == "safe" or never_sent(error)
+
+
+def _may_repeat_status(error: APIStatusError, status: int, retry: RetryMode) -> bool:
+    """May a call answered with this error status be tried again?"""
+    if retry == "safe":
+        return status in _SAFE_RETRY_STATUSES
+    # a create, only when the server said it did nothing and to come back
+    return retry == "create" and status in (429, 503) and getattr(error, "retry_after", None) is not None
+
+
+def _too_large(limit: int, method: str, path: str, why: str) -> ResponseDecodeError:
+    return ResponseDecodeError(
+        f"response body refused: larger than the limit of {limit} bytes ({why}); "
+        "raise Client(max_response_bytes=...) if this is expected",
+        method=method,
+        url=path,
+    )

@@ -49,6 +49,7 @@ class InvokeMixin:
         json: Any = _MISSING,
         data: bytes | str | None = None,
         raise_for_status: bool = False,
+        timeout: float | None = None,
     ) -> Response:
         """Call the application at ``path`` and return its complete :class:`~workload_async.Response`.
 
@@ -57,6 +58,7 @@ class InvokeMixin:
         ``raise_for_status=True`` (then the error tree applies). Invokes are never retried: only
         the application knows whether repeating a call is safe. Raises
         :class:`~workload_async.errors.TransportError` when the gateway cannot be reached.
+        ``timeout`` bounds the call in seconds (the client's request timeout applies as well).
         """
         check_id(resource_id, self._id_name)
         body, all_headers = _body(json, data, headers)
@@ -68,6 +70,8 @@ class InvokeMixin:
             headers=all_headers,
             retry="never",
             raise_for_status=False,
+            route=self._invoke_route,
+            timeout=timeout,
         )
         if raise_for_status:
             response.raise_for_status()
@@ -84,20 +88,32 @@ class InvokeMixin:
         headers: Mapping[str, str] | None = None,
         json: Any = _MISSING,
         data: bytes | str | None = None,
+        timeout: float | None = None,
+        read_timeout: float | None = None,
     ) -> AsyncIterator[StreamingResponse]:
         """Call the application and read its body as it arrives::
 
-            async with client.workloads.stream(workload_id, "events") as response:
+            async with client.workloads.stream(workload_id, "events", timeout=600) as response:
                 async for event in response.iter_events():
                     ...
 
-        The connection is released when the block ends, even part-way through the body.
+        ``timeout`` bounds the whole stream, body included, in seconds (None, the default: no
+        limit, for streams meant to run long); ``read_timeout`` bounds each wait for the next
+        bytes (the client's request timeout by default). Either raises
+        :class:`~workload_async.errors.RequestTimeoutError`. The connection is released when the
+        block ends, even part-way through the body.
         """
         check_id(resource_id, self._id_name)
         body, all_headers = _body(json, data, headers)
         url = self._t.url(self._invoke_route, resource_id, tail=path)
         async with self._t.stream(
-            method.upper(), url, params=params, data=body, headers=all_headers
+            method.upper(),
+            url,
+            params=params,
+            data=body,
+            headers=all_headers,
+            timeout=timeout,
+            read_timeout=read_timeout,
         ) as response:
             yield response
 

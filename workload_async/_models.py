@@ -1,7 +1,9 @@
 """Models the server returns: workloads, artifacts, deployments, stats, operations and pages.
 
-Reading is tolerant: every field but the id has a default, unknown fields are dropped by the
-converter, and unknown enum values are kept (see :mod:`._enums`).
+Reading is tolerant: every field but the id has a default, ``null`` reads as absent, unknown fields
+are dropped by the converter, and unknown enum values are kept (see :mod:`._enums`). What a
+workload or artifact echoes of a request is read with the all-optional models of
+:mod:`._reported`, never with the strict request models.
 """
 
 from __future__ import annotations
@@ -12,15 +14,17 @@ from typing import Generic, TypeVar
 import attrs
 
 from ._enums import ArtifactStatus, Importance, WorkloadStatus
-from ._spec import ArtifactSpec, WorkloadRuntime
+from ._reported import ReportedArtifactSpec, ReportedRuntime
 
 __all__ = [
     "Artifact",
     "ArtifactRef",
+    "ComputeBundle",
     "Creator",
     "Deployment",
     "DeploymentMetrics",
     "DeploymentStats",
+    "LogRecord",
     "Operation",
     "Page",
     "StatsPeriod",
@@ -37,7 +41,7 @@ class StatusCondition:
     """One condition of a workload's ``statusDetails`` (Kubernetes style)."""
 
     type: str
-    status: str
+    status: str | None = None
     reason: str | None = None
     message: str | None = None
     last_transition_time: datetime | None = None
@@ -55,7 +59,7 @@ class StatusDetails:
 class ArtifactRef:
     """The short form of an artifact embedded in a workload."""
 
-    id: str
+    id: str | None = None
     name: str | None = None
     status: ArtifactStatus | None = None
     version: int | None = None
@@ -65,7 +69,7 @@ class ArtifactRef:
 class Creator:
     """The user who created a resource."""
 
-    id: str
+    id: str | None = None
     email: str | None = None
 
 
@@ -79,7 +83,7 @@ class Workload:
     status_details: StatusDetails | None = None
     artifact_id: str | None = None
     artifact: ArtifactRef | None = None
-    runtime: WorkloadRuntime | None = None
+    runtime: ReportedRuntime | None = None
     endpoint: str | None = None
     creator: Creator | None = None
     created_at: datetime | None = None
@@ -88,15 +92,18 @@ class Workload:
 
 @attrs.frozen
 class Artifact:
-    """An artifact: what a workload runs. ``version`` is None while it is a draft."""
+    """An artifact: what a workload runs. ``version`` is None while it is a draft.
+
+    ``status`` is None when the server does not say.
+    """
 
     id: str
     name: str | None = None
     description: str | None = None
     type: str | None = None
-    status: ArtifactStatus = ArtifactStatus.DRAFT
+    status: ArtifactStatus | None = None
     version: int | None = None
-    spec: ArtifactSpec | None = None
+    spec: ReportedArtifactSpec | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -114,6 +121,40 @@ class Deployment:
     endpoint: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    #: The workload itself, when listed with ``with_workload=True``; None otherwise.
+    workload: Workload | None = None
+
+
+@attrs.frozen
+class LogRecord:
+    """One record of a workload's log. ``level`` is the severity (``INFO``, ``ERROR``, ...);
+    ``stacktrace`` is the traceback of an error, when it has one."""
+
+    timestamp: datetime | None = None
+    level: str | None = None
+    message: str | None = None
+    span_id: str | None = None
+    trace_id: str | None = None
+    stacktrace: str | None = None
+
+
+@attrs.frozen
+class ComputeBundle:
+    """A size of machine a workload can run on (``runtime.resources[].resource_bundle_id``).
+
+    ``memory_bytes`` and ``gpu_memory_bytes`` are in bytes; ``use_cases`` says what the bundle
+    serves (``customModel``, ``customApplication``, ``workload``).
+    """
+
+    id: str
+    name: str | None = None
+    description: str | None = None
+    cpu_count: float | None = None
+    memory_bytes: int | None = None
+    gpu_count: int | None = None
+    gpu_type: str | None = None
+    gpu_memory_bytes: int | None = None
+    use_cases: tuple[str, ...] = ()
 
 
 @attrs.frozen

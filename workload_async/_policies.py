@@ -32,15 +32,27 @@ def _jittered(delay: float, jitter: float, rng: random.Random | None) -> float:
     return delay * (1 + r)
 
 
+def _not_negative(_: object, a: attrs.Attribute[Any], value: float) -> None:
+    if value < 0:
+        raise ValueError(f"{a.name} must be >= 0, got {value!r}")
+
+
 @attrs.frozen
 class RetryPolicy:
-    """Retries of one HTTP request: connection failures, 429 and 502/503/504.
+    """Retries of one HTTP request: connection failures, 429 and 502/503/504 (500 too for calls
+    that are safe to repeat).
 
     Attempt ``n`` (0-based retry count) waits ``initial * factor**n`` seconds, capped at ``cap``,
-    with ``± jitter`` relative noise, or the server's ``Retry-After`` when it sends one. A
+    with ``± jitter`` relative noise, or the server's ``Retry-After`` when it sends a positive one
+    (plus up to ``jitter`` of it, so that callers do not come back in lockstep). A
     ``Retry-After`` longer than ``max_retry_after`` seconds is not slept through: the error is
     raised at once, carrying ``retry_after``, for the caller to decide. Retries never run past the
     caller's deadline. ``RetryPolicy(attempts=1)`` disables retrying.
+
+    ``budget`` is the client-wide retry budget: a retry costs 5 tokens (10 after a timeout), a
+    call that succeeds gives back what its retries cost, or 1 when it needed none. While the
+    budget is empty calls are not retried, so an outage does not multiply traffic by
+    ``attempts``. ``budget=0`` disables retrying too.
     """
 
     attempts: int = attrs.field(default=4, validator=_at_least_one)
@@ -49,10 +61,16 @@ class RetryPolicy:
     cap: float = attrs.field(default=8.0, validator=_positive)
     jitter: float = attrs.field(default=0.2, validator=_fraction)
     max_retry_after: float = attrs.field(default=60.0, validator=_positive)
+    budget: float = attrs.field(default=500.0, validator=_not_negative)
 
     def delay(self, retry: int, rng: random.Random | None = None) -> float:
         """Seconds to wait before retry number ``retry`` (0 for the first retry)."""
         return _jittered(min(self.cap, self.initial * self.factor**retry), self.jitter, rng)
+
+    def after(self, retry_after: float, rng: random.Random | None = None) -> float:
+        """Seconds to wait when the server sent ``Retry-After: retry_after`` (> 0): never less,
+        up to ``jitter`` of it more."""
+        return retry_after * (1 + (rng or random).uniform(0, self.jitter)) if self.jitter else retry_after
 
 
 @attrs.frozen

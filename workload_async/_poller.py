@@ -63,6 +63,7 @@ class StatusPoller:
     def __init__(self, transport: Transport, clock: Clock, *, max_parallel: int = 8) -> None:
         self._transport = transport
         self._clock = clock
+        self.observe = transport.observe
         self._gate = asyncio.Semaphore(max_parallel)
         self._tracked: dict[str, list[Waiter]] = {}
         self._count = 0
@@ -274,7 +275,8 @@ class StatusPoller:
     async def _round(self, ids: list[str]) -> None:
         """Poll ``ids`` in calls of at most :data:`BATCH`, at most ``max_parallel`` at once."""
         try:
-            await asyncio.gather(*(self._poll(ids[i : i + BATCH]) for i in range(0, len(ids), BATCH)))
+            with self.observe.poll_round(self, ids):
+                await asyncio.gather(*(self._poll(ids[i : i + BATCH]) for i in range(0, len(ids), BATCH)))
         finally:
             self._polling.difference_update(ids)
             self._poke()
@@ -319,7 +321,7 @@ class StatusPoller:
         url: Any = self._transport.url("workloads.list").with_query(query)
         follower = AsyncPager(self._transport, "workloads.list", Workload)
         while url is not None:
-            response = await self._transport.send("GET", url, retry="never")
+            response = await self._transport.send("GET", url, retry="never", route="workloads.list")
             self.requests += 1
             page = read_status_page(response)
             yield response, page

@@ -10,6 +10,7 @@ import aiohttp
 import attrs
 from yarl import URL
 
+from ._failures import keep_refusal_body
 from .errors import ClientClosedError
 
 __all__ = ["SessionPool"]
@@ -30,7 +31,8 @@ class SessionPool:
 
     ``trust_env=True`` takes proxies (``HTTPS_PROXY``, ``NO_PROXY``, ...) and ``.netrc`` from the
     environment; ``ssl`` is an ``ssl.SSLContext`` for a private certificate authority (or False to
-    skip verification, for test servers only).
+    skip verification, for test servers only). ``trace_configs`` are aiohttp ``TraceConfig``
+    objects given to every session, for aiohttp's own request hooks and instrumentation.
     """
 
     max_connections: int = attrs.field(default=100)
@@ -38,6 +40,7 @@ class SessionPool:
     keepalive_seconds: float = attrs.field(default=30.0)
     trust_env: bool = attrs.field(default=False)
     ssl: ssl_module.SSLContext | bool = attrs.field(default=True, repr=False)
+    trace_configs: tuple[aiohttp.TraceConfig, ...] = attrs.field(default=(), converter=tuple, repr=False)
     _sessions: dict[str, aiohttp.ClientSession] = attrs.field(factory=dict, init=False)
     _connector: aiohttp.TCPConnector | None = attrs.field(default=None, init=False)
     _loop: asyncio.AbstractEventLoop | None = attrs.field(default=None, init=False)
@@ -46,6 +49,9 @@ class SessionPool:
     def __attrs_post_init__(self) -> None:
         if self.max_connections < 1:
             raise ValueError(f"max_connections must be >= 1, got {self.max_connections}")
+        for item in self.trace_configs:
+            if not isinstance(item, aiohttp.TraceConfig):
+                raise ValueError(f"trace_configs must hold aiohttp.TraceConfig objects, got {item!r}")
 
     @property
     def closed(self) -> bool:
@@ -77,6 +83,8 @@ class SessionPool:
                 auto_decompress=True,
                 raise_for_status=False,
                 trust_env=self.trust_env,
+                middlewares=(keep_refusal_body,),
+                trace_configs=list(self.trace_configs) or None,
             )
             self._sessions[origin] = session
             log.debug("opened session for %s", origin)

@@ -12,8 +12,9 @@ import attrs
 
 from ._converter import DecodeProblem, structure
 from ._decipher import error_from_response, excerpt
+from ._failures import scrubbed
 from ._sse import ServerSentEvent, SSEParser
-from .errors import APIStatusError, ResponseDecodeError, TransportError
+from .errors import APIStatusError, RequestTimeoutError, ResponseDecodeError, TransportError
 
 __all__ = ["Response", "StreamingResponse", "WebSocket", "status_error"]
 
@@ -90,6 +91,8 @@ class StreamingResponse:
     method: str
     url: str
     _raw: aiohttp.ClientResponse = attrs.field(repr=False)
+    #: (overall, per read) timeouts in seconds, for the message when one of them expires.
+    _timeouts: tuple[float | None, float | None] = attrs.field(default=(None, None), repr=False)
 
     @property
     def ok(self) -> bool:
@@ -97,12 +100,24 @@ class StreamingResponse:
         return 200 <= self.status < 300
 
     async def iter_chunks(self) -> AsyncIterator[bytes]:
-        """Yield the body in chunks, each as soon as it arrives."""
+        """Yield the body in chunks, each as soon as it arrives.
+
+        Raises :class:`~workload_async.errors.RequestTimeoutError` when the stream's overall
+        ``timeout`` passes or no bytes come within its ``read_timeout``.
+        """
+        error: TransportError
         try:
             async for chunk in self._raw.content.iter_any():
                 yield chunk
+            return
+        except TimeoutError:
+            overall, per_read = self._timeouts
+            limits = f"timeout={overall}s, read_timeout={per_read}s"
+            error = RequestTimeoutError(f"stream timed out ({limits})", method=self.method, url=self.url)
         except aiohttp.ClientError as exc:
-            raise TransportError(f"stream broke: {exc}", method=self.method, url=self.url) from exc
+            error = TransportError(f"stream broke: {exc}", method=self.method, url=self.url)
+            error.__cause__ = scrubbed(exc)
+        raise error
 
     async def iter_lines(self) -> AsyncIterator[str]:
         """Yield the body line by line (without the line ending)."""
@@ -222,4 +237,6 @@ class WebSocket:
         try:
             return await step
         except (aiohttp.ClientError, ConnectionError) as exc:
-            raise TransportError(f"websocket failed: {exc}", method="GET", url=self.url) from exc
+            error = TransportError(f"websocket failed: {exc}", method="GET", url=self.url)
+            error.__cause__ = scrubbed(exc)
+        raise error  # outside the except block: the raw error is not its __context__

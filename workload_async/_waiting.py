@@ -12,6 +12,7 @@ import attrs
 from ._clock import Clock
 from ._enums import WorkloadStatus
 from ._models import Workload
+from ._observe import WaitWatch
 from ._policies import PollPolicy
 from ._poller import StatusPoller, Waiter
 from ._validation import check_id
@@ -63,6 +64,7 @@ class Waits:
     def __init__(self, poller: StatusPoller, clock: Clock, policy: PollPolicy, timeout: float | None) -> None:
         self._poller = poller
         self._clock = clock
+        self._observe = poller.observe
         self.policy = policy
         self.timeout = timeout
 
@@ -83,6 +85,7 @@ class Waits:
         deadline: float | None,
         poll: PollPolicy | None = None,
         on_change: Callable[[Workload], None] | None = None,
+        watch: WaitWatch | None = None,
     ) -> Waiter:
         """Make a waiter and hand it to the poller."""
         check_id(workload_id, "workload_id")
@@ -95,6 +98,7 @@ class Waits:
             future=asyncio.get_running_loop().create_future(),
             on_change=on_change,
         )
+        self._observe.track(waiter, watch)
         self._poller.add(waiter)
         return waiter
 
@@ -123,9 +127,10 @@ class Waits:
         end = self.deadline_for(timeout, deadline)
         settled: asyncio.Queue[Waiter] = asyncio.Queue()
         waiters = []
+        watch = self._observe.wait_watch(_target(until), None, len(ids))
         try:
             for workload_id in ids:
-                waiter = self.register(workload_id, until, end, poll)
+                waiter = self.register(workload_id, until, end, poll, watch=watch)
                 waiter.future.add_done_callback(lambda _, w=waiter: settled.put_nowait(w))  # type: ignore[misc]
                 waiters.append(waiter)
             for _ in ids:

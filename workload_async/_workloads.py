@@ -11,6 +11,7 @@ from ._converter import wire_fields
 from ._enums import WorkloadStatus
 from ._http import Transport
 from ._invoke import InvokeMixin
+from ._logs import LogsMixin
 from ._models import Operation, Workload
 from ._pagination import MAX_PAGE_SIZE, AsyncPager
 from ._policies import PollPolicy
@@ -20,14 +21,13 @@ from ._waiting import DEFAULT, Default, ReturnWhen, WaitOutcome, Waits
 
 __all__ = ["WorkloadsManager"]
 
-_SORT_KEYS = frozenset({"name", "createdAt", "updatedAt", "status"})
 
-
-class WorkloadsManager(InvokeMixin):
+class WorkloadsManager(InvokeMixin, LogsMixin):
     """Everything about workloads. Reached as ``client.workloads``.
 
     ``invoke(workload_id, path, ...)`` and ``stream(workload_id, path, ...)`` call the workload's
-    application through the API gateway.
+    application through the API gateway; ``logs(workload_id, ...)`` and
+    ``follow_logs(workload_id, ...)`` read its log.
     """
 
     _invoke_route = "workloads.invoke"
@@ -47,13 +47,17 @@ class WorkloadsManager(InvokeMixin):
         artifact: InputArtifact | None = None,
         artifact_id: str | None = None,
         runtime: WorkloadRuntime | None = None,
+        timeout: float | None = None,
     ) -> Workload:
         """Create a workload from an inline ``artifact`` or an existing ``artifact_id``; it starts at once.
 
+        ``timeout`` bounds the whole call in seconds, retries included (as on every call).
         Raises ``ValueError`` (nothing sent) unless exactly one of ``artifact``/``artifact_id`` is
         given or for input the contract forbids; :class:`~workload_async.errors.NotFoundError` for
         an unknown artifact id; :class:`~workload_async.errors.ConflictError` when a draft artifact
-        already backs a live workload; :class:`~workload_async.errors.UnprocessableEntityError`.
+        already backs a live workload; :class:`~workload_async.errors.UnprocessableEntityError`;
+        :class:`~workload_async.errors.OutcomeUnknownError` when the request was sent but no answer
+        came (it may exist: list by ``name`` before creating again).
         """
         if (artifact is None) == (artifact_id is None):
             raise ValueError("pass exactly one of artifact= or artifact_id=")
@@ -64,12 +68,16 @@ class WorkloadsManager(InvokeMixin):
         if runtime is not None:
             check_runtime(runtime)
         body = wire_fields(name=name, artifact=artifact, artifact_id=artifact_id, runtime=runtime)
-        response = await self._t.call("POST", "workloads.create", json_body=body, retry="create")
+        response = await self._t.call(
+            "POST", "workloads.create", json_body=body, retry="create", timeout=timeout
+        )
         return response.parse(Workload)
 
-    async def get(self, workload_id: str) -> Workload:
+    async def get(self, workload_id: str, *, timeout: float | None = None) -> Workload:
         """One workload. Raises :class:`~workload_async.errors.NotFoundError` if it does not exist."""
-        response = await self._t.call("GET", "workloads.get", check_id(workload_id, "workload_id"))
+        response = await self._t.call(
+            "GET", "workloads.get", check_id(workload_id, "workload_id"), timeout=timeout
+        )
         return response.parse(Workload)
 
     def list(
@@ -79,29 +87,40 @@ class WorkloadsManager(InvokeMixin):
         search: str | None = None,
         sort: str | None = None,
         page_size: int = MAX_PAGE_SIZE,
+        offset: int = 0,
+        timeout: float | None = None,
     ) -> AsyncPager[Workload]:
         """Workloads, fetched lazily page by page: ``async for w in client.workloads.list(...)``.
 
         ``ids`` keeps only those (any number: split into calls of 100), ``search`` matches a
-        substring of the name (case-insensitive), ``sort`` is ``name``, ``createdAt``,
-        ``updatedAt`` or ``status``, with ``-`` in front for descending.
+        substring of the name (case-insensitive), ``sort`` is passed to the server as given (v2.41
+        knows ``name``, ``createdAt``, ``updatedAt`` and ``status``, with ``-`` in front for
+        descending; an unknown key is the server's 422). ``offset`` skips that many matches, to
+        resume a listing; ``timeout`` bounds the fetch of each page, retries included.
         """
         params: list[tuple[str, str]] = []
         if search is not None:
             params.append(("search", search))
         if sort is not None:
-            if sort.removeprefix("-") not in _SORT_KEYS:
-                raise ValueError(
-                    f"sort must be one of {sorted(_SORT_KEYS)} (optionally '-'-prefixed), got {sort!r}"
-                )
             params.append(("sort", sort))
         id_list = None if ids is None else [check_id(i, "ids[]") for i in ids]
         return AsyncPager(
-            self._t, "workloads.list", Workload, params=params, page_size=page_size, ids=id_list
+            self._t,
+            "workloads.list",
+            Workload,
+            params=params,
+            page_size=page_size,
+            offset=offset,
+            ids=id_list,
+            timeout=timeout,
         )
 
-    async def _operation(self, route: str, workload_id: str, deadline: float | None = None) -> Operation:
-        response = await self._t.call("POST", route, check_id(workload_id, "workload_id"), deadline=deadline)
+    async def _operation(
+        self, route: str, workload_id: str, deadline: float | None = None, timeout: float | None = None
+    ) -> Operation:
+        response = await self._t.call(
+            "POST", route, check_id(workload_id, "workload_id"), deadline=deadline, timeout=timeout
+        )
         body = response.parse(Operation) if response.body.strip() else Operation()
         accepted = response.status == 202
         if body.accepted == accepted and body.workload_id:
@@ -145,7 +164,9 @@ class WorkloadsManager(InvokeMixin):
 
         Returns the :class:`~workload_async.Operation` (``accepted`` False when it was already on its
         way up or running); with ``wait=True``, waits and returns the running
-        :class:`~workload_async.Workload`. Raises :class:`~workload_async.errors.ConflictError`
+        :class:`~workload_async.Workload`. ``timeout`` bounds the whole call, the wait included
+        (the client's ``wait_timeout`` with ``wait=True``; no limit of its own otherwise).
+        Raises :class:`~workload_async.errors.ConflictError`
         while it is ``stopping``, and with ``wait=True`` whatever :meth:`wait` raises.
         """
         return await self._transition(
@@ -183,6 +204,7 @@ class WorkloadsManager(InvokeMixin):
         """Stop a workload (a no-op, ``accepted`` False, when already ``stopping``/``stopped``).
 
         With ``wait=True``, waits and returns the stopped :class:`~workload_async.Workload`.
+        ``timeout`` as for :meth:`start`.
         """
         return await self._transition(
             "workloads.stop", WorkloadStatus.STOPPED, workload_id, wait, timeout, poll
@@ -198,17 +220,19 @@ class WorkloadsManager(InvokeMixin):
         poll: PollPolicy | None,
     ) -> Operation | Workload:
         if not wait:
-            return await self._operation(route, workload_id)
+            return await self._operation(route, workload_id, timeout=None if timeout is DEFAULT else timeout)
         deadline = self._waits.deadline_for(timeout, None)  # one deadline for the call and the wait
         await self._operation(route, workload_id, deadline)
         return await self._waits.wait(workload_id, target, None, deadline, poll)
 
-    async def delete(self, workload_id: str) -> None:
+    async def delete(self, workload_id: str, *, timeout: float | None = None) -> None:
         """Delete a workload (a running one is stopped first); its artifact stays.
 
         Raises :class:`~workload_async.errors.NotFoundError` if it does not exist.
         """
-        await self._t.call("DELETE", "workloads.delete", check_id(workload_id, "workload_id"))
+        await self._t.call(
+            "DELETE", "workloads.delete", check_id(workload_id, "workload_id"), timeout=timeout
+        )
 
     # -- waiting ----------------------------------------------------------------------------
 
@@ -346,7 +370,7 @@ class WorkloadsManager(InvokeMixin):
         async def call(workload_id: str, deadline: float | None) -> Operation:
             return await self._operation(route, workload_id, deadline)
 
-        return await run_bulk(
+        work = run_bulk(
             workload_ids,
             call,
             concurrency=min(concurrency, self._max_connections),
@@ -355,3 +379,4 @@ class WorkloadsManager(InvokeMixin):
             deadline=self._waits.deadline_for(timeout, None),
             progress=progress,
         )
+        return await self._t.observe.bulk(route, wait, work)

@@ -4,7 +4,8 @@ The tree::
 
     WorkloadAPIError                 base of everything below
     ├── TransportError               connection refused, reset, DNS, TLS (the request may not have arrived)
-    │   └── RequestTimeoutError      no complete answer within the request timeout
+    │   ├── RequestTimeoutError      no complete answer within the request timeout
+    │   └── OutcomeUnknownError      a create was sent but no answer came: the resource may exist
     ├── APIStatusError               the server answered with a non-2xx status
     │   ├── BadRequestError          400, and any 4xx without a class of its own
     │   ├── AuthenticationError      401: token missing or unknown
@@ -43,6 +44,7 @@ __all__ = [
     "ConflictError",
     "FieldError",
     "NotFoundError",
+    "OutcomeUnknownError",
     "PermissionDeniedError",
     "RateLimitError",
     "RequestTimeoutError",
@@ -93,6 +95,29 @@ class TransportError(WorkloadAPIError):
 
 class RequestTimeoutError(TransportError):
     """No complete response arrived within the request timeout."""
+
+
+class OutcomeUnknownError(TransportError):
+    """A create was sent, then the connection failed before an answer came: it may have happened.
+
+    Repeating the create could make a duplicate, so the SDK does not. ``resource`` is what was
+    being created (``workloads``, ``artifacts``, ``deployments``) and ``name`` the name it was
+    sent with (None when unnamed): list that resource by name to find out, and create again only
+    when nothing is there (see "Failure modes" in the guide). ``__cause__`` is the failure.
+    """
+
+    def __init__(self, message: str, *, method: str, url: str, resource: str, name: str | None) -> None:
+        self.resource = resource
+        self.name = name
+        if name is not None:
+            how = f"list {resource} by name (client.{resource}.list(search={name!r})) before creating again"
+        else:
+            how = f"list {resource} (newest first) before creating again"
+        super().__init__(
+            f"{message}; the request was sent, so the {resource.removesuffix('s')} may exist: {how}",
+            method=method,
+            url=url,
+        )
 
 
 @attrs.frozen

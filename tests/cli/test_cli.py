@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -17,12 +16,6 @@ import pytest
 import workload_async
 from workload_async.cli import main
 from workload_async.emulator import CRASH_IMAGE, Emulator
-
-
-@pytest.fixture
-async def emu() -> AsyncIterator[Emulator]:
-    async with Emulator(startup_seconds=0, stop_seconds=0) as emulator:
-        yield emulator
 
 
 async def run(emu: Emulator | None, *argv: str) -> int:
@@ -152,7 +145,10 @@ async def test_demo_runs_a_fleet_through_its_lifecycle(capsys: pytest.CaptureFix
     assert "12 workloads in" in out and "0 left" in out
 
 
-async def test_standalone_emulator_serves_and_stops_on_sigint() -> None:
+@pytest.mark.parametrize(
+    ("api_version", "workloads"), [("v2.41", "console/workloads/"), ("11.5", "workloads/")]
+)
+async def test_standalone_emulator_serves_and_stops_on_sigint(api_version: str, workloads: str) -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -163,6 +159,8 @@ async def test_standalone_emulator_serves_and_stops_on_sigint() -> None:
         "0",
         "--token",
         "cli-token",
+        "--api-version",
+        api_version,
         stderr=subprocess.PIPE,
         env=env,
     )
@@ -172,7 +170,7 @@ async def test_standalone_emulator_serves_and_stops_on_sigint() -> None:
         url = first.split("serving ", 1)[1].split(" ", 1)[0]
         async with (
             aiohttp.ClientSession() as session,
-            session.get(f"{url}/console/workloads/", headers={"Authorization": "Bearer cli-token"}) as r,
+            session.get(f"{url}/{workloads}", headers={"Authorization": "Bearer cli-token"}) as r,
         ):
             assert r.status == 200 and (await r.json())["totalCount"] == 0
         proc.send_signal(signal.SIGINT)
@@ -182,5 +180,6 @@ async def test_standalone_emulator_serves_and_stops_on_sigint() -> None:
         if proc.returncode is None:
             proc.kill()
             await proc.wait()
-    assert "GET /api/v2/console/workloads/ -> 200" in rest
+    assert f"API {api_version}" in first
+    assert f"GET /api/v2/{workloads} -> 200" in rest
     assert "Traceback" not in rest and "cli-token" not in first + rest

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from workload_async import Client, Container, FakeClock, InputArtifact, WorkloadStatus
@@ -27,3 +33,41 @@ class TestOptions:
 
     async def test_options_fixture_configures_the_emulator(self, workload_emulator: Emulator) -> None:
         assert workload_emulator.store.timings.startup_seconds == 30.0
+
+
+_REPORT_MODULES = """
+import json, sys
+import pytest
+code = pytest.main(sys.argv[1:])
+print(json.dumps({"code": int(code), "modules": sorted(sys.modules)}))
+"""
+
+
+def imported_modules(argv: list[str], cwd: Path) -> set[str]:
+    """The modules a pytest run with ``argv`` in ``cwd`` has imported when it ends (in a subprocess)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    done = subprocess.run(
+        [sys.executable, "-c", _REPORT_MODULES, *argv],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=50,
+        check=False,
+    )
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["code"] == 0, done.stdout + done.stderr
+    return set(report["modules"])
+
+
+@pytest.mark.parametrize(
+    "argv", [["--version", "--version"], ["-q", "-p", "no:cacheprovider", "test_unrelated.py"]]
+)
+def test_the_plugin_imports_neither_aiohttp_nor_the_emulator_until_a_fixture_is_used(
+    tmp_path: Path, argv: list[str]
+) -> None:
+    (tmp_path / "test_unrelated.py").write_text("def test_sum():\n    assert sum([1, 2]) == 3\n")
+    modules = imported_modules(argv, tmp_path)
+    assert "_workload_async_pytest" in modules  # the plugin was loaded ...
+    heavy = {m for m in modules if m.split(".")[0] in ("aiohttp", "workload_async")}
+    assert not heavy, f"pytest imported {sorted(heavy)}"  # ... and it imported nothing of the SDK

@@ -16,6 +16,7 @@ from workload_async import (
     InputArtifact,
     NotFoundError,
     PermissionDeniedError,
+    ReportedRuntime,
     ResourceRequest,
     UnprocessableEntityError,
     Workload,
@@ -71,7 +72,7 @@ async def test_workload_from_an_inline_artifact(client: Client) -> None:
     )
     assert isinstance(wl, Workload)
     assert wl.status is WorkloadStatus.SUBMITTED
-    assert wl.runtime == WorkloadRuntime(replica_count=2)
+    assert wl.runtime == ReportedRuntime(replica_count=2)
     assert wl.endpoint is not None and wl.endpoint.endswith(f"/endpoints/workloads/{wl.id}/")
     assert (await client.workloads.get(wl.id)).artifact_id == wl.artifact_id
 
@@ -132,12 +133,33 @@ async def test_more_than_100_ids_are_split_into_calls(client: Client, emu: Emula
     assert emu.counts["workloads.list"] == 2
 
 
-async def test_listing_rejects_a_bad_sort_before_sending(client: Client, emu: Emulator) -> None:
-    with pytest.raises(ValueError, match="sort must be one of"):
-        client.workloads.list(sort="color")
+async def test_listing_passes_any_sort_key_to_the_server(client: Client, emu: Emulator) -> None:
+    with pytest.raises(UnprocessableEntityError, match="sort"):
+        await client.workloads.list(sort="color").first_page()
+    assert emu.counts["workloads.list"] == 1
+
+
+async def test_listing_rejects_a_bad_page_size_or_offset_before_sending(
+    client: Client, emu: Emulator
+) -> None:
     with pytest.raises(ValueError, match="page_size must be between 1 and 100"):
         client.workloads.list(page_size=500)
+    with pytest.raises(ValueError, match="offset must be a whole number >= 0, got -1"):
+        client.workloads.list(offset=-1)
+    with pytest.raises(ValueError, match="offset must be a whole number >= 0"):
+        client.artifacts.list(offset=-5)
     assert sum(emu.counts.values()) == 0
+
+
+async def test_listing_resumes_at_an_offset(client: Client) -> None:
+    art = await client.artifacts.create(echo(status=ArtifactStatus.REGISTERED))
+    for i in range(5):
+        await client.workloads.create(name=f"job-{i}", artifact_id=art.id)
+    rest = await client.workloads.list(sort="name", offset=3, page_size=1).collect()
+    assert [w.name for w in rest] == ["job-3", "job-4"]
+    arts = await client.artifacts.list(offset=1).collect()
+    assert arts == []
+    assert await client.deployments.list(offset=0).collect() == []
 
 
 async def test_deployments_crud_and_stats_after_n_invocations(client: Client, clock: FakeClock) -> None:

@@ -100,9 +100,21 @@ async def test_fault_rate_hits_about_that_share(raw: Raw, emu: Emulator) -> None
     assert set(codes) == {200, 500}
 
 
+class ControlSession:
+    """An aiohttp session sending the emulator's token, as its control routes require."""
+
+    def __init__(self, session: Any, token: str) -> None:
+        self._session = session
+        self._headers = {"Authorization": f"Bearer {token}"}
+
+    def __getattr__(self, method: str) -> Any:
+        return lambda url, **kwargs: getattr(self._session, method)(url, headers=self._headers, **kwargs)
+
+
 async def test_control_routes(emu: Emulator, http: Any, clock: FakeClock) -> None:
     base = emu.base_url
     raw = Raw(emu, http)
+    http = ControlSession(http, emu.token)
     async with http.post(
         f"{base}/_emulator/faults", json={"kind": "status", "route": "artifacts.*", "status": 502, "times": 1}
     ) as r:

@@ -187,7 +187,7 @@ def test_decode_problems_name_each_bad_field() -> None:
 
 
 def test_a_non_object_is_a_decode_problem() -> None:
-    with pytest.raises(DecodeProblem, match="expected a JSON object, got list"):
+    with pytest.raises(DecodeProblem, match="expected a JSON object, got a list"):
         structure([1, 2], Page[Workload])
 
 

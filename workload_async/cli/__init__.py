@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Sequence
 
-from .._client import Client, package_version
+from .. import Client
 from ..errors import WorkloadAPIError
 from ._commands import add_resource_commands, run_resource_command
 from ._demo import run_demo
+from ._options import (
+    VersionAction,
+    add_common_options,
+    add_everywhere,
+    attach_dash_values,
+    enable_completion,
+    setup_logging,
+)
 from ._output import EXIT, Printer, exit_code_for
 from ._serve import add_emulator_command, serve_emulator
 
@@ -26,22 +33,23 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workload-async",
         description="Manage DataRobot workloads, artifacts and deployments (API v2.41).",
-        epilog="Endpoint and token come from --endpoint/--token or DATAROBOT_ENDPOINT/DATAROBOT_API_TOKEN. "
+        epilog="Endpoint and token come from --endpoint/--token, DATAROBOT_ENDPOINT/DATAROBOT_API_TOKEN, "
+        "or ~/.config/datarobot/drconfig.yaml ($DATAROBOT_CONFIG_FILE). "
         "Exit codes: 0 ok, 1 API error, 2 usage, 3 workload failed, 4 timeout.",
     )
     parser.add_argument("--endpoint", help="API root, e.g. https://app.datarobot.com/api/v2")
     parser.add_argument(
         "--token", help="API token (prefer DATAROBOT_API_TOKEN: flags show up in process lists)"
     )
-    parser.add_argument("--version", action="version", version=f"workload-async {package_version()}")
-    parser.add_argument("-o", "--output", choices=("text", "json"), default="text")
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="log requests (-vv for debug)")
+    parser.add_argument("--version", action=VersionAction)
+    add_common_options(parser, top=True)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     demo = sub.add_parser("demo", help="run a fleet through its lifecycle on the embedded emulator")
     demo.add_argument("--fleet", type=int, default=200, help="how many workloads (default 200)")
     demo.add_argument("--startup-seconds", type=float, default=1.5)
     add_emulator_command(sub)
     add_resource_commands(sub)
+    add_everywhere(parser, lambda p: add_common_options(p, top=False))
     return parser
 
 
@@ -58,10 +66,11 @@ async def _run(args: argparse.Namespace, printer: Printer) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (the console script exits with it)."""
-    args = _parser().parse_args(argv)
-    level = logging.WARNING - 10 * min(args.verbose, 2)
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    printer = Printer(output=args.output)
+    parser = _parser()
+    enable_completion(parser)
+    args = parser.parse_args(attach_dash_values(sys.argv[1:] if argv is None else argv))
+    setup_logging(args.verbose)
+    printer = Printer(output=args.output, quiet=args.quiet)
     try:
         return asyncio.run(_run(args, printer))
     except KeyboardInterrupt:

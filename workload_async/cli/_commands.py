@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
+import sys
 from pathlib import Path
 from typing import Any
 
-from .._client import Client
-from .._converter import DecodeProblem, structure
-from .._enums import WorkloadStatus
-from .._spec import Container, InputArtifact, ResourceRequest, WorkloadRuntime, gib
-from ._output import EXIT, Printer, Progress, exit_code_for
+from .. import (
+    Client,
+    Container,
+    InputArtifact,
+    ResourceRequest,
+    WorkloadRuntime,
+    WorkloadStatus,
+    from_json,
+    gib,
+)
+from ..errors import NotFoundError, WorkloadAPIError
+from ._output import EXIT, Printer, exit_code_for
 
 __all__ = ["add_resource_commands", "run_resource_command"]
 
@@ -33,9 +40,11 @@ def _artifact_options(p: argparse.ArgumentParser) -> None:
 def _artifact_from(args: argparse.Namespace) -> InputArtifact:
     if args.file is not None:
         try:
-            return structure(json.loads(args.file.read_text()), InputArtifact)
-        except (OSError, ValueError, DecodeProblem) as exc:
-            raise ValueError(f"--file {args.file}: {exc}") from exc
+            return from_json(InputArtifact, args.file.read_text())
+        except OSError as exc:
+            raise ValueError(f"--file {args.file}: cannot read it: {exc.strerror or exc}") from None
+        except ValueError as exc:
+            raise ValueError(f"--file {args.file}: {exc}") from None
     if not args.image:
         raise ValueError("give --file, or --image (with --name) for a one-container artifact")
     container = Container(
@@ -68,7 +77,7 @@ def add_resource_commands(sub: Any) -> None:
     )
     p = w.add_parser("list", help="list workloads")
     p.add_argument("--search")
-    p.add_argument("--sort", help="name, createdAt, updatedAt or status; '-' prefix for descending")
+    p.add_argument("--sort", help="name, createdAt, updatedAt or status; '-' prefix for descending (-name)")
     p.add_argument("--limit", type=int, help="show at most this many")
     w.add_parser("get", help="show one workload").add_argument("id")
     p = w.add_parser("create", help="create (and start) a workload")
@@ -126,24 +135,70 @@ def add_resource_commands(sub: Any) -> None:
     _invoke_options(d.add_parser("invoke", help="call a deployment's application"))
 
 
+class PlatformAnswer(Exception):
+    """An invoke answered by the platform's gateway, not by the application (unknown id, not running)."""
+
+
+async def _read_data(data: str | None) -> str | None:
+    if data is None or not data.startswith("@"):
+        return data
+    try:
+        return await asyncio.to_thread(Path(data[1:]).read_text)
+    except OSError as exc:
+        raise ValueError(f"-d {data}: cannot read {data[1:]!r}: {exc.strerror or exc}") from None
+
+
+async def _whose_answer(manager: Any, resource_id: str, status: int) -> str:
+    """Whether a failed invoke was answered by the platform's gateway or by the application.
+
+    The gateway answers 404 for an unknown id and 503 for one that is not running; the application
+    may answer either itself, so ask the API about the resource."""
+    if status not in (404, 503):
+        return "application"
+    try:
+        resource = await manager.get(resource_id)
+    except NotFoundError:
+        return "platform"
+    if status == 503 and getattr(resource, "status", None) != WorkloadStatus.RUNNING:
+        return "platform"
+    return "application"
+
+
 async def _invoke(manager: Any, args: argparse.Namespace, printer: Printer) -> int:
-    data: str | None = args.data
-    if data is not None and data.startswith("@"):
-        data = await asyncio.to_thread(Path(data[1:]).read_text)
+    data = await _read_data(args.data)
     headers = dict(h.split(":", 1) for h in args.header if ":" in h)
     headers = {k.strip(): v.strip() for k, v in headers.items()}
     if args.json:
         headers.setdefault("Content-Type", "application/json")
     response = await manager.invoke(args.id, args.path, method=args.method, data=data, headers=headers)
+    answered_by = "application" if response.ok else await _whose_answer(manager, args.id, response.status)
+    if answered_by == "platform":
+        # not the application's output: nothing on stdout, the platform's reason on stderr
+        printer.error(
+            PlatformAnswer(
+                f"the platform answered {response.status} for {args.id} "
+                f"(the application was not reached): {response.text().strip()}"
+            )
+        )
+        return EXIT["error"]
     if printer.output == "json":
-        printer.one({"status": response.status, "headers": dict(response.headers), "body": response.text()})
+        printer.one(
+            {
+                "status": response.status,
+                "answeredBy": answered_by,
+                "headers": dict(response.headers),
+                "body": response.text(),
+            }
+        )
     else:
         print(response.text(), file=printer.out)
+    if not response.ok:
+        print(f"the application answered {response.status}", file=sys.stderr)
     return EXIT["ok"] if response.ok else EXIT["error"]
 
 
 async def _bulk(client: Client, args: argparse.Namespace, printer: Printer) -> int:
-    progress = Progress(f"{args.action}ing", len(set(args.ids)))
+    progress = printer.progress({"start": "starting", "stop": "stopping"}[args.action], len(set(args.ids)))
     method = client.workloads.start_many if args.action == "start" else client.workloads.stop_many
     results = await method(
         args.ids,
@@ -173,20 +228,23 @@ async def _workloads(client: Client, args: argparse.Namespace, printer: Printer)
     elif args.action == "get":
         printer.one(await wl.get(args.id))
     elif args.action == "create":
-        runtime = WorkloadRuntime(replica_count=args.replicas) if args.replicas else None
+        runtime = WorkloadRuntime(replica_count=args.replicas) if args.replicas is not None else None
         if args.artifact_id:
             created = await wl.create(name=args.name, artifact_id=args.artifact_id, runtime=runtime)
         else:
             created = await wl.create(name=args.name, artifact=_artifact_from(args), runtime=runtime)
-        printer.one(await wl.wait(created.id, timeout=args.timeout) if args.wait else created)
+        if not args.wait:
+            printer.one(created)
+            return EXIT["ok"]
+        # The id first, at once: an interrupted wait must not leave a workload nobody can name.
+        printer.note(f"created workload {created.id}; waiting until it is running")
+        printer.one(await wl.wait(created.id, timeout=args.timeout))
     elif args.action in ("start", "stop"):
         return await _bulk(client, args, printer)
     elif args.action == "delete":
-        for workload_id in args.ids:
-            await wl.delete(workload_id)
-            printer.deleted(workload_id)
+        return await _delete_each(wl, args.ids, printer)
     elif args.action == "wait":
-        progress = Progress(f"waiting for {args.until}", len(set(args.ids)))
+        progress = printer.progress(f"waiting for {args.until}", len(set(args.ids)))
         outcomes = {}
         async for outcome in wl.as_completed(
             args.ids, until=WorkloadStatus(args.until), timeout=args.timeout
@@ -207,18 +265,28 @@ async def _workloads(client: Client, args: argparse.Namespace, printer: Printer)
         last = None
         async for change in wl.watch(args.id, timeout=args.timeout):
             last = change
-            if printer.output == "json":
-                printer.one({"id": change.id, "status": change.status.value, "updatedAt": change.updated_at})
-            else:
-                print(
-                    f"{change.updated_at or '-'}  {change.id}  {change.status.value}",
-                    file=printer.out,
-                    flush=True,
-                )
+            printer.event(
+                {"id": change.id, "status": change.status.value, "updatedAt": change.updated_at},
+                f"{change.updated_at or '-'}  {change.id}  {change.status.value}",
+            )
         return EXIT["failed"] if last is not None and last.status.is_failure else EXIT["ok"]
     elif args.action == "invoke":
         return await _invoke(wl, args, printer)
     return EXIT["ok"]
+
+
+async def _delete_each(manager: Any, ids: list[str], printer: Printer) -> int:
+    """Delete each id in turn, reporting each failure and going on; the worst exit code wins."""
+    code = EXIT["ok"]
+    for resource_id in ids:
+        try:
+            await manager.delete(resource_id)
+        except WorkloadAPIError as exc:
+            printer.error(exc)
+            code = max(code, exit_code_for(exc))
+        else:
+            printer.deleted(resource_id)
+    return code
 
 
 async def _artifacts(client: Client, args: argparse.Namespace, printer: Printer) -> int:

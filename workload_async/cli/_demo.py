@@ -6,9 +6,7 @@ import asyncio
 import time
 from typing import TextIO
 
-from .._client import Client
-from .._enums import WorkloadStatus
-from .._spec import Container, InputArtifact, ResourceRequest, gib
+from .. import Client, Container, InputArtifact, ResourceRequest, WorkloadStatus, gib
 from ..emulator import CRASH_IMAGE, Emulator
 from ._output import Progress
 

@@ -9,7 +9,7 @@ from typing import Any, TextIO
 
 import attrs
 
-from .._converter import unstructure
+from .. import to_json
 from ..errors import (
     UnexpectedStatusError,
     WaitTimeoutError,
@@ -33,18 +33,29 @@ def exit_code_for(error: BaseException) -> int:
 
 
 def _plain(value: Any) -> Any:
-    return unstructure(value) if attrs.has(type(value)) else value
+    return to_json(value) if attrs.has(type(value)) else value
 
 
 @attrs.define
 class Printer:
-    """Prints models as text (a table for lists) or as the API's JSON."""
+    """Prints models as text (a table for lists) or as the API's JSON; ``quiet`` prints ids only."""
 
     output: str = "text"
     out: TextIO = attrs.field(factory=lambda: sys.stdout)
+    quiet: bool = False
+
+    def _ids_only(self, rows: Sequence[Any]) -> bool:
+        """With ``quiet``, print the ``id`` of each row (for ``xargs``) and say so."""
+        if not self.quiet or not all(isinstance(row, dict) and row.get("id") for row in rows):
+            return False
+        for row in rows:
+            print(row["id"], file=self.out)
+        return True
 
     def one(self, item: Any, fields: Sequence[str] | None = None) -> None:
         data = _plain(item)
+        if self._ids_only([data]):
+            return
         if self.output == "json":
             print(json.dumps(data, indent=2, default=str), file=self.out)
             return
@@ -61,6 +72,8 @@ class Printer:
 
     def many(self, items: Iterable[Any], columns: Sequence[str]) -> None:
         rows = [_plain(item) for item in items]
+        if self._ids_only(rows):
+            return
         if self.output == "json":
             print(json.dumps(rows, indent=2, default=str), file=self.out)
             return
@@ -73,12 +86,30 @@ class Printer:
         for r in table:
             print("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip(), file=self.out)
 
+    def event(self, item: Any, text: str) -> None:
+        """One event of a stream: ``text`` as a line, or one JSON object per line (JSON Lines)."""
+        if self.output == "json":
+            print(json.dumps(_plain(item), default=str), file=self.out, flush=True)
+        else:
+            print(text, file=self.out, flush=True)
+
     def deleted(self, resource_id: str) -> None:
         """Say that ``resource_id`` is gone (one JSON object per line with ``--output json``)."""
-        if self.output == "json":
+        if self.quiet:
+            print(resource_id, file=self.out)
+        elif self.output == "json":
             print(json.dumps({"deleted": resource_id}), file=self.out)
         else:
             print(f"deleted {resource_id}", file=self.out)
+
+    def progress(self, label: str, total: int) -> Progress:
+        """A progress bar on stderr: drawn when stderr is a terminal and ``quiet`` is off."""
+        return Progress(label, total, enabled=not self.quiet and sys.stderr.isatty())
+
+    def note(self, text: str) -> None:
+        """A remark for the person at the terminal, on stderr (never mixed into the output)."""
+        if not self.quiet:
+            print(text, file=sys.stderr, flush=True)
 
     def error(self, error: BaseException) -> None:
         if self.output == "json":

@@ -1,4 +1,4 @@
-"""A local emulator of the DataRobot Workload API v2.41.
+"""A local emulator of the DataRobot Workload API: v2.41, or 11.5 with ``Emulator(api_version="11.5")``.
 
 ``async with Emulator() as emu:`` serves the whole API from memory on a free loopback port, with a
 lifecycle driven by a clock (share a :class:`~workload_async.FakeClock` with the client to make

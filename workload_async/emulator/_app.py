@@ -1,4 +1,4 @@
-"""The emulator's aiohttp application: the v2.41 routes behind auth, faults and counters."""
+"""The emulator's aiohttp application: one generation's routes behind auth, faults and counters."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import time
 
 from aiohttp import web
 
+from . import _v11_5_handlers as v11_5
 from ._control import add_control_routes
 from ._handlers import ROUTES, Handler, invoke_deployment, invoke_workload
+from ._shared_routes import SHARED_ROUTES
 from ._store import StoreError
 from ._web import API_PREFIX, CURRENT_USER, STATE, EmulatorState, detail, json_response, state_of
 
@@ -51,7 +53,7 @@ async def api_middleware(request: web.Request, handler: Handler) -> web.StreamRe
             log.info(
                 "%s %s -> %s (%.1f ms)",
                 request.method,
-                request.path_qs,
+                request.path,  # never the query: it may hold secrets
                 status or "dropped",
                 (time.perf_counter() - started) * 1000,
             )
@@ -106,11 +108,17 @@ def make_app(state: EmulatorState) -> web.Application:
     """The emulator's application: the API under ``/api/v2`` and control routes under ``/_emulator``."""
     app = web.Application(middlewares=[api_middleware], client_max_size=16 * 1024**2)
     app[STATE] = state
-    for method, path, name, handler in ROUTES:
+    invokes: tuple[tuple[str, Handler], ...]
+    if state.store.api_version == "v2.41":
+        routes = ROUTES
+        invokes = (("workloads", invoke_workload), ("deployments", invoke_deployment))
+    else:
+        routes, invokes = v11_5.ROUTES, (("workloads", v11_5.invoke_workload),)
+    for method, path, name, handler in routes + SHARED_ROUTES:  # logs and bundles: both generations
         named = _named(handler, name)
         for form in (path, path + "/"):
             app.router.add_route(method, API_PREFIX + form, named)
-    for kind, handler in (("workloads", invoke_workload), ("deployments", invoke_deployment)):
+    for kind, handler in invokes:
         named = _named(handler, f"invoke.{kind.removesuffix('s')}")
         app.router.add_route("*", f"{API_PREFIX}/endpoints/{kind}/{{id}}", named)
         app.router.add_route("*", f"{API_PREFIX}/endpoints/{kind}/{{id}}/{{tail:.*}}", named)

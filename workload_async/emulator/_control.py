@@ -1,15 +1,24 @@
-"""Control and introspection routes under ``/_emulator`` (outside the API; no token needed)."""
+"""Control and introspection routes under ``/_emulator`` (outside the API).
+
+They reset the store, inject faults and mint tokens, so they answer only the emulator's own token
+(``Authorization: Bearer <emu.token>``), and a request with a body must say
+``Content-Type: application/json``: a cross-site form or ``text/plain`` POST gets nowhere.
+"""
 
 from __future__ import annotations
 
 import json
+import secrets
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from .._clock import FakeClock
 from ._faults import Fault
-from ._store import User, new_id
+from ._logbook import LEVELS
+from ._store import StoreError, User, new_id
+from ._v11_5_store import fail_replacement as failed_replacement
 
 if TYPE_CHECKING:
     from ._web import EmulatorState
@@ -21,15 +30,43 @@ def _json(data: Any, status: int = 200) -> web.Response:
     return web.json_response(data, status=status)
 
 
+def _bad(message: str) -> web.HTTPBadRequest:
+    return web.HTTPBadRequest(text=json.dumps({"detail": message}), content_type="application/json")
+
+
 async def _read(request: web.Request) -> dict[str, Any]:
     raw = await request.read()
     try:
         body = json.loads(raw) if raw else {}
     except ValueError:
-        raise web.HTTPBadRequest(text="body is not JSON") from None
+        raise _bad("body is not JSON") from None
+    except RecursionError:
+        raise _bad("body is nested too deeply") from None
     if not isinstance(body, dict):
-        raise web.HTTPBadRequest(text="body must be a JSON object")
+        raise _bad("body must be a JSON object")
     return body
+
+
+_Control = Callable[[web.Request], Awaitable[web.Response]]
+
+
+def _guarded(state: EmulatorState, handler: _Control) -> _Control:
+    """``handler``, answering only the emulator's token and JSON bodies."""
+
+    async def guarded(request: web.Request) -> web.Response:
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        expected = state.control_token
+        if scheme != "Bearer" or not expected or not secrets.compare_digest(token.strip(), expected):
+            return _json(
+                {"detail": "control routes need the emulator's token (Authorization: Bearer ...)"}, 401
+            )
+        if request.body_exists and request.content_type != "application/json":
+            return _json(
+                {"detail": f"Content-Type must be application/json, got {request.content_type}"}, 415
+            )
+        return await handler(request)
+
+    return guarded
 
 
 def add_control_routes(app: web.Application, state: EmulatorState) -> None:
@@ -94,6 +131,39 @@ def add_control_routes(app: web.Application, state: EmulatorState) -> None:
         state.store.fail(rec, str(body.get("message", "failed by the emulator's control route")))
         return _json({"id": rec.id, "status": state.store.phase(rec)[0]})
 
+    async def write_log(request: web.Request) -> web.Response:
+        rec = state.store.workloads.get(request.match_info["id"])
+        if rec is None:
+            return _json({"detail": "no such workload"}, 404)
+        body = await _read(request)
+        level = body.get("level", "INFO")
+        extra = {wire: body.get(wire) for wire in ("spanId", "traceId", "stacktrace")}
+        if not isinstance(body.get("message"), str) or level not in LEVELS:
+            return _json({"detail": f"give a message (string) and a level among {', '.join(LEVELS)}"}, 422)
+        if not all(v is None or isinstance(v, str) for v in extra.values()):
+            return _json({"detail": "spanId, traceId and stacktrace must be strings"}, 422)
+        state.store.write_log(
+            rec,
+            body["message"],
+            level,
+            span_id=extra["spanId"],
+            trace_id=extra["traceId"],
+            stacktrace=extra["stacktrace"],
+        )
+        return _json({"id": rec.id, "records": len(rec.log.entries)}, 201)
+
+    async def fail_replacement(request: web.Request) -> web.Response:
+        rec = state.store.workloads.get(request.match_info["id"])
+        if rec is None:
+            return _json({"detail": "no such workload"}, 404)
+        body = await _read(request)
+        message = str(body.get("message", "failed by the emulator's control route"))
+        try:
+            replacement = failed_replacement(state.store, rec, message)
+        except StoreError as exc:
+            return _json({"detail": exc.detail}, exc.status)
+        return _json({"id": replacement.id, "status": "errored"})
+
     async def add_user(request: web.Request) -> web.Response:
         body = await _read(request)
         token = str(body.get("token") or new_id())
@@ -113,14 +183,19 @@ def add_control_routes(app: web.Application, state: EmulatorState) -> None:
         clock.advance(float(body.get("seconds", 0)))
         return _json({"monotonic": clock.monotonic()})
 
-    r = app.router
-    r.add_post("/_emulator/reset", reset)
-    r.add_get("/_emulator/counters", counters)
-    r.add_post("/_emulator/counters/reset", reset_counters)
-    r.add_get("/_emulator/faults", list_faults)
-    r.add_post("/_emulator/faults", add_fault)
-    r.add_delete("/_emulator/faults", clear_faults)
-    r.add_put("/_emulator/timings", timings)
-    r.add_post("/_emulator/workloads/{id}/fail", fail_workload)
-    r.add_post("/_emulator/users", add_user)
-    r.add_post("/_emulator/clock/advance", advance)
+    routes: list[tuple[str, str, _Control]] = [
+        ("POST", "/_emulator/reset", reset),
+        ("GET", "/_emulator/counters", counters),
+        ("POST", "/_emulator/counters/reset", reset_counters),
+        ("GET", "/_emulator/faults", list_faults),
+        ("POST", "/_emulator/faults", add_fault),
+        ("DELETE", "/_emulator/faults", clear_faults),
+        ("PUT", "/_emulator/timings", timings),
+        ("POST", "/_emulator/workloads/{id}/fail", fail_workload),
+        ("POST", "/_emulator/workloads/{id}/logs", write_log),
+        ("POST", "/_emulator/workloads/{id}/fail-replacement", fail_replacement),
+        ("POST", "/_emulator/users", add_user),
+        ("POST", "/_emulator/clock/advance", advance),
+    ]
+    for method, path, handler in routes:
+        app.router.add_route(method, path, _guarded(state, handler))

@@ -5,7 +5,7 @@
 - ``ws`` (a WebSocket) echoes each message back; the text ``headers`` is answered with the
   request's headers as JSON, the text ``close`` closes the socket.
 - anything else returns the request as JSON: method, path, query, headers (never
-  ``Authorization``) and body.
+  ``Authorization``, ``Proxy-Authorization``, ``Cookie`` or an API-key header) and body.
 """
 
 from __future__ import annotations
@@ -18,7 +18,22 @@ from aiohttp import WSMsgType, web
 if TYPE_CHECKING:
     from ._web import EmulatorState
 
-__all__ = ["echo"]
+__all__ = ["echo", "forwarded_headers"]
+
+#: Credentials the gateway keeps from the application, as a real API gateway does.
+_CREDENTIALS = frozenset({"authorization", "proxy-authorization", "cookie"})
+
+
+def forwarded_headers(request: web.Request) -> dict[str, str]:
+    """The request's headers as the application sees them: without credentials (the token,
+    proxy credentials, cookies, any API-key header)."""
+    kept = {}
+    for key, value in request.headers.items():
+        folded = key.lower().replace("_", "-")
+        if folded in _CREDENTIALS or "api-key" in folded or "apikey" in folded:
+            continue
+        kept[key] = value
+    return kept
 
 
 async def echo(request: web.Request, state: EmulatorState) -> web.StreamResponse:
@@ -39,7 +54,7 @@ async def echo(request: web.Request, state: EmulatorState) -> web.StreamResponse
     if body and request.content_type == "application/json":
         try:
             parsed = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):
             parsed = None
     query: dict[str, list[str]] = {}
     for key, value in request.query.items():
@@ -49,7 +64,7 @@ async def echo(request: web.Request, state: EmulatorState) -> web.StreamResponse
             "method": request.method,
             "path": "/" + tail,
             "query": query,
-            "headers": {k: v for k, v in request.headers.items() if k.lower() != "authorization"},
+            "headers": forwarded_headers(request),
             "body": body.decode("utf-8", errors="replace"),
             "json": parsed,
         }
@@ -76,7 +91,7 @@ async def _stream(request: web.Request, state: EmulatorState) -> web.StreamRespo
 async def _websocket(request: web.Request) -> web.WebSocketResponse:
     ws = web.WebSocketResponse()
     await ws.prepare(request)
-    headers = {k: v for k, v in request.headers.items() if k.lower() != "authorization"}
+    headers = forwarded_headers(request)
     async for message in ws:
         if message.type is WSMsgType.TEXT:
             if message.data == "close":

@@ -31,7 +31,7 @@ from ._web import (
     user_of,
 )
 
-__all__ = ["ROUTES", "Handler", "invoke_deployment", "invoke_workload"]
+__all__ = ["ROUTES", "Handler", "invoke_deployment", "invoke_workload", "invoke_workload_of"]
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -144,8 +144,8 @@ async def update_artifact(request: web.Request) -> web.Response:
     raw = await request.read()
     try:
         peek = json.loads(raw) if raw else None
-    except ValueError:
-        peek = None
+    except (ValueError, RecursionError):
+        peek = None  # read_body below answers it
     if isinstance(peek, dict) and "spec" in peek:
         raise StoreError(
             422,
@@ -189,11 +189,29 @@ async def create_deployment(request: web.Request) -> web.Response:
     return json_response(render.deployment(store, rec, api_root(request)), 201)
 
 
+_TRUE, _FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
+
+
+def _bool_query(request: web.Request, name: str) -> bool:
+    raw = request.query.get(name, "false").lower()
+    if raw not in _TRUE + _FALSE:
+        raise StoreError(
+            422, [{"loc": ["query", name], "msg": "Input should be a valid boolean", "type": "bool_parsing"}]
+        )
+    return raw in _TRUE
+
+
 async def list_deployments(request: web.Request) -> web.Response:
     store = state_of(request).store
-    items = search(request, list(store.owned(store.deployments, user_of(request))))[::-1]
+    with_workload = _bool_query(request, "workloadDetails")
+    items = list(store.owned(store.deployments, user_of(request)))
+    wids = request.query.getall("wid", [])
+    if wids:
+        wanted = frozenset(wids)
+        items = [d for d in items if d.workload_id in wanted]
+    items = search(request, items)[::-1]
     root = api_root(request)
-    return page_of(request, items, lambda d: render.deployment(store, d, root))
+    return page_of(request, items, lambda d: render.deployment(store, d, root, with_workload))
 
 
 async def get_deployment(request: web.Request) -> web.Response:
@@ -228,17 +246,32 @@ async def deployment_stats(request: web.Request) -> web.Response:
 # -- invoke -------------------------------------------------------------------------------------
 
 
-async def _invoke(request: web.Request, workload_id: str) -> web.StreamResponse:
+async def invoke_workload_of(request: web.Request, workload_id: str) -> web.StreamResponse:
+    """Forward an invoke to the workload's application (the echo app) when it is running."""
     store = state_of(request).store
     rec = store.workload(user_of(request), workload_id)
     status, _ = store.phase(rec)
     if status != "running":
         return detail(503, f"Workload {workload_id} is not running (status: {status})")
-    return await echo(request, state_of(request))
+    if rec.port is None:
+        return detail(503, f"Workload {workload_id} exposes no port: its primary container has no port")
+    response = await echo(request, state_of(request))
+    trace_id, span_id = _trace_context(request.headers.get("traceparent", ""))
+    line = f'"{request.method} /{request.match_info.get("tail", "")}" {response.status}'
+    store.write_log(rec, line, trace_id=trace_id, span_id=span_id)
+    return response
+
+
+def _trace_context(traceparent: str) -> tuple[str | None, str | None]:
+    """The trace and span ids of a W3C ``traceparent`` header (``00-<trace>-<span>-<flags>``)."""
+    parts = traceparent.strip().split("-")
+    if len(parts) == 4 and len(parts[1]) == 32 and len(parts[2]) == 16:
+        return parts[1], parts[2]
+    return None, None
 
 
 async def invoke_workload(request: web.Request) -> web.StreamResponse:
-    return await _invoke(request, request.match_info["id"])
+    return await invoke_workload_of(request, request.match_info["id"])
 
 
 async def invoke_deployment(request: web.Request) -> web.StreamResponse:
@@ -248,7 +281,7 @@ async def invoke_deployment(request: web.Request) -> web.StreamResponse:
     dep.in_flight += 1
     status = 500
     try:
-        response = await _invoke(request, dep.workload_id)
+        response = await invoke_workload_of(request, dep.workload_id)
         status = response.status
         return response
     finally:

@@ -13,10 +13,15 @@ from aiohttp import web
 from .._clock import Clock, SystemClock
 from ._app import make_app
 from ._faults import Fault
+from ._logbook import LEVELS
 from ._store import Store, Timings, User, WorkloadRec, new_id
+from ._v11_5_store import fail_replacement
 from ._web import API_PREFIX, EmulatorState
 
-__all__ = ["Emulator"]
+__all__ = ["API_VERSIONS", "Emulator"]
+
+#: The generations of the API the emulator serves: v2.41 (the default) and 11.5.
+API_VERSIONS = ("v2.41", "11.5")
 
 
 def _is_loopback(host: str) -> bool:
@@ -36,7 +41,8 @@ class Emulator:
     valid token. Pass the same :class:`~workload_async.FakeClock` to the emulator and the client
     to run minutes of lifecycle in milliseconds. ``jitter`` spreads phase durations by ± that
     fraction so a fleet does not move in lockstep. It refuses to bind a non-loopback host unless
-    ``allow_remote=True``.
+    ``allow_remote=True``. ``api_version="11.5"`` serves the newer generation of the API (its
+    routes, shapes and rules) instead of v2.41.
     """
 
     def __init__(
@@ -53,11 +59,14 @@ class Emulator:
         seed: int | None = None,
         allow_remote: bool = False,
         log_requests: bool = False,
+        api_version: str = "v2.41",
     ) -> None:
         if not _is_loopback(host) and not allow_remote:
             raise ValueError(
                 f"refusing to bind {host!r}: the emulator serves loopback only unless allow_remote=True"
             )
+        if api_version not in API_VERSIONS:
+            raise ValueError(f"api_version must be one of {', '.join(API_VERSIONS)}, got {api_version!r}")
         if startup_seconds < 0 or stop_seconds < 0 or not 0 <= jitter < 1:
             raise ValueError("startup_seconds and stop_seconds must be >= 0 and jitter in [0, 1)")
         rng = random.Random(seed)
@@ -71,10 +80,12 @@ class Emulator:
                 draft_ttl_seconds=draft_ttl_seconds,
             ),
             rng=rng,
+            api_version=api_version,
         )
         self.state = EmulatorState(store=self.store, log_requests=log_requests)
         self.state.faults.rng = random.Random(rng.random())
         self.token = token or secrets.token_hex(20)
+        self.state.control_token = self.token
         self.store.users[self.token] = User(id=new_id(), email="owner@emulator.local")
         self.host = host
         self.port = port
@@ -91,8 +102,14 @@ class Emulator:
         return f"http://{host}:{self.port}{API_PREFIX}"
 
     @property
+    def api_version(self) -> str:
+        """The generation of the API this emulator serves: ``"v2.41"`` or ``"11.5"``."""
+        return self.store.api_version
+
+    @property
     def base_url(self) -> str:
-        """The server root (control routes live under ``/_emulator``)."""
+        """The server root (control routes live under ``/_emulator``; they answer only
+        ``Authorization: Bearer <token>`` with this emulator's :attr:`token`)."""
         return self.url.removesuffix(API_PREFIX)
 
     def app(self) -> web.Application:
@@ -148,6 +165,32 @@ class Emulator:
     def fail_workload(self, workload_id: str, message: str = "failed by the emulator") -> None:
         """Send a workload to ``errored`` now."""
         self.store.fail(self._workload(workload_id), message)
+
+    def write_log(
+        self,
+        workload_id: str,
+        message: str,
+        level: str = "INFO",
+        *,
+        span_id: str | None = None,
+        trace_id: str | None = None,
+        stacktrace: str | None = None,
+    ) -> None:
+        """Write a record to a workload's log now, as its application would."""
+        if level not in LEVELS:
+            raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+        self.store.write_log(
+            self._workload(workload_id),
+            message,
+            level,
+            span_id=span_id,
+            trace_id=trace_id,
+            stacktrace=stacktrace,
+        )
+
+    def fail_replacement(self, workload_id: str, message: str = "failed by the emulator") -> None:
+        """Send the settings replacement in progress of a workload (11.5) to ``errored`` now."""
+        fail_replacement(self.store, self._workload(workload_id), message)
 
     def status_of(self, workload_id: str) -> str:
         """A workload's status right now, as the API would report it."""

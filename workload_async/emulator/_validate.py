@@ -25,7 +25,8 @@ Problem = dict[str, Any]
 
 @attrs.frozen
 class F:
-    """One field: ``kind`` is str, int, num, bool, obj, list or enum."""
+    """One field: ``kind`` is str, int, num, bool, obj, list, enum, strmap (string to string) or
+    size (an integer of bytes or a string such as ``"512MB"``)."""
 
     kind: str
     required: bool = False
@@ -76,6 +77,18 @@ def _check(value: Any, f: F, loc: Loc, out: list[Problem]) -> None:
         if f.le is not None and not value <= f.le:
             out.append(_problem(loc, f"Input should be less than or equal to {f.le:g}", "less_than_equal"))
         return
+    elif kind == "strmap":
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            out.append(_problem(loc, "Input should be an object of strings", "dict_type"))
+        return
+    elif kind == "size":
+        ok = isinstance(value, str) and value.strip() != ""
+        ok = ok or (isinstance(value, int) and not isinstance(value, bool) and value > 0)
+        if not ok:
+            out.append(
+                _problem(loc, "Input should be a number of bytes or a size such as '512MB'", "value_error")
+            )
+        return
     elif kind == "list":
         if not isinstance(value, list):
             out.append(_problem(loc, "Input should be a valid list", "list_type"))
@@ -117,6 +130,21 @@ PROBE = {
     "timeoutSeconds": F("int", ge=1),
     "failureThreshold": F("int", ge=1),
 }
+SECURITY_CONTEXT = {
+    "allowPrivilegeEscalation": F("bool"),
+    "readOnlyRootFilesystem": F("bool"),
+    "capabilities": F(
+        "obj",
+        schema={"add": F("list", item=F("str", min_len=1)), "drop": F("list", item=F("str", min_len=1))},
+    ),
+    "seccompProfile": F(
+        "obj",
+        schema={
+            "type": F("enum", required=True, choices=("RuntimeDefault", "Unconfined", "Localhost")),
+            "localhostProfile": F("str"),
+        },
+    ),
+}
 CONTAINER = {
     "name": F("str"),
     "description": F("str"),
@@ -140,6 +168,7 @@ CONTAINER = {
     "readinessProbe": F("obj", schema=PROBE),
     "livenessProbe": F("obj", schema=PROBE),
     "startupProbe": F("obj", schema=PROBE),
+    "securityContext": F("obj", schema=SECURITY_CONTEXT),
 }
 INPUT_ARTIFACT = {
     "name": F("str", required=True, min_len=1, max_len=5000),
@@ -233,10 +262,16 @@ def _artifact_rules(artifact: dict[str, Any], loc: Loc, out: list[Problem]) -> N
                     gloc, f"Exactly one container must be primary, found {len(primaries)}", "value_error"
                 )
             )
-        for i in primaries:
-            if "port" not in containers[i]:
-                out.append(_problem((*gloc, i, "port"), "The primary container needs a port", "missing"))
         for i, c in enumerate(containers):
+            seccomp = c.get("securityContext", {}).get("seccompProfile", {})
+            if "localhostProfile" in seccomp and seccomp["type"] != "Localhost":
+                out.append(
+                    _problem(
+                        (*gloc, i, "securityContext", "seccompProfile", "localhostProfile"),
+                        "localhostProfile is allowed only with type Localhost",
+                        "value_error",
+                    )
+                )
             names = [e["name"] for e in c.get("environmentVars", [])]
             if len(names) != len(set(names)):
                 out.append(

@@ -19,6 +19,7 @@ __all__ = [
     "API_PREFIX",
     "CURRENT_USER",
     "STATE",
+    "TOO_DEEP",
     "EmulatorState",
     "api_root",
     "detail",
@@ -33,6 +34,7 @@ __all__ = [
 ]
 
 API_PREFIX = "/api/v2"
+TOO_DEEP = "Request body is nested too deeply"
 _SORTS = ("name", "createdAt", "updatedAt", "status")
 
 
@@ -43,6 +45,8 @@ class EmulatorState:
     store: Store
     faults: Faults = attrs.field(factory=Faults)
     log_requests: bool = False
+    #: The token the ``/_emulator`` control routes require (the emulator's own).
+    control_token: str = attrs.field(default="", repr=False)
     counts: Counter[str] = attrs.field(factory=Counter)
     in_flight: Counter[str] = attrs.field(factory=Counter)
     max_in_flight: Counter[str] = attrs.field(factory=Counter)
@@ -87,7 +91,12 @@ def api_root(request: web.Request) -> str:
     return f"{request.url.origin()}{API_PREFIX}/"
 
 
-async def read_body(request: web.Request, schema: dict[str, Any], kind: str = "") -> dict[str, Any]:
+async def read_body(
+    request: web.Request,
+    schema: dict[str, Any],
+    kind: str = "",
+    check: Callable[..., list[dict[str, Any]]] = validate,
+) -> dict[str, Any]:
     raw = await request.read()
     ctype = request.content_type
     if ctype not in ("application/json", "") and not ctype.endswith("+json"):
@@ -96,9 +105,14 @@ async def read_body(request: web.Request, schema: dict[str, Any], kind: str = ""
         body = json.loads(raw) if raw else None
     except ValueError:
         raise StoreError(400, "Request body is not valid JSON") from None
+    except RecursionError:
+        raise StoreError(400, TOO_DEEP) from None
     if body is None:
         raise StoreError(422, [{"loc": ["body"], "msg": "Field required", "type": "missing"}])
-    problems = validate(body, schema, kind=kind)
+    try:
+        problems = check(body, schema, kind=kind)
+    except RecursionError:
+        raise StoreError(400, TOO_DEEP) from None
     if problems:
         raise StoreError(422, problems)
     return dict(body)
@@ -122,10 +136,14 @@ def int_query(request: web.Request, name: str, default: int, low: int, high: int
 
 
 def page_of(
-    request: web.Request, items: list[Any], render_one: Callable[[Any], dict[str, Any]]
+    request: web.Request,
+    items: list[Any],
+    render_one: Callable[[Any], dict[str, Any]],
+    default_limit: int = 100,
+    max_limit: int = 100,
 ) -> web.Response:
     offset = int_query(request, "offset", 0, 0, None)
-    limit = int_query(request, "limit", 100, 1, 100)
+    limit = int_query(request, "limit", default_limit, 1, max_limit)
     chunk = items[offset : offset + limit]
 
     def link(new_offset: int) -> str:

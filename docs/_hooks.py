@@ -1,0 +1,63 @@
+"""MkDocs hooks: the API reference and the command-line reference are generated, so they cannot drift.
+
+- ``<!-- api: _models _spec -->`` in a page becomes one mkdocstrings block per public name of
+  ``workload_async`` (or of ``workload_async.emulator`` when the marker says ``emulator``) defined
+  in those private modules, in ``__all__`` order; a word that is a public name itself (a
+  constant) stands for that name.
+- ``<!-- cli-reference -->`` becomes the ``--help`` of every ``workload-async`` command, read from
+  the parser itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import re
+from typing import Any
+
+API = re.compile(r"<!-- api: (?P<modules>[\w. ]+) -->")
+CLI = "<!-- cli-reference -->"
+
+
+def public_names(package: str, modules: set[str]) -> list[str]:
+    """The public names of ``package`` whose defining module is one of ``modules`` (short names)."""
+    mod = importlib.import_module(package)
+    names = []
+    for name in mod.__all__:
+        obj = getattr(mod, name)
+        home = getattr(obj, "__module__", None) if callable(obj) else None
+        if name in modules or (home is not None and home.rsplit(".", 1)[-1] in modules):
+            names.append(name)
+    return names
+
+
+def _api_block(match: re.Match[str]) -> str:
+    words = match.group("modules").split()
+    package = "workload_async"
+    if words and words[0] == "emulator":
+        package, words = "workload_async.emulator", words[1:]
+    return "\n\n".join(f"::: {package}.{name}" for name in public_names(package, set(words)))
+
+
+def _help_sections(parser: argparse.ArgumentParser, prefix: str) -> list[str]:
+    parser.prog = prefix
+    sections = [f"## `{prefix}`\n\n```text\n{parser.format_help().rstrip()}\n```\n"]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                sections.extend(_help_sections(sub, f"{prefix} {name}"))
+    return sections
+
+
+def cli_reference() -> str:
+    """Every command's help, as Markdown."""
+    from workload_async.cli import _parser as build_parser
+
+    return "\n".join(_help_sections(build_parser(), "workload-async"))
+
+
+def on_page_markdown(markdown: str, **_: Any) -> str:
+    markdown = API.sub(_api_block, markdown)
+    if CLI in markdown:
+        markdown = markdown.replace(CLI, cli_reference())
+    return markdown

@@ -1,0 +1,199 @@
+"""The command line's rough edges a newcomer met: each with its message and exit code."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_cli import run
+from workload_async.cli import main
+from workload_async.emulator import Emulator
+
+
+async def created_id(emu: Emulator, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
+    assert await run(emu, "-q", "workloads", "create", "--image", "img:1", *extra) == 0
+    return capsys.readouterr().out.strip()
+
+
+async def cli_subprocess(*argv: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """Run ``python -m workload_async.cli ARGV`` without blocking the loop the emulator serves on."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "workload_async.cli",
+        *argv,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **(env or {})},
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), 30)
+    assert proc.returncode is not None
+    return proc.returncode, out.decode(), err.decode()
+
+
+async def test_invoke_with_a_missing_data_file_exits_2_naming_it(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    workload_id = await created_id(emu, capsys)
+    missing = tmp_path / "body.json"
+    assert await run(emu, "workloads", "invoke", workload_id, "predict", "-d", f"@{missing}") == 2
+    err = capsys.readouterr().err
+    assert f"error: -d @{missing}: cannot read '{missing}': No such file or directory" in err
+    assert "Traceback" not in err
+
+
+async def test_emulator_on_a_busy_port_exits_1_with_the_reason() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, _, err = await cli_subprocess("emulator", "--port", str(port))
+    assert code == 1
+    assert f"error: cannot serve on 127.0.0.1:{port}: " in err and "in use" in err
+    assert "Traceback" not in err
+
+
+def test_emulator_port_out_of_range_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["emulator", "--port", "-5"])
+    assert caught.value.code == 2
+    assert "argument --port: a port is 0-65535 (0 picks a free one), got -5" in capsys.readouterr().err
+
+
+async def test_zero_replicas_is_refused_not_turned_into_one(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert await run(emu, "workloads", "create", "--image", "img:1", "--replicas", "0") == 2
+    assert "replica_count: must be >= 1, got 0" in capsys.readouterr().err
+    assert emu.counts["workloads.create"] == 0
+    assert await run(emu, "-q", "workloads", "list") == 0
+    assert capsys.readouterr().out == ""
+
+
+async def test_verbose_logs_each_request_without_the_token(emu: Emulator) -> None:
+    code, out, err = await cli_subprocess(
+        "-v", "workloads", "list", env={"DATAROBOT_ENDPOINT": emu.url, "DATAROBOT_API_TOKEN": emu.token}
+    )
+    assert code == 0 and out.startswith("ID")
+    assert "GET console/workloads/ (workloads.list) -> 200" in err
+    assert emu.token not in out + err
+
+
+async def test_bulk_stop_progress_says_stopping(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workload_id = await created_id(emu, capsys, "--wait")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # draw the bar as on a terminal
+    assert await run(emu, "workloads", "stop", workload_id) == 0
+    err = capsys.readouterr().err
+    assert "stopping [" in err and "stoping" not in err
+
+
+async def test_sort_accepts_a_descending_key_as_the_help_writes_it(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("alpha", "bravo", "charlie"):
+        assert await run(emu, "workloads", "create", "--name", name, "--image", "img:1") == 0
+    capsys.readouterr()
+    assert await run(emu, "-o", "json", "workloads", "list", "--sort", "-name") == 0
+    assert [w["name"] for w in json.loads(capsys.readouterr().out)] == ["charlie", "bravo", "alpha"]
+
+
+async def test_output_option_is_accepted_after_the_command(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    workload_id = await created_id(emu, capsys)
+    assert await run(emu, "workloads", "get", workload_id, "-o", "json") == 0
+    assert json.loads(capsys.readouterr().out)["id"] == workload_id
+    assert await run(emu, "-o", "json", "workloads", "list", "--output", "text") == 0
+    assert capsys.readouterr().out.startswith("ID ")  # the later, nearer one wins
+
+
+async def test_invoke_of_an_unknown_workload_says_the_platform_answered_on_stderr(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    unknown = "0" * 24
+    assert await run(emu, "workloads", "invoke", unknown, "predict") == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"error: the platform answered 404 for {unknown} (the application was not reached)" in captured.err
+
+
+async def test_invoke_answered_404_by_the_application_prints_its_body_and_says_whose(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    workload_id = await created_id(emu, capsys, "--wait")
+    assert await run(emu, "workloads", "invoke", workload_id, "status/404") == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == {"status": 404}
+    assert "the application answered 404" in captured.err
+
+
+async def test_create_with_wait_names_the_workload_before_waiting(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    emu.set_timings(startup_seconds=3600)
+    code = await run(emu, "workloads", "create", "--image", "img:1", "--wait", "--timeout", "0.2")
+    assert code == 4  # the wait timed out ...
+    err = capsys.readouterr().err
+    (workload,) = emu.store.workloads.values()
+    # ... but the id was said first, so the workload is not lost
+    assert err.index(f"created workload {workload.id}; waiting") < err.index("error:")
+
+
+async def test_delete_reports_each_failure_and_deletes_the_rest(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, last = await created_id(emu, capsys), await created_id(emu, capsys)
+    unknown = "0" * 24
+    assert await run(emu, "workloads", "delete", first, unknown, last) == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [f"deleted {first}", f"deleted {last}"]
+    assert f"[404] DELETE console/workloads/{unknown}/" in captured.err
+    assert not emu.store.workloads
+
+
+async def test_quiet_prints_ids_only(emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
+    ids = [await created_id(emu, capsys) for _ in range(2)]
+    assert await run(emu, "workloads", "list", "-q") == 0
+    assert sorted(capsys.readouterr().out.split()) == sorted(ids)
+    assert await run(emu, "-q", "workloads", "start", *ids, "--wait") == 0
+    assert sorted(capsys.readouterr().out.split()) == sorted(ids)
+    assert await run(emu, "-q", "workloads", "delete", *ids) == 0
+    assert capsys.readouterr().out.split() == ids
+
+
+async def test_watch_in_json_prints_one_object_per_line(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    workload_id = await created_id(emu, capsys)
+    assert await run(emu, "-o", "json", "workloads", "watch", workload_id) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines and [json.loads(line)["id"] for line in lines] == [workload_id] * len(lines)
+    assert json.loads(lines[-1])["status"] == "running"
+
+
+def test_shell_completion_completes_commands(tmp_path: Path) -> None:
+    pytest.importorskip("argcomplete")
+    line = "workload-async workloads st"
+    answer = tmp_path / "completions"
+    env = {
+        **os.environ,
+        "_ARGCOMPLETE": "1",
+        "_ARGCOMPLETE_IFS": "\n",
+        "COMP_LINE": line,
+        "COMP_POINT": str(len(line)),
+        "_ARGCOMPLETE_STDOUT_FILENAME": str(answer),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "workload_async.cli"], env=env, capture_output=True, timeout=30, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert set(answer.read_text().split()) == {"start", "stop"}

@@ -1,0 +1,138 @@
+"""How a failed attempt becomes an error of the tree, and whether it may be tried again.
+
+Part of the HTTP layer. aiohttp's response errors carry the request's ``RequestInfo``, whose
+headers hold ``Authorization``; chained as they are, ``repr(error.__cause__.request_info)`` would
+print the token. So a failure is chained only as a copy that holds no request headers and no
+traceback into aiohttp's frames (see :func:`scrubbed`).
+"""
+
+from __future__ import annotations
+
+import ssl
+from contextvars import ContextVar
+
+import aiohttp
+from multidict import CIMultiDict, CIMultiDictProxy
+
+from .errors import OutcomeUnknownError, RequestTimeoutError, TransportError
+
+__all__ = [
+    "deterministic",
+    "failure",
+    "keep_refusal_body",
+    "never_sent",
+    "outcome_unknown",
+    "refusal_body",
+    "scrubbed",
+    "timed_out",
+]
+
+_REFUSAL_BODY: ContextVar[bytes] = ContextVar("workload_async_refusal_body", default=b"")
+_REFUSAL_LIMIT = 16 * 1024
+
+
+class Redacted(str):
+    """A header value whose ``repr`` hides it (the token's header), for frame locals and reprs."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "'<redacted>'"
+
+
+def _no_request_headers(info: aiohttp.RequestInfo) -> aiohttp.RequestInfo:
+    kept: CIMultiDict[str] = CIMultiDict()
+    for key, value in info.headers.items():
+        if key.lower() not in ("authorization", "cookie", "proxy-authorization"):
+            kept.add(key, value)
+    return aiohttp.RequestInfo(info.url, info.method, CIMultiDictProxy(kept), info.real_url)
+
+
+def scrubbed(exc: BaseException) -> BaseException:
+    """``exc`` made safe to chain: a response error is copied without the request's headers."""
+    if isinstance(exc, aiohttp.ClientResponseError):
+        info = _no_request_headers(exc.request_info)
+        try:
+            return type(exc)(info, (), status=exc.status, message=exc.message, headers=exc.headers)
+        except TypeError:  # a subclass with another signature: keep the class family, not the object
+            return aiohttp.ClientResponseError(info, (), status=exc.status, message=exc.message)
+    # aiohttp's frames (this traceback, and those of the exceptions it chains) hold the request and
+    # its headers as locals: keep the exception, its type and message, without any of them.
+    exc.__traceback__ = None
+    exc.__cause__ = exc.__context__ = None
+    exc.__suppress_context__ = True
+    return exc
+
+
+def failure(exc: BaseException, method: str, path: str, seconds: float | None) -> TransportError:
+    """The one translation of an aiohttp or OS failure into the error tree, chained to a scrubbed
+    copy of ``exc``. Raise the result outside the ``except`` block, so that the raw ``exc`` is not
+    kept as its ``__context__`` either."""
+    if isinstance(exc, TimeoutError):
+        error: TransportError = RequestTimeoutError(
+            f"no response within {seconds:.3g}s", method=method, url=path
+        )
+    elif isinstance(exc, aiohttp.ClientSSLError | ssl.SSLError):
+        error = TransportError(f"TLS failed: {exc}", method=method, url=path)
+    elif isinstance(exc, aiohttp.ClientConnectorError):
+        error = TransportError(
+            f"cannot connect to {exc.host}:{exc.port}: {exc.os_error}", method=method, url=path
+        )
+    elif isinstance(exc, aiohttp.ClientResponseError):
+        error = TransportError(f"the response could not be read: {exc.message}", method=method, url=path)
+    else:
+        error = TransportError(f"connection failed: {type(exc).__name__}: {exc}", method=method, url=path)
+    error.__cause__ = scrubbed(exc)
+    return error
+
+
+def never_sent(error: TransportError) -> bool:
+    """True when the connection failed before any byte of the request left (safe to repeat a create)."""
+    cause = error.__cause__
+    if isinstance(cause, aiohttp.ClientSSLError):
+        return False
+    return isinstance(cause, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError)
+
+
+def deterministic(error: TransportError) -> bool:
+    """True when trying again would fail the same way: TLS refused, or a response aiohttp cannot
+    parse (a header too large, a malformed status line)."""
+    cause = error.__cause__
+    return isinstance(cause, ssl.SSLError | aiohttp.ClientSSLError | aiohttp.ClientResponseError)
+
+
+def timed_out(error: Exception) -> bool:
+    """True for an attempt that ended in a timeout (its retry costs more of the budget)."""
+    return isinstance(error, RequestTimeoutError)
+
+
+def outcome_unknown(error: TransportError, resource: str, name: str | None) -> OutcomeUnknownError:
+    """The error for a create that was sent and got no answer: it may have happened."""
+    if isinstance(error, RequestTimeoutError):
+        what = error.message.partition(": ")[2] or "no response"
+    else:
+        what = f"the connection failed after the request was sent ({type(error.__cause__).__name__})"
+    unknown = OutcomeUnknownError(what, method=error.method, url=error.url, resource=resource, name=name)
+    unknown.__cause__ = error.__cause__
+    return unknown
+
+
+async def keep_refusal_body(
+    request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
+) -> aiohttp.ClientResponse:
+    """A session middleware: when a WebSocket handshake is refused, keep the start of the answer's
+    body (aiohttp's handshake error drops it) so that the error can carry the server's detail."""
+    response = await handler(request)
+    if response.status != 101 and request.headers.get("Upgrade", "").lower() == "websocket":
+        try:
+            _REFUSAL_BODY.set(await response.content.read(_REFUSAL_LIMIT))
+        except (aiohttp.ClientError, OSError):
+            _REFUSAL_BODY.set(b"")
+    return response
+
+
+def refusal_body() -> bytes:
+    """The body kept by :func:`keep_refusal_body` in this task (once; empty when none)."""
+    body = _REFUSAL_BODY.get()
+    _REFUSAL_BODY.set(b"")
+    return body

@@ -1,0 +1,138 @@
+"""Options every command takes, wherever they are written, and what the parser needs around them.
+
+``-o/--output``, ``-q/--quiet`` and ``-v/--verbose`` are accepted before the command and after it
+(``workload-async workloads list -o json``): :func:`add_everywhere` adds them to every subcommand,
+including those registered later by other modules, with defaults that do not override the
+top-level value unless given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+__all__ = [
+    "VersionAction",
+    "add_common_options",
+    "add_everywhere",
+    "attach_dash_values",
+    "enable_completion",
+    "setup_logging",
+]
+
+#: Options whose value may itself start with ``-`` (``--sort -name``, as the help writes it).
+DASH_VALUE_OPTIONS = frozenset({"--sort"})
+
+
+def add_common_options(p: argparse.ArgumentParser, *, top: bool) -> None:
+    """``-o``, ``-q`` and ``-v``; below the top level they leave the namespace alone unless given."""
+
+    def default(value: Any) -> Any:
+        return value if top else argparse.SUPPRESS
+
+    def add_argument(*names: str, **kwargs: Any) -> None:
+        # a command that already has one of these (``emulator --quiet``) keeps its own
+        if not any(name in p._option_string_actions for name in names):
+            p.add_argument(*names, **kwargs)
+
+    add_argument(
+        "-o", "--output", choices=("text", "json"), default=default("text"), help="text (default) or json"
+    )
+    add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=default(False),
+        help="print ids only, one a line (for xargs); no progress or remarks",
+    )
+    add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=default(0),
+        help="log each request to stderr (-vv: also aiohttp and asyncio debug)",
+    )
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            yield from dict.fromkeys(action.choices.values())  # aliases map to the same parser
+
+
+def add_everywhere(parser: argparse.ArgumentParser, add: Callable[[argparse.ArgumentParser], None]) -> None:
+    """Call ``add`` on every command parser below ``parser`` that has no subcommands of its own."""
+    for child in _subparsers(parser):
+        if any(True for _ in _subparsers(child)):
+            add_everywhere(child, add)
+        else:
+            add(child)
+
+
+def attach_dash_values(argv: Sequence[str]) -> list[str]:
+    """``--sort -name`` → ``--sort=-name``: argparse would take ``-name`` for an option."""
+    out: list[str] = []
+    it = iter(argv)
+    for arg in it:
+        if arg in DASH_VALUE_OPTIONS:
+            value = next(it, None)
+            if value is not None and value.startswith("-") and not value.startswith("--"):
+                out.append(f"{arg}={value}")
+                continue
+            out.append(arg)
+            if value is not None:
+                out.append(value)
+            continue
+        out.append(arg)
+    return out
+
+
+class VersionAction(argparse.Action):
+    """``--version``, reading the installed version only when asked (it costs import time)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        kwargs.setdefault("help", "show the version and exit")
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        import workload_async
+
+        print(f"workload-async {workload_async.__version__}")
+        parser.exit()
+
+
+def setup_logging(verbose: int) -> None:
+    """``-v``: each request of the SDK (method, path, status, time) on stderr; ``-vv``: everything."""
+    if not verbose:
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+        return
+    logging.basicConfig(
+        level=logging.DEBUG if verbose > 1 else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("workload_async").setLevel(logging.DEBUG)
+
+
+def enable_completion(parser: argparse.ArgumentParser) -> None:
+    """Answer the shell's completion request and exit, when argcomplete is installed and asking.
+
+    Install the ``completion`` extra, then ``eval "$(register-python-argcomplete workload-async)"``.
+    """
+    if "_ARGCOMPLETE" not in os.environ:
+        return
+    try:
+        import argcomplete
+    except ImportError:  # pragma: no cover - the extra is not installed
+        print("shell completion needs: pip install 'workload-async[completion]'", file=sys.stderr)
+        return
+    argcomplete.autocomplete(parser)
