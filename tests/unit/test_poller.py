@@ -19,6 +19,7 @@ from yarl import URL
 
 from tests.conftest import GatedClock
 from workload_async import FakeClock, PollPolicy, ResponseDecodeError, RetryPolicy, Workload, WorkloadStatus
+from workload_async._observe import Observer
 from workload_async._poller import BATCH, StatusPoller, Waiter
 from workload_async._responses import Response
 
@@ -32,6 +33,7 @@ class StatusServer:
         self.base = API
         self.retry = RetryPolicy()
         self.clock = clock
+        self.observe = Observer(clock)
         self.statuses: dict[str, Any] = statuses if statuses is not None else {}
         self.items: dict[str, dict[str, Any]] = {}  # whole items, when a test wants them
         self.calls: list[tuple[float, list[str]]] = []
