@@ -14,8 +14,9 @@ from ._enums import WorkloadStatus
 from ._models import Workload
 from ._observe import WaitWatch
 from ._policies import PollPolicy
-from ._poller import StatusPoller, Verdict, Waiter
+from ._poller import StatusPoller
 from ._validation import check_id
+from ._waiter import Verdict, Waiter
 from .errors import WorkloadAPIError
 
 __all__ = ["DEFAULT", "Default", "ReturnWhen", "WaitOutcome", "Waits", "outcome_of"]

@@ -19,10 +19,10 @@ from ._models import Workload
 from ._models_v11_5 import Replacement, WorkloadEvent, WorkloadStats
 from ._pagination import MAX_PAGE_SIZE, AsyncPager
 from ._policies import PollPolicy
-from ._poller import Verdict
 from ._reported import ReportedRuntime
 from ._spec import InputArtifact, WorkloadRuntime
 from ._validation import check_id, check_runtime
+from ._waiter import Verdict
 from ._waiting import DEFAULT, Default, Waits
 from .errors import ReplacementFailedError
 
