@@ -18,6 +18,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar, Token
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -148,6 +149,9 @@ class Observer:
             if attempt > 1:
                 attributes["workload_async.retry_delay"] = delay
             active = spans.start(self.tracer, "workload_async.request", attributes, client=True, current=True)
+            round_ = _ROUND.get()
+            if round_ is not None:
+                round_.calls += 1
         if active is None and self.on_request is None and not log.isEnabledFor(logging.DEBUG):
             return _QUIET
         return RequestWatch(self, method, route, path, attempt, active)
@@ -187,8 +191,8 @@ class Observer:
 
     # -- polling rounds and bulk calls -----------------------------------------------------
 
-    def poll_round(self, poller: Any, ids: list[str]) -> RoundWatch | _Quiet:
-        """Watch one polling round of ``poller`` (its ``requests`` counter gives the calls made)."""
+    def poll_round(self, ids: list[str]) -> RoundWatch | _Quiet:
+        """Watch one polling round asking about ``ids``: ``with observer.poll_round(ids): ...``."""
         spans = self.spans()
         if spans is None:
             return _QUIET
@@ -208,7 +212,7 @@ class Observer:
             root=True,
             links=list(links.values()),
         )
-        return _QUIET if active is None else RoundWatch(spans, active, poller)
+        return _QUIET if active is None else RoundWatch(spans, active)
 
     async def bulk(self, route: str, wait: bool, work: Awaitable[M]) -> M:
         """Await ``work`` (a bulk call's results by id) inside a ``workload_async.bulk`` span."""
@@ -304,17 +308,27 @@ class RequestWatch(_Quiet):
 
 
 class RoundWatch(_Quiet):
-    """One polling round in its root span; the calls it made are counted at the end."""
+    """One polling round in its root span, counting the requests made inside it (rounds overlap)."""
 
-    __slots__ = ("active", "before", "poller", "spans")
+    __slots__ = ("active", "calls", "spans", "token")
 
-    def __init__(self, spans: Spans, active: Active, poller: Any) -> None:
+    def __init__(self, spans: Spans, active: Active) -> None:
         self.spans = spans
         self.active = active
-        self.poller = poller
-        self.before: int = poller.requests
+        self.calls = 0
+        self.token: Token[RoundWatch | None] | None = None
+
+    def __enter__(self) -> RoundWatch:
+        self.token = _ROUND.set(self)
+        return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.spans.end(self.active, {"workload_async.poll.calls": self.poller.requests - self.before}, exc)
+        if self.token is not None:
+            _ROUND.reset(self.token)
+        self.spans.end(self.active, {"workload_async.poll.calls": self.calls}, exc)
+
+
+#: The polling round whose requests are being sent, when rounds are traced.
+_ROUND: ContextVar[RoundWatch | None] = ContextVar("workload_async_round", default=None)
