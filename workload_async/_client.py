@@ -14,6 +14,7 @@ import attrs
 from yarl import URL
 
 from ._artifacts import ArtifactsManager
+from ._bundles import BundlesManager
 from ._clock import Clock, SystemClock
 from ._config import ENDPOINT, TOKEN, Resolved, Sources
 from ._deployments import DeploymentsManager
@@ -173,6 +174,8 @@ class Client:
         self.artifacts = ArtifactsManager(self._transport)
         #: Deployments: CRUD, stats and invoke.
         self.deployments = DeploymentsManager(self._transport)
+        #: Compute bundles: the catalogue a runtime's ``resources`` name.
+        self.bundles = BundlesManager(self._transport)
 
     def with_options(
         self,

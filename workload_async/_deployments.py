@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ._converter import wire_fields
 from ._enums import Importance
 from ._http import Transport
@@ -63,22 +65,38 @@ class DeploymentsManager(InvokeMixin):
         self,
         *,
         search: str | None = None,
+        workload_ids: Iterable[str] | None = None,
+        with_workload: bool = False,
         page_size: int = MAX_PAGE_SIZE,
         offset: int = 0,
         timeout: float | None = None,
     ) -> AsyncPager[Deployment]:
-        """Deployments whose name contains ``search``, fetched lazily page by page.
+        """Deployments, fetched lazily page by page: ``async for d in client.deployments.list(...)``.
 
+        ``search`` keeps those whose name contains it; ``workload_ids`` keeps the deployments of
+        those workloads (sent as repeated ``wid=``, 100 a call); ``with_workload=True`` asks the
+        server to embed each deployment's workload (:attr:`~workload_async.Deployment.workload`);
         ``offset`` skips that many matches, to resume a listing; ``timeout`` bounds the fetch of
         each page, retries included.
         """
-        params = [("search", search)] if search is not None else []
+        params: list[tuple[str, str]] = []
+        if search is not None:
+            params.append(("search", search))
+        if with_workload:
+            params.append(("workloadDetails", "true"))
+        wids = None
+        if workload_ids is not None:
+            if isinstance(workload_ids, str):
+                raise ValueError(f"workload_ids must be a list of ids, got the string {workload_ids!r}")
+            wids = [check_id(w, "workload_ids[]") for w in workload_ids]
         return AsyncPager(
             self._t,
             "deployments.list",
             Deployment,
             params=params,
             page_size=page_size,
+            ids=wids,
+            ids_key="wid",
             offset=offset,
             timeout=timeout,
         )

@@ -19,10 +19,12 @@ from ._reported import ReportedArtifactSpec, ReportedRuntime
 __all__ = [
     "Artifact",
     "ArtifactRef",
+    "ComputeBundle",
     "Creator",
     "Deployment",
     "DeploymentMetrics",
     "DeploymentStats",
+    "LogRecord",
     "Operation",
     "Page",
     "StatsPeriod",
@@ -119,6 +121,40 @@ class Deployment:
     endpoint: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    #: The workload itself, when listed with ``with_workload=True``; None otherwise.
+    workload: Workload | None = None
+
+
+@attrs.frozen
+class LogRecord:
+    """One record of a workload's log. ``level`` is the severity (``INFO``, ``ERROR``, ...);
+    ``stacktrace`` is the traceback of an error, when it has one."""
+
+    timestamp: datetime | None = None
+    level: str | None = None
+    message: str | None = None
+    span_id: str | None = None
+    trace_id: str | None = None
+    stacktrace: str | None = None
+
+
+@attrs.frozen
+class ComputeBundle:
+    """A size of machine a workload can run on (``runtime.resources[].resource_bundle_id``).
+
+    ``memory_bytes`` and ``gpu_memory_bytes`` are in bytes; ``use_cases`` says what the bundle
+    serves (``customModel``, ``customApplication``, ``workload``).
+    """
+
+    id: str
+    name: str | None = None
+    description: str | None = None
+    cpu_count: float | None = None
+    memory_bytes: int | None = None
+    gpu_count: int | None = None
+    gpu_type: str | None = None
+    gpu_memory_bytes: int | None = None
+    use_cases: tuple[str, ...] = ()
 
 
 @attrs.frozen

@@ -51,13 +51,18 @@ class AsyncPager(Generic[T]):
         page_size: int = MAX_PAGE_SIZE,
         offset: int = 0,
         ids: Sequence[str] | None = None,
+        ids_key: str = "ids",
         deadline: float | None = None,
+        max_page_size: int = MAX_PAGE_SIZE,
+        route_ids: Sequence[str] = (),
         timeout: float | None = None,
     ) -> None:
-        if not 1 <= page_size <= MAX_PAGE_SIZE:
-            raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}")
+        if not 1 <= page_size <= max_page_size:
+            raise ValueError(f"page_size must be between 1 and {max_page_size}, got {page_size}")
         if type(offset) is not int or offset < 0:
             raise ValueError(f"offset must be a whole number >= 0, got {offset!r}")
+        self._ids_key = ids_key
+        self._route_ids = tuple(route_ids)
         self._transport = transport
         self._route = route
         self._model = model
@@ -78,7 +83,7 @@ class AsyncPager(Generic[T]):
         if self._ids is None:
             return [base]
         chunks = [self._ids[i : i + MAX_PAGE_SIZE] for i in range(0, len(self._ids), MAX_PAGE_SIZE)]
-        return [[*base, *(("ids", i) for i in chunk)] for chunk in chunks]
+        return [[*base, *((self._ids_key, i) for i in chunk)] for chunk in chunks]
 
     def _follow(self, link: str, current: URL) -> URL:
         url = current.join(URL(link))  # a relative link is relative to the page it came in
@@ -115,7 +120,7 @@ class AsyncPager(Generic[T]):
             relative = path[at + len(root) :]
         else:
             relative = path.lstrip("/")
-            if not relative.startswith(route_path(self._route).rstrip("/")):
+            if not relative.startswith(route_path(self._route, *self._route_ids).rstrip("/")):
                 return None
         if any(segment in (".", "..", "%2e", "%2E", "%2e%2e", "%2E%2E") for segment in relative.split("/")):
             return None
@@ -125,7 +130,7 @@ class AsyncPager(Generic[T]):
     async def _envelopes(self) -> AsyncGenerator[tuple[Page[Any], Response], None]:
         """Each page as it came, its items still JSON, with the response that brought it."""
         for query in self._first_queries():
-            url: URL | None = self._transport.url(self._route).with_query(query)
+            url: URL | None = self._transport.url(self._route, *self._route_ids).with_query(query)
             while url is not None:
                 response = await self._transport.send(
                     "GET", url, deadline=self._deadline, timeout=self._timeout, route=self._route

@@ -12,6 +12,7 @@ from __future__ import annotations
 import attrs
 
 from ._enums import ScalingMetricType
+from ._spec import Capabilities
 
 __all__ = [
     "ReportedArtifactSpec",
@@ -24,6 +25,8 @@ __all__ = [
     "ReportedResourceRequest",
     "ReportedRuntime",
     "ReportedScalingPolicy",
+    "ReportedSeccompProfile",
+    "ReportedSecurityContext",
 ]
 
 
@@ -59,6 +62,24 @@ class ReportedProbe:
 
 
 @attrs.frozen
+class ReportedSeccompProfile:
+    """A container's seccomp profile as reported."""
+
+    type: str | None = None
+    localhost_profile: str | None = None
+
+
+@attrs.frozen
+class ReportedSecurityContext:
+    """A container's security context as reported (see :class:`~workload_async.SecurityContext`)."""
+
+    allow_privilege_escalation: bool | None = None
+    read_only_root_filesystem: bool | None = None
+    capabilities: Capabilities | None = None
+    seccomp_profile: ReportedSeccompProfile | None = None
+
+
+@attrs.frozen
 class ReportedContainer:
     """A container as reported; ``image_uri`` is None while the image is built from source."""
 
@@ -73,6 +94,7 @@ class ReportedContainer:
     readiness_probe: ReportedProbe | None = None
     liveness_probe: ReportedProbe | None = None
     startup_probe: ReportedProbe | None = None
+    security_context: ReportedSecurityContext | None = None
 
 
 @attrs.frozen

@@ -35,6 +35,8 @@ ROUTES: dict[str, str] = {
     "deployments.stats": "console/deployments/{}/stats/",
     "workloads.invoke": "endpoints/workloads/{}/",
     "deployments.invoke": "endpoints/deployments/{}/",
+    "workloads.logs": "otel/workload/{}/logs/",
+    "bundles.list": "mlops/compute/bundles/",
 }
 
 

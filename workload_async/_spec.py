@@ -15,6 +15,7 @@ from ._enums import ArtifactStatus, ScalingMetricType
 __all__ = [
     "ArtifactSpec",
     "Autoscaling",
+    "Capabilities",
     "Container",
     "ContainerGroup",
     "EnvironmentVariable",
@@ -23,6 +24,8 @@ __all__ = [
     "ResourceBundle",
     "ResourceRequest",
     "ScalingPolicy",
+    "SeccompProfile",
+    "SecurityContext",
     "WorkloadRuntime",
     "gib",
     "mib",
@@ -75,8 +78,48 @@ class ProbeConfig:
 
 
 @attrs.frozen
+class Capabilities:
+    """Linux capabilities to ``add`` to or ``drop`` from a container (``"NET_ADMIN"``, ``"ALL"``)."""
+
+    add: tuple[str, ...] | None = attrs.field(default=None, converter=_tuple)
+    drop: tuple[str, ...] | None = attrs.field(default=None, converter=_tuple)
+
+
+SECCOMP_TYPES = ("RuntimeDefault", "Unconfined", "Localhost")
+
+
+@attrs.frozen
+class SeccompProfile:
+    """The seccomp profile of a container: ``type`` is ``RuntimeDefault``, ``Unconfined`` or
+    ``Localhost``; ``localhost_profile`` (a profile file on the node) goes only with ``Localhost``."""
+
+    type: str
+    localhost_profile: str | None = None
+
+
+@attrs.frozen
+class SecurityContext:
+    """What a container may do: privilege escalation, a read-only root filesystem, capabilities
+    and seccomp. Unset fields take the platform's defaults.
+
+    >>> locked = SecurityContext(read_only_root_filesystem=True, capabilities=Capabilities(drop=["ALL"]))
+    >>> locked.capabilities.drop
+    ('ALL',)
+    """
+
+    allow_privilege_escalation: bool | None = None
+    read_only_root_filesystem: bool | None = None
+    capabilities: Capabilities | None = None
+    seccomp_profile: SeccompProfile | None = None
+
+
+@attrs.frozen
 class Container:
-    """One container of a group. Exactly one container of a group is ``primary``; it needs a ``port``."""
+    """One container of a group. Exactly one container of a group is ``primary``.
+
+    The primary container's ``port`` is where invocations go; a workload whose primary container
+    has no port runs but serves nothing (invoking it answers 503).
+    """
 
     image_uri: str
     port: int | None = None
@@ -89,6 +132,7 @@ class Container:
     readiness_probe: ProbeConfig | None = None
     liveness_probe: ProbeConfig | None = None
     startup_probe: ProbeConfig | None = None
+    security_context: SecurityContext | None = None
 
 
 @attrs.frozen

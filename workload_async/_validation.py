@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from ._enums import ScalingMetricType
 from ._spec import (
+    SECCOMP_TYPES,
     Container,
     InputArtifact,
     ProbeConfig,
     ResourceRequest,
+    SecurityContext,
     WorkloadRuntime,
 )
 
@@ -52,13 +54,30 @@ def _check_probe(p: ProbeConfig, path: str) -> None:
             raise _fail(f"{path}.{name}", f"must be >= 1, got {value!r}")
 
 
+def _check_security(s: SecurityContext, path: str) -> None:
+    for name in ("allow_privilege_escalation", "read_only_root_filesystem"):
+        value = getattr(s, name)
+        if value is not None and not isinstance(value, bool):
+            raise _fail(f"{path}.{name}", f"must be True or False, got {value!r}")
+    if s.capabilities is not None:
+        for name in ("add", "drop"):
+            for i, cap in enumerate(getattr(s.capabilities, name) or ()):
+                if not isinstance(cap, str) or not cap:
+                    raise _fail(f"{path}.capabilities.{name}[{i}]", f"must be a capability name, got {cap!r}")
+    profile = s.seccomp_profile
+    if profile is not None:
+        if profile.type not in SECCOMP_TYPES:
+            choices = ", ".join(repr(t) for t in SECCOMP_TYPES)
+            raise _fail(f"{path}.seccomp_profile.type", f"must be one of {choices}, got {profile.type!r}")
+        if profile.localhost_profile is not None and profile.type != "Localhost":
+            raise _fail(f"{path}.seccomp_profile.localhost_profile", "goes only with type 'Localhost'")
+
+
 def _check_container(c: Container, path: str) -> None:
     if not c.image_uri:
         raise _fail(f"{path}.image_uri", "must not be empty")
     if c.port is not None and not MIN_PORT <= c.port <= MAX_PORT:
         raise _fail(f"{path}.port", f"{c.port} is outside {MIN_PORT}-{MAX_PORT}")
-    if c.primary and c.port is None:
-        raise _fail(f"{path}.port", "the primary container needs a port")
     if c.environment_vars:
         seen: set[str] = set()
         for i, var in enumerate(c.environment_vars):
@@ -71,6 +90,8 @@ def _check_container(c: Container, path: str) -> None:
         probe = getattr(c, probe_name)
         if probe is not None:
             _check_probe(probe, f"{path}.{probe_name}")
+    if c.security_context is not None:
+        _check_security(c.security_context, f"{path}.security_context")
 
 
 def check_input_artifact(a: InputArtifact, path: str = "artifact") -> None:

@@ -11,6 +11,7 @@ from ._converter import wire_fields
 from ._enums import WorkloadStatus
 from ._http import Transport
 from ._invoke import InvokeMixin
+from ._logs import LogsMixin
 from ._models import Operation, Workload
 from ._pagination import MAX_PAGE_SIZE, AsyncPager
 from ._policies import PollPolicy
@@ -21,11 +22,12 @@ from ._waiting import DEFAULT, Default, ReturnWhen, WaitOutcome, Waits
 __all__ = ["WorkloadsManager"]
 
 
-class WorkloadsManager(InvokeMixin):
+class WorkloadsManager(InvokeMixin, LogsMixin):
     """Everything about workloads. Reached as ``client.workloads``.
 
     ``invoke(workload_id, path, ...)`` and ``stream(workload_id, path, ...)`` call the workload's
-    application through the API gateway.
+    application through the API gateway; ``logs(workload_id, ...)`` and
+    ``follow_logs(workload_id, ...)`` read its log.
     """
 
     _invoke_route = "workloads.invoke"

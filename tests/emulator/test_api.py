@@ -151,11 +151,33 @@ async def test_null_for_an_optional_is_rejected(raw: Raw) -> None:
             {
                 "artifact": {
                     "name": "x",
-                    "spec": {"containerGroups": [{"containers": [{"imageUri": "i", "primary": True}]}]},
+                    "spec": {
+                        "containerGroups": [
+                            {
+                                "containers": [
+                                    {
+                                        "imageUri": "i",
+                                        "primary": True,
+                                        "securityContext": {"privileged": True},
+                                    }
+                                ]
+                            }
+                        ]
+                    },
                 }
             },
-            ["body", "artifact", "spec", "containerGroups", 0, "containers", 0, "port"],
-            "needs a port",
+            [
+                "body",
+                "artifact",
+                "spec",
+                "containerGroups",
+                0,
+                "containers",
+                0,
+                "securityContext",
+                "privileged",
+            ],
+            "Extra inputs are not permitted",
         ),
         (
             {

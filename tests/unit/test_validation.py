@@ -6,9 +6,11 @@ import re
 
 import pytest
 
+from tests.bad_inputs import SECURITY_CASES
 from workload_async import (
     ArtifactSpec,
     Autoscaling,
+    Capabilities,
     Container,
     ContainerGroup,
     EnvironmentVariable,
@@ -17,6 +19,8 @@ from workload_async import (
     ResourceRequest,
     ScalingMetricType,
     ScalingPolicy,
+    SeccompProfile,
+    SecurityContext,
     WorkloadRuntime,
     gib,
 )
@@ -35,9 +39,8 @@ def test_port_outside_range(port: int) -> None:
         check_input_artifact(one(Container(image_uri="img", port=port)))
 
 
-def test_primary_needs_a_port() -> None:
-    with pytest.raises(ValueError, match=r"containers\[0\]\.port: the primary container needs a port"):
-        check_input_artifact(one(Container(image_uri="img")))
+def test_a_primary_container_without_a_port_is_allowed() -> None:
+    check_input_artifact(one(Container(image_uri="img")))  # it runs; invoking it answers 503
 
 
 @pytest.mark.parametrize(
@@ -136,3 +139,19 @@ def test_ids_must_be_non_empty_strings(bad: object) -> None:
 def test_a_wrong_type_is_a_type_error() -> None:
     with pytest.raises(TypeError, match="artifact must be an InputArtifact, got dict"):
         check_input_artifact({"name": "x"})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("context", "wire", "field", "loc"), SECURITY_CASES)
+def test_bad_security_context(context: SecurityContext, wire: object, field: str, loc: object) -> None:
+    with pytest.raises(ValueError, match=rf"^{re.escape(C0)}\.{re.escape(field)}: "):
+        check_input_artifact(one(Container(image_uri="img", port=8080, security_context=context)))
+
+
+def test_a_full_security_context_passes() -> None:
+    context = SecurityContext(
+        allow_privilege_escalation=False,
+        read_only_root_filesystem=True,
+        capabilities=Capabilities(add=["NET_BIND_SERVICE"], drop=["ALL"]),
+        seccomp_profile=SeccompProfile(type="Localhost", localhost_profile="profiles/strict.json"),
+    )
+    check_input_artifact(one(Container(image_uri="img", port=8080, security_context=context)))

@@ -10,6 +10,7 @@ from aiohttp import web
 from . import _v11_5_handlers as v11_5
 from ._control import add_control_routes
 from ._handlers import ROUTES, Handler, invoke_deployment, invoke_workload
+from ._shared_routes import SHARED_ROUTES
 from ._store import StoreError
 from ._web import API_PREFIX, CURRENT_USER, STATE, EmulatorState, detail, json_response, state_of
 
@@ -113,7 +114,7 @@ def make_app(state: EmulatorState) -> web.Application:
         invokes = (("workloads", invoke_workload), ("deployments", invoke_deployment))
     else:
         routes, invokes = v11_5.ROUTES, (("workloads", v11_5.invoke_workload),)
-    for method, path, name, handler in routes:
+    for method, path, name, handler in routes + SHARED_ROUTES:  # logs and bundles: both generations
         named = _named(handler, name)
         for form in (path, path + "/"):
             app.router.add_route(method, API_PREFIX + form, named)

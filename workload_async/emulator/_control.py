@@ -16,6 +16,7 @@ from aiohttp import web
 
 from .._clock import FakeClock
 from ._faults import Fault
+from ._logbook import LEVELS
 from ._store import StoreError, User, new_id
 from ._v11_5_store import fail_replacement as failed_replacement
 
@@ -130,6 +131,27 @@ def add_control_routes(app: web.Application, state: EmulatorState) -> None:
         state.store.fail(rec, str(body.get("message", "failed by the emulator's control route")))
         return _json({"id": rec.id, "status": state.store.phase(rec)[0]})
 
+    async def write_log(request: web.Request) -> web.Response:
+        rec = state.store.workloads.get(request.match_info["id"])
+        if rec is None:
+            return _json({"detail": "no such workload"}, 404)
+        body = await _read(request)
+        level = body.get("level", "INFO")
+        extra = {wire: body.get(wire) for wire in ("spanId", "traceId", "stacktrace")}
+        if not isinstance(body.get("message"), str) or level not in LEVELS:
+            return _json({"detail": f"give a message (string) and a level among {', '.join(LEVELS)}"}, 422)
+        if not all(v is None or isinstance(v, str) for v in extra.values()):
+            return _json({"detail": "spanId, traceId and stacktrace must be strings"}, 422)
+        state.store.write_log(
+            rec,
+            body["message"],
+            level,
+            span_id=extra["spanId"],
+            trace_id=extra["traceId"],
+            stacktrace=extra["stacktrace"],
+        )
+        return _json({"id": rec.id, "records": len(rec.log.entries)}, 201)
+
     async def fail_replacement(request: web.Request) -> web.Response:
         rec = state.store.workloads.get(request.match_info["id"])
         if rec is None:
@@ -170,6 +192,7 @@ def add_control_routes(app: web.Application, state: EmulatorState) -> None:
         ("DELETE", "/_emulator/faults", clear_faults),
         ("PUT", "/_emulator/timings", timings),
         ("POST", "/_emulator/workloads/{id}/fail", fail_workload),
+        ("POST", "/_emulator/workloads/{id}/logs", write_log),
         ("POST", "/_emulator/workloads/{id}/fail-replacement", fail_replacement),
         ("POST", "/_emulator/users", add_user),
         ("POST", "/_emulator/clock/advance", advance),

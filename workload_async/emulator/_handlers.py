@@ -189,11 +189,29 @@ async def create_deployment(request: web.Request) -> web.Response:
     return json_response(render.deployment(store, rec, api_root(request)), 201)
 
 
+_TRUE, _FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
+
+
+def _bool_query(request: web.Request, name: str) -> bool:
+    raw = request.query.get(name, "false").lower()
+    if raw not in _TRUE + _FALSE:
+        raise StoreError(
+            422, [{"loc": ["query", name], "msg": "Input should be a valid boolean", "type": "bool_parsing"}]
+        )
+    return raw in _TRUE
+
+
 async def list_deployments(request: web.Request) -> web.Response:
     store = state_of(request).store
-    items = search(request, list(store.owned(store.deployments, user_of(request))))[::-1]
+    with_workload = _bool_query(request, "workloadDetails")
+    items = list(store.owned(store.deployments, user_of(request)))
+    wids = request.query.getall("wid", [])
+    if wids:
+        wanted = frozenset(wids)
+        items = [d for d in items if d.workload_id in wanted]
+    items = search(request, items)[::-1]
     root = api_root(request)
-    return page_of(request, items, lambda d: render.deployment(store, d, root))
+    return page_of(request, items, lambda d: render.deployment(store, d, root, with_workload))
 
 
 async def get_deployment(request: web.Request) -> web.Response:
@@ -235,7 +253,21 @@ async def invoke_workload_of(request: web.Request, workload_id: str) -> web.Stre
     status, _ = store.phase(rec)
     if status != "running":
         return detail(503, f"Workload {workload_id} is not running (status: {status})")
-    return await echo(request, state_of(request))
+    if rec.port is None:
+        return detail(503, f"Workload {workload_id} exposes no port: its primary container has no port")
+    response = await echo(request, state_of(request))
+    trace_id, span_id = _trace_context(request.headers.get("traceparent", ""))
+    line = f'"{request.method} /{request.match_info.get("tail", "")}" {response.status}'
+    store.write_log(rec, line, trace_id=trace_id, span_id=span_id)
+    return response
+
+
+def _trace_context(traceparent: str) -> tuple[str | None, str | None]:
+    """The trace and span ids of a W3C ``traceparent`` header (``00-<trace>-<span>-<flags>``)."""
+    parts = traceparent.strip().split("-")
+    if len(parts) == 4 and len(parts[1]) == 32 and len(parts[2]) == 16:
+        return parts[1], parts[2]
+    return None, None
 
 
 async def invoke_workload(request: web.Request) -> web.StreamResponse:

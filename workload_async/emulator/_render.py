@@ -5,9 +5,10 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
+from ._logbook import LogEntry
 from ._store import ArtifactRec, DeploymentRec, Store, WorkloadRec
 
-__all__ = ["artifact", "deployment", "stats", "timestamp", "workload"]
+__all__ = ["artifact", "deployment", "log_record", "stats", "timestamp", "workload"]
 
 
 def timestamp(store: Store, t: float) -> str:
@@ -61,9 +62,20 @@ def operation(w: WorkloadRec, api_root: str, text: str) -> dict[str, Any]:
     return {"status": text, "workloadId": w.id, "trackVia": f"{api_root}console/workloads/{w.id}/"}
 
 
-def deployment(store: Store, d: DeploymentRec, api_root: str) -> dict[str, Any]:
-    w = store.workloads.get(d.workload_id)
+def log_record(store: Store, e: LogEntry) -> dict[str, Any]:
     return {
+        "timestamp": timestamp(store, e.t),
+        "level": e.level,
+        "message": e.message,
+        "spanId": e.span_id,
+        "traceId": e.trace_id,
+        "stacktrace": e.stacktrace,
+    }
+
+
+def deployment(store: Store, d: DeploymentRec, api_root: str, with_workload: bool = False) -> dict[str, Any]:
+    w = store.workloads.get(d.workload_id)
+    out: dict[str, Any] = {
         "id": d.id,
         "name": d.name,
         "description": d.description,
@@ -74,6 +86,9 @@ def deployment(store: Store, d: DeploymentRec, api_root: str) -> dict[str, Any]:
         "createdAt": timestamp(store, d.created),
         "updatedAt": timestamp(store, d.updated),
     }
+    if with_workload:
+        out["workload"] = workload(store, w, api_root) if w is not None else None
+    return out
 
 
 def stats(store: Store, d: DeploymentRec) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from aiohttp import web
 from .._clock import Clock, SystemClock
 from ._app import make_app
 from ._faults import Fault
+from ._logbook import LEVELS
 from ._store import Store, Timings, User, WorkloadRec, new_id
 from ._v11_5_store import fail_replacement
 from ._web import API_PREFIX, EmulatorState
@@ -164,6 +165,28 @@ class Emulator:
     def fail_workload(self, workload_id: str, message: str = "failed by the emulator") -> None:
         """Send a workload to ``errored`` now."""
         self.store.fail(self._workload(workload_id), message)
+
+    def write_log(
+        self,
+        workload_id: str,
+        message: str,
+        level: str = "INFO",
+        *,
+        span_id: str | None = None,
+        trace_id: str | None = None,
+        stacktrace: str | None = None,
+    ) -> None:
+        """Write a record to a workload's log now, as its application would."""
+        if level not in LEVELS:
+            raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+        self.store.write_log(
+            self._workload(workload_id),
+            message,
+            level,
+            span_id=span_id,
+            trace_id=trace_id,
+            stacktrace=stacktrace,
+        )
 
     def fail_replacement(self, workload_id: str, message: str = "failed by the emulator") -> None:
         """Send the settings replacement in progress of a workload (11.5) to ``errored`` now."""

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .._clock import Clock
+from ._bundles import CATALOGUE, bundle_problems
+from ._logbook import Logbook, LogEntry, crash_script, ready_script, start_script, stop_script
 
 if TYPE_CHECKING:
     from ._v11_5_store import EventRec, ReplacementRec
@@ -23,13 +25,6 @@ if TYPE_CHECKING:
 __all__ = ["ArtifactRec", "DeploymentRec", "Store", "StoreError", "Timings", "User", "WorkloadRec"]
 
 CRASH_IMAGE = "emulator/crash"
-CRASH_LOG = (
-    "Starting server on 0.0.0.0:8080",
-    "Loading model weights from /opt/model",
-    "Traceback (most recent call last):",
-    '  File "/app/serve.py", line 42, in <module>',
-    "RuntimeError: model file /opt/model/weights.bin not found",
-)
 
 
 class StoreError(Exception):
@@ -93,12 +88,21 @@ class WorkloadRec:
     startup: float
     stop_for: float
     crash: bool
+    containers: list[dict[str, Any]]  # as of the last start: edits wait for a restart
     forced_error: tuple[float, str] | None = None
     description: str = ""
     importance: str = "low"
     proton_id: str = attrs.field(factory=lambda: new_id())
     calls: list[tuple[float, float, int]] = attrs.field(factory=list)  # invokes: (time, ms, status)
     in_flight: int = 0
+    log: Logbook = attrs.field(factory=Logbook)
+
+    @property
+    def port(self) -> int | None:
+        """The port of the primary container, None when it exposes none."""
+        primary = next((c for c in self.containers if c.get("primary")), {})
+        port: int | None = primary.get("port")
+        return port
 
 
 @attrs.define(eq=False)
@@ -126,6 +130,7 @@ class Store:
     artifacts: dict[str, ArtifactRec] = attrs.field(factory=dict)
     workloads: dict[str, WorkloadRec] = attrs.field(factory=dict)
     deployments: dict[str, DeploymentRec] = attrs.field(factory=dict)
+    bundles: dict[str, dict[str, Any]] = attrs.field(factory=lambda: {b["id"]: dict(b) for b in CATALOGUE})
     #: "v2.41" or "11.5": the generation this store's rules follow (see ``_v11_5_store``).
     api_version: str = "v2.41"
     #: 11.5 only: settings replacements and events, per workload id (see ``_v11_5_store``).
@@ -214,10 +219,9 @@ class Store:
         if status != "errored":
             return None
         if w.forced_error is not None and w.forced_error[0] == since:
-            message, tail = w.forced_error[1], [f"emulator: {w.forced_error[1]}"]
-            reason = "ForcedError"
+            message, reason = w.forced_error[1], "ForcedError"
         else:
-            message, tail, reason = "container exited with code 1", list(CRASH_LOG), "CrashLoopBackOff"
+            message, reason = "container exited with code 1", "CrashLoopBackOff"
         return {
             "conditions": [
                 {
@@ -228,15 +232,54 @@ class Store:
                     "lastTransitionTime": since,
                 }
             ],
-            "logTail": tail,
+            "logTail": w.log.tail(self.now()),
         }
 
     def begin(self, w: WorkloadRec, op: str) -> None:
         w.op, w.op_at, w.forced_error = op, self.now(), None
         if op == "start":
             w.startup = self._spread(self.timings.startup_seconds)
+            artifact = self.artifacts.get(w.artifact_id)
+            if artifact is not None:
+                w.containers = _containers(artifact)
+                w.crash = _crashes(w.containers)
+            self._plan_start(w)
         else:
             w.stop_for = self._spread(self.timings.stop_seconds)
+            w.log.schedule(w.op_at, stop_script(w.op_at, w.stop_for, w.containers))
+
+    def _plan_start(self, w: WorkloadRec) -> None:
+        at, startup = w.op_at, w.startup
+        lines = start_script(at, startup, self.timings.submitted_fraction, w.containers, _replicas(w.runtime))
+        up = at + startup
+        if w.crash:
+            lines += crash_script(lines[-1].t, up)
+        else:
+            artifact = self.artifacts.get(w.artifact_id)
+            draft = artifact is not None and artifact.status == "draft"
+            ttl = self.timings.draft_ttl_seconds
+            lines += ready_script(up, w.port, at + ttl if draft and ttl > startup else None)
+        w.log.schedule(self.now(), lines)
+
+    def write_log(
+        self,
+        w: WorkloadRec,
+        message: str,
+        level: str = "INFO",
+        *,
+        span_id: str | None = None,
+        trace_id: str | None = None,
+        stacktrace: str | None = None,
+    ) -> None:
+        """Write a line to the workload's log now."""
+        now = self.now()
+        w.log.write(now, LogEntry(now, level, message, span_id, trace_id, stacktrace))
+
+    def check_bundles(self, runtime: dict[str, Any], loc: tuple[str | int, ...]) -> None:
+        """422 when the runtime names a compute bundle the catalogue does not hold."""
+        problems = bundle_problems(runtime, self.bundles, loc)
+        if problems:
+            raise StoreError(422, problems)
 
     def start(self, w: WorkloadRec) -> bool:
         """Start; True when accepted (202), False for the no-op (200). 409 while stopping."""
@@ -245,6 +288,7 @@ class Store:
             return False
         if status == "stopping":
             raise StoreError(409, f"Workload {w.id} is stopping; start it once it has stopped")
+        self.check_bundles(w.runtime, ("runtime",))
         self.begin(w, "start")
         return True
 
@@ -262,6 +306,7 @@ class Store:
         if w.op != "start":
             w.op, w.op_at, w.startup = "start", now, 0.0
         w.forced_error = (max(now, w.op_at), message)
+        w.log.schedule(now, [LogEntry(w.forced_error[0], "ERROR", f"emulator: {message}")])
 
     # -- artifacts --------------------------------------------------------------------------
 
@@ -292,6 +337,8 @@ class Store:
         key = (rec.owner, rec.name)
         self._versions[key] = self._versions.get(key, 0) + 1
         rec.status, rec.version, rec.updated = self.lock_word, self._versions[key], self.now()
+        for w in self.users_of(rec):
+            w.log.drop_ttl()
 
     def users_of(self, rec: ArtifactRec) -> list[WorkloadRec]:
         return [w for w in self.workloads.values() if w.artifact_id == rec.id]
@@ -299,6 +346,8 @@ class Store:
     # -- workloads --------------------------------------------------------------------------
 
     def create_workload(self, user: User, body: dict[str, Any], *, check_draft: bool = True) -> WorkloadRec:
+        runtime = dict(body.get("runtime") or {})
+        self.check_bundles(runtime, ("body", "runtime"))
         if "artifactId" in body:
             artifact = self.artifact(user, body["artifactId"])
             if check_draft and artifact.status == "draft" and self.users_of(artifact):
@@ -309,12 +358,11 @@ class Store:
                 )
         else:
             artifact = self.create_artifact(user, body["artifact"])
-        runtime = dict(body.get("runtime") or {})
         autoscaling = runtime.get("autoscaling")
         if not (autoscaling and autoscaling.get("enabled")):
             runtime.setdefault("replicaCount", 1)
         now = self.now()
-        images = [c["imageUri"] for g in artifact.spec["containerGroups"] for c in g["containers"]]
+        containers = _containers(artifact)
         rec = WorkloadRec(
             id=new_id(),
             owner=user.id,
@@ -326,8 +374,10 @@ class Store:
             op_at=now,
             startup=self._spread(self.timings.startup_seconds),
             stop_for=self.timings.stop_seconds,
-            crash=any(i == CRASH_IMAGE or i.startswith(CRASH_IMAGE + ":") for i in images),
+            crash=_crashes(containers),
+            containers=containers,
         )
+        self._plan_start(rec)
         self.workloads[rec.id] = rec
         return rec
 
@@ -360,3 +410,22 @@ class Store:
         )
         self.deployments[rec.id] = rec
         return rec
+
+
+def _containers(artifact: ArtifactRec) -> list[dict[str, Any]]:
+    return [c for g in artifact.spec["containerGroups"] for c in g["containers"]]
+
+
+def _crashes(containers: list[dict[str, Any]]) -> bool:
+    images = (str(c["imageUri"]) for c in containers)
+    return any(i == CRASH_IMAGE or i.startswith(CRASH_IMAGE + ":") for i in images)
+
+
+def _replicas(runtime: dict[str, Any]) -> str:
+    scaling = runtime.get("autoscaling") or {}
+    if scaling.get("enabled"):
+        counts = [(p["minCount"], p["maxCount"]) for p in scaling.get("policies", [])]
+        low, high = (min(c[0] for c in counts), max(c[1] for c in counts)) if counts else (1, 1)
+        return f"{low} to {high} replicas (autoscaling)"
+    n = runtime.get("replicaCount", 1)
+    return f"{n} replica{'s' if n != 1 else ''}"

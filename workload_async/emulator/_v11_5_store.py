@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 
+from ._bundles import CATALOGUE, resolved_view
 from ._store import ArtifactRec, Store, StoreError, User, WorkloadRec, new_id
 from ._v11_5_validate import group_names, runtime_problems
 
@@ -31,29 +32,8 @@ __all__ = [
     "stop",
 ]
 
-#: The resource bundles a group runtime may name (the same ids as the v2.41 catalogue).
-BUNDLES: dict[str, dict[str, Any]] = {
-    "cpu.nano": {"id": "cpu.nano", "cpuCount": 0.25, "memoryBytes": 512 * 1024**2, "gpuCount": 0},
-    "cpu.small": {"id": "cpu.small", "cpuCount": 1, "memoryBytes": 2 * 1024**3, "gpuCount": 0},
-    "cpu.medium": {"id": "cpu.medium", "cpuCount": 2, "memoryBytes": 8 * 1024**3, "gpuCount": 0},
-    "cpu.large": {"id": "cpu.large", "cpuCount": 8, "memoryBytes": 32 * 1024**3, "gpuCount": 0},
-    "gpu.l4.small": {
-        "id": "gpu.l4.small",
-        "cpuCount": 4,
-        "memoryBytes": 16 * 1024**3,
-        "gpuCount": 1,
-        "gpuMaker": "nvidia",
-        "gpuTypeLabel": "L4",
-    },
-    "gpu.a10g.medium": {
-        "id": "gpu.a10g.medium",
-        "cpuCount": 8,
-        "memoryBytes": 32 * 1024**3,
-        "gpuCount": 1,
-        "gpuMaker": "nvidia",
-        "gpuTypeLabel": "A10G",
-    },
-}
+#: The resource bundles a group runtime may name: the v2.41 catalogue, as 11.5 shows a bundle.
+BUNDLES: dict[str, dict[str, Any]] = {b["id"]: resolved_view(b) for b in CATALOGUE}
 _UP = frozenset({"submitted", "provisioning", "launching", "running", "initializing"})
 _SETTLED_REPLACEMENT = frozenset({"completed", "errored"})
 _SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?i?B?)\s*", re.IGNORECASE)

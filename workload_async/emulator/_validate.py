@@ -130,6 +130,21 @@ PROBE = {
     "timeoutSeconds": F("int", ge=1),
     "failureThreshold": F("int", ge=1),
 }
+SECURITY_CONTEXT = {
+    "allowPrivilegeEscalation": F("bool"),
+    "readOnlyRootFilesystem": F("bool"),
+    "capabilities": F(
+        "obj",
+        schema={"add": F("list", item=F("str", min_len=1)), "drop": F("list", item=F("str", min_len=1))},
+    ),
+    "seccompProfile": F(
+        "obj",
+        schema={
+            "type": F("enum", required=True, choices=("RuntimeDefault", "Unconfined", "Localhost")),
+            "localhostProfile": F("str"),
+        },
+    ),
+}
 CONTAINER = {
     "name": F("str"),
     "description": F("str"),
@@ -153,6 +168,7 @@ CONTAINER = {
     "readinessProbe": F("obj", schema=PROBE),
     "livenessProbe": F("obj", schema=PROBE),
     "startupProbe": F("obj", schema=PROBE),
+    "securityContext": F("obj", schema=SECURITY_CONTEXT),
 }
 INPUT_ARTIFACT = {
     "name": F("str", required=True, min_len=1, max_len=5000),
@@ -246,10 +262,16 @@ def _artifact_rules(artifact: dict[str, Any], loc: Loc, out: list[Problem]) -> N
                     gloc, f"Exactly one container must be primary, found {len(primaries)}", "value_error"
                 )
             )
-        for i in primaries:
-            if "port" not in containers[i]:
-                out.append(_problem((*gloc, i, "port"), "The primary container needs a port", "missing"))
         for i, c in enumerate(containers):
+            seccomp = c.get("securityContext", {}).get("seccompProfile", {})
+            if "localhostProfile" in seccomp and seccomp["type"] != "Localhost":
+                out.append(
+                    _problem(
+                        (*gloc, i, "securityContext", "seccompProfile", "localhostProfile"),
+                        "localhostProfile is allowed only with type Localhost",
+                        "value_error",
+                    )
+                )
             names = [e["name"] for e in c.get("environmentVars", [])]
             if len(names) != len(set(names)):
                 out.append(

@@ -140,9 +140,10 @@ def page_of(
     items: list[Any],
     render_one: Callable[[Any], dict[str, Any]],
     default_limit: int = 100,
+    max_limit: int = 100,
 ) -> web.Response:
     offset = int_query(request, "offset", 0, 0, None)
-    limit = int_query(request, "limit", default_limit, 1, 100)
+    limit = int_query(request, "limit", default_limit, 1, max_limit)
     chunk = items[offset : offset + limit]
 
     def link(new_offset: int) -> str:
