@@ -1,0 +1,117 @@
+"""Hermetic Airflow for the integration's tests: a temporary AIRFLOW_HOME, no database, and
+connections from ``AIRFLOW_CONN_*`` variables only. Skipped when the ``airflow`` extra is absent."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+
+if importlib.util.find_spec("airflow") is not None:
+    _HOME = tempfile.mkdtemp(prefix="workload-async-airflow-")
+    os.environ["AIRFLOW_HOME"] = _HOME  # read once, when Airflow is first imported
+    os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+
+pytest.importorskip("airflow.sdk", reason="the airflow extra is not installed")
+
+from airflow.sdk.definitions.connection import Connection
+
+from workload_async import Client, FakeClock
+from workload_async.contrib.airflow import client_defaults
+from workload_async.emulator import Emulator
+
+CONN_ID = "workload_emulator"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _airflow_home() -> Iterator[None]:
+    yield
+    shutil.rmtree(_HOME, ignore_errors=True)
+
+
+class FakeTaskInstance:
+    """What an operator reaches through ``context["ti"]``: XCom pushes, recorded."""
+
+    def __init__(self) -> None:
+        self.xcom: dict[str, Any] = {}
+
+    def xcom_push(self, key: str, value: Any) -> None:
+        self.xcom[key] = value
+
+
+@pytest.fixture
+def context() -> dict[str, Any]:
+    return {"ti": FakeTaskInstance()}
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def emu(clock: FakeClock) -> AsyncIterator[Emulator]:
+    async with Emulator(clock=clock, startup_seconds=2.0, stop_seconds=1.0, seed=1) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+async def client(emu: Emulator, clock: FakeClock) -> AsyncIterator[Client]:
+    async with Client(emu.url, emu.token, clock=clock) as c:
+        yield c
+
+
+@pytest.fixture
+def connection(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A ``datarobot_workload`` connection to the emulator, as Airflow reads it from the environment."""
+    value = {"conn_type": "datarobot_workload", "host": emu.url, "password": emu.token}
+    monkeypatch.setenv(f"AIRFLOW_CONN_{CONN_ID.upper()}", json.dumps(value))
+    return CONN_ID
+
+
+@pytest.fixture
+def on_fake_clock(clock: FakeClock) -> Iterator[FakeClock]:
+    """Every client the hook makes shares the emulator's fake clock."""
+    with client_defaults(clock=clock):
+        yield clock
+
+
+class Lookups:
+    """Every connection lookup, and whether it ran on a thread with a running event loop."""
+
+    def __init__(self) -> None:
+        self.sync_in_loop: list[str] = []
+        self.sync_outside_loop: list[str] = []
+        self.async_calls: list[str] = []
+
+
+@pytest.fixture
+def lookups(monkeypatch: pytest.MonkeyPatch) -> Lookups:
+    """Watch Airflow's connection lookups at their seam (``Connection.get`` / ``async_get``)."""
+    record = Lookups()
+    sync_get = Connection.get.__func__  # type: ignore[attr-defined]
+    async_get = Connection.async_get.__func__  # type: ignore[attr-defined]
+
+    def get(cls: type[Connection], conn_id: str) -> Any:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            record.sync_outside_loop.append(conn_id)
+        else:
+            record.sync_in_loop.append(conn_id)
+        return sync_get(cls, conn_id)
+
+    async def aget(cls: type[Connection], conn_id: str) -> Any:
+        record.async_calls.append(conn_id)
+        return await async_get(cls, conn_id)
+
+    monkeypatch.setattr(Connection, "get", classmethod(get))
+    monkeypatch.setattr(Connection, "async_get", classmethod(aget))
+    return record
