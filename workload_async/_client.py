@@ -8,7 +8,7 @@ import functools
 import logging
 import weakref
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from yarl import URL
@@ -27,6 +27,9 @@ from ._pool import SessionPool
 from ._waiting import Waits
 from ._workloads import WorkloadsManager
 from .errors import ClientClosedError
+
+if TYPE_CHECKING:
+    from opentelemetry.trace import TracerProvider  # only named: the otel extra stays optional
 
 __all__ = ["ENDPOINT_ENV", "TOKEN_ENV", "Client", "package_version"]
 
@@ -116,6 +119,8 @@ class Client:
     - ``hooks``: a :class:`Hooks` object told of every request, retry and status change (metrics).
     - ``tracing``: OpenTelemetry spans for requests, waits, bulk calls and polling rounds when the
       application uses OpenTelemetry (the ``otel`` extra); False turns them off.
+    - ``tracer_provider``: the OpenTelemetry ``TracerProvider`` of those spans (by default the
+      global one, whenever the application sets it).
 
     Every call also takes ``timeout=``: seconds for the whole call, retries included.
 
@@ -137,6 +142,7 @@ class Client:
         clock: Clock | None = None,
         hooks: Hooks | None = None,
         tracing: bool = True,
+        tracer_provider: TracerProvider | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         log_from_env()
@@ -159,7 +165,7 @@ class Client:
             timeout=timeout,
             retry=retry,
             user_agent=f"workload-async/{package_version()}",
-            observe=Observer(self._clock, hooks, tracing),
+            observe=Observer(self._clock, hooks, tracing, tracer_provider),
             max_response_bytes=max_response_bytes,
         )
         self._poller = StatusPoller(self._transport, self._clock)
