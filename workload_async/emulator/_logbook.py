@@ -45,18 +45,32 @@ def _name(container: dict[str, Any], index: int) -> str:
     return str(container.get("name") or f"container-{index}")
 
 
+def _replicas(runtime: dict[str, Any]) -> str:
+    """How many replicas a runtime asks for, in words (an 11.5 runtime counts those of its groups)."""
+    if "containerGroups" in runtime:
+        n = sum(g.get("replicaCount", 1) for g in runtime["containerGroups"]) or 1
+        return f"{n} replica{'s' if n != 1 else ''}"
+    scaling = runtime.get("autoscaling") or {}
+    if scaling.get("enabled"):
+        counts = [(p["minCount"], p["maxCount"]) for p in scaling.get("policies", [])]
+        low, high = (min(c[0] for c in counts), max(c[1] for c in counts)) if counts else (1, 1)
+        return f"{low} to {high} replicas (autoscaling)"
+    n = runtime.get("replicaCount", 1)
+    return f"{n} replica{'s' if n != 1 else ''}"
+
+
 def start_script(
     at: float,
     startup: float,
     submitted_fraction: float,
     containers: list[dict[str, Any]],
-    replicas: str,
+    runtime: dict[str, Any],
 ) -> list[LogEntry]:
     """The lines of a start beginning at ``at`` that takes ``startup`` seconds, up to (not
     including) what happens once it is up: :func:`crash_script` or :func:`ready_script`."""
     pulling = at + startup * submitted_fraction
     rest = at + startup - pulling
-    out = [LogEntry(at, "INFO", f"Scheduling {replicas}")]
+    out = [LogEntry(at, "INFO", f"Scheduling {_replicas(runtime)}")]
     out += [LogEntry(pulling, "INFO", f'Pulling image "{c["imageUri"]}"') for c in containers]
     out += [LogEntry(pulling + rest * 0.4, "INFO", f'Pulled image "{c["imageUri"]}"') for c in containers]
     out += [
