@@ -6,6 +6,7 @@ import enum
 import functools
 import logging
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from yarl import URL
 
@@ -23,6 +24,9 @@ from ._pool import SessionPool
 from ._waiting import Waits
 from ._workloads import WorkloadsManager
 from .errors import ClientClosedError
+
+if TYPE_CHECKING:
+    from opentelemetry.trace import TracerProvider  # only named: the otel extra stays optional
 
 __all__ = ["ENDPOINT_ENV", "TOKEN_ENV", "Client", "package_version"]
 
@@ -93,6 +97,8 @@ class Client:
     - ``hooks``: a :class:`Hooks` object told of every request, retry and status change (metrics).
     - ``tracing``: OpenTelemetry spans for requests, waits, bulk calls and polling rounds when the
       application uses OpenTelemetry (the ``otel`` extra); False turns them off.
+    - ``tracer_provider``: the OpenTelemetry ``TracerProvider`` of those spans (by default the
+      global one, whenever the application sets it).
 
     Every call also takes ``timeout=``: seconds for the whole call, retries included.
 
@@ -114,6 +120,7 @@ class Client:
         clock: Clock | None = None,
         hooks: Hooks | None = None,
         tracing: bool = True,
+        tracer_provider: TracerProvider | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         log_from_env()
@@ -142,7 +149,7 @@ class Client:
             timeout=timeout,
             retry=retry,
             user_agent=f"workload-async/{package_version()}",
-            observe=Observer(self._clock, hooks, tracing),
+            observe=Observer(self._clock, hooks, tracing, tracer_provider),
             max_response_bytes=max_response_bytes,
         )
         self._poller = StatusPoller(self._transport, self._clock)

@@ -17,18 +17,20 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from .errors import OutcomeUnknownError, RequestTimeoutError, TransportError
 
 __all__ = [
+    "answer_lost",
     "deterministic",
     "failure",
-    "keep_refusal_body",
     "never_sent",
     "outcome_unknown",
     "refusal_body",
     "scrubbed",
     "timed_out",
+    "watch_attempts",
 ]
 
 _REFUSAL_BODY: ContextVar[bytes] = ContextVar("workload_async_refusal_body", default=b"")
 _REFUSAL_LIMIT = 16 * 1024
+_ANSWER_LOST: ContextVar[bool] = ContextVar("workload_async_answer_lost", default=False)
 
 
 class Redacted(str):
@@ -117,12 +119,21 @@ def outcome_unknown(error: TransportError, resource: str, name: str | None) -> O
     return unknown
 
 
-async def keep_refusal_body(
+async def watch_attempts(
     request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
 ) -> aiohttp.ClientResponse:
-    """A session middleware: when a WebSocket handshake is refused, keep the start of the answer's
-    body (aiohttp's handshake error drops it) so that the error can carry the server's detail."""
-    response = await handler(request)
+    """A session middleware, run once per attempt (aiohttp itself repeats an idempotent request
+    once when a kept-alive connection drops). It notes, for the calling task, that an attempt was
+    sent and its answer lost (see :func:`answer_lost`); and when a WebSocket handshake is refused
+    it keeps the start of the answer's body, which aiohttp's handshake error drops, so that the
+    error can carry the server's detail (see :func:`refusal_body`)."""
+    try:
+        response = await handler(request)
+    except aiohttp.ClientConnectorError:
+        raise  # nothing was sent
+    except (aiohttp.ClientOSError, aiohttp.ServerDisconnectedError):
+        _ANSWER_LOST.set(True)
+        raise
     if response.status != 101 and request.headers.get("Upgrade", "").lower() == "websocket":
         try:
             _REFUSAL_BODY.set(await response.content.read(_REFUSAL_LIMIT))
@@ -131,8 +142,16 @@ async def keep_refusal_body(
     return response
 
 
+def answer_lost() -> bool:
+    """True when an attempt made by this task since the last call had its answer lost."""
+    lost = _ANSWER_LOST.get()
+    if lost:
+        _ANSWER_LOST.set(False)
+    return lost
+
+
 def refusal_body() -> bytes:
-    """The body kept by :func:`keep_refusal_body` in this task (once; empty when none)."""
+    """The body kept by :func:`watch_attempts` in this task (once; empty when none)."""
     body = _REFUSAL_BODY.get()
     _REFUSAL_BODY.set(b"")
     return body

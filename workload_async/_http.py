@@ -21,6 +21,7 @@ from ._clock import Clock
 from ._decipher import error_from_response
 from ._failures import (
     Redacted,
+    answer_lost,
     deterministic,
     failure,
     never_sent,
@@ -220,6 +221,8 @@ class Transport:
         all_headers = self._headers(headers, has_body=json_body is not None)
         retries = 0
         spent = 0.0  # retry-budget tokens this call's retries took
+        answer_lost()  # forget what an earlier call of this task saw
+        lost = False  # an attempt was sent and its answer lost: it may have acted
         delay = 0.0
         while True:
             error: Exception
@@ -238,8 +241,10 @@ class Transport:
                     )
             except TransportError as exc:
                 error, retryable = exc, _may_repeat(exc, retry)
+                lost = lost or not never_sent(exc)
             else:
-                if response.ok or not raise_for_status:
+                lost = answer_lost() or lost  # aiohttp may have repeated the attempt itself
+                if response.ok or not raise_for_status or (lost and _gone(method, response.status)):
                     self.budget.succeeded(spent)
                     return response
                 error = status_error(response)
@@ -403,6 +408,12 @@ def _may_repeat(error: TransportError, retry: RetryMode) -> bool:
     if retry == "never" or deterministic(error):
         return False
     return retry == "safe" or never_sent(error)
+
+
+def _gone(method: str, status: int) -> bool:
+    """A repeated DELETE answered 404 after an attempt whose answer was lost: that attempt
+    deleted it (or it never was), and either way it is gone, as asked."""
+    return method == "DELETE" and status == 404
 
 
 def _may_repeat_status(error: APIStatusError, status: int, retry: RetryMode) -> bool:

@@ -63,8 +63,11 @@ def log_from_env() -> None:
 class _Spans(Protocol):  # what this module uses of ._tracing, so that nothing else imports it
     MAX_LINKS: int
 
+    def tracer(self, provider: Any) -> Any: ...
+
     def start(
         self,
+        tracer: Any,
         name: str,
         attributes: Mapping[str, str | bool | int | float],
         *,
@@ -115,9 +118,13 @@ def _call(hook: Callable[[Any], None], event: object) -> None:
 class Observer:
     """Reports one client's requests, retries, waits, polling rounds and bulk calls."""
 
-    def __init__(self, clock: Clock, hooks: Hooks | None = None, tracing: bool = True) -> None:
+    def __init__(
+        self, clock: Clock, hooks: Hooks | None = None, tracing: bool = True, tracer_provider: Any = None
+    ) -> None:
         self.clock = clock
         self.tracing = tracing
+        self.tracer_provider = tracer_provider
+        self.tracer: Any = None  # made on first use, once OpenTelemetry is in the process
         # each callback is optional: resolved once, so a missing one costs nothing per event
         self.on_request: Callable[[RequestEvent], None] | None = getattr(hooks, "on_request", None)
         self.on_retry: Callable[[RetryEvent], None] | None = getattr(hooks, "on_retry", None)
@@ -129,7 +136,12 @@ class Observer:
 
     def spans(self) -> _Spans | None:
         """Span code, when tracing is on and OpenTelemetry is in the process."""
-        return _spans() if self.tracing else None
+        if not self.tracing:
+            return None
+        spans = _spans()
+        if spans is not None and self.tracer is None:
+            self.tracer = spans.tracer(self.tracer_provider)
+        return spans
 
     # -- requests --------------------------------------------------------------------------
 
@@ -145,7 +157,7 @@ class Observer:
             }
             if attempt > 1:
                 attributes["workload_async.retry_delay"] = delay
-            active = spans.start("workload_async.request", attributes, client=True, current=True)
+            active = spans.start(self.tracer, "workload_async.request", attributes, client=True, current=True)
         if active is None and self.on_request is None and not log.isEnabledFor(logging.DEBUG):
             return _QUIET
         return RequestWatch(self, method, route, path, attempt, active)
@@ -171,7 +183,7 @@ class Observer:
                 attributes["workload_async.workload.id"] = workload_id
             else:
                 attributes["workload_async.workload.count"] = count
-            active = spans.start("workload_async.wait", attributes)
+            active = spans.start(self.tracer, "workload_async.wait", attributes)
         if active is None and self.on_status_change is None and not log.isEnabledFor(logging.INFO):
             return None
         return WaitWatch(self, spans if active is not None else None, active, target)
@@ -199,6 +211,7 @@ class Observer:
                 if len(links) >= spans.MAX_LINKS:
                     break
         active = spans.start(
+            self.tracer,
             "workload_async.poll",
             {"workload_async.poll.batch_size": len(ids)},
             current=True,
@@ -216,7 +229,7 @@ class Observer:
                 "workload_async.route": route,
                 "workload_async.bulk.wait": wait,
             }
-            active = spans.start("workload_async.bulk", attributes, current=True)
+            active = spans.start(self.tracer, "workload_async.bulk", attributes, current=True)
         if spans is None or active is None:
             return await work
         try:

@@ -1,288 +1,409 @@
 """One batched status poller per client.
 
-Every pending wait registers a :class:`Waiter`. One background task polls
-``GET console/workloads/?ids=..`` for all of them, at most 100 ids a call, and hands each workload
-to its waiters. The task starts when the first waiter arrives and ends when the last one leaves;
-a waiter whose future is cancelled leaves at once.
+Every pending wait registers a :class:`Waiter`. One background task keeps two heaps: the waiters
+by the time their next poll is due, and by their deadline. Each wake-up (a *round*) takes only
+the waiters that are due, polls their ids with ``GET console/workloads/?ids=..`` (at most 100 ids
+a call, at most ``max_parallel`` calls at once) and hands each answer to the waiters of that id.
+The last call of a round is topped up with waiters that are at least half-way to their next poll,
+so calls stay full. Registering a wait costs a heap push and wakes the task only when the new wait
+is due (or ends) before its planned wake-up; nothing scans every waiter.
+
+Answers are read status-only (see :mod:`._status_page`): a full :class:`Workload` is built only
+for a wait whose status changed or which settles. The task starts with the first waiter and ends
+with the last; a waiter whose future is cancelled leaves at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import heapq
+import itertools
 import logging
-from collections.abc import Callable, Iterable
-from contextlib import aclosing
-from typing import Literal
-
-import attrs
+import math
+from collections.abc import AsyncGenerator
+from typing import Any
 
 from ._clock import Clock
 from ._enums import WorkloadStatus
 from ._http import Transport
 from ._models import Workload
 from ._pagination import AsyncPager
-from ._policies import PollPolicy
+from ._responses import Response
+from ._status_page import StatusPage, read_status_page, read_workload
+from ._waiter import Verdict, Waiter, judge
 from .errors import (
     APIStatusError,
     ClientClosedError,
     NotFoundError,
     RateLimitError,
+    ResponseDecodeError,
     ServerError,
-    UnexpectedStatusError,
-    WaitTimeoutError,
     WorkloadAPIError,
-    WorkloadFailedError,
 )
 
-__all__ = ["StatusPoller", "Verdict", "Waiter", "judge"]
+__all__ = ["BATCH", "DECODE_STRIKES", "StatusPoller", "Verdict", "Waiter", "judge"]
 
 log = logging.getLogger("workload_async")
 BATCH = 100
-Verdict = Literal["pending", "reached", "failed", "unexpected"]
+#: Consecutive unreadable answers after which a wait fails with the ResponseDecodeError.
+DECODE_STRIKES = 3
 
-
-def judge(status: WorkloadStatus, target: WorkloadStatus | None, waited: float, grace: float) -> Verdict:
-    """What a status means for a wait for ``target`` that has lasted ``waited`` seconds.
-
-    ``target=None`` accepts any settled state. ``errored``/``terminated`` fail the wait at once,
-    except a wait for ``stopped`` (stopping an errored workload passes through a stale
-    ``errored``), which gives them ``grace`` seconds. The opposite settled state (``stopped`` while
-    waiting for ``running`` or the reverse) is taken as a stale read for ``grace`` seconds, then
-    as the answer. Every other status, known or not, is still changing.
-    """
-    if target is None:
-        return "reached" if status.is_settled else "pending"
-    if status == target:
-        return "reached"
-    if status.is_failure:
-        return "pending" if target == WorkloadStatus.STOPPED and waited < grace else "failed"
-    if status.is_settled:
-        return "pending" if waited < grace else "unexpected"
-    return "pending"
-
-
-@attrs.define(eq=False)
-class Waiter:
-    """One pending wait for one workload."""
-
-    workload_id: str
-    target: WorkloadStatus | None
-    policy: PollPolicy
-    started: float
-    deadline: float | None
-    future: asyncio.Future[Workload]
-    on_change: Callable[[Workload], None] | None = None
-    next_due: float = 0.0
-    polls: int = 0
-    last_seen: Workload | None = None
-    last_error: BaseException | None = None
-
-    def observe(self, workload: Workload, now: float) -> None:
-        """Take one poll's answer: maybe settle the future, and plan the next poll."""
-        if self.future.done():
-            return
-        self.polls += 1
-        changed = self.last_seen is None or self.last_seen.status != workload.status
-        self.last_seen = workload
-        self.last_error = None
-        if changed and self.on_change is not None:
-            self.on_change(workload)
-        verdict = judge(workload.status, self.target, now - self.started, self.policy.stale_grace)
-        if verdict == "reached":
-            self.future.set_result(workload)
-        elif verdict == "failed":
-            self.future.set_exception(WorkloadFailedError(workload=workload))
-        elif verdict == "unexpected":
-            target = self.target.value if self.target is not None else "a settled state"
-            self.future.set_exception(UnexpectedStatusError(workload=workload, target=target))
-        else:
-            self.next_due = now + self.policy.jittered(self.policy.interval(self.polls))
-
-    def fail(self, error: BaseException) -> None:
-        """Settle the future with ``error`` unless it is settled already."""
-        if not self.future.done():
-            self.future.set_exception(error)
-
-    def time_out(self, now: float) -> None:
-        """Settle the future with :class:`WaitTimeoutError`."""
-        target = self.target.value if self.target is not None else "a settled state"
-        self.fail(
-            WaitTimeoutError(
-                workload_id=self.workload_id,
-                workload=self.last_seen,
-                elapsed=now - self.started,
-                polls=self.polls,
-                target=target,
-                last_error=self.last_error,
-            )
-        )
-
-
-def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
-    return (items[i : i + size] for i in range(0, len(items), size))
+_Entry = tuple[float, int, Waiter]
 
 
 class StatusPoller:
-    """Serves every pending wait of one client with batched list calls."""
+    """Serves every pending wait of one client with batched list calls.
+
+    The counters are for tests, benchmarks and the demo: ``requests`` (status calls), ``rounds``
+    (wake-ups that polled), ``ids_polled`` (statuses asked for: what one GET per workload would
+    have cost), ``wakeups`` (times the task woke) and ``examined`` (heap entries looked at).
+    """
 
     def __init__(self, transport: Transport, clock: Clock, *, max_parallel: int = 8) -> None:
         self._transport = transport
         self._clock = clock
         self.observe = transport.observe
-        self._max_parallel = max_parallel
-        self._waiters: dict[str, list[Waiter]] = {}
+        self._gate = asyncio.Semaphore(max_parallel)
+        self._tracked: dict[str, list[Waiter]] = {}
+        self._count = 0
+        self._due: list[_Entry] = []
+        self._deadlines: list[_Entry] = []
+        self._tickets = itertools.count()
+        self._polling: set[str] = set()  # ids in a call now
+        self._rounds: set[asyncio.Task[None]] = set()
         self._task: asyncio.Task[None] | None = None
         self._wake: asyncio.Event | None = None
+        self._wake_at = -math.inf  # when the task plans to wake; -inf while it is busy
         self._hold_until = 0.0
+        self._hold_error: WorkloadAPIError | None = None
         self._closed = False
-        #: Status list calls made so far (for tests and benchmarks).
         self.requests = 0
-        #: Polling rounds made so far.
         self.rounds = 0
-        #: Workload statuses asked for so far: what one GET per workload per round would have cost.
         self.ids_polled = 0
+        self.wakeups = 0
+        self.examined = 0
 
     @property
     def pending(self) -> int:
         """How many waiters are registered."""
-        return sum(len(ws) for ws in self._waiters.values())
+        return self._count
 
     @property
     def running(self) -> bool:
         """True while the background task is alive."""
         return self._task is not None and not self._task.done()
 
+    # -- registration -----------------------------------------------------------------------
+
     def add(self, waiter: Waiter) -> None:
         """Register ``waiter``; its first poll comes within the policy's initial interval."""
         if self._closed:
             raise ClientClosedError("the client is closed; its waits cannot start")
-        waiter.next_due = waiter.started + waiter.policy.initial
-        self._waiters.setdefault(waiter.workload_id, []).append(waiter)
+        self._tracked.setdefault(waiter.workload_id, []).append(waiter)
+        self._count += 1
         waiter.future.add_done_callback(lambda _: self._discard(waiter))
-        if self._wake is None:
-            self._wake = asyncio.Event()
-        self._wake.set()
+        if waiter.deadline is not None:
+            heapq.heappush(self._deadlines, (waiter.deadline, next(self._tickets), waiter))
+            if waiter.deadline < self._wake_at:
+                self._poke()
+        self._schedule(waiter, waiter.started + waiter.policy.initial)
         if not self.running:
+            self._wake = asyncio.Event()
             self._task = asyncio.get_running_loop().create_task(
                 self._run(), name="workload-async status poller"
             )
 
-    def _discard(self, waiter: Waiter) -> None:
-        group = self._waiters.get(waiter.workload_id)
-        if group is None:
-            return
-        if waiter in group:
-            group.remove(waiter)
-        if not group:
-            del self._waiters[waiter.workload_id]
-        if not self._waiters and self._wake is not None:
+    def _schedule(self, waiter: Waiter, due: float) -> None:
+        waiter.next_due = due
+        waiter.ticket = ticket = next(self._tickets)
+        heapq.heappush(self._due, (due, ticket, waiter))
+        if due < self._wake_at:
+            self._poke()
+
+    def _poke(self) -> None:
+        if self._wake is not None:
             self._wake.set()
 
-    def _all(self) -> list[Waiter]:
-        return [w for group in self._waiters.values() for w in group]
+    def _discard(self, waiter: Waiter) -> None:
+        group = self._tracked.get(waiter.workload_id)
+        if group is None or waiter not in group:
+            return
+        group.remove(waiter)
+        if not group:
+            del self._tracked[waiter.workload_id]
+        self._count -= 1
+        waiter.ticket = -1
+        if not self._count:
+            self._due.clear()  # every entry left is stale
+            self._deadlines.clear()
+            self._poke()
+        elif len(self._due) > 2 * self._count + 1024:
+            self._due = [e for e in self._due if e[1] == e[2].ticket]
+            heapq.heapify(self._due)
+            self._deadlines = [e for e in self._deadlines if not e[2].future.done()]
+            heapq.heapify(self._deadlines)
+
+    # -- the background task ----------------------------------------------------------------
 
     async def _run(self) -> None:
         try:
-            while self._waiters:
-                now = self._clock.monotonic()
-                for waiter in self._all():
-                    if waiter.deadline is not None and now >= waiter.deadline:
-                        waiter.time_out(now)
-                waiters = self._all()
-                if not waiters:
-                    break
-                due = max(min(w.next_due for w in waiters), self._hold_until)
-                if now >= due:
-                    await self._round()
-                    continue
-                deadlines = [w.deadline for w in waiters if w.deadline is not None]
-                wake_at = min([due, *deadlines])
-                await self._sleep_or_wake(wake_at - now)
+            while True:
+                while self._count:
+                    now = self._clock.monotonic()
+                    self._expire(now)
+                    if not self._count:
+                        break
+                    if now >= self._hold_until:
+                        ids = self._take_due(now)
+                        if ids:
+                            self._start_round(ids)
+                    await self._idle(self._next_wake(), now)
+                await self._end_rounds()
+                if not self._count:
+                    return
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # never die silently: every waiter learns why
             log.exception("status poller failed")
+            for task in self._rounds:
+                task.cancel()
             for waiter in self._all():
                 waiter.fail(exc)
 
-    async def _sleep_or_wake(self, seconds: float) -> None:
-        assert self._wake is not None
-        self._wake.clear()
-        sleeper = asyncio.ensure_future(self._clock.sleep(seconds))
-        waker = asyncio.ensure_future(self._wake.wait())
+    def _all(self) -> list[Waiter]:
+        return [w for group in self._tracked.values() for w in group]
+
+    def _expire(self, now: float) -> None:
+        """Time out every wait whose deadline has passed."""
+        heap = self._deadlines
+        while heap and heap[0][0] <= now:
+            self.examined += 1
+            _, _, waiter = heapq.heappop(heap)
+            waiter.time_out(now, self._hold_error if now < self._hold_until else None)
+            self._discard(waiter)
+
+    def _live_top(self, heap: list[_Entry], due: bool) -> _Entry | None:
+        """The first live entry of a heap, dropping stale ones on the way."""
+        while heap:
+            entry = heap[0]
+            waiter = entry[2]
+            live = entry[1] == waiter.ticket if due else not waiter.future.done()
+            if live:
+                return entry
+            self.examined += 1
+            heapq.heappop(heap)
+        return None
+
+    def _take_due(self, now: float) -> list[str]:
+        """Pop the waiters due by ``now`` (and fill the last call up); return their ids, in order."""
+        ids: dict[str, None] = {}
+        heap = self._due
+        while (entry := self._live_top(heap, due=True)) is not None and entry[0] <= now:
+            self._pop_into(ids)
+        while len(ids) % BATCH and (entry := self._live_top(heap, due=True)) is not None:
+            waiter = entry[2]
+            if entry[0] - now > 0.5 * waiter.policy.interval(waiter.polls):
+                break  # not yet half-way to its next poll
+            self._pop_into(ids)
+        return list(ids)
+
+    def _pop_into(self, ids: dict[str, None]) -> None:
+        self.examined += 1
+        _, _, waiter = heapq.heappop(self._due)
+        waiter.ticket = -1
+        if waiter.workload_id not in self._polling:  # a call in flight answers for it already
+            ids[waiter.workload_id] = None
+
+    def _next_wake(self) -> float:
+        wake = math.inf
+        due = self._live_top(self._due, due=True)
+        if due is not None:
+            wake = max(due[0], self._hold_until)
+        deadline = self._live_top(self._deadlines, due=False)
+        if deadline is not None:
+            wake = min(wake, deadline[0])
+        return wake
+
+    async def _idle(self, wake_at: float, now: float) -> None:
+        """Sleep until ``wake_at`` or until something earlier arrives (a wait, an answer).
+
+        With calls in flight the wait for them is on the event loop's time, bounded like a
+        request timeout, never a sleep of the clock: a test's fake clock does not jump ahead
+        while an answer travels.
+        """
+        wake = self._wake
+        assert wake is not None
+        if wake.is_set() or wake_at <= now:
+            wake.clear()
+            return
+        self._wake_at = wake_at
         try:
-            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
+            if any(not task.done() for task in self._rounds):
+                timeout = None if math.isinf(wake_at) else wake_at - now
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(wake.wait(), timeout)
+                return
+            sleeper = asyncio.ensure_future(self._clock.sleep(wake_at - now))
+            waker = asyncio.ensure_future(wake.wait())
+            try:
+                await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for task in (sleeper, waker):
+                    task.cancel()
+                await asyncio.gather(sleeper, waker, return_exceptions=True)
         finally:
-            for task in (sleeper, waker):
-                task.cancel()
-            await asyncio.gather(sleeper, waker, return_exceptions=True)
+            self._wake_at = -math.inf
+            self.wakeups += 1
+            wake.clear()
 
-    async def _round(self) -> None:
+    async def _end_rounds(self) -> None:
+        rounds = list(self._rounds)
+        for task in rounds:
+            task.cancel()
+        await asyncio.gather(*rounds, return_exceptions=True)
+
+    # -- one polling round ------------------------------------------------------------------
+
+    def _start_round(self, ids: list[str]) -> None:
         self.rounds += 1
-        ids = list(self._waiters)
-        gate = asyncio.Semaphore(self._max_parallel)
+        self._polling.update(ids)
+        task = asyncio.get_running_loop().create_task(self._round(ids), name="workload-async status round")
+        self._rounds.add(task)
+        task.add_done_callback(self._rounds.discard)
 
-        async def one(chunk: list[str]) -> None:
-            async with gate:
-                await self._poll(chunk)
-
-        with self.observe.poll_round(self, ids):
-            await asyncio.gather(*(one(chunk) for chunk in _chunks(ids, BATCH)))
+    async def _round(self, ids: list[str]) -> None:
+        """Poll ``ids`` in calls of at most :data:`BATCH`, at most ``max_parallel`` at once."""
+        try:
+            with self.observe.poll_round(self, ids):
+                await asyncio.gather(*(self._poll(ids[i : i + BATCH]) for i in range(0, len(ids), BATCH)))
+        finally:
+            self._polling.difference_update(ids)
+            self._poke()
 
     async def _poll(self, chunk: list[str]) -> None:
-        waiters = [w for i in chunk for w in self._waiters.get(i, ())]
-        if not waiters:
-            return
-        deadlines = [w.deadline for w in waiters if w.deadline is not None]
-        pager = AsyncPager(
-            self._transport,
-            "workloads.list",
-            Workload,
-            ids=chunk,
-            deadline=min(deadlines) if deadlines else None,
-        )
-        self.ids_polled += len(chunk)
-        found: dict[str, Workload] = {}
-        try:
-            # one call for up to 100 ids; a server that pages a shorter list is followed
-            async with aclosing(pager.pages()) as pages:
-                async for page in pages:
-                    self.requests += 1
-                    found.update((w.id, w) for w in page.data)
-        except WorkloadAPIError as exc:
-            if isinstance(exc, APIStatusError) and _permanent(exc):
-                for waiter in waiters:  # a bad token or a wrong endpoint will not mend by waiting
-                    waiter.fail(exc)
-            else:
-                self._note_failure(waiters, exc)
-            return
+        async with self._gate:
+            chunk = [i for i in chunk if i in self._tracked]
+            if not chunk:
+                return
+            self.ids_polled += len(chunk)
+            try:
+                pages = [page async for page in self._pages(chunk)]
+            except WorkloadAPIError as exc:
+                self._poll_failed(chunk, exc)
+                return
+        self._hold_until, self._hold_error = 0.0, None
         now = self._clock.monotonic()
+        seen: set[str] = set()
+        unattributed: ResponseDecodeError | None = None
+        for response, page in pages:
+            for workload_id, (status, details, item) in page.items.items():
+                if workload_id not in seen:
+                    seen.add(workload_id)
+                    self._deliver(workload_id, status, details, item, response, now)
+            for workload_id, error in page.broken.items():
+                seen.add(workload_id)
+                self._fail_id(workload_id, error)
+            if page.anonymous:
+                unattributed = page.anonymous[0]
         for workload_id in chunk:
-            workload = found.get(workload_id)
-            for waiter in list(self._waiters.get(workload_id, ())):
-                if workload is None:
-                    waiter.fail(_vanished(workload_id))
-                else:
-                    waiter.observe(workload, now)
+            if workload_id not in seen:
+                self._fail_id(workload_id, unattributed or _vanished(workload_id))
 
-    def _note_failure(self, waiters: list[Waiter], exc: WorkloadAPIError) -> None:
-        """A poll that may succeed later: keep the error for the waits, back off, honour Retry-After."""
+    async def _pages(self, chunk: list[str]) -> AsyncGenerator[tuple[Response, StatusPage], None]:
+        """The pages answering one call (a server that pages a shorter list is followed).
+
+        A poll's request timeout is the client's request timeout: it belongs to the poller, not
+        to the shortest wait it serves; waits time out one by one. The poller retries by polling
+        again, so the call itself is not retried.
+        """
+        query = [("limit", str(BATCH)), *(("ids", i) for i in chunk)]
+        url: Any = self._transport.url("workloads.list").with_query(query)
+        follower = AsyncPager(self._transport, "workloads.list", Workload)
+        while url is not None:
+            response = await self._transport.send("GET", url, retry="never", route="workloads.list")
+            self.requests += 1
+            page = read_status_page(response)
+            yield response, page
+            url = follower._follow(page.next, url) if page.next and page.size else None
+
+    def _deliver(
+        self,
+        workload_id: str,
+        status: WorkloadStatus,
+        details: Any,
+        item: Any,
+        response: Response,
+        now: float,
+    ) -> None:
+        """Hand one workload's status to its waiters; build the full model only if one needs it."""
+        workload: Workload | None = None
+        for waiter in list(self._tracked.get(workload_id, ())):
+            if waiter.future.done():
+                continue
+            verdict = waiter.verdict(status, now)
+            model = None
+            if waiter.needs_model(status, verdict):
+                if workload is None:
+                    try:
+                        workload = read_workload(workload_id, item, response)
+                    except ResponseDecodeError as exc:
+                        self._fail_id(workload_id, exc)  # an unreadable item fails its own waits
+                        return
+                model = workload
+            waiter.observe(status, details, model, verdict)
+            if waiter.future.done():
+                self._discard(waiter)
+            else:
+                self._schedule(waiter, now + waiter.policy.jittered(waiter.policy.interval(waiter.polls)))
+
+    def _fail_id(self, workload_id: str, error: WorkloadAPIError) -> None:
+        for waiter in list(self._tracked.get(workload_id, ())):
+            waiter.fail(error)
+            self._discard(waiter)
+
+    def _poll_failed(self, chunk: list[str], exc: WorkloadAPIError) -> None:
+        """A call failed: fail the waits at once when it will not mend, else back off and poll again.
+
+        A ``Retry-After`` holds every poll of this client, for at most the retry policy's
+        ``max_retry_after`` and never past the nearest deadline; a good answer ends the hold.
+        An unreadable answer fails the waits it concerns once it repeats :data:`DECODE_STRIKES`
+        times in a row.
+        """
         now = self._clock.monotonic()
+        if isinstance(exc, APIStatusError) and _permanent(exc):
+            for workload_id in chunk:  # a bad token or a wrong endpoint will not mend by waiting
+                self._fail_id(workload_id, exc)
+            return
         retry_after = exc.retry_after if isinstance(exc, RateLimitError | ServerError) else None
-        if retry_after:
-            self._hold_until = max(self._hold_until, now + retry_after)
-        for waiter in waiters:
-            waiter.last_error = exc
-            waiter.next_due = now + waiter.policy.jittered(waiter.policy.interval(waiter.polls))
-        log.warning("status poll of %d workloads failed: %s", len(waiters), exc)
+        if retry_after is not None and retry_after > 0:
+            until = now + min(retry_after, self._transport.retry.max_retry_after)
+            nearest = self._live_top(self._deadlines, due=False)
+            if nearest is not None:
+                until = min(until, nearest[0])
+            if until > self._hold_until:
+                self._hold_until, self._hold_error = until, exc
+        decoding = isinstance(exc, ResponseDecodeError)
+        for workload_id in chunk:
+            for waiter in list(self._tracked.get(workload_id, ())):
+                waiter.last_error = exc
+                waiter.strikes += decoding
+                if decoding and waiter.strikes >= DECODE_STRIKES:
+                    waiter.fail(exc)
+                    self._discard(waiter)
+                elif not waiter.future.done():
+                    interval = waiter.policy.interval(waiter.polls)
+                    self._schedule(waiter, now + waiter.policy.jittered(interval))
+        log.warning("status poll of %d workloads failed: %s", len(chunk), exc)
 
     async def close(self) -> None:
         """Stop the background task and fail every pending waiter with :class:`ClientClosedError`."""
         self._closed = True
         task, self._task = self._task, None
-        if task is not None and not task.done():
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+        tasks = [t for t in (task, *self._rounds) if t is not None and not t.done()]
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         for waiter in self._all():
             waiter.fail(ClientClosedError("the client was closed while this wait was pending"))
 

@@ -10,7 +10,7 @@ import aiohttp
 import attrs
 from yarl import URL
 
-from ._failures import keep_refusal_body
+from ._failures import watch_attempts
 from .errors import ClientClosedError
 
 __all__ = ["SessionPool"]
@@ -83,7 +83,7 @@ class SessionPool:
                 auto_decompress=True,
                 raise_for_status=False,
                 trust_env=self.trust_env,
-                middlewares=(keep_refusal_body,),
+                middlewares=(watch_attempts,),
                 trace_configs=list(self.trace_configs) or None,
             )
             self._sessions[origin] = session

@@ -19,6 +19,7 @@ Spans (attributes never carry the token, a URL, a request body or an invoke payl
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Mapping
 from contextvars import Token
 
@@ -28,12 +29,12 @@ from opentelemetry.trace import Link, Span, SpanKind, Status, StatusCode
 
 from ._client import package_version
 
-__all__ = ["MAX_LINKS", "Active", "end", "event", "start"]
+__all__ = ["MAX_LINKS", "Active", "end", "event", "start", "tracer"]
 
 #: Links kept on one polling round's span (an SDK keeps 128 by default and drops the rest).
 MAX_LINKS = 128
 _ROOT = otel_context.Context()
-_tracer = trace.get_tracer("workload_async", package_version())  # a proxy until a provider is set
+_global = trace.get_tracer("workload_async", package_version())  # a proxy until a provider is set
 
 Attributes = Mapping[str, str | bool | int | float]
 
@@ -48,7 +49,15 @@ class Active:
         self.token = token
 
 
+def tracer(provider: trace.TracerProvider | None) -> trace.Tracer:
+    """The tracer of ``provider``, or of the global provider (whenever the application sets it)."""
+    if provider is None:
+        return _global
+    return provider.get_tracer("workload_async", package_version())
+
+
 def start(
+    tracer: trace.Tracer,
     name: str,
     attributes: Attributes,
     *,
@@ -62,7 +71,7 @@ def start(
     ``client`` marks an outgoing request; ``current`` makes it the current span until :func:`end`;
     ``root`` gives it no parent.
     """
-    span = _tracer.start_span(
+    span = tracer.start_span(
         name,
         context=_ROOT if root else None,
         kind=SpanKind.CLIENT if client else SpanKind.INTERNAL,
@@ -85,7 +94,9 @@ def end(active: Active, attributes: Attributes, error: BaseException | str | Non
     span = active.span
     if span.is_recording():
         span.set_attributes(attributes)
-        if error is not None:
+        if isinstance(error, asyncio.CancelledError):  # the caller gave up, or the client closed
+            span.set_attribute("workload_async.cancelled", True)
+        elif error is not None:
             kind = error if isinstance(error, str) else type(error).__name__
             span.set_attribute("error.type", kind)
             span.set_status(Status(StatusCode.ERROR, kind))

@@ -310,3 +310,27 @@ async def test_tracing_false_makes_no_span(
         await client.workloads.wait(workload.id, timeout=60)
         await client.workloads.stop_many([workload.id], wait=True, timeout=60)
     assert spans.get_finished_spans() == ()
+
+
+async def test_a_client_traces_to_the_provider_it_was_given(emu: Emulator, clock: FakeClock) -> None:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    async with Client(emu.url, emu.token, clock=clock, tracer_provider=provider) as client:
+        await client.workloads.list().first_page()
+    (span,) = exporter.get_finished_spans()
+    assert span.name == "workload_async.request" and span.attributes is not None
+    assert span.attributes["workload_async.route"] == "workloads.list"
+    assert EXPORTER.get_finished_spans() == ()  # not the global provider's
+
+
+async def test_a_wait_the_caller_gave_up_on_is_cancelled_not_an_error(
+    client: Client, spans: InMemorySpanExporter
+) -> None:
+    workload = await client.workloads.create(artifact=artifact())
+    with pytest.raises(TimeoutError):
+        async with asyncio.timeout(0):
+            await client.workloads.wait(workload.id, timeout=60)
+    wait = one(spans, "workload_async.wait")
+    assert wait.attributes is not None and wait.attributes["workload_async.wait.outcome"] == "cancelled"
+    assert wait.status.status_code is trace.StatusCode.UNSET

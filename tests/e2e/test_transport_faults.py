@@ -49,3 +49,12 @@ async def test_a_refused_websocket_keeps_the_server_detail(client: Client) -> No
             pass
     assert caught.value.message == f"Workload {wl.id} is not running (status: submitted)"
     assert caught.value.body == {"detail": caught.value.message}
+
+
+async def test_a_delete_whose_answer_was_lost_is_done_once_repeated(client: Client, emu: Emulator) -> None:
+    wl = await client.workloads.create(name="short-lived", artifact=artifact())
+    await client.workloads.get(wl.id)  # a kept-alive connection, as in any busy client
+    emu.add_fault("drop_after", route="workloads.delete", times=1)
+    await client.workloads.delete(wl.id)
+    assert wl.id not in emu.store.workloads
+    assert emu.counts["workloads.delete"] == 2

@@ -15,6 +15,7 @@ from yarl import URL
 from workload_async import (
     Client,
     FakeClock,
+    NotFoundError,
     OutcomeUnknownError,
     RequestTimeoutError,
     RetryPolicy,
@@ -215,3 +216,21 @@ async def test_a_successful_retry_gives_its_tokens_back(mock_http: AioResponses,
             mock_http.get(GET_URL, payload=WL)
             await c.workloads.get("w1")  # each call's one retry is paid back by its success
     assert len(sent(mock_http, "GET", GET_URL)) == 6
+
+
+async def test_a_repeated_delete_answered_404_after_a_lost_answer_is_done(
+    client: Client, mock_http: AioResponses
+) -> None:
+    mock_http.delete(GET_URL, exception=aiohttp.ServerDisconnectedError())
+    mock_http.delete(GET_URL, status=404, payload={"detail": "Workload w1 not found"})
+    await client.workloads.delete("w1")  # the first attempt deleted it: gone, as asked
+    assert len(sent(mock_http, "DELETE", GET_URL)) == 2
+
+
+async def test_a_delete_of_a_missing_workload_still_raises_not_found(
+    client: Client, mock_http: AioResponses
+) -> None:
+    mock_http.delete(GET_URL, status=503, payload={"detail": "later"})
+    mock_http.delete(GET_URL, status=404, payload={"detail": "Workload w1 not found"})
+    with pytest.raises(NotFoundError):
+        await client.workloads.delete("w1")  # nothing was lost: the 404 is the server's answer

@@ -7,6 +7,7 @@ fake clock moves them all at once.
 
 from __future__ import annotations
 
+import itertools
 import random
 import secrets
 from collections.abc import Iterator
@@ -75,6 +76,9 @@ class ArtifactRec:
     version: int | None = None
 
 
+_CREATION_ORDER = itertools.count()
+
+
 @attrs.define(eq=False)
 class WorkloadRec:
     id: str
@@ -96,6 +100,7 @@ class WorkloadRec:
     calls: list[tuple[float, float, int]] = attrs.field(factory=list)  # invokes: (time, ms, status)
     in_flight: int = 0
     log: Logbook = attrs.field(factory=Logbook)
+    seq: int = attrs.field(factory=lambda: next(_CREATION_ORDER))  # orders look-ups by id
 
     @property
     def port(self) -> int | None:
