@@ -44,7 +44,8 @@ async def test_its_health_check_calls_every_running_workload(
     example = load()
     value = {"conn_type": "datarobot_workload", "host": emu.url, "password": emu.token}
     monkeypatch.setenv(f"AIRFLOW_CONN_{example.CONN_ID.upper()}", json.dumps(value))
-    ids = [(await client.workloads.create(artifact=InputArtifact.single("a", Container(image_uri="i", port=8080)))).id for _ in range(2)]
+    artifact = InputArtifact.single("a", Container(image_uri="i", port=8080))
+    ids = [(await client.workloads.create(artifact=artifact)).id for _ in range(2)]
     await client.workloads.wait_many(ids)
     outcomes: dict[str, Any] = {
         ids[0]: {"status": "running", "ok": True, "result": "reached", "error": None},
