@@ -90,7 +90,9 @@ async def test_a_newer_artifact_reads_with_its_credential_reference(raw: Raw) ->
     (container,) = art.spec.container_groups[0].containers
     assert container.environment_vars == (
         ReportedEnvironmentVariable(name="A", value="1"),
-        ReportedEnvironmentVariable(name="KEY", source="dr-credential", dr_credential_id="c" * 24, key="apiToken"),
+        ReportedEnvironmentVariable(
+            name="KEY", source="dr-credential", dr_credential_id="c" * 24, key="apiToken"
+        ),
     )
     assert container.readiness_probe is not None and container.readiness_probe.path == "/ready"
     status, locked, _ = await raw("PATCH", f"artifacts/{created['id']}", json={"status": "locked"})
