@@ -155,7 +155,7 @@ class Client:
         self._poller = StatusPoller(self._transport, self._clock)
         waits = Waits(self._poller, self._clock, poll or PollPolicy(), wait_timeout)
         #: Workloads: CRUD, start/stop, waits, bulk operations and invoke.
-        self.workloads = WorkloadsManager(self._transport, waits, self._pool.max_connections)
+        self.workloads = WorkloadsManager(self._transport, waits, self._pool.connections_per_host)
         #: Artifacts: create, read, replace, update, register, delete.
         self.artifacts = ArtifactsManager(self._transport)
         #: Deployments: CRUD, stats and invoke.

@@ -16,7 +16,6 @@ with the last; a waiter whose future is cancelled leaves at once.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import heapq
 import itertools
 import logging
@@ -148,8 +147,8 @@ class StatusPoller:
 
     async def _run(self) -> None:
         try:
-            while True:
-                while self._count:
+            while not self._closed:
+                while self._count and not self._closed:
                     now = self._clock.monotonic()
                     self._expire(now)
                     if not self._count:
@@ -238,21 +237,20 @@ class StatusPoller:
             wake.clear()
             return
         self._wake_at = wake_at
+        waker = asyncio.ensure_future(wake.wait())
+        sleeper = None
         try:
             if any(not task.done() for task in self._rounds):
                 timeout = None if math.isinf(wake_at) else wake_at - now
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(wake.wait(), timeout)
-                return
-            sleeper = asyncio.ensure_future(self._clock.sleep(wake_at - now))
-            waker = asyncio.ensure_future(wake.wait())
-            try:
+                await asyncio.wait({waker}, timeout=timeout)
+            else:
+                sleeper = asyncio.ensure_future(self._clock.sleep(wake_at - now))
                 await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                for task in (sleeper, waker):
-                    task.cancel()
-                await asyncio.gather(sleeper, waker, return_exceptions=True)
         finally:
+            tasks = [t for t in (sleeper, waker) if t is not None]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             self._wake_at = -math.inf
             self.wakeups += 1
             wake.clear()
@@ -371,7 +369,7 @@ class StatusPoller:
         times in a row.
         """
         now = self._clock.monotonic()
-        if isinstance(exc, APIStatusError) and _permanent(exc):
+        if isinstance(exc, ClientClosedError) or (isinstance(exc, APIStatusError) and _permanent(exc)):
             for workload_id in chunk:  # a bad token or a wrong endpoint will not mend by waiting
                 self._fail_id(workload_id, exc)
             return

@@ -378,5 +378,6 @@ class WorkloadsManager(InvokeMixin, LogsMixin):
             target=target,
             deadline=self._waits.deadline_for(timeout, None),
             progress=progress,
+            closed=lambda: self._t.closed,
         )
         return await self._t.observe.bulk(route, wait, work)
