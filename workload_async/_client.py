@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import enum
 import functools
 import logging
+import weakref
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import attrs
 from yarl import URL
 
 from ._artifacts import ArtifactsManager
@@ -74,6 +77,25 @@ def _endpoint(found: Resolved) -> URL:
     return url if url.path.endswith("/") else url.with_path(url.path + "/")
 
 
+def _retry_policy(retries: RetryPolicy | int | None) -> RetryPolicy:
+    if isinstance(retries, RetryPolicy):
+        return retries
+    if retries is None:
+        return RetryPolicy()
+    if isinstance(retries, int) and not isinstance(retries, bool) and retries >= 0:
+        return RetryPolicy(attempts=retries + 1)
+    raise ValueError(f"retries must be a RetryPolicy or a number of retries >= 0, got {retries!r}")
+
+
+def _positive_timeout(timeout: float) -> float:
+    if timeout <= 0:
+        raise ValueError(f"timeout must be > 0 seconds, got {timeout}")
+    return timeout
+
+
+_UNSET: Any = object()
+
+
 class Client:
     """An async client of the DataRobot Workload API (v2.41).
 
@@ -127,16 +149,10 @@ class Client:
         sources = Sources()
         self._endpoint = _endpoint(sources.require(ENDPOINT, endpoint))
         token_value = sources.require(TOKEN, token).value
-        if timeout <= 0:
-            raise ValueError(f"timeout must be > 0 seconds, got {timeout}")
-        if isinstance(retries, RetryPolicy):
-            retry = retries
-        elif retries is None:
-            retry = RetryPolicy()
-        elif isinstance(retries, int) and not isinstance(retries, bool) and retries >= 0:
-            retry = RetryPolicy(attempts=retries + 1)
-        else:
-            raise ValueError(f"retries must be a RetryPolicy or a number of retries >= 0, got {retries!r}")
+        _positive_timeout(timeout)
+        retry = _retry_policy(retries)
+        self._root = self  # a view made by with_options points at the client it came from
+        self._views: weakref.WeakSet[Transport] = weakref.WeakSet()
         self._owns_pool = pool is None
         self._pool = pool if pool is not None else SessionPool(max_connections=max_connections)
         self._clock: Clock = clock or SystemClock()
@@ -153,7 +169,11 @@ class Client:
             max_response_bytes=max_response_bytes,
         )
         self._poller = StatusPoller(self._transport, self._clock)
-        waits = Waits(self._poller, self._clock, poll or PollPolicy(), wait_timeout)
+        self._attach(Waits(self._poller, self._clock, poll or PollPolicy(), wait_timeout))
+
+    def _attach(self, waits: Waits) -> None:
+        """Hang the resource managers off this client (or view), over its transport and waits."""
+        self._waits = waits
         #: Workloads: CRUD, start/stop, waits, bulk operations and invoke.
         self.workloads = WorkloadsManager(self._transport, waits, self._pool.connections_per_host)
         #: Artifacts: create, read, replace, update, register, delete.
@@ -162,6 +182,54 @@ class Client:
         self.deployments = DeploymentsManager(self._transport)
         #: Compute bundles: the catalogue a runtime's ``resources`` name.
         self.bundles = BundlesManager(self._transport)
+
+    def with_options(
+        self,
+        *,
+        timeout: float | None = None,
+        retries: RetryPolicy | int | None = None,
+        poll: PollPolicy | None = None,
+        wait_timeout: float | None = _UNSET,
+    ) -> Client:
+        """A view of this client with other limits, sharing its pool, sessions, poller and clock::
+
+            fast = client.with_options(timeout=5, retries=0)
+            await fast.workloads.get(workload_id)          # fails within 5 s, never retried
+
+        - ``timeout``: seconds for each call made through the view, retries included (one attempt
+          may use all of it).
+        - ``retries``: a :class:`RetryPolicy` or a number of retries; the client-wide retry budget
+          stays shared.
+        - ``poll``: the :class:`PollPolicy` of the view's waits; ``wait_timeout`` their default
+          timeout. The waits still share the client's one poller (its requests follow the
+          client's own limits).
+
+        Options left out keep the client's. The view lives as long as the client: closing the
+        client closes its views; closing (or leaving the ``async with`` of) a view does nothing.
+        """
+        self._check_usable()
+        changes: dict[str, Any] = {}
+        if timeout is not None:
+            changes.update(timeout=_positive_timeout(timeout), call_timeout=timeout)
+        if retries is not None:
+            changes["retry"] = _retry_policy(retries)
+        view = copy.copy(self)
+        view._owns_pool = False
+        view._transport = attrs.evolve(self._transport, **changes)  # shares budget, observer, pool
+        self._root._views.add(view._transport)
+        view._attach(
+            Waits(
+                self._poller,
+                self._clock,
+                poll or self._waits.policy,
+                self._waits.timeout if wait_timeout is _UNSET else wait_timeout,
+            )
+        )
+        return view
+
+    def _check_usable(self) -> None:
+        if self._root._state is _State.CLOSED:
+            raise ClientClosedError("this client is closed; make a new Client")
 
     @property
     def endpoint(self) -> str:
@@ -185,19 +253,21 @@ class Client:
 
     @property
     def closed(self) -> bool:
-        """True once :meth:`close` has been called."""
-        return self._state is _State.CLOSED
+        """True once :meth:`close` has been called (on the client a view came from, for a view)."""
+        return self._root._state is _State.CLOSED
 
     def deadline(self, seconds: float) -> float:
         """An absolute deadline ``seconds`` from now on this client's clock, to share between waits."""
         return self._clock.monotonic() + seconds
 
     def __repr__(self) -> str:
-        return f"<Client {self._endpoint} {self._state.value}>"
+        view = " view" if self._root is not self else ""
+        return f"<Client{view} {self._endpoint} {self._root._state.value}>"
 
     async def __aenter__(self) -> Client:
-        if self._state is _State.CLOSED:
-            raise ClientClosedError("this client is closed; make a new Client")
+        self._check_usable()
+        if self._root is not self:
+            return self
         if self._state is _State.OPEN:
             raise RuntimeError("this client is already open; enter its context only once")
         self._state = _State.OPEN
@@ -214,12 +284,14 @@ class Client:
     async def close(self) -> None:
         """Stop the poller, fail pending waits, and close the pool if this client made it.
 
-        Calling it again does nothing.
+        Calling it again does nothing; so does calling it on a view made by :meth:`with_options`.
         """
-        if self._state is _State.CLOSED:
+        if self._root is not self or self._state is _State.CLOSED:
             return
         self._state = _State.CLOSED
         self._transport.closed = True
+        for view in self._views:
+            view.closed = True
         await self._poller.close()
         if self._owns_pool:
             await self._pool.close()

@@ -10,16 +10,22 @@ from __future__ import annotations
 
 import ssl
 from contextvars import ContextVar
+from typing import Literal
 
 import aiohttp
 from multidict import CIMultiDict, CIMultiDictProxy
 
-from .errors import OutcomeUnknownError, RequestTimeoutError, TransportError
+from .errors import APIStatusError, OutcomeUnknownError, RequestTimeoutError, TransportError
 
 __all__ = [
+    "SAFE_RETRY_STATUSES",
+    "RetryMode",
     "answer_lost",
     "deterministic",
     "failure",
+    "gone",
+    "may_repeat",
+    "may_repeat_status",
     "never_sent",
     "outcome_unknown",
     "refusal_body",
@@ -27,6 +33,13 @@ __all__ = [
     "timed_out",
     "watch_attempts",
 ]
+
+#: "safe": repeatable (GET, PUT, PATCH, DELETE, start, stop). "create": retried only when the
+#: request provably never reached the server or the server said to come back (429/503 with
+#: Retry-After); sent but unanswered, it raises OutcomeUnknownError. "never": no retries (invoke:
+#: the app's semantics are unknown).
+RetryMode = Literal["safe", "create", "never"]
+SAFE_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 _REFUSAL_BODY: ContextVar[bytes] = ContextVar("workload_async_refusal_body", default=b"")
 _REFUSAL_LIMIT = 16 * 1024
@@ -101,6 +114,27 @@ def deterministic(error: TransportError) -> bool:
     parse (a header too large, a malformed status line)."""
     cause = error.__cause__
     return isinstance(cause, ssl.SSLError | aiohttp.ClientSSLError | aiohttp.ClientResponseError)
+
+
+def may_repeat(error: TransportError, retry: RetryMode) -> bool:
+    """May a call whose attempt failed without an answer be tried again?"""
+    if retry == "never" or deterministic(error):
+        return False
+    return retry == "safe" or never_sent(error)
+
+
+def gone(method: str, status: int) -> bool:
+    """A repeated DELETE answered 404 after an attempt whose answer was lost: that attempt
+    deleted it (or it never was), and either way it is gone, as asked."""
+    return method == "DELETE" and status == 404
+
+
+def may_repeat_status(error: APIStatusError, status: int, retry: RetryMode) -> bool:
+    """May a call answered with this error status be tried again?"""
+    if retry == "safe":
+        return status in SAFE_RETRY_STATUSES
+    # a create, only when the server said it did nothing and to come back
+    return retry == "create" and status in (429, 503) and getattr(error, "retry_after", None) is not None
 
 
 def timed_out(error: Exception) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Coroutine, Mapping
 from contextlib import asynccontextmanager
-from typing import Any, Literal
+from typing import Any
 
 import aiohttp
 import attrs
@@ -21,9 +21,12 @@ from ._clock import Clock
 from ._decipher import error_from_response
 from ._failures import (
     Redacted,
+    RetryMode,
     answer_lost,
-    deterministic,
     failure,
+    gone,
+    may_repeat,
+    may_repeat_status,
     never_sent,
     outcome_unknown,
     refusal_body,
@@ -35,16 +38,10 @@ from ._policies import RetryPolicy
 from ._responses import Response, StreamingResponse, WebSocket, status_error
 from ._retry_budget import RetryBudget
 from ._routes import build_url, relative_path, route_path
-from .errors import APIStatusError, ClientClosedError, ResponseDecodeError, TransportError, WorkloadAPIError
+from .errors import ClientClosedError, ResponseDecodeError, TransportError, WorkloadAPIError
 
 __all__ = ["Params", "Response", "RetryMode", "StreamingResponse", "Transport", "WebSocket"]
 
-#: "safe": repeatable (GET, PUT, DELETE, start, stop). "create": retried only when the request
-#: provably never reached the server or the server said to come back (429/503 with Retry-After);
-#: sent but unanswered, it raises OutcomeUnknownError. "never": no retries (invoke: the app's
-#: semantics are unknown).
-RetryMode = Literal["safe", "create", "never"]
-_SAFE_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 #: The default limit of a response body read whole (streams are not limited).
 DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024**2
 Params = Mapping[str, Any] | list[tuple[str, str]] | None
@@ -240,15 +237,15 @@ class Transport:
                         )
                     )
             except TransportError as exc:
-                error, retryable = exc, _may_repeat(exc, retry)
+                error, retryable = exc, may_repeat(exc, retry)
                 lost = lost or not never_sent(exc)
             else:
                 lost = answer_lost() or lost  # aiohttp may have repeated the attempt itself
-                if response.ok or not raise_for_status or (lost and _gone(method, response.status)):
+                if response.ok or not raise_for_status or (lost and gone(method, response.status)):
                     self.budget.succeeded(spent)
                     return response
                 error = status_error(response)
-                retryable = _may_repeat_status(error, response.status, retry)
+                retryable = may_repeat_status(error, response.status, retry)
                 if not retryable:
                     self.budget.succeeded(spent)  # a definite answer: the server is up
             if retryable:
@@ -403,27 +400,6 @@ class Transport:
                 raw.release()
             else:
                 raw.close()  # a half-read body cannot go back to the pool
-
-
-def _may_repeat(error: TransportError, retry: RetryMode) -> bool:
-    """May a call whose attempt failed without an answer be tried again?"""
-    if retry == "never" or deterministic(error):
-        return False
-    return retry == "safe" or never_sent(error)
-
-
-def _gone(method: str, status: int) -> bool:
-    """A repeated DELETE answered 404 after an attempt whose answer was lost: that attempt
-    deleted it (or it never was), and either way it is gone, as asked."""
-    return method == "DELETE" and status == 404
-
-
-def _may_repeat_status(error: APIStatusError, status: int, retry: RetryMode) -> bool:
-    """May a call answered with this error status be tried again?"""
-    if retry == "safe":
-        return status in _SAFE_RETRY_STATUSES
-    # a create, only when the server said it did nothing and to come back
-    return retry == "create" and status in (429, 503) and getattr(error, "retry_after", None) is not None
 
 
 def _too_large(limit: int, method: str, path: str, why: str) -> ResponseDecodeError:

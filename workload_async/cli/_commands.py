@@ -19,6 +19,7 @@ from .. import (
     gib,
 )
 from ..errors import NotFoundError, WorkloadAPIError
+from ._logs import add_bundles_command, add_logs_command, run_bundles, run_logs
 from ._output import EXIT, Printer, exit_code_for
 
 __all__ = ["add_resource_commands", "run_resource_command"]
@@ -33,6 +34,9 @@ def _artifact_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--name", help="artifact name (with --image)")
     p.add_argument("--image", help="container image URI of a one-container artifact")
     p.add_argument("--port", type=int, default=8080, help="the container's port (default 8080)")
+    p.add_argument(
+        "--no-port", action="store_true", help="the container exposes no port (it runs but cannot be invoked)"
+    )
     p.add_argument("--cpu", type=float, default=1.0, help="CPU cores (default 1)")
     p.add_argument("--memory-gib", type=float, default=1.0, help="memory in GiB (default 1)")
 
@@ -49,7 +53,7 @@ def _artifact_from(args: argparse.Namespace) -> InputArtifact:
         raise ValueError("give --file, or --image (with --name) for a one-container artifact")
     container = Container(
         image_uri=args.image,
-        port=args.port,
+        port=None if args.no_port else args.port,
         resource_request=ResourceRequest(cpu=args.cpu, memory=gib(args.memory_gib)),
     )
     return InputArtifact.single(args.name or args.image.rsplit("/", 1)[-1], container)
@@ -99,6 +103,7 @@ def add_resource_commands(sub: Any) -> None:
     p.add_argument("id")
     _wait_options(p, wait_flag=False)
     _invoke_options(w.add_parser("invoke", help="call a workload's application"))
+    add_logs_command(w)
 
     a = sub.add_parser("artifacts", help="manage artifacts").add_subparsers(dest="action", required=True)
     p = a.add_parser("list", help="list artifacts")
@@ -118,7 +123,16 @@ def add_resource_commands(sub: Any) -> None:
     a.add_parser("delete", help="delete a draft artifact").add_argument("id")
 
     d = sub.add_parser("deployments", help="manage deployments").add_subparsers(dest="action", required=True)
-    d.add_parser("list", help="list deployments").add_argument("--search")
+    p = d.add_parser("list", help="list deployments")
+    p.add_argument("--search")
+    p.add_argument(
+        "--workload-id",
+        action="append",
+        dest="workload_ids",
+        metavar="ID",
+        help="only the deployments of this workload (repeatable)",
+    )
+    p.add_argument("--with-workload", action="store_true", help="embed each deployment's workload (JSON)")
     d.add_parser("get", help="show one deployment").add_argument("id")
     p = d.add_parser("create", help="deploy a workload")
     p.add_argument("--name", required=True)
@@ -133,6 +147,7 @@ def add_resource_commands(sub: Any) -> None:
     d.add_parser("delete", help="delete a deployment").add_argument("id")
     d.add_parser("stats", help="traffic stats of a deployment").add_argument("id")
     _invoke_options(d.add_parser("invoke", help="call a deployment's application"))
+    add_bundles_command(sub)
 
 
 class PlatformAnswer(Exception):
@@ -148,11 +163,12 @@ async def _read_data(data: str | None) -> str | None:
         raise ValueError(f"-d {data}: cannot read {data[1:]!r}: {exc.strerror or exc}") from None
 
 
-async def _whose_answer(manager: Any, resource_id: str, status: int) -> str:
+async def _whose_answer(client: Client, manager: Any, resource_id: str, status: int) -> str:
     """Whether a failed invoke was answered by the platform's gateway or by the application.
 
-    The gateway answers 404 for an unknown id and 503 for one that is not running; the application
-    may answer either itself, so ask the API about the resource."""
+    The gateway answers 404 for an unknown id, and 503 for one that is not running or whose primary
+    container exposes no port; the application may answer either itself, so ask the API about the
+    resource."""
     if status not in (404, 503):
         return "application"
     try:
@@ -161,17 +177,31 @@ async def _whose_answer(manager: Any, resource_id: str, status: int) -> str:
         return "platform"
     if status == 503 and getattr(resource, "status", None) != WorkloadStatus.RUNNING:
         return "platform"
+    if status == 503 and await _exposes_no_port(
+        client, getattr(resource, "workload_id", None) or resource_id
+    ):
+        return "platform"
     return "application"
 
 
-async def _invoke(manager: Any, args: argparse.Namespace, printer: Printer) -> int:
+async def _exposes_no_port(client: Client, workload_id: str) -> bool:
+    """True when the primary containers of the workload's artifact have no port to invoke."""
+    artifact_id = (await client.workloads.get(workload_id)).artifact_id
+    spec = (await client.artifacts.get(artifact_id)).spec if artifact_id else None
+    primaries = [c for g in spec.container_groups for c in g.containers if c.primary] if spec else []
+    return bool(primaries) and all(c.port is None for c in primaries)
+
+
+async def _invoke(client: Client, manager: Any, args: argparse.Namespace, printer: Printer) -> int:
     data = await _read_data(args.data)
     headers = dict(h.split(":", 1) for h in args.header if ":" in h)
     headers = {k.strip(): v.strip() for k, v in headers.items()}
     if args.json:
         headers.setdefault("Content-Type", "application/json")
     response = await manager.invoke(args.id, args.path, method=args.method, data=data, headers=headers)
-    answered_by = "application" if response.ok else await _whose_answer(manager, args.id, response.status)
+    answered_by = (
+        "application" if response.ok else await _whose_answer(client, manager, args.id, response.status)
+    )
     if answered_by == "platform":
         # not the application's output: nothing on stdout, the platform's reason on stderr
         printer.error(
@@ -271,7 +301,9 @@ async def _workloads(client: Client, args: argparse.Namespace, printer: Printer)
             )
         return EXIT["failed"] if last is not None and last.status.is_failure else EXIT["ok"]
     elif args.action == "invoke":
-        return await _invoke(wl, args, printer)
+        return await _invoke(client, wl, args, printer)
+    elif args.action == "logs":
+        return await run_logs(client, args, printer)
     return EXIT["ok"]
 
 
@@ -312,7 +344,10 @@ async def _artifacts(client: Client, args: argparse.Namespace, printer: Printer)
 async def _deployments(client: Client, args: argparse.Namespace, printer: Printer) -> int:
     dp = client.deployments
     if args.action == "list":
-        printer.many(await dp.list(search=args.search).collect(), DEPLOYMENT_COLUMNS)
+        listing = dp.list(
+            search=args.search, workload_ids=args.workload_ids, with_workload=args.with_workload
+        )
+        printer.many(await listing.collect(), DEPLOYMENT_COLUMNS)
     elif args.action == "get":
         printer.one(await dp.get(args.id))
     elif args.action == "create":
@@ -334,11 +369,16 @@ async def _deployments(client: Client, args: argparse.Namespace, printer: Printe
     elif args.action == "stats":
         printer.one(await dp.stats(args.id))
     elif args.action == "invoke":
-        return await _invoke(dp, args, printer)
+        return await _invoke(client, dp, args, printer)
     return EXIT["ok"]
 
 
 async def run_resource_command(client: Client, args: argparse.Namespace, printer: Printer) -> int:
-    """Run a parsed ``workloads|artifacts|deployments`` command; return its exit code."""
-    handlers = {"workloads": _workloads, "artifacts": _artifacts, "deployments": _deployments}
+    """Run a parsed ``workloads|artifacts|deployments|bundles`` command; return its exit code."""
+    handlers = {
+        "workloads": _workloads,
+        "artifacts": _artifacts,
+        "deployments": _deployments,
+        "bundles": run_bundles,
+    }
     return await handlers[args.command](client, args, printer)
