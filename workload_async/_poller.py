@@ -16,6 +16,7 @@ with the last; a waiter whose future is cancelled leaves at once.
 from __future__ import annotations
 
 import asyncio
+import functools
 import heapq
 import itertools
 import logging
@@ -101,7 +102,7 @@ class StatusPoller:
             raise ClientClosedError("the client is closed; its waits cannot start")
         self._tracked.setdefault(waiter.workload_id, []).append(waiter)
         self._count += 1
-        waiter.future.add_done_callback(lambda _: self._discard(waiter))
+        waiter.future.add_done_callback(functools.partial(self._left, waiter))  # lighter than a closure
         if waiter.deadline is not None:
             heapq.heappush(self._deadlines, (waiter.deadline, next(self._tickets), waiter))
             if waiter.deadline < self._wake_at:
@@ -123,6 +124,9 @@ class StatusPoller:
     def _poke(self) -> None:
         if self._wake is not None:
             self._wake.set()
+
+    def _left(self, waiter: Waiter, _: object) -> None:
+        self._discard(waiter)
 
     def _discard(self, waiter: Waiter) -> None:
         group = self._tracked.get(waiter.workload_id)
