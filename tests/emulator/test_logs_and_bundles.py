@@ -150,6 +150,7 @@ async def test_log_filters(raw: Raw, clock: FakeClock, emu: Emulator) -> None:
         ("level=error", "level"),
         ("level=TRACE", "level"),
         ("startTime=yesterday", "startTime"),
+        ("startTime=2026-01-01T00:00:00", "startTime"),  # no offset: not RFC 3339
         ("endTime=2026-13-01T00:00:00Z", "endTime"),
         ("limit=1001", "limit"),
         ("limit=0", "limit"),
@@ -315,3 +316,20 @@ async def test_the_11_5_generation_serves_logs_and_bundles_too(clock: FakeClock,
         assert 'Starting container "app"' in await messages(raw, wl["id"])
         _, page, _ = await raw("GET", "mlops/compute/bundles")
         assert "cpu.small" in [b["id"] for b in page["data"]]
+
+
+async def test_the_control_route_writes_a_record(raw: Raw, emu: Emulator, http: Any) -> None:
+    wl = await create(raw)
+    url = f"{emu.base_url}/_emulator/workloads/{wl['id']}/logs"
+    headers = {"Authorization": f"Bearer {emu.token}"}
+    record = {"message": "boom", "level": "ERROR", "traceId": "t9", "stacktrace": "Traceback ..."}
+    async with http.post(url, json=record, headers=headers) as r:
+        assert r.status == 201
+    async with http.post(url, json={"message": "x", "level": "LOUD"}, headers=headers) as r:
+        assert r.status == 422
+    async with http.post(url, json={"message": "x"}) as r:  # control routes need the emulator's token
+        assert r.status == 401
+    _, page, _ = await raw("GET", f"otel/workload/{wl['id']}/logs/?traceId=t9")
+    assert [(r["message"], r["level"], r["stacktrace"]) for r in page["data"]] == [
+        ("boom", "ERROR", "Traceback ...")
+    ]

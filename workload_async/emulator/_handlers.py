@@ -24,6 +24,7 @@ from ._web import (
     detail,
     json_response,
     page_of,
+    query_error,
     read_body,
     search,
     sorted_records,
@@ -195,9 +196,7 @@ _TRUE, _FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
 def _bool_query(request: web.Request, name: str) -> bool:
     raw = request.query.get(name, "false").lower()
     if raw not in _TRUE + _FALSE:
-        raise StoreError(
-            422, [{"loc": ["query", name], "msg": "Input should be a valid boolean", "type": "bool_parsing"}]
-        )
+        raise query_error(name, "Input should be a valid boolean", "bool_parsing")
     return raw in _TRUE
 
 

@@ -10,23 +10,37 @@ during start-up) never writes the lines it did not reach.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
-__all__ = ["LEVELS", "TAIL_LINES", "LogEntry", "Logbook", "crash_script", "start_script", "stop_script"]
+__all__ = [
+    "LEVELS",
+    "MAX_RECORDS",
+    "TAIL_LINES",
+    "LogEntry",
+    "Logbook",
+    "crash_script",
+    "start_script",
+    "stop_script",
+]
 
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 #: How many lines of the log ``statusDetails.logTail`` shows.
 TAIL_LINES = 20
+#: How many records a workload's log keeps: the oldest go first, as a server's retention drops them.
+MAX_RECORDS = 100_000
 
 CRASH_TRACEBACK = 'Traceback (most recent call last):\n  File "/app/serve.py", line 42, in <module>'
 CRASH_ERROR = "RuntimeError: model file /opt/model/weights.bin not found"
 
 
-@attrs.frozen
-class LogEntry:
-    """One record of a workload's log, at clock time ``t``. ``ttl`` marks the draft TTL's stop line."""
+class LogEntry(NamedTuple):
+    """One record of a workload's log, at clock time ``t``. ``ttl`` marks the draft TTL's stop line.
+
+    A named tuple: a start plans several of them per workload, and a fleet of ten thousand
+    workloads starts at once.
+    """
 
     t: float
     level: str
@@ -45,18 +59,32 @@ def _name(container: dict[str, Any], index: int) -> str:
     return str(container.get("name") or f"container-{index}")
 
 
+def _replicas(runtime: dict[str, Any]) -> str:
+    """How many replicas a runtime asks for, in words (an 11.5 runtime counts those of its groups)."""
+    if "containerGroups" in runtime:
+        n = sum(g.get("replicaCount", 1) for g in runtime["containerGroups"]) or 1
+        return f"{n} replica{'s' if n != 1 else ''}"
+    scaling = runtime.get("autoscaling") or {}
+    if scaling.get("enabled"):
+        counts = [(p["minCount"], p["maxCount"]) for p in scaling.get("policies", [])]
+        low, high = (min(c[0] for c in counts), max(c[1] for c in counts)) if counts else (1, 1)
+        return f"{low} to {high} replicas (autoscaling)"
+    n = runtime.get("replicaCount", 1)
+    return f"{n} replica{'s' if n != 1 else ''}"
+
+
 def start_script(
     at: float,
     startup: float,
     submitted_fraction: float,
     containers: list[dict[str, Any]],
-    replicas: str,
+    runtime: dict[str, Any],
 ) -> list[LogEntry]:
     """The lines of a start beginning at ``at`` that takes ``startup`` seconds, up to (not
     including) what happens once it is up: :func:`crash_script` or :func:`ready_script`."""
     pulling = at + startup * submitted_fraction
     rest = at + startup - pulling
-    out = [LogEntry(at, "INFO", f"Scheduling {replicas}")]
+    out = [LogEntry(at, "INFO", f"Scheduling {_replicas(runtime)}")]
     out += [LogEntry(pulling, "INFO", f'Pulling image "{c["imageUri"]}"') for c in containers]
     out += [LogEntry(pulling + rest * 0.4, "INFO", f'Pulled image "{c["imageUri"]}"') for c in containers]
     out += [
@@ -119,6 +147,7 @@ class Logbook:
         if due:
             self.entries.extend(self.pending[:due])
             del self.pending[:due]
+            self._trim()
 
     def schedule(self, now: float, lines: Iterable[LogEntry]) -> None:
         """Write what is due, drop what the previous operation had not reached, plan ``lines``."""
@@ -130,6 +159,11 @@ class Logbook:
         """Write ``entry`` (whose time is ``now``) after everything due before it."""
         self.sync(now)
         self.entries.append(entry)
+        self._trim()
+
+    def _trim(self) -> None:
+        if len(self.entries) > MAX_RECORDS:
+            del self.entries[: len(self.entries) - MAX_RECORDS]
 
     def drop_ttl(self) -> None:
         """Forget the planned draft-TTL stop (the artifact was registered)."""

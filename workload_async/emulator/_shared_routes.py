@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from aiohttp import web
 
@@ -10,30 +10,10 @@ from . import _render as render
 from ._bundles import matches_use_cases
 from ._handlers import Handler
 from ._logbook import LEVELS, LogEntry
-from ._store import Store, StoreError
-from ._web import page_of, state_of, user_of
+from ._store import Store
+from ._web import page_of, query_error, state_of, time_query, user_of
 
 __all__ = ["SHARED_ROUTES"]
-
-
-def _time_query(request: web.Request, name: str) -> datetime | None:
-    raw = request.query.get(name)
-    if raw is None:
-        return None
-    try:
-        value = datetime.fromisoformat(raw)
-    except ValueError:
-        raise StoreError(
-            422,
-            [
-                {
-                    "loc": ["query", name],
-                    "msg": "Input should be an RFC 3339 timestamp such as 2026-06-10T08:00:00Z",
-                    "type": "datetime_parsing",
-                }
-            ],
-        ) from None
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def _stamp(store: Store, entry: LogEntry) -> datetime:
@@ -49,10 +29,8 @@ async def workload_logs(request: web.Request) -> web.Response:
     level = query.get("level")
     if level is not None and level not in LEVELS:
         choices = ", ".join(LEVELS)
-        raise StoreError(
-            422, [{"loc": ["query", "level"], "msg": f"Input should be one of {choices}", "type": "enum"}]
-        )
-    start, end = _time_query(request, "startTime"), _time_query(request, "endTime")
+        raise query_error("level", f"Input should be one of {choices}", "enum")
+    start, end = time_query(request, "startTime"), time_query(request, "endTime")
     includes, excludes = query.getall("includes", []), query.getall("excludes", [])
     span_id, trace_id = query.get("spanId"), query.get("traceId")
     rec.log.sync(store.now())

@@ -255,7 +255,7 @@ class Store:
 
     def _plan_start(self, w: WorkloadRec) -> None:
         at, startup = w.op_at, w.startup
-        lines = start_script(at, startup, self.timings.submitted_fraction, w.containers, _replicas(w.runtime))
+        lines = start_script(at, startup, self.timings.submitted_fraction, w.containers, w.runtime)
         up = at + startup
         if w.crash:
             lines += crash_script(lines[-1].t, up)
@@ -424,13 +424,3 @@ def _containers(artifact: ArtifactRec) -> list[dict[str, Any]]:
 def _crashes(containers: list[dict[str, Any]]) -> bool:
     images = (str(c["imageUri"]) for c in containers)
     return any(i == CRASH_IMAGE or i.startswith(CRASH_IMAGE + ":") for i in images)
-
-
-def _replicas(runtime: dict[str, Any]) -> str:
-    scaling = runtime.get("autoscaling") or {}
-    if scaling.get("enabled"):
-        counts = [(p["minCount"], p["maxCount"]) for p in scaling.get("policies", [])]
-        low, high = (min(c[0] for c in counts), max(c[1] for c in counts)) if counts else (1, 1)
-        return f"{low} to {high} replicas (autoscaling)"
-    n = runtime.get("replicaCount", 1)
-    return f"{n} replica{'s' if n != 1 else ''}"

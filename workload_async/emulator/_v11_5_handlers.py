@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from aiohttp import web
@@ -22,7 +21,7 @@ from ._v11_5_validate import (
     PATCH_WORKLOAD,
     validate,
 )
-from ._web import api_root, json_response, page_of, read_body, state_of, user_of
+from ._web import api_root, json_response, page_of, query_error, read_body, state_of, time_query, user_of
 
 __all__ = ["ROUTES", "invoke_workload"]
 
@@ -30,14 +29,10 @@ PAGE_SIZE = 10
 _IMPORTANCE_RANK = {"low": 0, "moderate": 1, "high": 2, "critical": 3}
 
 
-def _query_error(name: str, msg: str) -> StoreError:
-    return StoreError(422, [{"loc": ["query", name], "msg": msg, "type": "value_error"}])
-
-
 def _choices(request: web.Request, name: str, allowed: tuple[str, ...]) -> set[str]:
     values = set(request.query.getall(name, []))
     if values - set(allowed):
-        raise _query_error(name, f"Input should be one of {', '.join(allowed)}")
+        raise query_error(name, f"Input should be one of {', '.join(allowed)}")
     return values
 
 
@@ -45,7 +40,7 @@ def _ordered(request: web.Request, items: list[Any], keys: dict[str, Callable[[A
     order = request.query.get("orderBy", "-createdAt")
     key_name = order.removeprefix("-")
     if key_name not in keys:
-        raise _query_error("orderBy", f"orderBy must be one of {', '.join(keys)}")
+        raise query_error("orderBy", f"orderBy must be one of {', '.join(keys)}")
     return sorted(items, key=keys[key_name], reverse=order.startswith("-"))
 
 
@@ -200,16 +195,8 @@ async def workload_events(request: web.Request) -> web.Response:
 
 
 def _time_query(request: web.Request, store: Store, name: str, default: float) -> float:
-    raw = request.query.get(name)
-    if raw is None:
-        return default
-    try:
-        when = datetime.fromisoformat(raw)
-    except ValueError:
-        raise _query_error(name, "Input should be an RFC 3339 timestamp") from None
-    if when.tzinfo is None:
-        raise _query_error(name, "Input should carry a time zone")
-    return default + (when - store.wall(default)).total_seconds()
+    when = time_query(request, name)
+    return default if when is None else default + (when - store.wall(default)).total_seconds()
 
 
 async def workload_stats(request: web.Request) -> web.Response:

@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from collections.abc import Callable
 from contextvars import ContextVar
+from datetime import datetime
 from typing import Any
 
 import attrs
@@ -26,10 +27,12 @@ __all__ = [
     "int_query",
     "json_response",
     "page_of",
+    "query_error",
     "read_body",
     "search",
     "sorted_records",
     "state_of",
+    "time_query",
     "user_of",
 ]
 
@@ -116,6 +119,25 @@ async def read_body(
     if problems:
         raise StoreError(422, problems)
     return dict(body)
+
+
+def query_error(name: str, msg: str, kind: str = "value_error") -> StoreError:
+    """A 422 that names the query parameter ``name``."""
+    return StoreError(422, [{"loc": ["query", name], "msg": msg, "type": kind}])
+
+
+def time_query(request: web.Request, name: str) -> datetime | None:
+    """The RFC 3339 time (with its offset) in query parameter ``name``; None when it is absent."""
+    raw = request.query.get(name)
+    if raw is None:
+        return None
+    try:
+        when = datetime.fromisoformat(raw)
+    except ValueError:
+        raise query_error(name, "Input should be an RFC 3339 timestamp", "datetime_parsing") from None
+    if when.tzinfo is None:
+        raise query_error(name, "Input should carry a time zone", "datetime_parsing")
+    return when
 
 
 def int_query(request: web.Request, name: str, default: int, low: int, high: int | None) -> int:
