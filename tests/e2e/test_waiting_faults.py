@@ -33,7 +33,9 @@ def artifact() -> InputArtifact:
 async def test_a_day_long_retry_after_holds_the_poller_no_longer_than_max_retry_after(
     emu: Emulator, clock: FakeClock
 ) -> None:
-    async with Client(emu.url, emu.token, clock=clock, retries=RetryPolicy(max_retry_after=20)) as client:
+    async with Client(
+        emu.url, emu.token, clock=clock, retries=RetryPolicy(max_retry_after=20), api_version=emu.api_version
+    ) as client:
         wl = await client.workloads.create(artifact=artifact())
         emu.add_fault("status", route="workloads.list", status=429, retry_after=86_400, times=1)
         assert (await client.workloads.wait(wl.id, timeout=None)).status is S.RUNNING
@@ -101,7 +103,7 @@ async def test_a_short_wait_does_not_cut_the_poll_that_serves_the_others(
 async def test_start_many_racing_close_returns_a_result_per_workload(
     emu: Emulator, clock: FakeClock, turns: int
 ) -> None:
-    client = Client(emu.url, emu.token, clock=clock)
+    client = Client(emu.url, emu.token, clock=clock, api_version=emu.api_version)
     art = await client.artifacts.create(
         InputArtifact.single("r", Container(image_uri="img", port=8080), status=ArtifactStatus.REGISTERED)
     )
