@@ -3,7 +3,8 @@
 - ``:class:`~workload_async.Client``` and the other Sphinx roles become code, and a link into the
   API reference when they name a public class or exception (so the reference cross-links itself);
 - a paragraph ending in ``::`` (reST's "a literal block follows") ends in ``:``, and the indented
-  block after it is fenced as Python.
+  block after it is fenced as Python;
+- a doctest (``>>>`` lines and their output) is fenced as a console session, not read as a quote.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 import griffe
 
 ROLE = re.compile(r":(?:class|exc|meth|attr|func|data|mod|obj):`(?P<tilde>~?)(?P<target>[^`]+)`")
+DOCTEST = re.compile(r"^(?P<block>>>> [^\n]*(?:\n[^\n]+)*)", re.M)
 LITERAL = re.compile(r"::\n\n(?P<block>(?:(?:[ \t]{4,}[^\n]*|[ \t]*)\n)*(?:[ \t]{4,}[^\n]*))", re.M)
 
 
@@ -50,9 +52,10 @@ def _literal(match: re.Match[str]) -> str:
 
 
 def markdown(text: str, public: dict[str, str]) -> str:
-    """The docstring ``text`` with its reST roles and literal blocks turned into Markdown."""
+    """The docstring ``text`` with its reST roles, literal blocks and doctests turned into Markdown."""
     text = ROLE.sub(lambda match: _role(match, public), text)
-    return LITERAL.sub(_literal, text)
+    text = LITERAL.sub(_literal, text)
+    return DOCTEST.sub(lambda match: f"```pycon\n{match.group('block')}\n```", text)
 
 
 class SphinxRolesToMarkdown(griffe.Extension):

@@ -65,7 +65,10 @@ class ArtifactsManager:
 
         Returns an :class:`~workload_async.AsyncPager`: ``async for`` it, or ``await .collect()``.
         ``offset`` skips that many matches, to resume a listing.
-        ``timeout`` bounds the fetch of each page, retries included.
+        ``timeout`` bounds the fetch of each page, retries included. Fetching a page raises from
+        the error tree::
+
+            drafts = await client.artifacts.list(search="app", status="draft").collect()
         """
         params: list[tuple[str, str]] = []
         if search is not None:
@@ -129,7 +132,13 @@ class ArtifactsManager:
         return await self._patch(artifact_id, {"status": dialect.lock_word}, timeout)
 
     async def clone(self, artifact_id: str, *, name: str, timeout: float | None = None) -> Artifact:
-        """A new draft with the same spec as artifact ``artifact_id``, named ``name`` (API 11.5)."""
+        """A new draft with the same spec as artifact ``artifact_id``, named ``name`` (API 11.5).
+
+        Raises :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client and
+        :class:`~workload_async.errors.NotFoundError` for an unknown id::
+
+            draft = await client.artifacts.clone(artifact.id, name=f"{artifact.name}-next")
+        """
         dialect = await self._t.get_dialect()
         dialect.require("artifact clones")
         if not name:

@@ -36,6 +36,11 @@ class BundlesManager:
         ``"customApplication"``); ``entity_type``/``entity_id`` ask for the bundles available to
         one entity, where the server limits them. ``timeout`` bounds the fetch of each page,
         retries included.
+
+        Raises ``ValueError`` at once when ``use_cases`` is a string rather than a list; fetching a
+        page raises from the error tree::
+
+            small = [b async for b in client.bundles.list(use_cases=["workload"]) if not b.gpu_count]
         """
         params: list[tuple[str, str]] = []
         if use_cases is not None:

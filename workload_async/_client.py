@@ -123,16 +123,25 @@ class Client:
     - ``tracer_provider``: the OpenTelemetry ``TracerProvider`` of those spans (by default the
       global one, whenever the application sets it).
 
-    Every call also takes ``timeout=``: seconds for the whole call, retries included.
-
-    ``WORKLOAD_ASYNC_LOG=info|debug`` in the environment shows the SDK's log lines on stderr
-    when the application has not configured logging.
     - ``api_version``: the generation of the API to speak: ``"v2.41"`` (the default),
       ``"11.5"`` (what DataRobot serves today), or ``"auto"`` (the first request asks the server
       once and the client remembers). When not given it comes from
       ``DATAROBOT_WORKLOAD_API_VERSION``, else the config file's ``api_version:``. The same models
       and methods work on both; what one generation cannot say is a ``ValueError`` before sending,
       and a feature it lacks raises :class:`~workload_async.errors.UnsupportedFeatureError`.
+
+    Every call also takes ``timeout=``: seconds for the whole call, retries included.
+
+    ``WORKLOAD_ASYNC_LOG=info|debug`` in the environment shows the SDK's log lines on stderr
+    when the application has not configured logging.
+
+    Raises ``ValueError`` when the endpoint or the token is not configured anywhere (the message
+    names all three places to set it), when the endpoint is not an absolute ``http(s)`` URL with
+    the API root's path, or when the config file cannot be read::
+
+        async with Client() as client:  # DATAROBOT_ENDPOINT / DATAROBOT_API_TOKEN
+            workload = await client.workloads.create(name="whoami", artifact=artifact)
+            workload = await client.workloads.wait(workload.id, timeout=600)
     """
 
     def __init__(

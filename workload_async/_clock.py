@@ -19,7 +19,11 @@ __all__ = ["Clock", "FakeClock", "SystemClock"]
 
 @runtime_checkable
 class Clock(Protocol):
-    """The time source of a client or an emulator."""
+    """The time source of a client or an emulator: what they read the time from and sleep on.
+
+    :class:`SystemClock` is the real one (the default); :class:`FakeClock` moves only when slept
+    on, for tests. Any object with these three methods will do.
+    """
 
     def monotonic(self) -> float:
         """Seconds on a clock that never goes backwards; only differences are meaningful."""
@@ -59,6 +63,13 @@ class FakeClock:
     yields to the event loop once, so a wait that would take ten minutes of polling finishes as
     fast as the requests it makes. Concurrent sleepers share the jump: two tasks sleeping one
     second each move the clock one second, not two.
+
+    Give the same clock to an emulator and a client::
+
+        clock = FakeClock()
+        async with Emulator(clock=clock, startup_seconds=600) as emu:
+            async with Client(emu.url, emu.token, clock=clock) as client:
+                ...  # a wait of ten emulated minutes takes milliseconds
     """
 
     start: datetime = attrs.field(factory=lambda: datetime(2026, 1, 1, tzinfo=UTC))
@@ -73,7 +84,7 @@ class FakeClock:
         return self.start + timedelta(seconds=self._elapsed)
 
     def advance(self, seconds: float) -> None:
-        """Move the clock forward by ``seconds`` (must not be negative)."""
+        """Move the clock forward by ``seconds``; raises ``ValueError`` when ``seconds`` is negative."""
         if seconds < 0:
             raise ValueError(f"seconds must not be negative, got {seconds}")
         self._elapsed += seconds

@@ -110,7 +110,12 @@ class DeploymentsManager(InvokeMixin):
         importance: Importance | str | None = None,
         timeout: float | None = None,
     ) -> Deployment:
-        """Change a deployment's name, description and/or importance."""
+        """Change a deployment's name, description and/or importance; return it.
+
+        Raises ``ValueError`` when none is given, :class:`~workload_async.errors.NotFoundError`
+        for an unknown id and :class:`~workload_async.errors.UnprocessableEntityError` for a value
+        the server refuses.
+        """
         body = wire_fields(name=name, description=description, importance=importance)
         if not body:
             raise ValueError("update needs name=, description= or importance=")
@@ -124,13 +129,22 @@ class DeploymentsManager(InvokeMixin):
         return response.parse(Deployment)
 
     async def delete(self, deployment_id: str, *, timeout: float | None = None) -> None:
-        """Delete a deployment; its workload lives on."""
+        """Delete a deployment; its workload lives on.
+
+        Raises :class:`~workload_async.errors.NotFoundError` for an unknown id.
+        """
         await self._t.call(
             "DELETE", "deployments.delete", check_id(deployment_id, "deployment_id"), timeout=timeout
         )
 
     async def stats(self, deployment_id: str, *, timeout: float | None = None) -> DeploymentStats:
-        """Traffic figures counted over the calls made through the deployment's invoke route."""
+        """Traffic figures counted over the calls made through the deployment's invoke route.
+
+        Raises :class:`~workload_async.errors.NotFoundError` for an unknown id::
+
+            stats = await client.deployments.stats(deployment_id)
+            print(stats.metrics.total_requests, stats.metrics.response_time)
+        """
         response = await self._t.call(
             "GET", "deployments.stats", check_id(deployment_id, "deployment_id"), timeout=timeout
         )

@@ -39,6 +39,13 @@ class AsyncPager(Generic[T]):
     only then, after every item before it was delivered. ``await pager.first_page()`` gives one
     :class:`~workload_async.Page` with its ``total_count``; ``await pager.collect()`` gathers the
     items in a list. More than 100 ``ids`` are split into several calls transparently.
+
+    Fetching a page raises from the error tree like any call (after the retries a read is
+    allowed), at the point of the iteration that needs the page::
+
+        async for workload in client.workloads.list(search="canary"):
+            print(workload.id, workload.status)
+        names = [a.name for a in await client.artifacts.list(status="draft").collect(limit=10)]
     """
 
     def __init__(
@@ -177,7 +184,7 @@ class AsyncPager(Generic[T]):
         return Page()
 
     async def collect(self, limit: int | None = None) -> list[T]:
-        """Every item (or the first ``limit`` items) in a list."""
+        """Every item (or the first ``limit`` items) in a list; fetches only the pages it needs."""
         items: list[T] = []
         if limit is not None and limit <= 0:
             return items

@@ -53,6 +53,13 @@ class RetryPolicy:
     call that succeeds gives back what its retries cost, or 1 when it needed none. While the
     budget is empty calls are not retried, so an outage does not multiply traffic by
     ``attempts``. ``budget=0`` disables retrying too.
+
+    Raises ``ValueError`` naming the field when a value is out of range (``attempts`` and
+    ``factor`` below 1, ``initial``, ``cap`` or ``max_retry_after`` not positive, ``jitter``
+    outside [0, 1), a negative ``budget``)::
+
+        client = Client(retries=RetryPolicy(attempts=6, cap=30.0))
+        patient = client.with_options(retries=RetryPolicy(max_retry_after=300.0))
     """
 
     attempts: int = attrs.field(default=4, validator=_at_least_one)
@@ -81,6 +88,13 @@ class PollPolicy:
     ``cap``, with ``± jitter`` relative noise, and never sooner than a ``Retry-After`` the server
     asked for. ``stale_grace`` is how long a wait treats the opposite settled state (``stopped``
     while waiting for ``running``, or the reverse) as a stale read rather than an answer.
+
+    Pass one to the client (every wait's default) or to one wait. Raises ``ValueError`` naming the
+    field when a value is out of range (``initial`` or ``cap`` not positive, ``factor`` below 1,
+    ``jitter`` outside [0, 1))::
+
+        eager = PollPolicy(initial=0.1, cap=1.0)
+        workload = await client.workloads.wait(workload_id, poll=eager, timeout=60)
     """
 
     initial: float = attrs.field(default=0.25, validator=_positive)

@@ -147,6 +147,17 @@ class Container:
 
     The primary container's ``port`` is where invocations go; a workload whose primary container
     has no port runs but serves nothing (invoking it answers 503).
+
+    Building one checks nothing; sending it does: a value the contract rules out (a ``port``
+    outside 1024-65535, a duplicate environment variable name, two primary containers) is a
+    ``ValueError`` naming the field by its Python path, raised before the request leaves::
+
+        Container(
+            image_uri="registry.example.com/app:1",
+            port=8080,
+            environment_vars=[EnvironmentVariable(name="MODE", value="fast")],
+            resource_request=ResourceRequest(cpu=1, memory=gib(2)),
+        )
     """
 
     image_uri: str
@@ -185,7 +196,12 @@ class ArtifactSpec:
 
 @attrs.frozen
 class InputArtifact:
-    """An artifact as sent on create or replace (``PUT``)."""
+    """An artifact as sent on create or replace (``PUT``): a name and a spec of container groups.
+
+    Most artifacts are one container: :meth:`single` builds those. ``status`` ``registered`` (v2.41)
+    or ``locked`` (11.5) creates it locked. What the contract rules out is a ``ValueError`` naming
+    the field when the artifact is sent (see :class:`Container`).
+    """
 
     name: str
     spec: ArtifactSpec
@@ -281,7 +297,12 @@ class WorkloadRuntime:
 
     The same fields mean the same on API 11.5, where they apply to the artifact's (only, or
     ``"default"``) container group. ``container_groups`` (11.5 only) sets each group apart
-    instead; use one or the other.
+    instead; use one or the other. Setting both ``replica_count`` and an enabled ``autoscaling``
+    is a ``ValueError`` when the runtime is sent, as is a field the client's generation cannot
+    say::
+
+        WorkloadRuntime(autoscaling=Autoscaling(enabled=True, policies=[...]))
+        WorkloadRuntime(replica_count=2, resources=[ResourceBundle(resource_bundle_id="cpu.small")])
     """
 
     replica_count: int | None = None

@@ -128,6 +128,13 @@ class WorkloadsManager(WorkloadsV11_5Mixin, InvokeMixin, LogsMixin):
         knows ``name``, ``createdAt``, ``updatedAt`` and ``status``, with ``-`` in front for
         descending; an unknown key is the server's 422). ``offset`` skips that many matches, to
         resume a listing; ``timeout`` bounds the fetch of each page, retries included.
+
+        Nothing is sent until the iteration starts; a page that cannot be fetched raises from the
+        error tree there, and an unreadable item raises
+        :class:`~workload_async.errors.ResponseDecodeError` when it is reached::
+
+            async for workload in client.workloads.list(search="canary", sort="-updatedAt"):
+                print(workload.name, workload.status)
         """
         params: list[tuple[str, str]] = []
         if search is not None:
@@ -250,7 +257,10 @@ class WorkloadsManager(WorkloadsV11_5Mixin, InvokeMixin, LogsMixin):
         """Stop a workload (a no-op, ``accepted`` False, when already ``stopping``/``stopped``).
 
         With ``wait=True``, waits and returns the stopped :class:`~workload_async.Workload`.
-        ``timeout`` as for :meth:`start`.
+        ``timeout`` as for :meth:`start`. Raises :class:`~workload_async.errors.NotFoundError` for
+        an unknown id, and with ``wait=True`` whatever :meth:`wait` raises::
+
+            stopped = await client.workloads.stop(workload_id, wait=True, timeout=120)
         """
         return await self._transition(
             "workloads.stop", WorkloadStatus.STOPPED, workload_id, wait, timeout, poll
@@ -347,7 +357,11 @@ class WorkloadsManager(WorkloadsV11_5Mixin, InvokeMixin, LogsMixin):
     ) -> AsyncGenerator[WaitOutcome, None]:
         """Yield a :class:`~workload_async.WaitOutcome` for each workload as it settles, first settled first.
 
-        Leaving the loop early drops the remaining waits.
+        Leaving the loop early drops the remaining waits. It never raises because one workload
+        failed or timed out: that is its outcome's ``error``. Arguments as for :meth:`wait`::
+
+            async for outcome in client.workloads.as_completed(ids, timeout=600):
+                print(outcome.workload_id, "up" if outcome.ok else outcome.error)
         """
         return self._waits.as_completed(workload_ids, WorkloadStatus(until), timeout, deadline, poll)
 
@@ -398,7 +412,14 @@ class WorkloadsManager(WorkloadsV11_5Mixin, InvokeMixin, LogsMixin):
         timeout: float | Default | None = DEFAULT,
         progress: Progress | None = None,
     ) -> dict[str, BulkResult]:
-        """Stop many workloads, like :meth:`start_many`; with ``wait=True`` waits for ``stopped``."""
+        """Stop many workloads, like :meth:`start_many`; with ``wait=True`` waits for ``stopped``.
+
+        Returns one :class:`~workload_async.BulkResult` per workload, in the order given, and never
+        raises because one workload failed::
+
+            results = await client.workloads.stop_many(ids, concurrency=16, wait=True, timeout=300)
+            failed = [r for r in results.values() if not r.ok]
+        """
         return await self._bulk(
             "workloads.stop", workload_ids, WorkloadStatus.STOPPED, concurrency, wait, timeout, progress
         )

@@ -102,7 +102,14 @@ class WorkloadsV11_5Mixin:
         description: str | None = None,
         importance: Importance | str | None = None,
     ) -> Workload:
-        """Change a workload's name, description and/or importance (API 11.5)."""
+        """Change a workload's name, description and/or importance (API 11.5); return it.
+
+        Raises ``ValueError`` when none is given or ``name`` is empty,
+        :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client, and
+        :class:`~workload_async.errors.NotFoundError` for an unknown id::
+
+            await client.workloads.update(workload_id, importance="high")
+        """
         await self._dialect("workload updates")
         body = wire_fields(
             name=name,
@@ -119,7 +126,11 @@ class WorkloadsV11_5Mixin:
         return response.parse(Workload)
 
     async def settings(self, workload_id: str) -> ReportedRuntime | None:
-        """The runtime settings a workload runs on now (API 11.5)."""
+        """The runtime settings a workload runs on now (API 11.5), as the server reports them.
+
+        Raises :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client and
+        :class:`~workload_async.errors.NotFoundError` for an unknown id.
+        """
         await self._dialect("settings replacements")
         response = await self._t.call("GET", "workloads.settings", check_id(workload_id, "workload_id"))
         return response.parse(_Settings).runtime
@@ -219,7 +230,14 @@ class WorkloadsV11_5Mixin:
         return response.parse(Workload)
 
     def history(self, workload_id: str, *, page_size: int = MAX_PAGE_SIZE) -> AsyncPager[Replacement]:
-        """The workload's settings replacements, newest first, fetched lazily (API 11.5)."""
+        """The workload's settings replacements, newest first, fetched lazily (API 11.5).
+
+        Raises :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client; fetching a
+        page raises from the error tree::
+
+            async for replacement in client.workloads.history(workload_id):
+                print(replacement.id, replacement.status)
+        """
         self._pager_check("history")
         return AsyncPager(
             self._t,
@@ -231,7 +249,11 @@ class WorkloadsV11_5Mixin:
 
     def events(self, workload_id: str, *, page_size: int = MAX_PAGE_SIZE) -> AsyncPager[WorkloadEvent]:
         """The workload's events (create, start, stop, settings changes, promote, errors), newest
-        first, fetched lazily (API 11.5)."""
+        first, fetched lazily (API 11.5).
+
+        Raises :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client; fetching a
+        page raises from the error tree.
+        """
         self._pager_check("events")
         return AsyncPager(
             self._t,
@@ -244,7 +266,12 @@ class WorkloadsV11_5Mixin:
     async def stats(
         self, workload_id: str, *, start: datetime | None = None, end: datetime | None = None
     ) -> WorkloadStats:
-        """Traffic figures of the workload's invoke route between ``start`` and ``end`` (API 11.5)."""
+        """Traffic figures of the workload's invoke route between ``start`` and ``end`` (API 11.5).
+
+        ``start`` and ``end`` are aware datetimes (the server's default window when left out).
+        Raises :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client and
+        :class:`~workload_async.errors.NotFoundError` for an unknown id.
+        """
         await self._dialect("workload stats")
         params = [
             (name, str(unstructure(value)))

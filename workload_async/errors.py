@@ -71,7 +71,16 @@ def _one_line(text: str, limit: int = 300) -> str:
 
 
 class WorkloadAPIError(Exception):
-    """Base class of every error raised by workload-async."""
+    """Base class of every error raised by workload-async.
+
+    Its ``str()`` is one line that names the request and never contains the API token; catch it
+    to handle every failure of the SDK in one place::
+
+        try:
+            workload = await client.workloads.wait(workload_id, timeout=600)
+        except WorkloadAPIError as error:
+            log.error("no workload: %s", error)
+    """
 
     def __init__(self, message: str) -> None:
         super().__init__(_one_line(message))
@@ -83,7 +92,11 @@ class WorkloadAPIError(Exception):
 
 
 class ClientClosedError(WorkloadAPIError):
-    """A closed :class:`~workload_async.Client` or session pool was asked to do something."""
+    """A closed :class:`~workload_async.Client` or session pool was asked to do something.
+
+    Raised by every call made after ``close()`` (or after its ``async with`` block), and by the
+    waits still pending when the client closes. Make a new client.
+    """
 
 
 class UnsupportedFeatureError(WorkloadAPIError):
@@ -112,7 +125,8 @@ class TransportError(WorkloadAPIError):
 
 
 class RequestTimeoutError(TransportError):
-    """No complete response arrived within the request timeout."""
+    """No complete response arrived within the request timeout, or the call's own ``timeout=``
+    (retries included) ran out. Raise the timeout if the server is slow."""
 
 
 class OutcomeUnknownError(TransportError):
@@ -214,7 +228,16 @@ class ConflictError(APIStatusError):
 
 
 class UnprocessableEntityError(APIStatusError):
-    """422: the request failed validation. ``errors`` lists each field problem."""
+    """422: the request failed validation.
+
+    ``errors`` lists each field problem::
+
+        try:
+            await client.workloads.create(name=name, artifact=artifact)
+        except UnprocessableEntityError as error:
+            for problem in error.errors:
+                print(problem.field, problem.msg)
+    """
 
     def __init__(self, message: str, *, errors: Sequence[FieldError] = (), **kwargs: Any) -> None:
         self.errors: tuple[FieldError, ...] = tuple(errors)
@@ -309,7 +332,8 @@ class WaitTimeoutError(WaitError):
 
 
 class WorkloadFailedError(WaitError):
-    """The workload ended in ``errored`` (or ``terminated``).
+    """The workload ended in ``errored`` (or ``terminated``) during a wait: at once when the wait
+    is for ``running``, after the poll policy's ``stale_grace`` when it is for ``stopped``.
 
     ``status_details`` and ``log_tail`` come from the workload's ``statusDetails``.
     """

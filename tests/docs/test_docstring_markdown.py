@@ -42,3 +42,8 @@ def test_a_literal_block_is_fenced_as_python_when_it_parses() -> None:
 def test_a_literal_block_that_is_not_python_is_fenced_as_text() -> None:
     text = _roles().markdown("The tree::\n\n    Base\n    ├── Child\n", PUBLIC)
     assert text.startswith("The tree:\n\n```text\nBase\n├── Child\n```")
+
+
+def test_a_doctest_is_fenced_as_a_console_session() -> None:
+    text = _roles().markdown("An example.\n\n>>> gib(1)\n1073741824\n\nMore.", PUBLIC)
+    assert text == "An example.\n\n```pycon\n>>> gib(1)\n1073741824\n```\n\nMore."

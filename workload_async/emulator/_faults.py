@@ -31,6 +31,12 @@ class Fault:
     - ``method``: only requests of this method (any when None).
     - ``rate``: the probability a matching request is hit; ``times``: how many hits at most.
     - ``retry_after``: seconds sent in ``Retry-After`` with a status fault.
+
+    Made by ``emu.add_fault(kind, route, **fields)``, which takes the same fields; an unknown
+    ``kind`` raises ``ValueError``::
+
+        emu.add_fault("status", route="workloads.start", status=503, retry_after=1, times=2)
+        emu.add_fault("latency", route="workloads.*", seconds=3.0, rate=0.1)
     """
 
     kind: str = attrs.field(default="status", validator=_kind)
@@ -44,6 +50,8 @@ class Fault:
     hits: int = 0
 
     def matches(self, route: str, method: str) -> bool:
+        """True when a request of ``method`` to route ``route`` is one this rule applies to (and
+        it has hits left)."""
         if self.times is not None and self.hits >= self.times:
             return False
         if self.method is not None and self.method.upper() != method:
@@ -51,6 +59,7 @@ class Fault:
         return fnmatch.fnmatchcase(route, self.route)
 
     def to_json(self) -> dict[str, Any]:
+        """The rule as ``GET /_emulator/faults`` shows it (camelCase keys, with its ``hits``)."""
         return {
             "kind": self.kind,
             "route": self.route,
@@ -65,6 +74,8 @@ class Fault:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Fault:
+        """A rule from the JSON body of ``POST /_emulator/faults``; raises ``ValueError`` for an
+        unknown field or kind."""
         names = {"retryAfter": "retry_after"}
         allowed = {"kind", "route", "method", "status", "retryAfter", "rate", "times", "seconds"}
         unknown = set(data) - allowed

@@ -43,6 +43,16 @@ class Emulator:
     fraction so a fleet does not move in lockstep. It refuses to bind a non-loopback host unless
     ``allow_remote=True``. ``api_version="11.5"`` serves the newer generation of the API (its
     routes, shapes and rules) instead of v2.41.
+
+    Raises ``ValueError`` for a non-loopback ``host`` without ``allow_remote=True``, an unknown
+    ``api_version``, negative timings or a ``jitter`` outside [0, 1)::
+
+        clock = FakeClock()
+        async with Emulator(clock=clock, startup_seconds=30) as emu:
+            async with Client(emu.url, emu.token, clock=clock) as client:
+                workload = await client.workloads.create(artifact=artifact)
+                await client.workloads.wait(workload.id)  # 30 emulated seconds, no real ones
+            assert emu.counts["workloads.create"] == 1
     """
 
     def __init__(
@@ -95,7 +105,7 @@ class Emulator:
 
     @property
     def url(self) -> str:
-        """The API root, ``http://HOST:PORT/api/v2`` (only valid once started)."""
+        """The API root, ``http://HOST:PORT/api/v2``; raises ``RuntimeError`` before it is started."""
         if self._runner is None:
             raise RuntimeError("the emulator is not running; use 'async with Emulator() as emu'")
         host = f"[{self.host}]" if ":" in self.host else self.host
@@ -155,7 +165,13 @@ class Emulator:
         return token
 
     def add_fault(self, kind: str = "status", route: str = "*", **options: Any) -> Fault:
-        """Add a fault rule (see :class:`~workload_async.emulator.Fault`) and return it."""
+        """Add a fault rule (see :class:`~workload_async.emulator.Fault` for the kinds and options)
+        and return it; rules are checked in the order they were added.
+
+        Raises ``ValueError`` for an unknown ``kind`` and ``TypeError`` for an unknown option::
+
+            emu.add_fault("status", route="workloads.list", status=429, retry_after=2, times=1)
+        """
         return self.state.faults.add(Fault(kind=kind, route=route, **options))
 
     def clear_faults(self) -> None:
