@@ -212,7 +212,8 @@ class StatusPoller:
         self.examined += 1
         _, _, waiter = heapq.heappop(self._due)
         waiter.ticket = -1
-        if waiter.workload_id not in self._polling:  # a call in flight answers for it already
+        if waiter.workload_id not in self._polling:  # else the round in flight answers for it,
+            # or reschedules it when it ends (_reschedule_parked)
             ids[waiter.workload_id] = None
 
     def _next_wake(self) -> float:
@@ -279,7 +280,17 @@ class StatusPoller:
                 await asyncio.gather(*(self._poll(ids[i : i + BATCH]) for i in range(0, len(ids), BATCH)))
         finally:
             self._polling.difference_update(ids)
+            self._reschedule_parked(ids)
             self._poke()
+
+    def _reschedule_parked(self, ids: list[str]) -> None:
+        """Waits that fell due while this round covered their workload, after its answer for it
+        (a new wait for a workload polled a moment ago), have no due entry left: poll them now."""
+        now = self._clock.monotonic()
+        for workload_id in ids:
+            for waiter in self._tracked.get(workload_id, ()):
+                if waiter.ticket == -1 and not waiter.future.done():
+                    self._schedule(waiter, now)
 
     async def _poll(self, chunk: list[str]) -> None:
         async with self._gate:

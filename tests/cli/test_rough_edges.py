@@ -148,6 +148,16 @@ async def test_create_with_wait_names_the_workload_before_waiting(
     assert err.index(f"created workload {workload.id}; waiting") < err.index("error:")
 
 
+async def test_quiet_create_with_wait_prints_the_id_before_waiting(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    emu.set_timings(startup_seconds=3600)
+    code = await run(emu, "-q", "workloads", "create", "--image", "img:1", "--wait", "--timeout", "0.2")
+    assert code == 4
+    (workload,) = emu.store.workloads.values()
+    assert capsys.readouterr().out == f"{workload.id}\n"
+
+
 async def test_delete_reports_each_failure_and_deletes_the_rest(
     emu: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:

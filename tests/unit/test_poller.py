@@ -237,3 +237,53 @@ async def test_an_unreadable_status_page_fails_the_waits_of_its_call_once_it_per
         await w.future
     assert len(server.calls) == 3 and clock.monotonic() < 10  # not thirty minutes later
     assert caught.value.url == "console/workloads/"
+
+
+class GatedStatusServer(StatusServer):
+    """A status server whose calls for ``held`` ids wait until ``release`` is set."""
+
+    def __init__(self, clock: FakeClock, statuses: dict[str, Any], held: set[str]) -> None:
+        super().__init__(clock, statuses)
+        self.held = held
+        self.release = asyncio.Event()
+
+    async def send(self, method: str, url: URL, **kwargs: Any) -> Response:
+        if self.held.intersection(url.query.getall("ids")):
+            await self.release.wait()
+        return await super().send(method, url, **kwargs)
+
+
+async def test_a_wait_due_while_a_round_still_covers_its_workload_is_polled_after_that_round() -> None:
+    clock = FakeClock()
+    first = [f"{i:024x}" for i in range(BATCH)]  # answered at once
+    second = [f"{i:024x}" for i in range(BATCH, 2 * BATCH)]  # held: the round stays in flight
+    target = first[0]
+    statuses = {**dict.fromkeys(first, "initializing"), **dict.fromkeys(second, "initializing")}
+    statuses[target] = "running"
+    server = GatedStatusServer(clock, statuses, held=set(second))
+    poller = StatusPoller(server, clock)  # type: ignore[arg-type]
+    early = waiter(clock, target, fixed(1.0))
+    others = [waiter(clock, i, fixed(1.0)) for i in first[1:] + second]
+    for w in (early, *others):
+        poller.add(w)
+    await server.until(lambda: early.future.done())  # the first call answered; the second is held
+    assert early.future.result().status is WorkloadStatus.RUNNING
+    statuses[target] = "initializing"  # restarted: a new wait for the same workload begins
+    late = Waiter(
+        workload_id=target,
+        target=WorkloadStatus.RUNNING,
+        policy=fixed(1.0),
+        started=clock.monotonic() - 1.0,  # due now, while the held round still covers its id
+        deadline=clock.monotonic() + 600,
+        future=asyncio.get_running_loop().create_future(),
+    )
+    poller.add(late)
+    await turns()
+    statuses[target] = "running"
+    server.release.set()
+    await server.until(lambda: late.future.done() or clock.monotonic() > 60)
+    assert late.future.done() and late.future.result().status is WorkloadStatus.RUNNING
+    for w in others:
+        w.future.cancel()
+    await turns()
+    assert not poller.running

@@ -263,12 +263,15 @@ async def _workloads(client: Client, args: argparse.Namespace, printer: Printer)
             created = await wl.create(name=args.name, artifact_id=args.artifact_id, runtime=runtime)
         else:
             created = await wl.create(name=args.name, artifact=_artifact_from(args), runtime=runtime)
+        if not args.wait or printer.quiet:
+            printer.one(created)  # with -q, the id is all there is to say: at once
         if not args.wait:
-            printer.one(created)
             return EXIT["ok"]
         # The id first, at once: an interrupted wait must not leave a workload nobody can name.
         printer.note(f"created workload {created.id}; waiting until it is running")
-        printer.one(await wl.wait(created.id, timeout=args.timeout))
+        running = await wl.wait(created.id, timeout=args.timeout)
+        if not printer.quiet:
+            printer.one(running)
     elif args.action in ("start", "stop"):
         return await _bulk(client, args, printer)
     elif args.action == "delete":
