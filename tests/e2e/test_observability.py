@@ -78,6 +78,18 @@ async def test_hooks_hear_every_attempt_with_its_route_and_status(
     assert recorder.retries == [RetryEvent("GET", "workloads.get", attempt=1, delay=0.25, error="HTTP 503")]
 
 
+async def test_a_streamed_invoke_is_heard_once_when_its_headers_arrive(
+    watched: Client, clock: FakeClock, recorder: Recorder
+) -> None:
+    workload = await watched.workloads.create(artifact=artifact())
+    clock.advance(2)  # running
+    recorder.requests.clear()
+    async with watched.workloads.stream(workload.id, "status/503") as response:
+        assert response.status == 503
+        await response.read()
+    assert [(e.method, e.route, e.status) for e in recorder.requests] == [("GET", "workloads.invoke", 503)]
+
+
 async def test_hooks_hear_each_status_change_of_a_waited_workload_once(
     watched: Client, recorder: Recorder
 ) -> None:
