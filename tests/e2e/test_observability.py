@@ -3,6 +3,7 @@ absence of any span code when OpenTelemetry cannot be imported."""
 
 from __future__ import annotations
 
+import ast
 import json
 import logging
 import os
@@ -10,10 +11,13 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import aiohttp
 import pytest
 
+import workload_async
+from tests.conftest import workloads_path
 from workload_async import (
     Client,
     Container,
@@ -60,7 +64,9 @@ def recorder() -> Recorder:
 @pytest.fixture
 async def watched(emu: Emulator, clock: FakeClock, recorder: Recorder) -> AsyncIterator[Client]:
     steady = RetryPolicy(jitter=0)  # delays exactly as the server asks
-    async with Client(emu.url, emu.token, clock=clock, hooks=recorder, retries=steady) as client:
+    async with Client(
+        emu.url, emu.token, clock=clock, hooks=recorder, retries=steady, api_version=emu.api_version
+    ) as client:
         yield client
 
 
@@ -113,7 +119,7 @@ async def test_a_partial_hooks_object_is_enough(emu: Emulator, clock: FakeClock)
 
     hooks = OnlyRetries()
     emu.add_fault("status", route="workloads.list", status=502, times=1)
-    async with Client(emu.url, emu.token, clock=clock, hooks=hooks) as client:  # type: ignore[arg-type]
+    async with Client(emu.url, emu.token, clock=clock, hooks=hooks, api_version=emu.api_version) as client:  # type: ignore[arg-type]
         await client.workloads.list().first_page()
     assert [(e.route, e.error) for e in hooks.seen] == [("workloads.list", "HTTP 502")]
 
@@ -125,7 +131,7 @@ async def test_a_failing_hook_is_logged_and_never_breaks_the_request(
         def on_request(self, event: RequestEvent) -> None:
             raise RuntimeError("metrics backend down")
 
-    async with Client(emu.url, emu.token, clock=clock, hooks=Broken()) as client:
+    async with Client(emu.url, emu.token, clock=clock, hooks=Broken(), api_version=emu.api_version) as client:
         workload = await client.workloads.create(artifact=artifact())
     assert workload.id
     assert any("hook" in r.getMessage() and r.exc_info for r in caplog.records)
@@ -151,7 +157,8 @@ async def test_a_retry_logs_one_warning_with_the_route_and_path(
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1
     assert (
-        f"GET console/workloads/{workload.id}/ (workloads.get) failed (HTTP 503); retry 1 in" in warnings[0]
+        f"GET {workloads_path(client)}{workload.id}/ (workloads.get) failed (HTTP 503); retry 1 in"
+        in warnings[0]
     )
 
 
@@ -180,13 +187,13 @@ async def test_pool_trace_configs_reach_every_session(emu: Emulator, clock: Fake
     config.on_request_start.append(on_start)
     async with (
         SessionPool(trace_configs=[config]) as pool,
-        Client(emu.url, emu.token, clock=clock, pool=pool) as client,
+        Client(emu.url, emu.token, clock=clock, pool=pool, api_version=emu.api_version) as client,
     ):
         workload = await client.workloads.create(artifact=artifact())
         await client.workloads.get(workload.id)
     assert seen == [
-        ("POST", "/api/v2/console/workloads/"),
-        ("GET", f"/api/v2/console/workloads/{workload.id}/"),
+        ("POST", f"/api/v2/{workloads_path(client)}"),
+        ("GET", f"/api/v2/{workloads_path(client)}{workload.id}/"),
     ]
 
 
@@ -313,3 +320,37 @@ def test_log_switch_debug_logs_each_request_once_and_never_the_token() -> None:
     assert served["token"] not in done.stderr
     assert "Bearer" not in done.stderr
 
+
+def runtime_imports(tree: ast.AST) -> list[str]:
+    """The modules a file imports at run time (not under ``if TYPE_CHECKING:``)."""
+    found: list[str] = []
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            continue
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.append(node.module)
+        else:
+            found += runtime_imports(node)
+    return found
+
+
+def test_only_the_tracing_module_imports_opentelemetry() -> None:
+    package = Path(workload_async.__file__).parent
+    importers = sorted(
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if any(m.split(".")[0] == "opentelemetry" for m in runtime_imports(ast.parse(path.read_text())))
+    )
+    assert importers == ["_tracing.py"]
+
+
+def test_a_client_of_an_application_without_opentelemetry_loads_none_of_it() -> None:
+    pytest.importorskip("opentelemetry.trace")  # installed, yet never imported by the SDK itself
+    code = (
+        "import sys, workload_async\n"
+        "workload_async.Client('http://127.0.0.1:1/api/v2', 't')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('opentelemetry', 'workload_async._tracing'))))\n"
+    )
+    assert run_python(code).stdout.strip() == "[]"
