@@ -33,6 +33,7 @@ log = logging.getLogger("workload_async.config")
 CONFIG_FILE_ENV = "DATAROBOT_CONFIG_FILE"
 _DEFAULT_PATH = (".config", "datarobot", "drconfig.yaml")
 _YAML_HINT = "pip install 'workload-async[yaml]'"
+_warned: set[Path] = set()
 
 
 @attrs.frozen
@@ -59,13 +60,17 @@ SETTINGS: tuple[Setting, ...] = (ENDPOINT, TOKEN)
 class Resolved:
     """A setting's value and where it came from (``endpoint=``, a variable, or a file path)."""
 
-    value: str
-    source: str = attrs.field(repr=True)
+    value: str = attrs.field(repr=False)  # it may be the token
+    source: str
 
 
 def default_config_path() -> Path:
     """``~/.config/datarobot/drconfig.yaml``: where DataRobot's clients keep their settings."""
-    return Path.home().joinpath(*_DEFAULT_PATH)
+    try:
+        home = Path.home()
+    except RuntimeError:  # no HOME and no passwd entry: there is no such file to read
+        home = Path("~")
+    return home.joinpath(*_DEFAULT_PATH)
 
 
 def _blank(value: object) -> bool:
@@ -131,7 +136,9 @@ class Sources:
             import yaml
         except ImportError:
             self._skipped = f"{path} exists but was not read: PyYAML is not installed ({_YAML_HINT})"
-            log.warning("%s", self._skipped)
+            if path not in _warned:  # once a process, not once a client
+                _warned.add(path)
+                log.warning("%s", self._skipped)
             return {}
         problem = ""
         try:
