@@ -60,7 +60,8 @@ class EmulatorProcess:
 
     async def _call(self, method: str, path: str, body: Any = None) -> Any:
         assert self._session is not None
-        async with self._session.request(method, f"{self.control}/{path}", json=body) as r:
+        headers = {"Authorization": f"Bearer {self.token}"}  # control routes answer the emulator's token
+        async with self._session.request(method, f"{self.control}/{path}", json=body, headers=headers) as r:
             r.raise_for_status()
             return await r.json() if r.content_type == "application/json" else None
 

@@ -8,13 +8,17 @@ exception in one is logged and swallowed, never raised into the request or wait 
 
 from __future__ import annotations
 
-from typing import Protocol
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol
 
 import attrs
 
 from ._enums import WorkloadStatus
 
-__all__ = ["Hooks", "RequestEvent", "RetryEvent", "StatusChangeEvent"]
+__all__ = ["Hooks", "RequestEvent", "RetryEvent", "StatusChangeEvent", "call_hook", "resolve"]
+
+log = logging.getLogger("workload_async")
 
 
 @attrs.frozen
@@ -84,3 +88,19 @@ class Hooks(Protocol):
     def on_status_change(self, event: StatusChangeEvent) -> None:
         """Called when a waited workload's status changes."""
         return None
+
+
+def resolve(hooks: object, name: str) -> Callable[[Any], None] | None:
+    """``hooks``'s callback ``name``; None when it has none or keeps :class:`Hooks`' no-op."""
+    callback: Callable[[Any], None] | None = getattr(hooks, name, None)
+    if callback is None or getattr(type(hooks), name, None) is getattr(Hooks, name):
+        return None
+    return callback
+
+
+def call_hook(hook: Callable[[Any], None], event: object) -> None:
+    """Call a user's callback; an exception in it is logged and swallowed."""
+    try:
+        hook(event)
+    except Exception:
+        log.exception("hook %s failed; ignored", getattr(hook, "__qualname__", hook))

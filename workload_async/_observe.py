@@ -18,29 +18,27 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar, Token
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ._clock import Clock
 from ._enums import WorkloadStatus
-from ._hooks import Hooks, RequestEvent, RetryEvent, StatusChangeEvent
-from .errors import APIStatusError, WaitTimeoutError
+from ._hooks import Hooks, RequestEvent, RetryEvent, StatusChangeEvent, call_hook, resolve
+from ._wait_watch import WaitWatch, target_name
+from .errors import APIStatusError
 
 if TYPE_CHECKING:
-    import asyncio
-
-    from ._models import Workload
     from ._poller import Waiter
     from ._tracing import Active
 
-__all__ = ["LOG_ENV", "Observer", "log_from_env"]
+__all__ = ["LOG_ENV", "Observer", "Spans", "log_from_env"]
 
 log = logging.getLogger("workload_async")
 LOG_ENV = "WORKLOAD_ASYNC_LOG"
 _LOG_LEVELS = {"info": logging.INFO, "debug": logging.DEBUG}
 R = TypeVar("R")
 M = TypeVar("M", bound=Mapping[str, Any])
-Outcome = Literal["reached", "failed", "timed_out", "cancelled"]
 
 
 def log_from_env() -> None:
@@ -60,7 +58,9 @@ def log_from_env() -> None:
         log.addHandler(handler)
 
 
-class _Spans(Protocol):  # what this module uses of ._tracing, so that nothing else imports it
+class Spans(Protocol):
+    """What the SDK uses of :mod:`._tracing` (a module), so that only :func:`_spans` imports it."""
+
     MAX_LINKS: int
 
     def tracer(self, provider: Any) -> Any: ...
@@ -89,11 +89,11 @@ class _Spans(Protocol):  # what this module uses of ._tracing, so that nothing e
     ) -> None: ...
 
 
-_loaded: _Spans | None = None
+_loaded: Spans | None = None
 _unavailable = False
 
 
-def _spans() -> _Spans | None:
+def _spans() -> Spans | None:
     """:mod:`._tracing`, once the application has imported OpenTelemetry; else None (no import)."""
     global _loaded, _unavailable
     if _loaded is None:
@@ -108,13 +108,6 @@ def _spans() -> _Spans | None:
     return _loaded
 
 
-def _call(hook: Callable[[Any], None], event: object) -> None:
-    try:
-        hook(event)
-    except Exception:
-        log.exception("hook %s failed; ignored", getattr(hook, "__qualname__", hook))
-
-
 class Observer:
     """Reports one client's requests, retries, waits, polling rounds and bulk calls."""
 
@@ -126,15 +119,13 @@ class Observer:
         self.tracer_provider = tracer_provider
         self.tracer: Any = None  # made on first use, once OpenTelemetry is in the process
         # each callback is optional: resolved once, so a missing one costs nothing per event
-        self.on_request: Callable[[RequestEvent], None] | None = getattr(hooks, "on_request", None)
-        self.on_retry: Callable[[RetryEvent], None] | None = getattr(hooks, "on_retry", None)
-        self.on_status_change: Callable[[StatusChangeEvent], None] | None = getattr(
-            hooks, "on_status_change", None
-        )
+        self.on_request: Callable[[RequestEvent], None] | None = resolve(hooks, "on_request")
+        self.on_retry: Callable[[RetryEvent], None] | None = resolve(hooks, "on_retry")
+        self.on_status_change: Callable[[StatusChangeEvent], None] | None = resolve(hooks, "on_status_change")
         #: Open wait spans by workload id: what a polling round links to.
         self.live: dict[str, list[WaitWatch]] = {}
 
-    def spans(self) -> _Spans | None:
+    def spans(self) -> Spans | None:
         """Span code, when tracing is on and OpenTelemetry is in the process."""
         if not self.tracing:
             return None
@@ -158,6 +149,9 @@ class Observer:
             if attempt > 1:
                 attributes["workload_async.retry_delay"] = delay
             active = spans.start(self.tracer, "workload_async.request", attributes, client=True, current=True)
+            round_ = _ROUND.get()
+            if round_ is not None:
+                round_.calls += 1
         if active is None and self.on_request is None and not log.isEnabledFor(logging.DEBUG):
             return _QUIET
         return RequestWatch(self, method, route, path, attempt, active)
@@ -167,7 +161,7 @@ class Observer:
         reason = f"HTTP {error.status}" if isinstance(error, APIStatusError) else type(error).__name__
         log.warning("%s %s (%s) failed (%s); retry %d in %.2fs", method, path, route, reason, attempt, delay)
         if self.on_retry is not None:
-            _call(self.on_retry, RetryEvent(method, route, attempt, delay, reason))
+            call_hook(self.on_retry, RetryEvent(method, route, attempt, delay, reason))
 
     # -- waits -----------------------------------------------------------------------------
 
@@ -178,7 +172,7 @@ class Observer:
         spans = self.spans()
         active = None
         if spans is not None:
-            attributes: dict[str, str | int] = {"workload_async.wait.target": _target(target)}
+            attributes: dict[str, str | int] = {"workload_async.wait.target": target_name(target)}
             if workload_id is not None:
                 attributes["workload_async.workload.id"] = workload_id
             else:
@@ -197,8 +191,8 @@ class Observer:
 
     # -- polling rounds and bulk calls -----------------------------------------------------
 
-    def poll_round(self, poller: Any, ids: list[str]) -> RoundWatch | _Quiet:
-        """Watch one polling round of ``poller`` (its ``requests`` counter gives the calls made)."""
+    def poll_round(self, ids: list[str]) -> RoundWatch | _Quiet:
+        """Watch one polling round asking about ``ids``: ``with observer.poll_round(ids): ...``."""
         spans = self.spans()
         if spans is None:
             return _QUIET
@@ -218,7 +212,7 @@ class Observer:
             root=True,
             links=list(links.values()),
         )
-        return _QUIET if active is None else RoundWatch(spans, active, poller)
+        return _QUIET if active is None else RoundWatch(spans, active)
 
     async def bulk(self, route: str, wait: bool, work: Awaitable[M]) -> M:
         """Await ``work`` (a bulk call's results by id) inside a ``workload_async.bulk`` span."""
@@ -310,132 +304,31 @@ class RequestWatch(_Quiet):
             )
         if observer.on_request is not None:
             event = RequestEvent(self.method, self.route, status, self.attempt, seconds, error)
-            _call(observer.on_request, event)
+            call_hook(observer.on_request, event)
 
 
 class RoundWatch(_Quiet):
-    """One polling round in its root span; the calls it made are counted at the end."""
+    """One polling round in its root span, counting the requests made inside it (rounds overlap)."""
 
-    __slots__ = ("active", "before", "poller", "spans")
+    __slots__ = ("active", "calls", "spans", "token")
 
-    def __init__(self, spans: _Spans, active: Active, poller: Any) -> None:
+    def __init__(self, spans: Spans, active: Active) -> None:
         self.spans = spans
         self.active = active
-        self.poller = poller
-        self.before: int = poller.requests
+        self.calls = 0
+        self.token: Token[RoundWatch | None] | None = None
+
+    def __enter__(self) -> RoundWatch:
+        self.token = _ROUND.set(self)
+        return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.spans.end(self.active, {"workload_async.poll.calls": self.poller.requests - self.before}, exc)
+        if self.token is not None:
+            _ROUND.reset(self.token)
+        self.spans.end(self.active, {"workload_async.poll.calls": self.calls}, exc)
 
 
-class WaitWatch:
-    """One wait span (one workload, or the many of a ``wait_many``), and its log lines and hooks."""
-
-    def __init__(
-        self, observer: Observer, spans: _Spans | None, active: Active | None, target: WorkloadStatus | None
-    ) -> None:
-        self.observer = observer
-        self.spans = spans
-        self.active = active
-        self.target = target
-        self.pending = 0
-        self.polls = 0
-        self.outcomes: Counter[Outcome] = Counter()
-        self.error: BaseException | None = None
-        self.last: WorkloadStatus | None = None
-
-    def add(self, waiter: Waiter) -> None:
-        """Follow ``waiter`` until it settles."""
-        self.pending += 1
-        if self.active is not None:
-            self.observer.live.setdefault(waiter.workload_id, []).append(self)
-        user = waiter.on_change
-        previous: WorkloadStatus | None = None
-
-        def changed(workload: Workload) -> None:
-            nonlocal previous
-            self.changed(waiter, previous, workload.status)
-            previous = workload.status
-            if user is not None:
-                user(workload)
-
-        waiter.on_change = changed
-        waiter.future.add_done_callback(lambda future: self.settled(waiter, future))
-
-    def changed(self, waiter: Waiter, previous: WorkloadStatus | None, status: WorkloadStatus) -> None:
-        observer = self.observer
-        seconds = observer.clock.monotonic() - waiter.started
-        self.last = status
-        target = _target(self.target)
-        if log.isEnabledFor(logging.INFO):
-            was = f"{previous.value} -> " if previous is not None else ""
-            log.info(
-                "workload %s %s%s (waiting for %s, %.1fs)",
-                waiter.workload_id,
-                was,
-                status.value,
-                target,
-                seconds,
-            )
-        if self.active is not None and self.spans is not None:
-            attributes = {
-                "workload_async.workload.id": waiter.workload_id,
-                "workload_async.workload.status": status.value,
-            }
-            if previous is not None:
-                attributes["workload_async.workload.previous_status"] = previous.value
-            self.spans.event(self.active, "workload_async.status_change", attributes)
-        if observer.on_status_change is not None:
-            event = StatusChangeEvent(waiter.workload_id, previous, status, self.target, seconds)
-            _call(observer.on_status_change, event)
-
-    def settled(self, waiter: Waiter, future: asyncio.Future[Workload]) -> None:
-        outcome, error = _outcome(future)
-        self.outcomes[outcome] += 1
-        if error is not None and self.error is None:
-            self.error = error
-        self.polls += waiter.polls
-        self.pending -= 1
-        if self.active is None:
-            return
-        group = self.observer.live.get(waiter.workload_id)
-        if group is not None:
-            if self in group:
-                group.remove(self)
-            if not group:
-                del self.observer.live[waiter.workload_id]
-        if self.pending == 0 and self.spans is not None:
-            self.spans.end(self.active, self._summary(), self._failure())
-
-    def _summary(self) -> dict[str, str | int]:
-        worst: tuple[Outcome, ...] = ("failed", "timed_out", "cancelled")
-        outcome = next((o for o in worst if self.outcomes[o]), "reached")
-        summary: dict[str, str | int] = {
-            "workload_async.wait.outcome": outcome,
-            "workload_async.wait.polls": self.polls,
-        }
-        if sum(self.outcomes.values()) > 1:
-            summary.update({f"workload_async.wait.{k}": n for k, n in self.outcomes.items()})
-        if self.last is not None:
-            summary["workload_async.workload.status"] = self.last.value
-        return summary
-
-    def _failure(self) -> BaseException | None:
-        if self.outcomes["failed"] or self.outcomes["timed_out"]:
-            return self.error
-        return None
-
-
-def _outcome(future: asyncio.Future[Any]) -> tuple[Outcome, BaseException | None]:
-    if future.cancelled():
-        return "cancelled", None
-    error = future.exception()
-    if error is None:
-        return "reached", None
-    return ("timed_out" if isinstance(error, WaitTimeoutError) else "failed"), error
-
-
-def _target(target: WorkloadStatus | None) -> str:
-    return target.value if target is not None else "settled"
+#: The polling round whose requests are being sent, when rounds are traced.
+_ROUND: ContextVar[RoundWatch | None] = ContextVar("workload_async_round", default=None)

@@ -276,7 +276,7 @@ class StatusPoller:
     async def _round(self, ids: list[str]) -> None:
         """Poll ``ids`` in calls of at most :data:`BATCH`, at most ``max_parallel`` at once."""
         try:
-            with self.observe.poll_round(self, ids):
+            with self.observe.poll_round(ids):
                 await asyncio.gather(*(self._poll(ids[i : i + BATCH]) for i in range(0, len(ids), BATCH)))
         finally:
             self._polling.difference_update(ids)

@@ -12,10 +12,10 @@ import attrs
 from ._clock import Clock
 from ._enums import WorkloadStatus
 from ._models import Workload
-from ._observe import WaitWatch
 from ._policies import PollPolicy
 from ._poller import StatusPoller, Waiter
 from ._validation import check_id
+from ._wait_watch import WaitWatch
 from .errors import WorkloadAPIError
 
 __all__ = ["DEFAULT", "Default", "ReturnWhen", "WaitOutcome", "Waits", "outcome_of"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -19,15 +20,37 @@ if importlib.util.find_spec("airflow") is not None:
     os.environ["AIRFLOW_HOME"] = _HOME  # read once, when Airflow is first imported
     os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 
+_ROOT = logging.getLogger()
+_ROOT_STATE = (_ROOT.level, list(_ROOT.handlers))
+
 pytest.importorskip("airflow.sdk", reason="the airflow extra is not installed")
 
-from airflow.sdk.definitions.connection import Connection
+import airflow.triggers.base  # noqa: E402
+from airflow.sdk import BaseHook  # noqa: E402
+from airflow.sdk.definitions.connection import Connection  # noqa: E402
 
-from workload_async import Client, FakeClock
-from workload_async.contrib.airflow import client_defaults
-from workload_async.emulator import Emulator
+from workload_async import Client, FakeClock  # noqa: E402
+from workload_async.contrib.airflow import client_defaults  # noqa: E402
+from workload_async.emulator import Emulator  # noqa: E402
 
 CONN_ID = "workload_emulator"
+
+
+def _restore_root_logger() -> None:
+    """Importing Airflow sets up its logging: an INFO handler on the root logger, writing to the
+    stdout of the moment, which would print every other test's log lines past pytest's capture."""
+    _ROOT.setLevel(_ROOT_STATE[0])
+    _ROOT.handlers[:] = _ROOT_STATE[1]
+
+
+_restore_root_logger()
+assert airflow.triggers.base and BaseHook  # imported above, before the logging was restored
+
+
+@pytest.fixture(autouse=True)
+def _root_logger_as_pytest_left_it() -> Iterator[None]:
+    yield
+    _restore_root_logger()
 
 
 @pytest.fixture(scope="session", autouse=True)
