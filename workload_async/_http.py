@@ -362,11 +362,13 @@ class Transport:
         headers: Mapping[str, str] | None = None,
         timeout: float | None = None,
         read_timeout: float | None = None,
+        route: str = "other",
     ) -> AsyncIterator[StreamingResponse]:
         """Open a request whose body is read as it arrives; the connection is released on exit.
 
         ``timeout`` bounds the whole exchange, body included (None: no limit); ``read_timeout``
-        each wait for the next bytes (the transport's request timeout when None).
+        each wait for the next bytes (the transport's request timeout when None). Logs, hooks and
+        spans see the request until its headers arrive.
         """
         self._check_open()
         path = relative_path(self.base, url)
@@ -377,22 +379,24 @@ class Transport:
             raise ValueError(f"read_timeout must be > 0 seconds, got {read_timeout}")
         per_read = read_timeout or self.timeout
         limits = aiohttp.ClientTimeout(total=timeout, sock_connect=self.timeout, sock_read=per_read)
-        try:
-            raw = await self._get_session().request(
-                method,
-                url,
-                params=params,
-                data=data,
-                headers=all_headers,
-                timeout=limits,
-                allow_redirects=False,
-            )
-        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            failed: TransportError | None = failure(exc, method, path, timeout or per_read)
-        else:
-            failed = None
-        if failed is not None:
-            raise failed  # outside the except block: the raw aiohttp error is not its __context__
+        with self.observe.request(method, route, path, 1, 0.0) as seen:
+            try:
+                raw = await self._get_session().request(
+                    method,
+                    url,
+                    params=params,
+                    data=data,
+                    headers=all_headers,
+                    timeout=limits,
+                    allow_redirects=False,
+                )
+            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+                failed: TransportError | None = failure(exc, method, path, timeout or per_read)
+            else:
+                failed = None
+                seen.done(raw)
+            if failed is not None:
+                raise failed  # outside the except block: the raw aiohttp error is not its __context__
         try:
             yield StreamingResponse(
                 status=raw.status,

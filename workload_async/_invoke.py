@@ -114,6 +114,7 @@ class InvokeMixin:
             headers=all_headers,
             timeout=timeout,
             read_timeout=read_timeout,
+            route=self._invoke_route,
         ) as response:
             yield response
 

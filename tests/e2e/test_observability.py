@@ -3,6 +3,7 @@ absence of any span code when OpenTelemetry cannot be imported."""
 
 from __future__ import annotations
 
+import ast
 import json
 import logging
 import os
@@ -10,10 +11,12 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import aiohttp
 import pytest
 
+import workload_async
 from workload_async import (
     Client,
     Container,
@@ -76,6 +79,18 @@ async def test_hooks_hear_every_attempt_with_its_route_and_status(
         ("GET", "workloads.get", 200, 2, None),
     ]
     assert recorder.retries == [RetryEvent("GET", "workloads.get", attempt=1, delay=0.25, error="HTTP 503")]
+
+
+async def test_a_streamed_invoke_is_heard_once_when_its_headers_arrive(
+    watched: Client, clock: FakeClock, recorder: Recorder
+) -> None:
+    workload = await watched.workloads.create(artifact=artifact())
+    clock.advance(2)  # running
+    recorder.requests.clear()
+    async with watched.workloads.stream(workload.id, "status/503") as response:
+        assert response.status == 503
+        await response.read()
+    assert [(e.method, e.route, e.status) for e in recorder.requests] == [("GET", "workloads.invoke", 503)]
 
 
 async def test_hooks_hear_each_status_change_of_a_waited_workload_once(
@@ -301,3 +316,37 @@ def test_log_switch_debug_logs_each_request_once_and_never_the_token() -> None:
     assert served["token"] not in done.stderr
     assert "Bearer" not in done.stderr
 
+
+def runtime_imports(tree: ast.AST) -> list[str]:
+    """The modules a file imports at run time (not under ``if TYPE_CHECKING:``)."""
+    found: list[str] = []
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            continue
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.append(node.module)
+        else:
+            found += runtime_imports(node)
+    return found
+
+
+def test_only_the_tracing_module_imports_opentelemetry() -> None:
+    package = Path(workload_async.__file__).parent
+    importers = sorted(
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if any(m.split(".")[0] == "opentelemetry" for m in runtime_imports(ast.parse(path.read_text())))
+    )
+    assert importers == ["_tracing.py"]
+
+
+def test_a_client_of_an_application_without_opentelemetry_loads_none_of_it() -> None:
+    pytest.importorskip("opentelemetry.trace")  # installed, yet never imported by the SDK itself
+    code = (
+        "import sys, workload_async\n"
+        "workload_async.Client('http://127.0.0.1:1/api/v2', 't')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('opentelemetry', 'workload_async._tracing'))))\n"
+    )
+    assert run_python(code).stdout.strip() == "[]"

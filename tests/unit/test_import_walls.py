@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 import importlib
 import importlib.util
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -129,7 +131,18 @@ def test_the_emulator_imports_nothing_of_the_sdk_but_the_clock(path: Path) -> No
     assert sdk <= {"workload_async._clock"}, f"{path.name} imports {sorted(sdk)}"
 
 
-MANAGERS_AND_WAITS = ("workloads", "artifacts", "deployments", "bundles", "logs", "waiting", "poller", "bulk")
+MANAGERS_AND_WAITS = (
+    "workloads",
+    "artifacts",
+    "deployments",
+    "bundles",
+    "logs",
+    "invoke",
+    "waiting",
+    "waiter",
+    "poller",
+    "bulk",
+)
 
 
 def managers_and_waits() -> list[Path]:
@@ -149,3 +162,34 @@ def test_there_are_managers_and_waits_to_check() -> None:
 def test_resource_managers_and_waits_never_import_aiohttp(path: Path) -> None:
     offending = [line for module, _, line in imports(path) if module.split(".")[0] == "aiohttp"]
     assert offending == [], f"{path.name} imports aiohttp at lines {offending}"
+
+
+#: The HTTP layer: the only client-side modules that may talk to aiohttp (flat, or in ``_http/``).
+HTTP_LAYER = {"_http", "_pool", "_responses", "_failures"}
+
+
+def client_side_modules() -> list[Path]:
+    """The SDK's own modules but the HTTP layer: not the emulator (a server), the CLI or ``contrib/``."""
+    outside = {"emulator", "cli", "contrib", "_http"}
+    return sorted(
+        p
+        for p in PACKAGE.rglob("*.py")
+        if p.relative_to(PACKAGE).parts[0] not in outside and p.stem not in HTTP_LAYER
+    )
+
+
+@pytest.mark.parametrize("path", client_side_modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_on_the_client_side_only_the_http_layer_imports_aiohttp(path: Path) -> None:
+    offending = [line for module, _, line in imports(path) if module.split(".")[0] == "aiohttp"]
+    assert offending == [], f"{path.name} imports aiohttp at lines {offending}: go through the HTTP layer"
+
+
+def test_importing_the_sdk_and_its_command_line_imports_no_extra() -> None:
+    """PyYAML and argcomplete are extras: only reading a config file or completing a command line
+    imports them, never ``import workload_async`` or ``import workload_async.cli``."""
+    script = (
+        "import sys, workload_async, workload_async.cli\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('yaml', 'argcomplete')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=50, check=True)
+    assert done.stdout.strip() == "[]"
