@@ -37,14 +37,23 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def emu(clock: FakeClock) -> AsyncIterator[Emulator]:
-    async with Emulator(clock=clock, startup_seconds=2.0, stop_seconds=1.0, seed=1) as emulator:
+def api_version(request: pytest.FixtureRequest) -> str:
+    """The API generation of ``emu`` and ``client``: v2.41 unless a test is parametrized (the
+    end-to-end tests run on both, see tests/e2e/conftest.py)."""
+    return str(getattr(request, "param", "v2.41"))
+
+
+@pytest.fixture
+async def emu(clock: FakeClock, api_version: str) -> AsyncIterator[Emulator]:
+    async with Emulator(
+        clock=clock, startup_seconds=2.0, stop_seconds=1.0, seed=1, api_version=api_version
+    ) as emulator:
         yield emulator
 
 
 @pytest.fixture
 async def client(emu: Emulator, clock: FakeClock) -> AsyncIterator[Client]:
-    async with Client(emu.url, emu.token, clock=clock) as c:
+    async with Client(emu.url, emu.token, clock=clock, api_version=emu.api_version) as c:
         yield c
 
 
@@ -110,3 +119,8 @@ class GatedClock(FakeClock):
     async def sleep(self, seconds: float) -> None:
         await self.gate.get()
         await super().sleep(seconds)
+
+
+def workloads_path(client: Client) -> str:
+    """Where a client's workloads live: ``console/workloads/`` (v2.41) or ``workloads/`` (11.5)."""
+    return "console/workloads/" if client.api_version == "v2.41" else "workloads/"

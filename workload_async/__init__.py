@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ._bulk import BulkResult, BulkState
 from ._client import Client, package_version
 from ._clock import Clock, FakeClock, SystemClock
-from ._enums import ArtifactStatus, Importance, ScalingMetricType, WorkloadStatus
+from ._enums import ArtifactStatus, Importance, ReplacementStatus, ScalingMetricType, WorkloadStatus
 from ._hooks import Hooks, RequestEvent, RetryEvent, StatusChangeEvent
 from ._json import from_json, to_json
 from ._models import (
@@ -27,11 +27,13 @@ from ._models import (
     LogRecord,
     Operation,
     Page,
+    ReplacementRef,
     StatsPeriod,
     StatusCondition,
     StatusDetails,
     Workload,
 )
+from ._models_v11_5 import Replacement, ReplacementConfig, WorkloadEvent, WorkloadMetrics, WorkloadStats
 from ._pagination import AsyncPager
 from ._policies import PollPolicy, RetryPolicy
 from ._pool import SessionPool
@@ -40,7 +42,9 @@ from ._reported import (
     ReportedAutoscaling,
     ReportedContainer,
     ReportedContainerGroup,
+    ReportedContainerResources,
     ReportedEnvironmentVariable,
+    ReportedGroupRuntime,
     ReportedProbe,
     ReportedResourceBundle,
     ReportedResourceRequest,
@@ -48,6 +52,7 @@ from ._reported import (
     ReportedScalingPolicy,
     ReportedSeccompProfile,
     ReportedSecurityContext,
+    ResolvedBundle,
 )
 from ._responses import Response, StreamingResponse, WebSocket
 from ._spec import (
@@ -56,9 +61,13 @@ from ._spec import (
     Capabilities,
     Container,
     ContainerGroup,
+    ContainerResources,
+    CredentialEnvironmentVariable,
     EnvironmentVariable,
+    GroupRuntime,
     InputArtifact,
     ProbeConfig,
+    ResourceAllocation,
     ResourceBundle,
     ResourceRequest,
     ScalingPolicy,
@@ -81,12 +90,14 @@ from .errors import (
     OutcomeUnknownError,
     PermissionDeniedError,
     RateLimitError,
+    ReplacementFailedError,
     RequestTimeoutError,
     ResponseDecodeError,
     ServerError,
     TransportError,
     UnexpectedStatusError,
     UnprocessableEntityError,
+    UnsupportedFeatureError,
     WaitError,
     WaitTimeoutError,
     WorkloadAPIError,
@@ -126,13 +137,16 @@ __all__ = [
     "ConflictError",
     "Container",
     "ContainerGroup",
+    "ContainerResources",
     "Creator",
+    "CredentialEnvironmentVariable",
     "Deployment",
     "DeploymentMetrics",
     "DeploymentStats",
     "EnvironmentVariable",
     "FakeClock",
     "FieldError",
+    "GroupRuntime",
     "Hooks",
     "Importance",
     "InputArtifact",
@@ -145,11 +159,18 @@ __all__ = [
     "PollPolicy",
     "ProbeConfig",
     "RateLimitError",
+    "Replacement",
+    "ReplacementConfig",
+    "ReplacementFailedError",
+    "ReplacementRef",
+    "ReplacementStatus",
     "ReportedArtifactSpec",
     "ReportedAutoscaling",
     "ReportedContainer",
     "ReportedContainerGroup",
+    "ReportedContainerResources",
     "ReportedEnvironmentVariable",
+    "ReportedGroupRuntime",
     "ReportedProbe",
     "ReportedResourceBundle",
     "ReportedResourceRequest",
@@ -159,6 +180,8 @@ __all__ = [
     "ReportedSecurityContext",
     "RequestEvent",
     "RequestTimeoutError",
+    "ResolvedBundle",
+    "ResourceAllocation",
     "ResourceBundle",
     "ResourceRequest",
     "Response",
@@ -182,14 +205,18 @@ __all__ = [
     "TransportError",
     "UnexpectedStatusError",
     "UnprocessableEntityError",
+    "UnsupportedFeatureError",
     "WaitError",
     "WaitOutcome",
     "WaitTimeoutError",
     "WebSocket",
     "Workload",
     "WorkloadAPIError",
+    "WorkloadEvent",
     "WorkloadFailedError",
+    "WorkloadMetrics",
     "WorkloadRuntime",
+    "WorkloadStats",
     "WorkloadStatus",
     "__version__",
     "from_json",

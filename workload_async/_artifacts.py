@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._converter import unstructure, wire_fields
+from ._converter import wire_fields
+from ._dialects import Dialect
 from ._enums import ArtifactStatus
 from ._http import Transport
 from ._models import Artifact
@@ -16,24 +17,32 @@ __all__ = ["ArtifactsManager"]
 
 
 class ArtifactsManager:
-    """Create, read, edit, register and delete artifacts (``registry/artifacts``)."""
+    """Create, read, edit, register (lock) and delete artifacts; ``clone`` on API 11.5."""
 
     def __init__(self, transport: Transport) -> None:
         self._t = transport
 
     async def create(self, artifact: InputArtifact, *, timeout: float | None = None) -> Artifact:
-        """Create an artifact (a draft unless ``artifact.status`` is ``registered``).
+        """Create an artifact (a draft unless ``artifact.status`` is ``registered``/``locked``: then
+        it is locked, by a second call on API 11.5, whose servers create drafts only).
 
         ``timeout`` bounds the whole call in seconds, retries included (as on every call).
-        Raises ``ValueError`` for input the contract forbids (before sending),
-        :class:`~workload_async.errors.UnprocessableEntityError` for what the server rejects,
-        :class:`~workload_async.errors.OutcomeUnknownError` when it was sent but no answer came.
+        Raises ``ValueError`` for input the contract (or the client's API generation) forbids,
+        before sending; :class:`~workload_async.errors.UnprocessableEntityError` for what the
+        server rejects; :class:`~workload_async.errors.OutcomeUnknownError` when it was sent but no
+        answer came.
         """
         check_input_artifact(artifact)
+        dialect = await self._t.get_dialect()
+        body = dialect.artifact_body(artifact)
         response = await self._t.call(
-            "POST", "artifacts.create", json_body=unstructure(artifact), retry="create", timeout=timeout
+            "POST", "artifacts.create", json_body=body, retry="create", timeout=timeout
         )
-        return response.parse(Artifact)
+        created = response.parse(Artifact)
+        wants_lock = artifact.status is not None and ArtifactStatus(artifact.status).is_locked
+        if wants_lock and not created.is_locked:
+            return await self.register(created.id, timeout=timeout)
+        return created
 
     async def get(self, artifact_id: str, *, timeout: float | None = None) -> Artifact:
         """One artifact. Raises :class:`~workload_async.errors.NotFoundError` if it does not exist."""
@@ -51,7 +60,8 @@ class ArtifactsManager:
         offset: int = 0,
         timeout: float | None = None,
     ) -> AsyncPager[Artifact]:
-        """Artifacts whose name contains ``search``, optionally only ``draft`` or ``registered`` ones.
+        """Artifacts whose name contains ``search``, optionally only ``draft`` or locked ones
+        (``registered`` and ``locked`` both ask for locked ones in either API generation).
 
         Returns an :class:`~workload_async.AsyncPager`: ``async for`` it, or ``await .collect()``.
         ``offset`` skips that many matches, to resume a listing.
@@ -60,13 +70,15 @@ class ArtifactsManager:
         params: list[tuple[str, str]] = []
         if search is not None:
             params.append(("search", search))
-        if status is not None:
-            params.append(("status", ArtifactStatus(status).value))
+
+        def in_dialect(dialect: Dialect) -> list[tuple[str, str]]:
+            return params if status is None else [*params, ("status", dialect.artifact_status(status))]
+
         return AsyncPager(
             self._t,
             "artifacts.list",
             Artifact,
-            params=params,
+            params=in_dialect,
             page_size=page_size,
             offset=offset,
             timeout=timeout,
@@ -80,11 +92,12 @@ class ArtifactsManager:
         Raises :class:`~workload_async.errors.ConflictError` when it is registered (immutable).
         """
         check_input_artifact(artifact)
+        dialect = await self._t.get_dialect()
         response = await self._t.call(
             "PUT",
             "artifacts.replace",
             check_id(artifact_id, "artifact_id"),
-            json_body=unstructure(artifact),
+            json_body=dialect.artifact_body(artifact),
             timeout=timeout,
         )
         return response.parse(Artifact)
@@ -109,9 +122,26 @@ class ArtifactsManager:
     async def register(self, artifact_id: str, *, timeout: float | None = None) -> Artifact:
         """Register (lock) an artifact: it gets a ``version`` and becomes immutable and undeletable.
 
-        Raises :class:`~workload_async.errors.ConflictError` when it is already registered.
+        Sends the client's generation's word (``registered`` on v2.41, ``locked`` on 11.5).
+        Raises :class:`~workload_async.errors.ConflictError` when it is already locked.
         """
-        return await self._patch(artifact_id, {"status": ArtifactStatus.REGISTERED.value}, timeout)
+        dialect = await self._t.get_dialect()
+        return await self._patch(artifact_id, {"status": dialect.lock_word}, timeout)
+
+    async def clone(self, artifact_id: str, *, name: str, timeout: float | None = None) -> Artifact:
+        """A new draft with the same spec as artifact ``artifact_id``, named ``name`` (API 11.5)."""
+        dialect = await self._t.get_dialect()
+        dialect.require("artifact clones")
+        if not name:
+            raise ValueError("name must be a non-empty string")
+        response = await self._t.call(
+            "POST",
+            "artifacts.clone",
+            check_id(artifact_id, "artifact_id"),
+            json_body={"name": name},
+            timeout=timeout,
+        )
+        return response.parse(Artifact)
 
     async def _patch(self, artifact_id: str, body: dict[str, Any], timeout: float | None) -> Artifact:
         response = await self._t.call(

@@ -16,8 +16,9 @@ from yarl import URL
 from ._artifacts import ArtifactsManager
 from ._bundles import BundlesManager
 from ._clock import Clock, SystemClock
-from ._config import ENDPOINT, TOKEN, Resolved, Sources
+from ._config import API_VERSION, ENDPOINT, TOKEN, Resolved, Sources
 from ._deployments import DeploymentsManager
+from ._dialects import ApiVersion, dialect_for, requested_api_version
 from ._hooks import Hooks
 from ._http import DEFAULT_MAX_RESPONSE_BYTES, Transport
 from ._observe import Observer, log_from_env
@@ -97,7 +98,7 @@ _UNSET: Any = object()
 
 
 class Client:
-    """An async client of the DataRobot Workload API (v2.41).
+    """An async client of the DataRobot Workload API, in either of its generations.
 
     ``endpoint`` is the API root (``https://app.datarobot.com/api/v2``) and ``token`` an API key;
     when not given they come from ``DATAROBOT_ENDPOINT`` and ``DATAROBOT_API_TOKEN``, else from the
@@ -126,6 +127,12 @@ class Client:
 
     ``WORKLOAD_ASYNC_LOG=info|debug`` in the environment shows the SDK's log lines on stderr
     when the application has not configured logging.
+    - ``api_version``: the generation of the API to speak: ``"v2.41"`` (the default),
+      ``"11.5"`` (what DataRobot serves today), or ``"auto"`` (the first request asks the server
+      once and the client remembers). When not given it comes from
+      ``DATAROBOT_WORKLOAD_API_VERSION``, else the config file's ``api_version:``. The same models
+      and methods work on both; what one generation cannot say is a ``ValueError`` before sending,
+      and a feature it lacks raises :class:`~workload_async.errors.UnsupportedFeatureError`.
     """
 
     def __init__(
@@ -144,11 +151,14 @@ class Client:
         tracing: bool = True,
         tracer_provider: TracerProvider | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        api_version: ApiVersion | str | None = None,
     ) -> None:
         log_from_env()
         sources = Sources()
         self._endpoint = _endpoint(sources.require(ENDPOINT, endpoint))
         token_value = sources.require(TOKEN, token).value
+        chosen = sources.lookup(API_VERSION, api_version)
+        self._api_version = requested_api_version(chosen.value if chosen else None)
         _positive_timeout(timeout)
         retry = _retry_policy(retries)
         self._root = self  # a view made by with_options points at the client it came from
@@ -167,6 +177,7 @@ class Client:
             user_agent=f"workload-async/{package_version()}",
             observe=Observer(self._clock, hooks, tracing, tracer_provider),
             max_response_bytes=max_response_bytes,
+            dialect=dialect_for(self._api_version),
         )
         self._poller = StatusPoller(self._transport, self._clock)
         self._attach(Waits(self._poller, self._clock, poll or PollPolicy(), wait_timeout))
@@ -178,8 +189,7 @@ class Client:
         self.workloads = WorkloadsManager(self._transport, waits, self._pool.max_connections)
         #: Artifacts: create, read, replace, update, register, delete.
         self.artifacts = ArtifactsManager(self._transport)
-        #: Deployments: CRUD, stats and invoke.
-        self.deployments = DeploymentsManager(self._transport)
+        self._deployments = DeploymentsManager(self._transport)
         #: Compute bundles: the catalogue a runtime's ``resources`` name.
         self.bundles = BundlesManager(self._transport)
 
@@ -230,6 +240,29 @@ class Client:
     def _check_usable(self) -> None:
         if self._root._state is _State.CLOSED:
             raise ClientClosedError("this client is closed; make a new Client")
+
+    @property
+    def deployments(self) -> DeploymentsManager:
+        """Deployments: CRUD, stats and invoke (API v2.41 only).
+
+        Raises :class:`~workload_async.errors.UnsupportedFeatureError` on an 11.5 client: that
+        generation has no deployments (invoke the workload itself).
+        """
+        dialect = self._transport.dialect
+        if dialect is not None:
+            dialect.require("deployments")
+        return self._deployments
+
+    @property
+    def api_version(self) -> str:
+        """The generation of the API this client speaks: ``"v2.41"`` or ``"11.5"``; ``"auto"``
+        until the first request of an ``auto`` client has asked the server."""
+        dialect = self._transport.dialect
+        return dialect.name if dialect is not None else "auto"
+
+    async def detect_api_version(self) -> str:
+        """The generation the server speaks, asking it now if this ``auto`` client has not yet."""
+        return (await self._transport.get_dialect()).name
 
     @property
     def endpoint(self) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 __all__ = [
+    "API_VERSION",
     "CONFIG_FILE_ENV",
     "ENDPOINT",
     "SETTINGS",
@@ -52,8 +53,11 @@ ENDPOINT = Setting(
     "endpoint", "DATAROBOT_ENDPOINT", "API endpoint", example="https://app.datarobot.com/api/v2"
 )
 TOKEN = Setting("token", "DATAROBOT_API_TOKEN", "API token", secret=True)
+API_VERSION = Setting(
+    "api_version", "DATAROBOT_WORKLOAD_API_VERSION", "Workload API generation", example="11.5"
+)
 #: Every setting the config file may hold; keys not listed here (``ssl_verify`` ...) are ignored.
-SETTINGS: tuple[Setting, ...] = (ENDPOINT, TOKEN)
+SETTINGS: tuple[Setting, ...] = (ENDPOINT, TOKEN, API_VERSION)
 
 
 @attrs.frozen

@@ -177,6 +177,28 @@ def _is_optional(cls: Any) -> bool:
     return get_origin(cls) in (Union, UnionType) and len(args) == 2 and NoneType in args
 
 
+_SCALAR_TYPES = (str, int, float, bool)
+
+
+def _is_scalar_union(cls: Any) -> bool:
+    """``int | str`` and the like (``None`` allowed): values a server may send in either form."""
+    args = get_args(cls)
+    return (
+        get_origin(cls) in (Union, UnionType)
+        and len([a for a in args if a is not NoneType]) > 1
+        and all(a is NoneType or a in _SCALAR_TYPES for a in args)
+    )
+
+
+def _structure_scalar_union(value: Any, cls: Any) -> Any:
+    allowed = tuple(a for a in get_args(cls) if a is not NoneType)
+    if value is None and NoneType in get_args(cls):
+        return None
+    if type(value) in allowed:
+        return value
+    raise TypeError(f"expected one of {', '.join(a.__name__ for a in allowed)}, got {type(value).__name__}")
+
+
 def _is_tuple_of(cls: Any) -> bool:
     args = get_args(cls)
     return get_origin(cls) is tuple and len(args) == 2 and args[1] is Ellipsis
@@ -321,6 +343,7 @@ def _make_converter(*, detailed: bool) -> cattrs.Converter:
 
     conv.register_structure_hook_factory(attrs.has, structure_factory)
     conv.register_structure_hook_factory(_is_optional, optional_factory)
+    conv.register_structure_hook_func(_is_scalar_union, _structure_scalar_union)
     conv.register_structure_hook_factory(_is_tuple_of, tuple_factory)
     conv.register_unstructure_hook_factory(attrs.has, unstructure_factory)
     return conv

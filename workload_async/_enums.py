@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Self
 
-__all__ = ["ArtifactStatus", "Importance", "ScalingMetricType", "WorkloadStatus"]
+__all__ = ["ArtifactStatus", "Importance", "ReplacementStatus", "ScalingMetricType", "WorkloadStatus"]
 
 
 class _OpenStrEnum(StrEnum):
@@ -59,6 +59,13 @@ class WorkloadStatus(_OpenStrEnum):
     STOPPED = "stopped"
     ERRORED = "errored"
     TERMINATED = "terminated"
+    # reported by the 11.5 generation only; all still changing
+    PROVISIONING = "provisioning"
+    LAUNCHING = "launching"
+    WARMING = "warming"
+    DRAINING = "draining"
+    SUSPENDED = "suspended"
+    INTERRUPTED = "interrupted"
 
     @property
     def is_settled(self) -> bool:
@@ -78,10 +85,17 @@ _FAILED = frozenset({WorkloadStatus.ERRORED, WorkloadStatus.TERMINATED})
 
 
 class ArtifactStatus(_OpenStrEnum):
-    """``draft`` artifacts are editable and single-use; ``registered`` ones are locked."""
+    """``draft`` artifacts are editable; ``registered`` (v2.41) and ``locked`` (11.5) ones are
+    locked: immutable, versioned. Either word asks a client for a lock in its own dialect."""
 
     DRAFT = "draft"
     REGISTERED = "registered"
+    LOCKED = "locked"
+
+    @property
+    def is_locked(self) -> bool:
+        """True for ``registered`` and ``locked``."""
+        return self in (ArtifactStatus.REGISTERED, ArtifactStatus.LOCKED)
 
 
 class ScalingMetricType(_OpenStrEnum):
@@ -91,6 +105,8 @@ class ScalingMetricType(_OpenStrEnum):
     HTTP_REQUESTS_PER_HOUR = "httpRequestsPerHour"
     HTTP_REQUESTS_IN_FLIGHT = "httpRequestsInFlight"
     HTTP_REQUESTS_CONCURRENCY = "httpRequestsConcurrency"
+    GPU_CACHE_UTILIZATION = "gpuCacheUtilization"  #: 11.5 only, for ``nim`` artifacts
+    GPU_REQUEST_QUEUE_DEPTH = "gpuRequestQueueDepth"  #: 11.5 only, for ``nim`` artifacts
 
 
 class Importance(_OpenStrEnum):
@@ -100,3 +116,22 @@ class Importance(_OpenStrEnum):
     HIGH = "high"
     MODERATE = "moderate"
     LOW = "low"
+
+
+class ReplacementStatus(_OpenStrEnum):
+    """Where a settings replacement (API 11.5) is; only ``COMPLETED`` and ``ERRORED`` are settled."""
+
+    UNKNOWN = "unknown"
+    SUBMITTED = "submitted"
+    INITIALIZING = "initializing"
+    AWAITING_PROMOTION = "awaiting_promotion"
+    SWITCHING = "switching"
+    DELETING = "deleting"
+    COMPLETED = "completed"
+    ERRORED = "errored"
+    CLEANING_UP = "cleaning_up"
+
+    @property
+    def is_settled(self) -> bool:
+        """True for ``completed`` and ``errored``."""
+        return self in (ReplacementStatus.COMPLETED, ReplacementStatus.ERRORED)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator, Coroutine, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -20,6 +21,7 @@ from yarl import URL
 
 from ._clock import Clock
 from ._decipher import error_from_response
+from ._dialects import Dialect, detect
 from ._failures import (
     Redacted,
     RetryMode,
@@ -38,7 +40,7 @@ from ._observe import Observer
 from ._policies import RetryPolicy
 from ._responses import Response, StreamingResponse, WebSocket, status_error
 from ._retry_budget import RetryBudget
-from ._routes import build_url, relative_path, route_path
+from ._routes import relative_path
 from .errors import ClientClosedError, ResponseDecodeError, TransportError, WorkloadAPIError
 
 __all__ = ["Params", "Response", "RetryMode", "StreamingResponse", "Transport", "WebSocket"]
@@ -60,12 +62,15 @@ class Transport:
     retry: RetryPolicy
     user_agent: str
     observe: Observer = attrs.field(default=attrs.Factory(lambda self: Observer(self.clock), takes_self=True))
+    #: the generation of the API this transport speaks; None until ``auto`` has asked the server
+    dialect: Dialect | None = None
     closed: bool = False
     #: The whole-call limit (seconds, retries included) of calls made without ``timeout=``.
     call_timeout: float | None = None
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     #: Client-wide: shared by every view of a client made with ``attrs.evolve``.
     budget: RetryBudget = attrs.field(default=None)
+    _detecting: asyncio.Lock | None = attrs.field(default=None, init=False, repr=False)
     _plain_headers: CIMultiDict[str] = attrs.field(init=False, repr=False)
     _json_headers: CIMultiDict[str] = attrs.field(init=False, repr=False)
     _base_text: str = attrs.field(init=False, repr=False)
@@ -77,8 +82,27 @@ class Transport:
             raise ClientClosedError("this client is closed; make a new Client")
 
     def url(self, route: str, *ids: str, tail: str = "") -> URL:
-        """The absolute URL of a route of the contract."""
-        return build_url(self.base, route, *ids, tail=tail)
+        """The absolute URL of a route of the contract (once the dialect is known)."""
+        if self.dialect is None:
+            raise RuntimeError("the API generation is not known yet; await get_dialect() first")
+        return URL(self._base_text + self.dialect.path(route, *ids, tail=tail), encoded=True)
+
+    async def get_dialect(self) -> Dialect:
+        """The dialect this transport speaks; with ``auto``, the first call asks the server once."""
+        if self.dialect is not None:
+            return self.dialect
+        if self._detecting is None:
+            self._detecting = asyncio.Lock()
+        async with self._detecting:
+            if self.dialect is None:
+                self.dialect = await detect(self._probe)
+                logging.getLogger("workload_async").info(
+                    "the server at %s speaks Workload API %s", self.base, self.dialect.name
+                )
+        return self.dialect
+
+    def _probe(self, path: str) -> Coroutine[Any, Any, Response]:
+        return self.send("GET", URL(self._base_text + path, encoded=True), raise_for_status=False)
 
     def _headers(self, extra: Mapping[str, str] | None, has_body: bool) -> CIMultiDict[str]:
         if not extra:
@@ -290,7 +314,9 @@ class Transport:
 
         A plain function handing back :meth:`send`'s coroutine: one frame less on the hot path.
         """
-        path = route_path(route, *ids)
+        if self.dialect is None:
+            return self._call_when_known(method, route, ids, params, json_body, retry, deadline, timeout)
+        path = self.dialect.path(route, *ids)
         name = json_body.get("name") if isinstance(json_body, Mapping) else None
         return self.send(
             method,
@@ -303,6 +329,29 @@ class Transport:
             path=path,
             creates=(route.partition(".")[0], name if isinstance(name, str) else None),
             route=route,
+        )
+
+    async def _call_when_known(
+        self,
+        method: str,
+        route: str,
+        ids: tuple[str, ...],
+        params: Params,
+        json_body: Any,
+        retry: RetryMode,
+        deadline: float | None,
+        timeout: float | None,
+    ) -> Response:
+        await self.get_dialect()
+        return await self.call(
+            method,
+            route,
+            *ids,
+            params=params,
+            json_body=json_body,
+            retry=retry,
+            deadline=deadline,
+            timeout=timeout,
         )
 
     @asynccontextmanager

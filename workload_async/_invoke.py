@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
+from yarl import URL
+
 from ._http import Params, Response, StreamingResponse, Transport, WebSocket
 from ._validation import check_id
 
@@ -38,6 +40,10 @@ class InvokeMixin:
     _invoke_route: str
     _id_name: str
 
+    async def _invoke_url(self, resource_id: str, path: str) -> URL:
+        await self._t.get_dialect()
+        return self._t.url(self._invoke_route, resource_id, tail=path)
+
     async def invoke(
         self,
         resource_id: str,
@@ -62,9 +68,10 @@ class InvokeMixin:
         """
         check_id(resource_id, self._id_name)
         body, all_headers = _body(json, data, headers)
+        url = await self._invoke_url(resource_id, path)
         response = await self._t.send(
             method.upper(),
-            self._t.url(self._invoke_route, resource_id, tail=path),
+            url,
             params=params,
             data=body,
             headers=all_headers,
@@ -105,7 +112,7 @@ class InvokeMixin:
         """
         check_id(resource_id, self._id_name)
         body, all_headers = _body(json, data, headers)
-        url = self._t.url(self._invoke_route, resource_id, tail=path)
+        url = await self._invoke_url(resource_id, path)
         async with self._t.stream(
             method.upper(),
             url,
@@ -140,7 +147,7 @@ class InvokeMixin:
         ``timeout`` bounds the handshake in seconds (the client's request timeout by default).
         """
         check_id(resource_id, self._id_name)
-        url = self._t.url(self._invoke_route, resource_id, tail=path)
+        url = await self._invoke_url(resource_id, path)
         async with self._t.websocket(
             url, params=params, headers=headers, heartbeat=heartbeat, timeout=timeout
         ) as ws:

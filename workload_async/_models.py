@@ -13,7 +13,7 @@ from typing import Generic, TypeVar
 
 import attrs
 
-from ._enums import ArtifactStatus, Importance, WorkloadStatus
+from ._enums import ArtifactStatus, Importance, ReplacementStatus, WorkloadStatus
 from ._reported import ReportedArtifactSpec, ReportedRuntime
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "LogRecord",
     "Operation",
     "Page",
+    "ReplacementRef",
     "StatsPeriod",
     "StatusCondition",
     "StatusDetails",
@@ -63,6 +64,12 @@ class ArtifactRef:
     name: str | None = None
     status: ArtifactStatus | None = None
     version: int | None = None
+    type: str | None = None
+
+    @property
+    def is_locked(self) -> bool:
+        """True when the artifact is locked: ``registered`` (v2.41) or ``locked`` (11.5)."""
+        return self.status is not None and ArtifactStatus(self.status).is_locked
 
 
 @attrs.frozen
@@ -71,6 +78,15 @@ class Creator:
 
     id: str | None = None
     email: str | None = None
+
+
+@attrs.frozen
+class ReplacementRef:
+    """The settings replacement a workload is going through (API 11.5), as the workload shows it."""
+
+    status: ReplacementStatus = ReplacementStatus.UNKNOWN
+    strategy: str | None = None
+    candidate_proton_ids: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -88,6 +104,13 @@ class Workload:
     creator: Creator | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    #: 11.5 only: what it is for, how much it matters, its artifact's type, what runs it now and
+    #: the settings replacement in progress (None when none is)
+    description: str | None = None
+    importance: Importance | None = None
+    type: str | None = None
+    proton_id: str | None = None
+    replacement: ReplacementRef | None = None
 
 
 @attrs.frozen
@@ -106,6 +129,11 @@ class Artifact:
     spec: ReportedArtifactSpec | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+
+    @property
+    def is_locked(self) -> bool:
+        """True when the artifact is locked: ``registered`` (v2.41) or ``locked`` (11.5)."""
+        return self.status is not None and ArtifactStatus(self.status).is_locked
 
 
 @attrs.frozen

@@ -13,10 +13,10 @@ from yarl import URL
 
 from ._converter import DecodeProblem, reader
 from ._decipher import excerpt
+from ._dialects import Dialect
 from ._http import Transport
 from ._models import Page
 from ._responses import Response
-from ._routes import route_path
 from .errors import ResponseDecodeError
 
 __all__ = ["MAX_PAGE_SIZE", "AsyncPager"]
@@ -47,7 +47,7 @@ class AsyncPager(Generic[T]):
         route: str,
         model: type[T],
         *,
-        params: Sequence[tuple[str, str]] = (),
+        params: Sequence[tuple[str, str]] | Callable[[Dialect], Sequence[tuple[str, str]]] = (),
         page_size: int = MAX_PAGE_SIZE,
         offset: int = 0,
         ids: Sequence[str] | None = None,
@@ -67,7 +67,7 @@ class AsyncPager(Generic[T]):
         self._route = route
         self._model = model
         self._read: Callable[[Any], T] = reader(model)
-        self._params = list(params)
+        self._params = params
         self._page_size = page_size
         self._offset = offset
         self._ids = list(dict.fromkeys(ids)) if ids is not None else None
@@ -76,8 +76,10 @@ class AsyncPager(Generic[T]):
         self._deadline = deadline
         self._timeout = timeout
 
-    def _first_queries(self) -> list[list[tuple[str, str]]]:
-        base = [*self._params, ("limit", str(self._page_size))]
+    def _first_queries(self, dialect: Dialect) -> list[list[tuple[str, str]]]:
+        # parameters are named as the SDK calls them; the dialect says what the wire calls them
+        params = self._params(dialect) if callable(self._params) else self._params
+        base = [*((dialect.param(k), v) for k, v in params), ("limit", str(self._page_size))]
         if self._offset:
             base.append(("offset", str(self._offset)))
         if self._ids is None:
@@ -120,7 +122,8 @@ class AsyncPager(Generic[T]):
             relative = path[at + len(root) :]
         else:
             relative = path.lstrip("/")
-            if not relative.startswith(route_path(self._route, *self._route_ids).rstrip("/")):
+            own = self._transport.url(self._route, *self._route_ids).raw_path[len(root) :]
+            if not relative.startswith(own.rstrip("/")):
                 return None
         if any(segment in (".", "..", "%2e", "%2E", "%2e%2e", "%2E%2E") for segment in relative.split("/")):
             return None
@@ -129,7 +132,8 @@ class AsyncPager(Generic[T]):
 
     async def _envelopes(self) -> AsyncGenerator[tuple[Page[Any], Response], None]:
         """Each page as it came, its items still JSON, with the response that brought it."""
-        for query in self._first_queries():
+        dialect = await self._transport.get_dialect()
+        for query in self._first_queries(dialect):
             url: URL | None = self._transport.url(self._route, *self._route_ids).with_query(query)
             while url is not None:
                 response = await self._transport.send(

@@ -328,6 +328,7 @@ class StatusPoller:
         to the shortest wait it serves; waits time out one by one. The poller retries by polling
         again, so the call itself is not retried.
         """
+        await self._transport.get_dialect()  # an "auto" client may not know its routes yet
         query = [("limit", str(BATCH)), *(("ids", i) for i in chunk)]
         url: Any = self._transport.url("workloads.list").with_query(query)
         follower = AsyncPager(self._transport, "workloads.list", Workload)

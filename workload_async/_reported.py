@@ -12,14 +12,16 @@ from __future__ import annotations
 import attrs
 
 from ._enums import ScalingMetricType
-from ._spec import Capabilities
+from ._spec import Capabilities, ResourceAllocation
 
 __all__ = [
     "ReportedArtifactSpec",
     "ReportedAutoscaling",
     "ReportedContainer",
     "ReportedContainerGroup",
+    "ReportedContainerResources",
     "ReportedEnvironmentVariable",
+    "ReportedGroupRuntime",
     "ReportedProbe",
     "ReportedResourceBundle",
     "ReportedResourceRequest",
@@ -27,15 +29,20 @@ __all__ = [
     "ReportedScalingPolicy",
     "ReportedSeccompProfile",
     "ReportedSecurityContext",
+    "ResolvedBundle",
 ]
 
 
 @attrs.frozen
 class ReportedEnvironmentVariable:
-    """An environment variable as reported; ``value`` is None for a credential reference."""
+    """An environment variable as reported; ``value`` is None for a credential reference, which
+    (on API 11.5) names ``dr_credential_id`` and ``key`` instead, with ``source`` ``dr-credential``."""
 
     name: str | None = None
     value: str | None = None
+    source: str | None = None
+    dr_credential_id: str | None = None
+    key: str | None = None
 
 
 @attrs.frozen
@@ -59,6 +66,8 @@ class ReportedProbe:
     period_seconds: int | None = None
     timeout_seconds: int | None = None
     failure_threshold: int | None = None
+    host: str | None = None
+    http_headers: dict[str, str] | None = None
 
 
 @attrs.frozen
@@ -99,9 +108,10 @@ class ReportedContainer:
 
 @attrs.frozen
 class ReportedContainerGroup:
-    """A container group as reported."""
+    """A container group as reported (``name`` on API 11.5)."""
 
     containers: tuple[ReportedContainer, ...] = ()
+    name: str | None = None
 
 
 @attrs.frozen
@@ -139,9 +149,45 @@ class ReportedResourceBundle:
 
 
 @attrs.frozen
+class ResolvedBundle:
+    """The resource bundle a group runtime runs on, as the server picked it (API 11.5)."""
+
+    id: str | None = None
+    cpu_count: float | None = None
+    memory_bytes: int | None = None
+    gpu_count: float | None = None
+    gpu_maker: str | None = None
+    gpu_type_label: str | None = None
+
+
+@attrs.frozen
+class ReportedContainerResources:
+    """One container's resources in a group runtime, as reported (API 11.5)."""
+
+    name: str | None = None
+    resource_allocation: ResourceAllocation | None = None
+
+
+@attrs.frozen
+class ReportedGroupRuntime:
+    """How one container group runs, as reported (API 11.5): what was asked, defaults filled, and
+    the bundle the server resolved."""
+
+    name: str | None = None
+    replica_count: int | None = None
+    autoscaling: ReportedAutoscaling | None = None
+    resource_bundles: tuple[str, ...] | None = None
+    containers: tuple[ReportedContainerResources, ...] | None = None
+    bundle_selection_policy: str | None = None
+    resolved_bundle: ResolvedBundle | None = None
+
+
+@attrs.frozen
 class ReportedRuntime:
-    """A workload's runtime as the server reports it, its defaults filled in."""
+    """A workload's runtime as the server reports it, its defaults filled in. On API 11.5 the
+    settings live per group, in ``container_groups``."""
 
     replica_count: int | None = None
     autoscaling: ReportedAutoscaling | None = None
     resources: tuple[ReportedResourceBundle, ...] | None = None
+    container_groups: tuple[ReportedGroupRuntime, ...] | None = None

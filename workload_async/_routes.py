@@ -1,8 +1,8 @@
-"""Every path of the v2.41 contract, in one table.
+"""Every path of the v2.41 contract, in one table, and how a path is built from a table.
 
 Resource code names a route and passes ids; it never spells a path. ``{}`` marks where an id goes:
-each id becomes exactly one percent-encoded path segment, so no id can change the route. A second
-API layout is a second table.
+each id becomes exactly one percent-encoded path segment, so no id can change the route. The 11.5
+generation's table is derived from this one in :mod:`._dialects` (a client uses its dialect's).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from yarl import URL
 
-__all__ = ["ROUTES", "build_url", "relative_path", "route_path"]
+__all__ = ["ROUTES", "RouteParts", "build_url", "relative_path", "route_parts", "route_path"]
 
 ROUTES: dict[str, str] = {
     "workloads.create": "console/workloads/",
@@ -51,16 +51,26 @@ def _segment(value: str) -> str:
     return encoded.replace(".", "%2E") if encoded in (".", "..") else encoded
 
 
-_PARTS: dict[str, list[str]] = {route: template.split("{}") for route, template in ROUTES.items()}
+#: A route table split at its ``{}`` marks, ready to fill in.
+RouteParts = dict[str, list[str]]
 
 
-def route_path(route: str, *ids: str, tail: str = "") -> str:
+def route_parts(table: dict[str, str]) -> RouteParts:
+    """``table`` split at each ``{}``, as :func:`route_path` takes it."""
+    return {route: template.split("{}") for route, template in table.items()}
+
+
+_PARTS = route_parts(ROUTES)
+
+
+def route_path(route: str, *ids: str, tail: str = "", table: RouteParts = _PARTS) -> str:
     """The encoded path of ``route`` relative to the API root, with ``ids`` filled in.
 
     ``tail`` (invoke only) is the application path after the route; it is appended as given,
     its own slashes kept, but it cannot climb out of the route (``..`` segments are refused).
+    ``table`` is the route table of a dialect (v2.41's by default).
     """
-    parts = _PARTS[route]
+    parts = table[route]
     if len(parts) - 1 != len(ids):
         raise TypeError(f"route {route} takes {len(parts) - 1} ids, got {len(ids)}")
     if len(ids) == 1:  # every route of the contract has at most one id
@@ -75,9 +85,9 @@ def route_path(route: str, *ids: str, tail: str = "") -> str:
     return path
 
 
-def build_url(base: URL, route: str, *ids: str, tail: str = "") -> URL:
+def build_url(base: URL, route: str, *ids: str, tail: str = "", table: RouteParts = _PARTS) -> URL:
     """The absolute URL of ``route`` under ``base`` (which ends in ``/``) with ``ids`` filled in."""
-    return URL(str(base) + route_path(route, *ids, tail=tail), encoded=True)
+    return URL(str(base) + route_path(route, *ids, tail=tail, table=table), encoded=True)
 
 
 def relative_path(base: URL, url: URL) -> str:

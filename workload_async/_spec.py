@@ -4,6 +4,11 @@ All are frozen attrs classes with snake_case fields; the converter maps them to 
 fields default to None and are then not sent, so the server applies its own defaults. Validation of
 obviously wrong input happens in :mod:`._validation` just before a request is sent, so that a
 response from a newer, more permissive server still reads.
+
+The same models serve both API generations: the client's dialect writes them where its generation
+wants them (:mod:`._dialects`). A few parts only the 11.5 generation can say (:class:`GroupRuntime`,
+:class:`CredentialEnvironmentVariable`, group names, probe ``host``/``http_headers``,
+``gpu_memory``); a v2.41 client refuses them with a ``ValueError`` before sending.
 """
 
 from __future__ import annotations
@@ -18,9 +23,13 @@ __all__ = [
     "Capabilities",
     "Container",
     "ContainerGroup",
+    "ContainerResources",
+    "CredentialEnvironmentVariable",
     "EnvironmentVariable",
+    "GroupRuntime",
     "InputArtifact",
     "ProbeConfig",
+    "ResourceAllocation",
     "ResourceBundle",
     "ResourceRequest",
     "ScalingPolicy",
@@ -55,13 +64,29 @@ class EnvironmentVariable:
 
 
 @attrs.frozen
+class CredentialEnvironmentVariable:
+    """An environment variable filled from a stored DataRobot credential (API 11.5 only):
+    ``key`` names the part of credential ``dr_credential_id`` that becomes the value."""
+
+    name: str
+    dr_credential_id: str
+    key: str
+    source: str = attrs.field(default="dr-credential", metadata={"always": True})
+
+
+@attrs.frozen
 class ResourceRequest:
-    """CPU (cores, fractions allowed), memory (bytes: use :func:`gib`/:func:`mib`) and GPUs."""
+    """CPU (cores, fractions allowed), memory (bytes: use :func:`gib`/:func:`mib`) and GPUs.
+
+    ``gpu_type`` is v2.41 only (11.5 picks GPUs by resource bundle); ``gpu_memory`` (bytes) is
+    11.5 only. On 11.5 the client moves a container's request into the workload's runtime.
+    """
 
     cpu: float
     memory: int
     gpu: int | None = None
     gpu_type: str | None = None
+    gpu_memory: int | None = None
 
 
 @attrs.frozen
@@ -75,6 +100,9 @@ class ProbeConfig:
     period_seconds: int | None = None
     timeout_seconds: int | None = None
     failure_threshold: int | None = None
+    #: 11.5 only: the host to probe and extra HTTP headers to send.
+    host: str | None = None
+    http_headers: dict[str, str] | None = None
 
 
 @attrs.frozen
@@ -127,7 +155,9 @@ class Container:
     name: str | None = None
     description: str | None = None
     entrypoint: tuple[str, ...] | None = attrs.field(default=None, converter=_tuple)
-    environment_vars: tuple[EnvironmentVariable, ...] | None = attrs.field(default=None, converter=_tuple)
+    environment_vars: tuple[EnvironmentVariable | CredentialEnvironmentVariable, ...] | None = attrs.field(
+        default=None, converter=_tuple
+    )
     resource_request: ResourceRequest | None = None
     readiness_probe: ProbeConfig | None = None
     liveness_probe: ProbeConfig | None = None
@@ -137,9 +167,13 @@ class Container:
 
 @attrs.frozen
 class ContainerGroup:
-    """Containers scheduled together on one host; exactly one of them is ``primary``."""
+    """Containers scheduled together on one host; exactly one of them is ``primary``.
+
+    ``name`` (API 11.5 only; ``"default"`` when unset) is how a :class:`GroupRuntime` finds it.
+    """
 
     containers: tuple[Container, ...] = attrs.field(converter=_tuple)
+    name: str | None = None
 
 
 @attrs.frozen
@@ -211,9 +245,46 @@ class ResourceBundle:
 
 
 @attrs.frozen
+class ResourceAllocation:
+    """What one container gets on API 11.5: CPU cores, memory and GPU memory (bytes, or a size
+    such as ``"512MB"``), GPUs."""
+
+    cpu: float | None = None
+    memory: int | str | None = None
+    gpu: float | None = None
+    gpu_memory: int | str | None = None
+
+
+@attrs.frozen
+class ContainerResources:
+    """The resources of one named container of a group (API 11.5)."""
+
+    name: str
+    resource_allocation: ResourceAllocation | None = None
+
+
+@attrs.frozen
+class GroupRuntime:
+    """How one container group runs on API 11.5: replicas or autoscaling, at most one resource
+    bundle, and per-container resources. ``name`` is the group's (``"default"`` when unset)."""
+
+    name: str | None = None
+    replica_count: int | None = None
+    autoscaling: Autoscaling | None = None
+    resource_bundles: tuple[str, ...] | None = attrs.field(default=None, converter=_tuple)
+    containers: tuple[ContainerResources, ...] | None = attrs.field(default=None, converter=_tuple)
+
+
+@attrs.frozen
 class WorkloadRuntime:
-    """How a workload runs: a fixed ``replica_count`` or ``autoscaling``, and resource bundles."""
+    """How a workload runs: a fixed ``replica_count`` or ``autoscaling``, and resource bundles.
+
+    The same fields mean the same on API 11.5, where they apply to the artifact's (only, or
+    ``"default"``) container group. ``container_groups`` (11.5 only) sets each group apart
+    instead; use one or the other.
+    """
 
     replica_count: int | None = None
     autoscaling: Autoscaling | None = None
     resources: tuple[ResourceBundle, ...] | None = attrs.field(default=None, converter=_tuple)
+    container_groups: tuple[GroupRuntime, ...] | None = attrs.field(default=None, converter=_tuple)

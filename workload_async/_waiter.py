@@ -56,6 +56,9 @@ class Waiter:
     deadline: float | None
     future: asyncio.Future[Workload]
     on_change: Callable[[Workload], None] | None = None
+    #: Decides on the full workload instead of :func:`judge` on its status (a wait for something
+    #: other than a status: a settings replacement).
+    settle: Callable[[Workload], Verdict] | None = None
     #: When the next poll is due (the poller's heap orders waiters by it).
     next_due: float = 0.0
     #: How many status answers arrived for this wait.
@@ -86,13 +89,19 @@ class Waiter:
         return Workload(id=self.workload_id, status=self.last_status, status_details=details)
 
     def verdict(self, status: WorkloadStatus, now: float) -> Verdict:
-        """What ``status`` means for this wait now."""
+        """What ``status`` means for this wait now (pending when :attr:`settle` decides instead)."""
+        if self.settle is not None:
+            return "pending"
         return judge(status, self.target, now - self.started, self.policy.stale_grace)
 
     def needs_model(self, status: WorkloadStatus, verdict: Verdict) -> bool:
         """True when this answer must be read in full: the wait settles, or its status changed and
         someone watches the changes."""
-        return verdict != "pending" or (self.on_change is not None and status != self.last_status)
+        return (
+            self.settle is not None
+            or verdict != "pending"
+            or (self.on_change is not None and status != self.last_status)
+        )
 
     def observe(
         self, status: WorkloadStatus, details: Any, workload: Workload | None, verdict: Verdict
@@ -112,6 +121,8 @@ class Waiter:
             return changed
         if changed and self.on_change is not None:
             self.on_change(workload)
+        if self.settle is not None:
+            verdict = self.settle(workload)
         if verdict == "reached":
             self.future.set_result(workload)
         elif verdict == "failed":

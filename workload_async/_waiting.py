@@ -13,9 +13,10 @@ from ._clock import Clock
 from ._enums import WorkloadStatus
 from ._models import Workload
 from ._policies import PollPolicy
-from ._poller import StatusPoller, Waiter
+from ._poller import StatusPoller
 from ._validation import check_id
 from ._wait_watch import WaitWatch
+from ._waiter import Verdict, Waiter
 from .errors import WorkloadAPIError
 
 __all__ = ["DEFAULT", "Default", "ReturnWhen", "WaitOutcome", "Waits", "outcome_of"]
@@ -85,6 +86,7 @@ class Waits:
         deadline: float | None,
         poll: PollPolicy | None = None,
         on_change: Callable[[Workload], None] | None = None,
+        settle: Callable[[Workload], Verdict] | None = None,
         watch: WaitWatch | None = None,
     ) -> Waiter:
         """Make a waiter and hand it to the poller."""
@@ -97,6 +99,7 @@ class Waits:
             deadline=deadline,
             future=asyncio.get_running_loop().create_future(),
             on_change=on_change,
+            settle=settle,
         )
         self._observe.track(waiter, watch)
         self._poller.add(waiter)

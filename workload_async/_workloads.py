@@ -7,8 +7,7 @@ from contextlib import aclosing
 from typing import Literal, overload
 
 from ._bulk import BulkResult, Progress, run_bulk
-from ._converter import wire_fields
-from ._enums import WorkloadStatus
+from ._enums import Importance, WorkloadStatus
 from ._http import Transport
 from ._invoke import InvokeMixin
 from ._logs import LogsMixin
@@ -18,16 +17,32 @@ from ._policies import PollPolicy
 from ._spec import InputArtifact, WorkloadRuntime
 from ._validation import check_id, check_input_artifact, check_runtime
 from ._waiting import DEFAULT, Default, ReturnWhen, WaitOutcome, Waits
+from ._workloads_v11_5 import WorkloadsV11_5Mixin
+from .errors import ConflictError
 
 __all__ = ["WorkloadsManager"]
 
 
-class WorkloadsManager(InvokeMixin, LogsMixin):
+#: 11.5 answers a start 409 unless stopped: in these statuses that means "already up", a no-op
+_UP = frozenset(
+    {
+        WorkloadStatus.SUBMITTED,
+        WorkloadStatus.INITIALIZING,
+        WorkloadStatus.PROVISIONING,
+        WorkloadStatus.LAUNCHING,
+        WorkloadStatus.WARMING,
+        WorkloadStatus.RUNNING,
+    }
+)
+
+
+class WorkloadsManager(WorkloadsV11_5Mixin, InvokeMixin, LogsMixin):
     """Everything about workloads. Reached as ``client.workloads``.
 
     ``invoke(workload_id, path, ...)`` and ``stream(workload_id, path, ...)`` call the workload's
     application through the API gateway; ``logs(workload_id, ...)`` and
-    ``follow_logs(workload_id, ...)`` read its log.
+    ``follow_logs(workload_id, ...)`` read its log. ``update``, ``settings``, ``update_settings``,
+    ``promote``, ``history``, ``events`` and ``stats`` exist on API 11.5 only.
     """
 
     _invoke_route = "workloads.invoke"
@@ -47,15 +62,22 @@ class WorkloadsManager(InvokeMixin, LogsMixin):
         artifact: InputArtifact | None = None,
         artifact_id: str | None = None,
         runtime: WorkloadRuntime | None = None,
+        description: str | None = None,
+        importance: Importance | str | None = None,
         timeout: float | None = None,
     ) -> Workload:
         """Create a workload from an inline ``artifact`` or an existing ``artifact_id``; it starts at once.
 
+        On API 11.5 a workload needs a name (the artifact's name when not given), containers'
+        resource requests are sent in the runtime, and ``description`` and ``importance`` may be
+        set (a v2.41 client refuses those two).
+
         ``timeout`` bounds the whole call in seconds, retries included (as on every call).
         Raises ``ValueError`` (nothing sent) unless exactly one of ``artifact``/``artifact_id`` is
-        given or for input the contract forbids; :class:`~workload_async.errors.NotFoundError` for
-        an unknown artifact id; :class:`~workload_async.errors.ConflictError` when a draft artifact
-        already backs a live workload; :class:`~workload_async.errors.UnprocessableEntityError`;
+        given or for input the contract (or the client's API generation) forbids;
+        :class:`~workload_async.errors.NotFoundError` for an unknown artifact id;
+        :class:`~workload_async.errors.ConflictError` when a draft artifact already backs a live
+        workload (v2.41); :class:`~workload_async.errors.UnprocessableEntityError`;
         :class:`~workload_async.errors.OutcomeUnknownError` when the request was sent but no answer
         came (it may exist: list by ``name`` before creating again).
         """
@@ -67,7 +89,16 @@ class WorkloadsManager(InvokeMixin, LogsMixin):
             check_id(artifact_id, "artifact_id")
         if runtime is not None:
             check_runtime(runtime)
-        body = wire_fields(name=name, artifact=artifact, artifact_id=artifact_id, runtime=runtime)
+        dialect = await self._t.get_dialect()
+        body = await self._create_body(
+            dialect,
+            name=name,
+            description=description,
+            importance=None if importance is None else Importance(importance),
+            artifact=artifact,
+            artifact_id=artifact_id,
+            runtime=runtime,
+        )
         response = await self._t.call(
             "POST", "workloads.create", json_body=body, retry="create", timeout=timeout
         )
@@ -118,9 +149,24 @@ class WorkloadsManager(InvokeMixin, LogsMixin):
     async def _operation(
         self, route: str, workload_id: str, deadline: float | None = None, timeout: float | None = None
     ) -> Operation:
-        response = await self._t.call(
-            "POST", route, check_id(workload_id, "workload_id"), deadline=deadline, timeout=timeout
-        )
+        try:
+            response = await self._t.call(
+                "POST", route, check_id(workload_id, "workload_id"), deadline=deadline, timeout=timeout
+            )
+        except ConflictError:
+            dialect = self._t.dialect
+            if (
+                route != "workloads.start"
+                or dialect is None
+                or not dialect.has("start conflicts unless stopped")
+            ):
+                raise
+            current = await self.get(workload_id)  # 409 means "not stopped": up is a no-op, stopping is not
+            if current.status not in _UP:
+                raise
+            return Operation(
+                workload_id=workload_id, status=f"Workload is already {current.status.value}", accepted=False
+            )
         body = response.parse(Operation) if response.body.strip() else Operation()
         accepted = response.status == 202
         if body.accepted == accepted and body.workload_id:

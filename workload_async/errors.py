@@ -17,10 +17,12 @@ The tree::
     │   └── ServerError              5xx
     ├── ResponseDecodeError          the body is not JSON, or not the shape the contract promises
     ├── ClientClosedError            the client (or its session pool) was used after ``close()``
+    ├── UnsupportedFeatureError      the API generation the client speaks has no such thing
     └── WaitError                    a wait ended without reaching its target
         ├── WaitTimeoutError         the deadline passed; ``.last_seen`` is the last workload seen
         ├── WorkloadFailedError      the workload went ``errored``/``terminated``; ``.workload``
-        └── UnexpectedStatusError    it settled in the other state (``stopped`` while waiting for ``running``)
+        ├── UnexpectedStatusError    it settled in the other state (``stopped`` while waiting for ``running``)
+        └── ReplacementFailedError   a settings replacement (11.5) ended ``errored``; ``.replacement``
 
 Every error prints in one line, names the method and the path it concerns, and never contains the
 API token. aiohttp and cattrs exceptions are always wrapped, with the original as ``__cause__``.
@@ -35,6 +37,7 @@ import attrs
 
 if TYPE_CHECKING:
     from ._models import Workload
+    from ._models_v11_5 import Replacement
 
 __all__ = [
     "APIStatusError",
@@ -47,12 +50,14 @@ __all__ = [
     "OutcomeUnknownError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ReplacementFailedError",
     "RequestTimeoutError",
     "ResponseDecodeError",
     "ServerError",
     "TransportError",
     "UnexpectedStatusError",
     "UnprocessableEntityError",
+    "UnsupportedFeatureError",
     "WaitError",
     "WaitTimeoutError",
     "WorkloadAPIError",
@@ -79,6 +84,19 @@ class WorkloadAPIError(Exception):
 
 class ClientClosedError(WorkloadAPIError):
     """A closed :class:`~workload_async.Client` or session pool was asked to do something."""
+
+
+class UnsupportedFeatureError(WorkloadAPIError):
+    """The API generation the client speaks has no such feature (deployments on 11.5; settings
+    replacements, promote, history, events and workload stats on v2.41). Nothing was sent.
+
+    ``feature`` names it and ``api_version`` is the client's generation.
+    """
+
+    def __init__(self, feature: str, api_version: str, hint: str = "") -> None:
+        self.feature = feature
+        self.api_version = api_version
+        super().__init__(f"{feature} is not part of API {api_version}" + (f"; {hint}" if hint else ""))
 
 
 class TransportError(WorkloadAPIError):
@@ -323,5 +341,21 @@ class UnexpectedStatusError(WaitError):
         super().__init__(
             f"workload {workload.id} settled in {workload.status.value!r} while waiting for {target!r}",
             workload_id=workload.id,
+            workload=workload,
+        )
+
+
+class ReplacementFailedError(WaitError):
+    """A settings replacement (API 11.5) ended ``errored``; the workload keeps its old settings.
+
+    ``replacement`` is the :class:`~workload_async.Replacement`; its ``message`` says why.
+    """
+
+    def __init__(self, *, replacement: Replacement, workload: Workload | None = None) -> None:
+        self.replacement = replacement
+        why = f": {replacement.message}" if replacement.message else ""
+        super().__init__(
+            f"settings replacement {replacement.id} of workload {replacement.workload_id} errored{why}",
+            workload_id=replacement.workload_id or "",
             workload=workload,
         )

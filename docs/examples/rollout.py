@@ -14,9 +14,7 @@ from workload_async import (
     Client,
     Container,
     InputArtifact,
-    ResourceRequest,
     WorkloadRuntime,
-    gib,
 )
 
 
@@ -28,11 +26,7 @@ async def rollout(client: Client, replicas: int = 20, step_seconds: float = 900)
     artifact = await client.artifacts.create(
         InputArtifact.single(
             "scorer",
-            Container(
-                image_uri="registry.example.com/scorer:2.1",
-                port=8080,
-                resource_request=ResourceRequest(cpu=1, memory=gib(2)),
-            ),
+            Container(image_uri="registry.example.com/scorer:2.1", port=8080),
             status=ArtifactStatus.REGISTERED,  # one registered artifact may back many workloads
         )
     )

@@ -63,7 +63,10 @@ async def test_follow_until_settled_prints_the_crash_and_exits_3(
     assert await run(emu, *argv) == 3
     head, *trace = capsys.readouterr().out.splitlines()
     assert head.split(None, 2)[1:] == ["ERROR", "RuntimeError: model file /opt/model/weights.bin not found"]
-    assert trace == ["    Traceback (most recent call last):", '      File "/app/serve.py", line 42, in <module>']
+    assert trace == [
+        "    Traceback (most recent call last):",
+        '      File "/app/serve.py", line 42, in <module>',
+    ]
 
 
 async def test_follow_until_settled_of_a_running_workload_exits_0(
@@ -125,7 +128,9 @@ async def test_deployments_of_one_workload(emu: Emulator, capsys: pytest.Capture
         capsys.readouterr()
         assert await run(emu, "-q", "workloads", "create", "--artifact-id", artifact_id) == 0
         workload_id = capsys.readouterr().out.strip()
-        assert await run(emu, "-q", "deployments", "create", "--name", name, "--workload-id", workload_id) == 0
+        assert (
+            await run(emu, "-q", "deployments", "create", "--name", name, "--workload-id", workload_id) == 0
+        )
         deployments[name] = (workload_id, capsys.readouterr().out.strip())
     (wa, da), _ = deployments["a"], deployments["b"]
     assert await run(emu, "-o", "json", "deployments", "list", "--workload-id", wa, "--with-workload") == 0

@@ -90,7 +90,7 @@ async def test_leaving_as_completed_early_drops_the_rest(client: Client) -> None
 async def test_closing_the_client_fails_pending_waits_and_leaves_no_task(
     emu: Emulator, clock: FakeClock
 ) -> None:
-    client = Client(emu.url, emu.token, clock=clock)
+    client = Client(emu.url, emu.token, clock=clock, api_version=emu.api_version)
     emu.set_timings(startup_seconds=10_000)
     wl = await client.workloads.create(artifact=artifact())
     waiting = asyncio.create_task(client.workloads.wait(wl.id, timeout=None))
@@ -135,7 +135,13 @@ async def test_start_many_never_has_more_requests_in_flight_than_allowed(
     clock = GateClock()
     async with (
         Emulator(clock=clock, startup_seconds=0, stop_seconds=0) as emu,
-        Client(emu.url, emu.token, clock=FakeClock(), max_connections=max_connections) as client,
+        Client(
+            emu.url,
+            emu.token,
+            clock=FakeClock(),
+            max_connections=max_connections,
+            api_version=emu.api_version,
+        ) as client,
     ):
         clock.opened.set()
         ids = await registered_fleet(client, 40)
@@ -197,7 +203,7 @@ async def test_bulk_concurrency_must_be_positive(client: Client) -> None:
 
 async def test_a_rejected_token_stops_a_bulk_call_early(emu: Emulator, clock: FakeClock) -> None:
     ids = [f"{i:024x}" for i in range(100)]
-    async with Client(emu.url, "not-a-token", clock=clock) as c:
+    async with Client(emu.url, "not-a-token", clock=clock, api_version=emu.api_version) as c:
         results = await c.workloads.start_many(ids, concurrency=4)
     assert {r.state for r in results.values()} == {BulkState.FAILED}
     assert all(isinstance(r.error, AuthenticationError) for r in results.values())

@@ -17,6 +17,7 @@ import aiohttp
 import pytest
 
 import workload_async
+from tests.conftest import workloads_path
 from workload_async import (
     Client,
     Container,
@@ -63,7 +64,9 @@ def recorder() -> Recorder:
 @pytest.fixture
 async def watched(emu: Emulator, clock: FakeClock, recorder: Recorder) -> AsyncIterator[Client]:
     steady = RetryPolicy(jitter=0)  # delays exactly as the server asks
-    async with Client(emu.url, emu.token, clock=clock, hooks=recorder, retries=steady) as client:
+    async with Client(
+        emu.url, emu.token, clock=clock, hooks=recorder, retries=steady, api_version=emu.api_version
+    ) as client:
         yield client
 
 
@@ -116,7 +119,7 @@ async def test_a_partial_hooks_object_is_enough(emu: Emulator, clock: FakeClock)
 
     hooks = OnlyRetries()
     emu.add_fault("status", route="workloads.list", status=502, times=1)
-    async with Client(emu.url, emu.token, clock=clock, hooks=hooks) as client:  # type: ignore[arg-type]
+    async with Client(emu.url, emu.token, clock=clock, hooks=hooks, api_version=emu.api_version) as client:  # type: ignore[arg-type]
         await client.workloads.list().first_page()
     assert [(e.route, e.error) for e in hooks.seen] == [("workloads.list", "HTTP 502")]
 
@@ -128,7 +131,7 @@ async def test_a_failing_hook_is_logged_and_never_breaks_the_request(
         def on_request(self, event: RequestEvent) -> None:
             raise RuntimeError("metrics backend down")
 
-    async with Client(emu.url, emu.token, clock=clock, hooks=Broken()) as client:
+    async with Client(emu.url, emu.token, clock=clock, hooks=Broken(), api_version=emu.api_version) as client:
         workload = await client.workloads.create(artifact=artifact())
     assert workload.id
     assert any("hook" in r.getMessage() and r.exc_info for r in caplog.records)
@@ -154,7 +157,8 @@ async def test_a_retry_logs_one_warning_with_the_route_and_path(
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1
     assert (
-        f"GET console/workloads/{workload.id}/ (workloads.get) failed (HTTP 503); retry 1 in" in warnings[0]
+        f"GET {workloads_path(client)}{workload.id}/ (workloads.get) failed (HTTP 503); retry 1 in"
+        in warnings[0]
     )
 
 
@@ -183,13 +187,13 @@ async def test_pool_trace_configs_reach_every_session(emu: Emulator, clock: Fake
     config.on_request_start.append(on_start)
     async with (
         SessionPool(trace_configs=[config]) as pool,
-        Client(emu.url, emu.token, clock=clock, pool=pool) as client,
+        Client(emu.url, emu.token, clock=clock, pool=pool, api_version=emu.api_version) as client,
     ):
         workload = await client.workloads.create(artifact=artifact())
         await client.workloads.get(workload.id)
     assert seen == [
-        ("POST", "/api/v2/console/workloads/"),
-        ("GET", f"/api/v2/console/workloads/{workload.id}/"),
+        ("POST", f"/api/v2/{workloads_path(client)}"),
+        ("GET", f"/api/v2/{workloads_path(client)}{workload.id}/"),
     ]
 
 

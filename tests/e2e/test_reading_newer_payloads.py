@@ -90,10 +90,12 @@ async def test_a_newer_artifact_reads_with_its_credential_reference(raw: Raw) ->
     (container,) = art.spec.container_groups[0].containers
     assert container.environment_vars == (
         ReportedEnvironmentVariable(name="A", value="1"),
-        ReportedEnvironmentVariable(name="KEY"),
+        ReportedEnvironmentVariable(
+            name="KEY", source="dr-credential", dr_credential_id="c" * 24, key="apiToken"
+        ),
     )
     assert container.readiness_probe is not None and container.readiness_probe.path == "/ready"
     status, locked, _ = await raw("PATCH", f"artifacts/{created['id']}", json={"status": "locked"})
     assert status == 200, locked
     art = read(locked, Artifact)
-    assert art.status == "locked" and not art.status.is_known and art.version is not None
+    assert art.status is ArtifactStatus.LOCKED and art.is_locked and art.version is not None

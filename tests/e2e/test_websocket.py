@@ -72,6 +72,7 @@ async def test_a_refused_handshake_raises_from_the_error_tree(client: Client) ->
             pass
 
 
+@pytest.mark.v2_41_only
 async def test_deployments_open_websockets_too(client: Client, clock: FakeClock) -> None:
     wl = await client.workloads.create(artifact=artifact(ArtifactStatus.REGISTERED))
     dep = await client.deployments.create(name="ws", workload_id=wl.id)

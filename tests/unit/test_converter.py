@@ -96,12 +96,12 @@ def test_unknown_status_is_kept_and_counts_as_still_changing() -> None:
         {
             "count": 2,
             "totalCount": 2,
-            "data": [{"id": "a", "status": "provisioning"}, {"id": "b", "status": "running"}],
+            "data": [{"id": "a", "status": "hibernating"}, {"id": "b", "status": "running"}],
         },
         Page[Workload],
     )
     odd = page.data[0].status
-    assert odd == "provisioning" and odd.value == "provisioning"
+    assert odd == "hibernating" and odd.value == "hibernating"
     assert not odd.is_known and not odd.is_settled and not odd.is_failure
     assert page.data[1].status.is_settled
 
@@ -206,3 +206,9 @@ def test_memory_helpers() -> None:
     assert gib(1) == 1073741824
     assert gib(0.5) == 536870912
     assert mib(512) == 536870912
+
+
+def test_the_11_5_statuses_are_known_and_still_changing() -> None:
+    for value in ("provisioning", "launching", "warming", "draining", "suspended", "interrupted"):
+        status = WorkloadStatus(value)
+        assert status.is_known and not status.is_settled and not status.is_failure

@@ -191,5 +191,7 @@ def test_importing_the_sdk_and_its_command_line_imports_no_extra() -> None:
         "import sys, workload_async, workload_async.cli\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('yaml', 'argcomplete')))\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=50, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=50, check=True
+    )
     assert done.stdout.strip() == "[]"

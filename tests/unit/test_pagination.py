@@ -28,10 +28,16 @@ def page(*ids: str, next: str | None = None) -> dict[str, object]:
     "link",
     [
         pytest.param("https://api.test/api/v2/console/workloads/?limit=100&offset=100", id="https scheme"),
-        pytest.param("http://10.0.0.7:8080/api/v2/console/workloads/?limit=100&offset=100", id="internal host"),
-        pytest.param("https://edge.example.com/dr/api/v2/console/workloads/?limit=100&offset=100", id="proxy prefix"),
+        pytest.param(
+            "http://10.0.0.7:8080/api/v2/console/workloads/?limit=100&offset=100", id="internal host"
+        ),
+        pytest.param(
+            "https://edge.example.com/dr/api/v2/console/workloads/?limit=100&offset=100", id="proxy prefix"
+        ),
         pytest.param("http://api.test/console/workloads/?limit=100&offset=100", id="root stripped"),
-        pytest.param("https://edge.example.com/console/workloads/?limit=100&offset=100", id="elsewhere, stripped"),
+        pytest.param(
+            "https://edge.example.com/console/workloads/?limit=100&offset=100", id="elsewhere, stripped"
+        ),
         pytest.param("/api/v2/console/workloads/?limit=100&offset=100", id="absolute path"),
         pytest.param("?limit=100&offset=100", id="query only"),
     ],
@@ -81,7 +87,9 @@ async def test_an_unreadable_item_raises_only_when_the_iteration_reaches_it(
     assert caught.value.url == "console/workloads/"
 
 
-async def test_first_page_raises_for_an_unreadable_item_on_it(client: Client, mock_http: AioResponses) -> None:
+async def test_first_page_raises_for_an_unreadable_item_on_it(
+    client: Client, mock_http: AioResponses
+) -> None:
     mock_http.get(FIRST, payload={"count": 2, "data": [{"id": "w1"}, {"id": None}]})
     with pytest.raises(ResponseDecodeError, match="item 1 of the page"):
         await client.workloads.list().first_page()

@@ -19,6 +19,7 @@ from yarl import URL
 
 from tests.conftest import GatedClock
 from workload_async import FakeClock, PollPolicy, ResponseDecodeError, RetryPolicy, Workload, WorkloadStatus
+from workload_async._dialects import V2_41, Dialect
 from workload_async._observe import Observer
 from workload_async._poller import BATCH, StatusPoller, Waiter
 from workload_async._responses import Response
@@ -45,6 +46,9 @@ class StatusServer:
             self.called.clear()
             await self.called.wait()
         await turns()  # the poller reads the last answer
+
+    async def get_dialect(self) -> Dialect:
+        return V2_41
 
     def url(self, route: str) -> URL:
         assert route == "workloads.list"
@@ -178,6 +182,7 @@ async def test_the_poller_never_holds_a_full_model_per_idle_waiter() -> None:
             "creator": {"id": "u" * 24, "email": "someone@example.com"},
             "createdAt": "2026-01-01T00:00:00Z",
         }
+
     def models() -> int:
         gc.collect()
         return sum(type(o) is Workload for o in gc.get_objects())
@@ -217,7 +222,9 @@ async def test_one_unreadable_workload_of_a_page_fails_its_own_wait_and_no_other
     assert isinstance(bad_status, ResponseDecodeError) and bad_status.problems == (
         "Workload.status: expected a string, got int",
     )
-    assert all(w.future.result().status is WorkloadStatus.RUNNING for w in waiters if w.workload_id not in failed)
+    assert all(
+        w.future.result().status is WorkloadStatus.RUNNING for w in waiters if w.workload_id not in failed
+    )
 
 
 @pytest.mark.parametrize("body", [b"[" * 100_000 + b"]" * 100_000, b"{not json", b'{"data": 7}'])

@@ -99,6 +99,24 @@ EXPECTED = {
     "mib",
     "to_json",
 }
+EXPECTED |= {  # the 11.5 generation
+    "ReportedContainerResources",
+    "ReportedGroupRuntime",
+    "ResolvedBundle",
+    "ContainerResources",
+    "CredentialEnvironmentVariable",
+    "GroupRuntime",
+    "Replacement",
+    "ReplacementConfig",
+    "ReplacementFailedError",
+    "ReplacementRef",
+    "ReplacementStatus",
+    "ResourceAllocation",
+    "UnsupportedFeatureError",
+    "WorkloadEvent",
+    "WorkloadMetrics",
+    "WorkloadStats",
+}
 
 
 def test_all_is_exactly_the_public_surface() -> None:

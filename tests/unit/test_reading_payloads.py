@@ -34,7 +34,9 @@ from workload_async import (
     ReportedAutoscaling,
     ReportedContainer,
     ReportedContainerGroup,
+    ReportedContainerResources,
     ReportedEnvironmentVariable,
+    ReportedGroupRuntime,
     ReportedProbe,
     ReportedResourceBundle,
     ReportedResourceRequest,
@@ -42,6 +44,8 @@ from workload_async import (
     ReportedScalingPolicy,
     ReportedSeccompProfile,
     ReportedSecurityContext,
+    ResolvedBundle,
+    ResourceAllocation,
     Response,
     ResponseDecodeError,
     ScalingMetricType,
@@ -173,8 +177,28 @@ NEWER_WORKLOAD_READ = W(
     name="nim",
     status=WorkloadStatus("launching"),
     artifact_id="a",
-    artifact=ArtifactRef(id="a", name="n", status=ArtifactStatus("locked"), version=2),
-    runtime=ReportedRuntime(),
+    artifact=ArtifactRef(id="a", name="n", status=ArtifactStatus("locked"), version=2, type="nim"),
+    runtime=ReportedRuntime(
+        container_groups=(
+            ReportedGroupRuntime(
+                name="default",
+                replica_count=1,
+                autoscaling=ReportedAutoscaling(
+                    policies=(ReportedScalingPolicy(ScalingMetricType("gpuCacheUtilization"), 0.8, 0, 2),)
+                ),
+                resource_bundles=("gpu.l4.small",),
+                containers=(ReportedContainerResources("app", ResourceAllocation(cpu=2, memory="512MB")),),
+                bundle_selection_policy="availability",
+                resolved_bundle=ResolvedBundle(
+                    "gpu.l4.small", cpu_count=4, memory_bytes=17179869184, gpu_count=1
+                ),
+            ),
+        )
+    ),
+    description="",
+    importance=Importance.LOW,
+    type="service",
+    proton_id="p1",
     endpoint="https://app.example.com/api/v2/endpoints/workloads/w/",
     creator=Creator(id="u1"),
     created_at=T0 + timedelta(microseconds=123456),
@@ -227,6 +251,7 @@ NEWER_ARTIFACT_READ = A(
     spec=ReportedArtifactSpec(
         container_groups=(
             ReportedContainerGroup(
+                name="default",
                 containers=(
                     ReportedContainer(
                         name="app",
@@ -234,13 +259,17 @@ NEWER_ARTIFACT_READ = A(
                         primary=True,
                         port=8080,
                         environment_vars=(
-                            ReportedEnvironmentVariable(name="MODE", value="fast"),
-                            ReportedEnvironmentVariable(name="KEY"),
+                            ReportedEnvironmentVariable(name="MODE", value="fast", source="string"),
+                            ReportedEnvironmentVariable(
+                                name="KEY", source="dr-credential", dr_credential_id="c1", key="apiKey"
+                            ),
                         ),
-                        readiness_probe=ReportedProbe(path="/ready"),
+                        readiness_probe=ReportedProbe(
+                            path="/ready", host="localhost", http_headers={"X": "1"}
+                        ),
                         security_context=ReportedSecurityContext(read_only_root_filesystem=True),
                     ),
-                )
+                ),
             ),
         )
     ),
@@ -299,7 +328,7 @@ CASES: list[tuple[str, type[Any], Any, Any]] = [
     ("resources null", Workload, rt(resources=None), RT()),
     ("resources empty", Workload, rt(resources=[]), RT(resources=())),
     ("resources a string", Workload, rt(resources="cpu.small"), Rejects("resources")),
-    ("runtime per container group (newer servers)", Workload, rt(containerGroups=[{"name": "default", "replicaCount": 2}]), RT()),
+    ("runtime per container group (newer servers)", Workload, rt(containerGroups=[{"name": "default", "replicaCount": 2}]), RT(container_groups=(ReportedGroupRuntime(name="default", replica_count=2),))),
     ("runtime replicaCount a numeric string", Workload, rt(replicaCount="2"), Rejects("replica_count")),
     ("runtime replicaCount a whole float", Workload, rt(replicaCount=2.0), RT(replica_count=2)),
     ("runtime replicaCount a fraction", Workload, rt(replicaCount=2.5), Rejects("replica_count")),
@@ -308,7 +337,7 @@ CASES: list[tuple[str, type[Any], Any, Any]] = [
     ("unknown key on a workload", Workload, wl(brandNew={"x": 1}), W()),
     ("unknown key in statusDetails", Workload, wl(statusDetails={"phase": "x"}), W(status_details=StatusDetails())),
     ("unknown key in a condition", Workload, wl(statusDetails={"conditions": [{**READY, "observedGeneration": 3}]}), W(status_details=StatusDetails(conditions=(READY_READ,)))),
-    ("unknown key in the artifact ref", Workload, wl(artifact={"id": "a", "artifactRepositoryId": None, "type": "nim"}), W(artifact=ArtifactRef(id="a"))),
+    ("unknown key in the artifact ref", Workload, wl(artifact={"id": "a", "artifactRepositoryId": None, "type": "nim"}), W(artifact=ArtifactRef(id="a", type="nim"))),
     ("unknown key in the creator", Workload, wl(creator={"id": "u", "name": "Ada"}), W(creator=Creator(id="u"))),
     ("unknown key in the runtime", Workload, rt(replicaCount=1, bundleSelectionPolicy="availability"), RT(replica_count=1)),
     ("unknown key in autoscaling", Workload, rt(autoscaling={"enabled": True, "mode": "x"}), RT(autoscaling=ReportedAutoscaling(enabled=True))),
@@ -384,14 +413,14 @@ CASES: list[tuple[str, type[Any], Any, Any]] = [
     ("container entrypoint list", Artifact, spec_of({"entrypoint": ["/bin/serve", "--port", "8080"]}), spec_read(ReportedContainer(entrypoint=("/bin/serve", "--port", "8080")))),
     ("container entrypoint a string", Artifact, spec_of({"entrypoint": "/bin/serve"}), Rejects("entrypoint")),
     ("container entrypoint null", Artifact, spec_of({"entrypoint": None}), spec_read(ReportedContainer())),
-    ("env var credential reference", Artifact, spec_of({"environmentVars": [{"source": "dr-credential", "name": "KEY", "drCredentialId": "c1", "key": "apiKey"}]}), spec_read(ReportedContainer(environment_vars=(ReportedEnvironmentVariable(name="KEY"),)))),
+    ("env var credential reference", Artifact, spec_of({"environmentVars": [{"source": "dr-credential", "name": "KEY", "drCredentialId": "c1", "key": "apiKey"}]}), spec_read(ReportedContainer(environment_vars=(ReportedEnvironmentVariable(name="KEY", source="dr-credential", dr_credential_id="c1", key="apiKey"),)))),
     ("env var value null", Artifact, spec_of({"environmentVars": [{"name": "A", "value": None}]}), spec_read(ReportedContainer(environment_vars=(ReportedEnvironmentVariable(name="A"),)))),
     ("env var value a number", Artifact, spec_of({"environmentVars": [{"name": "A", "value": 1}]}), Rejects("value")),
     ("env vars null", Artifact, spec_of({"environmentVars": None}), spec_read(ReportedContainer())),
     ("resource request partial", Artifact, spec_of({"resourceRequest": {"cpu": 1}}), spec_read(ReportedContainer(resource_request=ReportedResourceRequest(cpu=1.0)))),
     ("resource request cpu a numeric string", Artifact, spec_of({"resourceRequest": {"cpu": "1"}}), Rejects("cpu")),
     ("resource request memory null", Artifact, spec_of({"resourceRequest": {"cpu": 0.5, "memory": None}}), spec_read(ReportedContainer(resource_request=ReportedResourceRequest(cpu=0.5)))),
-    ("probe with newer host and headers", Artifact, spec_of({"livenessProbe": {"path": "/h", "host": "127.0.0.1", "httpHeaders": {"X": "1"}}}), spec_read(ReportedContainer(liveness_probe=ReportedProbe(path="/h")))),
+    ("probe with newer host and headers", Artifact, spec_of({"livenessProbe": {"path": "/h", "host": "127.0.0.1", "httpHeaders": {"X": "1"}}}), spec_read(ReportedContainer(liveness_probe=ReportedProbe(path="/h", host="127.0.0.1", http_headers={"X": "1"})))),
     ("probe without path", Artifact, spec_of({"startupProbe": {"port": 9000}}), spec_read(ReportedContainer(startup_probe=ReportedProbe(port=9000)))),
     ("unknown key in a container", Artifact, spec_of({"imageUri": "img", "lifecycle": {"preStop": {}}}), spec_read(ReportedContainer(image_uri="img"))),
     ("unknown key in a security context", Artifact, spec_of({"imageUri": "img", "securityContext": {"runAsNonRoot": True}}), spec_read(ReportedContainer(image_uri="img", security_context=ReportedSecurityContext()))),
@@ -449,7 +478,7 @@ def test_a_status_in_another_case_is_the_member_itself() -> None:
 
 
 def test_an_unknown_status_is_unknown_through_and_through() -> None:
-    status = WorkloadStatus("Provisioning")
+    status = WorkloadStatus("Hibernating")
     assert not status.is_known and not status.is_settled and status != WorkloadStatus.RUNNING
 
 

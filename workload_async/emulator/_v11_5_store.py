@@ -91,7 +91,7 @@ def _resolved(group: dict[str, Any]) -> dict[str, Any]:
     for bundle in sorted(BUNDLES.values(), key=lambda b: (b["gpuCount"], b["cpuCount"])):
         if bundle["cpuCount"] >= cpu and bundle["memoryBytes"] >= memory and bundle["gpuCount"] >= gpu:
             return dict(bundle)
-    return dict(BUNDLES["gpu.a10g.medium"])
+    return dict(max(BUNDLES.values(), key=lambda b: (b["gpuCount"], b["cpuCount"])))  # the largest
 
 
 def normalized_runtime(runtime: dict[str, Any] | None, artifact: ArtifactRec) -> dict[str, Any]:
@@ -268,7 +268,8 @@ def events_of(store: Store, w: WorkloadRec) -> list[EventRec]:
         message = details["conditions"][0].get("message")
         event_id = hashlib.sha256(f"{w.id}@{since!r}".encode()).hexdigest()[:24]  # the same on every read
         events.append(EventRec(event_id, w.id, since, "error", None, {"message": message}))
-    return sorted(events, key=lambda e: e.at, reverse=True)
+    order = sorted(enumerate(events), key=lambda pair: (pair[1].at, pair[0]), reverse=True)
+    return [event for _, event in order]  # newest first; the later of two at one time first
 
 
 def is_up(status: str) -> bool:
