@@ -99,42 +99,15 @@ async def run_calls(quick: bool) -> dict[str, float]:
         sdk_rate, raw_rate, ratio = await best_ratio(sdk_list, raw_list, 60 if quick else 200, 4, rounds)
         results.update(list_sdk_pages_per_s=sdk_rate, list_raw_pages_per_s=raw_rate, list_ratio=ratio)
 
-        async def stop_all() -> None:
-            await client.workloads.stop_many(ids, concurrency=64)
-
-        async def sdk_bulk() -> float:
-            started = time.perf_counter()
-            results_ = await client.workloads.start_many(ids, concurrency=64)
-            assert all(r.ok for r in results_.values())
-            return len(ids) / (time.perf_counter() - started)
-
-        async def raw_bulk() -> float:
-            gate = asyncio.Semaphore(64)
-
-            async def start(workload_id: str) -> None:
-                async with (
-                    gate,
-                    session.post(f"{emu.url}/console/workloads/{workload_id}/start", headers=headers) as r,
-                ):
-                    assert r.status in (200, 202)
-                    await r.read()
-
-            started = time.perf_counter()
-            await asyncio.gather(*(start(i) for i in ids))
-            return len(ids) / (time.perf_counter() - started)
-
-        sdk_rates, raw_rates, ratios = [], [], []
-        for _ in range(rounds):
-            await stop_all()
-            raw_rates.append(await raw_bulk())
-            await stop_all()
-            sdk_rates.append(await sdk_bulk())
-            ratios.append(sdk_rates[-1] / raw_rates[-1])
-        results.update(
-            bulk_sdk_per_s=statistics.median(sdk_rates),
-            bulk_raw_per_s=statistics.median(raw_rates),
-            bulk_start_ratio=statistics.median(ratios),
-        )
+        fleet = [*ids, *await make_fleet(client, 4000)]
+        for n in (1000, 5000):
+            sdk_rate, raw_rate, ratio = await _bulk_ratio(
+                client, session, emu, fleet[:n], 3 if quick or n > 1000 else rounds
+            )
+            suffix = "" if n == 1000 else f"_{n}"
+            results[f"bulk_sdk_per_s{suffix}"] = sdk_rate
+            results[f"bulk_raw_per_s{suffix}"] = raw_rate
+            results[f"bulk_start_ratio{suffix}"] = ratio
     return results
 
 
@@ -159,3 +132,49 @@ def run_import_time(quick: bool) -> dict[str, float]:
         sdk.append(_import_seconds("workload_async"))
     sdk_s, raw_s = min(sdk), min(raw)
     return {"import_sdk_ms": sdk_s * 1000, "import_aiohttp_ms": raw_s * 1000, "import_ratio": sdk_s / raw_s}
+
+
+async def _bulk_ratio(
+    client: Client, session: aiohttp.ClientSession, emu: EmulatorProcess, ids: list[str], rounds: int
+) -> tuple[float, float, float]:
+    """(SDK starts/s, raw starts/s, ratio): medians over ``rounds`` of starting every workload of
+    ``ids`` at concurrency 64, after stopping them all."""
+    headers = {"Authorization": f"Bearer {emu.token}", "Accept": "application/json"}
+
+    async def stop_all() -> None:
+        await client.workloads.stop_many(ids, concurrency=64)
+
+    async def sdk_bulk() -> float:
+        started = time.perf_counter()
+        results_ = await client.workloads.start_many(ids, concurrency=64)
+        assert all(r.ok for r in results_.values())
+        return len(ids) / (time.perf_counter() - started)
+
+    async def raw_bulk() -> float:
+        gate = asyncio.Semaphore(64)
+
+        async def start(workload_id: str) -> None:
+            async with (
+                gate,
+                session.post(f"{emu.url}/console/workloads/{workload_id}/start", headers=headers) as r,
+            ):
+                assert r.status in (200, 202)
+                await r.read()
+
+        started = time.perf_counter()
+        await asyncio.gather(*(start(i) for i in ids))
+        return len(ids) / (time.perf_counter() - started)
+
+    sdk_rates, raw_rates, ratios = [], [], []
+    for i in range(rounds):  # alternate which goes first, as best_ratio does
+        await stop_all()
+        if i % 2:
+            sdk_rates.append(await sdk_bulk())
+            await stop_all()
+            raw_rates.append(await raw_bulk())
+        else:
+            raw_rates.append(await raw_bulk())
+            await stop_all()
+            sdk_rates.append(await sdk_bulk())
+        ratios.append(sdk_rates[-1] / raw_rates[-1])
+    return statistics.median(sdk_rates), statistics.median(raw_rates), statistics.median(ratios)

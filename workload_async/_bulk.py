@@ -13,7 +13,7 @@ from ._models import Operation, Workload
 from ._poller import Waiter
 from ._validation import check_id
 from ._waiting import Waits, outcome_of
-from .errors import AuthenticationError, WaitTimeoutError, WorkloadAPIError
+from .errors import AuthenticationError, ClientClosedError, WaitTimeoutError, WorkloadAPIError
 
 __all__ = ["BulkResult", "BulkState", "Progress", "run_bulk"]
 
@@ -57,13 +57,16 @@ async def run_bulk(
     target: WorkloadStatus,
     deadline: float | None,
     progress: Progress | None,
+    closed: Callable[[], bool] = lambda: False,
 ) -> dict[str, BulkResult]:
     """Run ``call`` for every id with at most ``concurrency`` in flight; optionally wait for ``target``.
 
     Requests go through a fixed set of ``concurrency`` workers; each accepted workload is handed to
     the shared poller as soon as its request returns, so waiting overlaps with the remaining
-    requests. Never raises because of one workload: each gets its own :class:`BulkResult`. Once the
-    server rejects the token (401), the workloads not yet sent fail with that error unsent.
+    requests. Never raises because of one workload, nor when the client is closed meanwhile
+    (``closed()`` says so): each gets its own :class:`BulkResult`, and a start or stop the server
+    accepted keeps its ``operation`` even when its wait could not run. Once the server rejects the
+    token (401), the workloads not yet sent fail with that error unsent.
     """
     if concurrency < 1:
         raise ValueError(f"concurrency must be >= 1, got {concurrency}")
@@ -90,16 +93,21 @@ async def run_bulk(
                 continue
             try:
                 operation = await call(workload_id, deadline)
-            except WorkloadAPIError as exc:
-                if isinstance(exc, AuthenticationError):
-                    rejected.append(exc)
-                record(BulkResult(workload_id, BulkState.FAILED, error=exc))
+            except Exception as exc:
+                error = _as_api_error(exc, closed())
+                if isinstance(error, AuthenticationError):
+                    rejected.append(error)
+                record(BulkResult(workload_id, BulkState.FAILED, error=error))
                 continue
             if waits is None:
                 state = BulkState.ACCEPTED if operation.accepted else BulkState.ALREADY
                 record(BulkResult(workload_id, state, operation=operation))
                 continue
-            waiter = waits.register(workload_id, target, deadline)
+            try:
+                waiter = waits.register(workload_id, target, deadline)
+            except WorkloadAPIError as exc:  # the client closed after the server accepted
+                record(BulkResult(workload_id, BulkState.FAILED, operation=operation, error=exc))
+                continue
             waiter.future.add_done_callback(lambda _, w=waiter, op=operation: settle(w, op))  # type: ignore[misc]
             pending_waits.append((waiter, operation))
 
@@ -126,3 +134,15 @@ async def run_bulk(
         for waiter, _ in pending_waits:
             waiter.future.cancel()
     return {workload_id: results[workload_id] for workload_id in unique}
+
+
+def _as_api_error(exc: Exception, closed: bool) -> WorkloadAPIError:
+    """The error of the tree a failed request stands for; anything else while the client is open
+    is a bug and propagates."""
+    if isinstance(exc, WorkloadAPIError):
+        return exc
+    if closed:
+        error = ClientClosedError(f"the client was closed while this request ran ({type(exc).__name__})")
+        error.__cause__ = exc
+        return error
+    raise exc

@@ -186,7 +186,7 @@ class Client:
         """Hang the resource managers off this client (or view), over its transport and waits."""
         self._waits = waits
         #: Workloads: CRUD, start/stop, waits, bulk operations and invoke.
-        self.workloads = WorkloadsManager(self._transport, waits, self._pool.max_connections)
+        self.workloads = WorkloadsManager(self._transport, waits, self._pool.connections_per_host)
         #: Artifacts: create, read, replace, update, register, delete.
         self.artifacts = ArtifactsManager(self._transport)
         self._deployments = DeploymentsManager(self._transport)

@@ -288,6 +288,8 @@ class Transport:
             spent += cost
             self.observe.retry(method, route, path, retries + 1, delay, error)
             await self.clock.sleep(delay)
+            if self.closed:  # closed while this request waited: no further attempt
+                raise ClientClosedError("the client was closed while this request waited to retry") from error
             retries += 1
 
     def _retry_delay(self, error: Exception, retries: int) -> float:

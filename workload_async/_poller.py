@@ -16,7 +16,7 @@ with the last; a waiter whose future is cancelled leaves at once.
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import functools
 import heapq
 import itertools
 import logging
@@ -102,7 +102,7 @@ class StatusPoller:
             raise ClientClosedError("the client is closed; its waits cannot start")
         self._tracked.setdefault(waiter.workload_id, []).append(waiter)
         self._count += 1
-        waiter.future.add_done_callback(lambda _: self._discard(waiter))
+        waiter.future.add_done_callback(functools.partial(self._left, waiter))  # lighter than a closure
         if waiter.deadline is not None:
             heapq.heappush(self._deadlines, (waiter.deadline, next(self._tickets), waiter))
             if waiter.deadline < self._wake_at:
@@ -124,6 +124,9 @@ class StatusPoller:
     def _poke(self) -> None:
         if self._wake is not None:
             self._wake.set()
+
+    def _left(self, waiter: Waiter, _: object) -> None:
+        self._discard(waiter)
 
     def _discard(self, waiter: Waiter) -> None:
         group = self._tracked.get(waiter.workload_id)
@@ -148,8 +151,8 @@ class StatusPoller:
 
     async def _run(self) -> None:
         try:
-            while True:
-                while self._count:
+            while not self._closed:
+                while self._count and not self._closed:
                     now = self._clock.monotonic()
                     self._expire(now)
                     if not self._count:
@@ -239,21 +242,20 @@ class StatusPoller:
             wake.clear()
             return
         self._wake_at = wake_at
+        waker = asyncio.ensure_future(wake.wait())
+        sleeper = None
         try:
             if any(not task.done() for task in self._rounds):
                 timeout = None if math.isinf(wake_at) else wake_at - now
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(wake.wait(), timeout)
-                return
-            sleeper = asyncio.ensure_future(self._clock.sleep(wake_at - now))
-            waker = asyncio.ensure_future(wake.wait())
-            try:
+                await asyncio.wait({waker}, timeout=timeout)
+            else:
+                sleeper = asyncio.ensure_future(self._clock.sleep(wake_at - now))
                 await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                for task in (sleeper, waker):
-                    task.cancel()
-                await asyncio.gather(sleeper, waker, return_exceptions=True)
         finally:
+            tasks = [t for t in (sleeper, waker) if t is not None]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             self._wake_at = -math.inf
             self.wakeups += 1
             wake.clear()
@@ -383,7 +385,7 @@ class StatusPoller:
         times in a row.
         """
         now = self._clock.monotonic()
-        if isinstance(exc, APIStatusError) and _permanent(exc):
+        if isinstance(exc, ClientClosedError) or (isinstance(exc, APIStatusError) and _permanent(exc)):
             for workload_id in chunk:  # a bad token or a wrong endpoint will not mend by waiting
                 self._fail_id(workload_id, exc)
             return

@@ -54,6 +54,14 @@ class SessionPool:
                 raise ValueError(f"trace_configs must hold aiohttp.TraceConfig objects, got {item!r}")
 
     @property
+    def connections_per_host(self) -> int:
+        """How many connections one host gets at most: ``max_per_host`` (0: no own limit) within
+        ``max_connections``."""
+        if self.max_per_host > 0:
+            return min(self.max_per_host, self.max_connections)
+        return self.max_connections
+
+    @property
     def closed(self) -> bool:
         """True once :meth:`close` has been called."""
         return self._closed

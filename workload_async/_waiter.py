@@ -34,15 +34,18 @@ def judge(status: WorkloadStatus, target: WorkloadStatus | None, waited: float, 
     waiting for ``running`` or the reverse) is taken as a stale read for ``grace`` seconds, then
     as the answer. Every other status, known or not, is still changing.
     """
-    if target is None:
-        return "reached" if status.is_settled else "pending"
-    if status == target:
+    value = status._value_  # a str: hashed in C, where the enum's own hash is Python code
+    if value not in _SETTLED:
+        return "pending"  # the usual answer, decided first
+    if target is None or value == target._value_:
         return "reached"
-    if status.is_failure:
-        return "pending" if target == WorkloadStatus.STOPPED and waited < grace else "failed"
-    if status.is_settled:
-        return "pending" if waited < grace else "unexpected"
-    return "pending"
+    if value in _FAILED:
+        return "pending" if target is WorkloadStatus.STOPPED and waited < grace else "failed"
+    return "pending" if waited < grace else "unexpected"
+
+
+_SETTLED = frozenset(s.value for s in WorkloadStatus if s.is_settled)
+_FAILED = frozenset(s.value for s in WorkloadStatus if s.is_failure)
 
 
 @attrs.define(eq=False)

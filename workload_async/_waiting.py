@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import functools
 from collections.abc import AsyncGenerator, Callable, Iterable
 from typing import Final
 
@@ -134,7 +135,7 @@ class Waits:
         try:
             for workload_id in ids:
                 waiter = self.register(workload_id, until, end, poll, watch=watch)
-                waiter.future.add_done_callback(lambda _, w=waiter: settled.put_nowait(w))  # type: ignore[misc]
+                waiter.future.add_done_callback(functools.partial(_settled, settled, waiter))
                 waiters.append(waiter)
             for _ in ids:
                 waiter = await settled.get()
@@ -191,3 +192,7 @@ def outcome_of(waiter: Waiter) -> WaitOutcome:
         raise error
     workload = getattr(error, "workload", None) or waiter.last_seen
     return WaitOutcome(waiter.workload_id, workload, error)
+
+
+def _settled(queue: asyncio.Queue[Waiter], waiter: Waiter, _: object) -> None:
+    queue.put_nowait(waiter)

@@ -424,5 +424,6 @@ class WorkloadsManager(WorkloadsV11_5Mixin, InvokeMixin, LogsMixin):
             target=target,
             deadline=self._waits.deadline_for(timeout, None),
             progress=progress,
+            closed=lambda: self._t.closed,
         )
         return await self._t.observe.bulk(route, wait, work)

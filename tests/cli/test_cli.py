@@ -183,3 +183,30 @@ async def test_standalone_emulator_serves_and_stops_on_sigint(api_version: str, 
     assert f"API {api_version}" in first
     assert f"GET /api/v2/{workloads} -> 200" in rest
     assert "Traceback" not in rest and "cli-token" not in first + rest
+
+
+async def test_demo_on_11_5_replaces_settings_and_promotes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert await run(None, "--api-version", "11.5", "demo", "--fleet", "12", "--startup-seconds", "0.1") == 0
+    out = capsys.readouterr().out
+    assert "Workload API 11.5" in out and "9 running, 3 errored" in out
+    assert "settings replaced while it kept running (3 replicas)" in out
+    assert "canary promoted: its draft artifact locked as v1" in out
+    assert "deployed" not in out and "0 left" in out
+
+
+@pytest.mark.parametrize("api_version", ["11.5"], indirect=True)
+async def test_api_version_is_taken_before_or_after_the_command(
+    api_version: str, emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert emu.api_version == api_version
+    assert (
+        await run(emu, "--api-version", "11.5", "-q", "workloads", "create", "--name", "a", "--image", "i:1")
+        == 0
+    )
+    created = capsys.readouterr().out.strip()
+    assert await run(emu, "workloads", "list", "-q", "--api-version", "11.5") == 0
+    assert capsys.readouterr().out.split() == [created]
+    assert await run(emu, "workloads", "list", "--api-version", "auto", "-q") == 0
+    assert capsys.readouterr().out.split() == [created]
+    assert await run(emu, "workloads", "list") == 1  # a v2.41 client finds no console/workloads/ there
+    assert "404" in capsys.readouterr().err

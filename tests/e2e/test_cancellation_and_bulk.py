@@ -17,6 +17,7 @@ from workload_async import (
     FakeClock,
     InputArtifact,
     NotFoundError,
+    SessionPool,
     WorkloadStatus,
 )
 from workload_async.emulator import CRASH_IMAGE, Emulator
@@ -128,20 +129,18 @@ async def fill_in_flight(emu: Emulator, route: str, expected: int) -> None:
         await asyncio.sleep(0)
 
 
-@pytest.mark.parametrize(("concurrency", "max_connections", "expected"), [(8, 100, 8), (32, 4, 4)])
+@pytest.mark.parametrize(
+    ("concurrency", "max_connections", "max_per_host", "expected"),
+    [(8, 100, 0, 8), (32, 4, 0, 4), (64, 100, 6, 6)],
+)
 async def test_start_many_never_has_more_requests_in_flight_than_allowed(
-    concurrency: int, max_connections: int, expected: int
+    concurrency: int, max_connections: int, max_per_host: int, expected: int
 ) -> None:
     clock = GateClock()
     async with (
         Emulator(clock=clock, startup_seconds=0, stop_seconds=0) as emu,
-        Client(
-            emu.url,
-            emu.token,
-            clock=FakeClock(),
-            max_connections=max_connections,
-            api_version=emu.api_version,
-        ) as client,
+        SessionPool(max_connections=max_connections, max_per_host=max_per_host) as pool,
+        Client(emu.url, emu.token, clock=FakeClock(), pool=pool, api_version=emu.api_version) as client,
     ):
         clock.opened.set()
         ids = await registered_fleet(client, 40)

@@ -117,6 +117,7 @@ async def test_a_waiter_is_polled_no_sooner_than_its_policy_asks_unless_batched_
     assert not poller.running
 
 
+@pytest.mark.timeout(240)  # a few seconds of CPU; more on a shared, busy machine
 async def test_100k_waits_are_registered_served_and_cancelled_without_a_full_scan() -> None:
     n = 100_000
     clock = GatedClock()

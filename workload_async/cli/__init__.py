@@ -32,7 +32,7 @@ __all__ = ["main"]
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workload-async",
-        description="Manage DataRobot workloads, artifacts and deployments (API v2.41).",
+        description="Manage DataRobot workloads, artifacts and deployments (API v2.41 or 11.5).",
         epilog="Endpoint and token come from --endpoint/--token, DATAROBOT_ENDPOINT/DATAROBOT_API_TOKEN, "
         "or ~/.config/datarobot/drconfig.yaml ($DATAROBOT_CONFIG_FILE). "
         "Exit codes: 0 ok, 1 API error, 2 usage, 3 workload failed, 4 timeout.",
@@ -43,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=VersionAction)
     add_common_options(parser, top=True)
+    _add_api_version(parser, top=True)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     demo = sub.add_parser("demo", help="run a fleet through its lifecycle on the embedded emulator")
     demo.add_argument("--fleet", type=int, default=200, help="how many workloads (default 200)")
@@ -50,17 +51,36 @@ def _parser() -> argparse.ArgumentParser:
     add_emulator_command(sub)
     add_resource_commands(sub)
     add_everywhere(parser, lambda p: add_common_options(p, top=False))
+    add_everywhere(parser, lambda p: _add_api_version(p, top=False))
     return parser
+
+
+def _add_api_version(p: argparse.ArgumentParser, *, top: bool) -> None:
+    """``--api-version`` on every command (``emulator`` has its own, for what it serves)."""
+    if "--api-version" in p._option_string_actions:
+        return
+    p.add_argument(
+        "--api-version",
+        choices=("v2.41", "11.5", "auto"),
+        default=None if top else argparse.SUPPRESS,
+        help="the Workload API generation to speak (default: $DATAROBOT_WORKLOAD_API_VERSION, "
+        "the config file's api_version, else v2.41; auto asks the server)",
+    )
 
 
 async def _run(args: argparse.Namespace, printer: Printer) -> int:
     if args.command == "demo":
         if args.fleet < 4:
             raise ValueError("--fleet must be at least 4")
-        return await run_demo(sys.stdout, fleet=args.fleet, startup_seconds=args.startup_seconds)
+        return await run_demo(
+            sys.stdout,
+            fleet=args.fleet,
+            startup_seconds=args.startup_seconds,
+            api_version=args.api_version or "v2.41",
+        )
     if args.command == "emulator":
         return await serve_emulator(args)
-    async with Client(args.endpoint, args.token) as client:
+    async with Client(args.endpoint, args.token, api_version=args.api_version) as client:
         return await run_resource_command(client, args, printer)
 
 

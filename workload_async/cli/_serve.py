@@ -43,7 +43,7 @@ def add_emulator_command(sub: Any) -> None:
         "--api-version",
         dest="emulator_api_version",
         choices=("v2.41", "11.5"),
-        default="v2.41",
+        default=None,
         help="the generation of the API to serve (default v2.41)",
     )
     p.add_argument("--allow-remote", action="store_true", help="allow binding a non-loopback address")
@@ -67,7 +67,7 @@ async def serve_emulator(args: argparse.Namespace) -> int:
         jitter=args.jitter,
         allow_remote=args.allow_remote,
         log_requests=not args.quiet,
-        api_version=args.emulator_api_version,
+        api_version=args.emulator_api_version or _top_level_version(args),
     )
     import logging
 
@@ -94,3 +94,9 @@ async def serve_emulator(args: argparse.Namespace) -> int:
     finally:
         await emulator.close()
     return 0
+
+
+def _top_level_version(args: argparse.Namespace) -> str:
+    """``workload-async --api-version 11.5 emulator`` means the same as ``emulator --api-version 11.5``."""
+    chosen = getattr(args, "api_version", None)
+    return chosen if chosen in ("v2.41", "11.5") else "v2.41"

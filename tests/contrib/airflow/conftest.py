@@ -1,5 +1,8 @@
 """Hermetic Airflow for the integration's tests: a temporary AIRFLOW_HOME, no database, and
-connections from ``AIRFLOW_CONN_*`` variables only. Skipped when the ``airflow`` extra is absent."""
+connections from ``AIRFLOW_CONN_*`` variables only. Skipped when the ``airflow`` extra is absent.
+
+The emulator, its fake clock and a client of it (``emu``, ``clock``, ``client``) come from
+tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -29,7 +32,7 @@ import airflow.triggers.base  # noqa: E402
 from airflow.sdk import BaseHook  # noqa: E402
 from airflow.sdk.definitions.connection import Connection  # noqa: E402
 
-from workload_async import Client, FakeClock  # noqa: E402
+from workload_async import FakeClock  # noqa: E402
 from workload_async.contrib.airflow import client_defaults  # noqa: E402
 from workload_async.emulator import Emulator  # noqa: E402
 
@@ -72,23 +75,6 @@ class FakeTaskInstance:
 @pytest.fixture
 def context() -> dict[str, Any]:
     return {"ti": FakeTaskInstance()}
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-async def emu(clock: FakeClock) -> AsyncIterator[Emulator]:
-    async with Emulator(clock=clock, startup_seconds=2.0, stop_seconds=1.0, seed=1) as emulator:
-        yield emulator
-
-
-@pytest.fixture
-async def client(emu: Emulator, clock: FakeClock) -> AsyncIterator[Client]:
-    async with Client(emu.url, emu.token, clock=clock) as c:
-        yield c
 
 
 @pytest.fixture
