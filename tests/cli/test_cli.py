@@ -210,3 +210,39 @@ async def test_api_version_is_taken_before_or_after_the_command(
     assert capsys.readouterr().out.split() == [created]
     assert await run(emu, "workloads", "list") == 1  # a v2.41 client finds no console/workloads/ there
     assert "404" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("api_version", ["11.5"], indirect=True)
+async def test_the_11_5_commands(api_version: str, emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
+    v = ("--api-version", api_version)
+    assert await run(emu, *v, "-q", "workloads", "create", "--name", "a", "--image", "i:1", "--wait") == 0
+    wl = capsys.readouterr().out.strip()
+    assert await run(emu, *v, "-o", "json", "workloads", "update", wl, "--importance", "high") == 0
+    assert json.loads(capsys.readouterr().out)["importance"] == "high"
+    assert (
+        await run(emu, *v, "-o", "json", "workloads", "update-settings", wl, "--replicas", "2", "--wait") == 0
+    )
+    assert json.loads(capsys.readouterr().out)["runtime"]["containerGroups"][0]["replicaCount"] == 2
+    assert await run(emu, *v, "-o", "json", "workloads", "settings", wl) == 0
+    assert json.loads(capsys.readouterr().out)["containerGroups"][0]["replicaCount"] == 2
+    assert await run(emu, *v, "-o", "json", "workloads", "history", wl) == 0
+    assert [r["status"] for r in json.loads(capsys.readouterr().out)] == ["completed"]
+    assert await run(emu, *v, "-o", "json", "workloads", "promote", wl) == 0
+    promoted = json.loads(capsys.readouterr().out)
+    assert promoted["artifact"]["status"] == "locked"
+    assert await run(emu, *v, "-o", "json", "workloads", "events", wl) == 0
+    assert [e["eventType"] for e in json.loads(capsys.readouterr().out)][:2] == ["promote", "settings_change"]
+    assert await run(emu, *v, "workloads", "invoke", wl, "hello") == 0
+    capsys.readouterr()
+    assert await run(emu, *v, "-o", "json", "workloads", "stats", wl) == 0
+    assert json.loads(capsys.readouterr().out)["metrics"]["totalRequests"] == 1
+    assert await run(emu, *v, "-o", "json", "artifacts", "clone", promoted["artifactId"], "--name", "b") == 0
+    assert json.loads(capsys.readouterr().out)["status"] == "draft"
+
+
+async def test_an_11_5_command_on_v2_41_names_the_feature_and_the_generation(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert await run(emu, "workloads", "promote", "f" * 24) == 1
+    err = capsys.readouterr().err
+    assert "promote is not part of API v2.41" in err and "Traceback" not in err

@@ -206,4 +206,4 @@ def test_shell_completion_completes_commands(tmp_path: Path) -> None:
         [sys.executable, "-m", "workload_async.cli"], env=env, capture_output=True, timeout=30, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert set(answer.read_text().split()) == {"start", "stop"}
+    assert set(answer.read_text().split()) == {"start", "stats", "stop"}  # stats: API 11.5

@@ -21,6 +21,13 @@ from .. import (
 from ..errors import NotFoundError, WorkloadAPIError
 from ._logs import add_bundles_command, add_logs_command, run_bundles, run_logs
 from ._output import EXIT, Printer, exit_code_for
+from ._v11_5 import (
+    WORKLOAD_ACTIONS,
+    add_artifact_clone,
+    add_workload_commands,
+    run_artifact_clone,
+    run_workload,
+)
 
 __all__ = ["add_resource_commands", "run_resource_command"]
 
@@ -104,6 +111,7 @@ def add_resource_commands(sub: Any) -> None:
     _wait_options(p, wait_flag=False)
     _invoke_options(w.add_parser("invoke", help="call a workload's application"))
     add_logs_command(w)
+    add_workload_commands(w)
 
     a = sub.add_parser("artifacts", help="manage artifacts").add_subparsers(dest="action", required=True)
     p = a.add_parser("list", help="list artifacts")
@@ -121,6 +129,7 @@ def add_resource_commands(sub: Any) -> None:
     p.add_argument("--description")
     a.add_parser("register", help="register (lock) an artifact").add_argument("id")
     a.add_parser("delete", help="delete a draft artifact").add_argument("id")
+    add_artifact_clone(a)
 
     d = sub.add_parser("deployments", help="manage deployments").add_subparsers(dest="action", required=True)
     p = d.add_parser("list", help="list deployments")
@@ -307,6 +316,8 @@ async def _workloads(client: Client, args: argparse.Namespace, printer: Printer)
         return await _invoke(client, wl, args, printer)
     elif args.action == "logs":
         return await run_logs(client, args, printer)
+    elif args.action in WORKLOAD_ACTIONS:
+        return await run_workload(client, args, printer)
     return EXIT["ok"]
 
 
@@ -341,6 +352,8 @@ async def _artifacts(client: Client, args: argparse.Namespace, printer: Printer)
     elif args.action == "delete":
         await ar.delete(args.id)
         printer.deleted(args.id)
+    elif args.action == "clone":
+        return await run_artifact_clone(client, args, printer)
     return EXIT["ok"]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -10,7 +9,7 @@ from aiohttp import web
 
 from . import _v11_5_render as render
 from . import _v11_5_store as rules
-from ._handlers import Handler, invoke_workload_of
+from ._handlers import Handler, invoke_counted
 from ._store import ArtifactRec, Store, StoreError, WorkloadRec
 from ._v11_5_validate import (
     CLONE_ARTIFACT,
@@ -208,17 +207,8 @@ async def workload_stats(request: web.Request) -> web.Response:
 
 async def invoke_workload(request: web.Request) -> web.StreamResponse:
     """Invoke a workload's application, counting the call in the workload's stats."""
-    store, rec = _workload(request)
-    started = time.perf_counter()
-    rec.in_flight += 1
-    status = 500
-    try:
-        response = await invoke_workload_of(request, rec.id)
-        status = response.status
-        return response
-    finally:
-        rec.in_flight -= 1
-        rec.calls.append((store.now(), (time.perf_counter() - started) * 1000, status))
+    _, rec = _workload(request)
+    return await invoke_counted(request, rec.id, rec)
 
 
 # -- artifacts ----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from ._validate import CONTAINER, IMPORTANCE, PROBE, F, Loc, Problem, _check, _problem
+from ._validate import CONTAINER, IMPORTANCE, PROBE, SECURITY_CONTEXT, F, Loc, Problem, _check, _problem
 
 __all__ = [
     "CLONE_ARTIFACT",
@@ -40,26 +40,13 @@ _ENV_VAR = {
     "drCredentialId": F("str", min_len=1),
     "key": F("str", min_len=1),
 }
-_CAPABILITIES = {"add": F("list", item=F("str")), "drop": F("list", item=F("str"))}
-_SECURITY_CONTEXT = {
-    "allowPrivilegeEscalation": F("bool"),
-    "readOnlyRootFilesystem": F("bool"),
-    "capabilities": F("obj", schema=_CAPABILITIES),
-    "seccompProfile": F(
-        "obj",
-        schema={
-            "type": F("enum", required=True, choices=("RuntimeDefault", "Unconfined", "Localhost")),
-            "localhostProfile": F("str"),
-        },
-    ),
-}
 _CONTAINER = {
     **{key: f for key, f in CONTAINER.items() if key != "resourceRequest"},
     "environmentVars": F("list", item=F("obj", schema=_ENV_VAR)),
     "readinessProbe": F("obj", schema=_PROBE),
     "livenessProbe": F("obj", schema=_PROBE),
     "startupProbe": F("obj", schema=_PROBE),
-    "securityContext": F("obj", schema=_SECURITY_CONTEXT),
+    "securityContext": F("obj", schema=SECURITY_CONTEXT),
 }
 INPUT_ARTIFACT = {
     "name": F("str", required=True, min_len=1, max_len=5000),

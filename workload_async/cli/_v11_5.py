@@ -1,0 +1,101 @@
+"""The commands of what the 11.5 generation adds: ``workloads update|settings|update-settings|
+promote|history|events|stats`` and ``artifacts clone``. On a v2.41 client they exit 1 with the
+client's ``UnsupportedFeatureError``, which names the feature and the generation."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from .. import Client, GroupRuntime, Importance, ResourceBundle, WorkloadRuntime
+from ._output import EXIT, Printer
+
+__all__ = [
+    "WORKLOAD_ACTIONS",
+    "add_artifact_clone",
+    "add_workload_commands",
+    "run_artifact_clone",
+    "run_workload",
+]
+
+WORKLOAD_ACTIONS = frozenset(
+    {"update", "settings", "update-settings", "promote", "history", "events", "stats"}
+)
+REPLACEMENT_COLUMNS = ("id", "status", "message", "createdAt", "switchedAt")
+EVENT_COLUMNS = ("timestamp", "eventType", "actorId", "details")
+
+
+def add_workload_commands(workloads: Any) -> None:
+    """Register the 11.5 ``workloads`` commands."""
+    p = workloads.add_parser("update", help="rename, describe or reprioritise a workload (API 11.5)")
+    p.add_argument("id")
+    p.add_argument("--name")
+    p.add_argument("--description")
+    p.add_argument("--importance", choices=[i.value for i in Importance])
+    workloads.add_parser("settings", help="show a workload's runtime settings (API 11.5)").add_argument("id")
+    p = workloads.add_parser(
+        "update-settings", help="redeploy a workload onto new settings, rolling (API 11.5)"
+    )
+    p.add_argument("id")
+    p.add_argument("--group", help="the container group to set (default: the artifact's only one)")
+    p.add_argument("--replicas", type=int, help="replica count")
+    p.add_argument("--bundle", help="a resource bundle id (see 'workload-async bundles')")
+    p.add_argument("--wait", action="store_true", help="wait until the replacement completed")
+    p.add_argument("--timeout", type=float, default=1800.0, help="seconds to wait at most (default 1800)")
+    workloads.add_parser("promote", help="lock a running workload's draft artifact (API 11.5)").add_argument(
+        "id"
+    )
+    workloads.add_parser("history", help="a workload's settings replacements (API 11.5)").add_argument("id")
+    workloads.add_parser("events", help="a workload's events, newest first (API 11.5)").add_argument("id")
+    workloads.add_parser("stats", help="traffic stats of a workload (API 11.5)").add_argument("id")
+
+
+def add_artifact_clone(artifacts: Any) -> None:
+    """Register ``artifacts clone``."""
+    p = artifacts.add_parser("clone", help="a new draft with an artifact's spec (API 11.5)")
+    p.add_argument("id")
+    p.add_argument("--name", required=True, help="the new artifact's name")
+
+
+def _runtime(args: argparse.Namespace) -> WorkloadRuntime:
+    if args.replicas is None and args.bundle is None:
+        raise ValueError("update-settings needs --replicas and/or --bundle")
+    if args.group is not None:
+        bundles = None if args.bundle is None else (args.bundle,)
+        group = GroupRuntime(name=args.group, replica_count=args.replicas, resource_bundles=bundles)
+        return WorkloadRuntime(container_groups=(group,))
+    resources = None if args.bundle is None else (ResourceBundle(args.bundle),)
+    return WorkloadRuntime(replica_count=args.replicas, resources=resources)
+
+
+async def run_workload(client: Client, args: argparse.Namespace, printer: Printer) -> int:
+    """Run one of :data:`WORKLOAD_ACTIONS`."""
+    wl = client.workloads
+    if args.action == "update":
+        printer.one(
+            await wl.update(args.id, name=args.name, description=args.description, importance=args.importance)
+        )
+    elif args.action == "settings":
+        printer.one(await wl.settings(args.id))
+    elif args.action == "update-settings":
+        runtime = _runtime(args)
+        if not args.wait:
+            printer.one(await wl.update_settings(args.id, runtime))
+            return EXIT["ok"]
+        printer.note(f"replacing the settings of workload {args.id}; waiting until it completed")
+        printer.one(await wl.update_settings(args.id, runtime, wait=True, timeout=args.timeout))
+    elif args.action == "promote":
+        printer.one(await wl.promote(args.id))
+    elif args.action == "history":
+        printer.many(await wl.history(args.id).collect(), REPLACEMENT_COLUMNS)
+    elif args.action == "events":
+        printer.many(await wl.events(args.id).collect(), EVENT_COLUMNS)
+    else:
+        printer.one(await wl.stats(args.id))
+    return EXIT["ok"]
+
+
+async def run_artifact_clone(client: Client, args: argparse.Namespace, printer: Printer) -> int:
+    """Run ``artifacts clone``."""
+    printer.one(await client.artifacts.clone(args.id, name=args.name))
+    return EXIT["ok"]
