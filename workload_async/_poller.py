@@ -321,7 +321,7 @@ class StatusPoller:
                 unattributed = page.anonymous[0]
         for workload_id in chunk:
             if workload_id not in seen:
-                self._fail_id(workload_id, unattributed or _vanished(workload_id))
+                self._fail_id(workload_id, unattributed or _vanished(workload_id, self._list_path()))
 
     async def _pages(self, chunk: list[str]) -> AsyncGenerator[tuple[Response, StatusPage], None]:
         """The pages answering one call (a server that pages a shorter list is followed).
@@ -340,6 +340,11 @@ class StatusPoller:
             page = read_status_page(response)
             yield response, page
             url = follower._follow(page.next, url) if page.next and page.size else None
+
+    def _list_path(self) -> str:
+        """The status list's path in the client's dialect, as errors name it."""
+        dialect = self._transport.dialect
+        return dialect.path("workloads.list") if dialect is not None else "workloads.list"
 
     def _deliver(
         self,
@@ -426,10 +431,10 @@ def _permanent(error: APIStatusError) -> bool:
     return 400 <= error.status < 500 and error.status not in (408, 429)
 
 
-def _vanished(workload_id: str) -> NotFoundError:
+def _vanished(workload_id: str, path: str) -> NotFoundError:
     return NotFoundError(
         f"workload {workload_id} not found (deleted, or not visible to this token)",
         status=404,
         method="GET",
-        url="console/workloads/",
+        url=path,
     )

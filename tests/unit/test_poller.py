@@ -47,6 +47,8 @@ class StatusServer:
             await self.called.wait()
         await turns()  # the poller reads the last answer
 
+    dialect = V2_41
+
     async def get_dialect(self) -> Dialect:
         return V2_41
 
