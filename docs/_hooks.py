@@ -19,16 +19,20 @@ API = re.compile(r"<!-- api: (?P<modules>[\w. ]+) -->")
 CLI = "<!-- cli-reference -->"
 
 
-def public_names(package: str, modules: set[str]) -> list[str]:
-    """The public names of ``package`` whose defining module is one of ``modules`` (short names)."""
+def public_names(package: str, modules: list[str]) -> list[str]:
+    """The public names of ``package`` whose defining module is one of ``modules`` (short names),
+    grouped by module in the order given (so a page leads with its main class), each group in
+    ``__all__`` order."""
     mod = importlib.import_module(package)
-    names = []
+    groups: dict[str, list[str]] = {word: [] for word in modules}
     for name in mod.__all__:
         obj = getattr(mod, name)
         home = getattr(obj, "__module__", None) if callable(obj) else None
-        if name in modules or (home is not None and home.rsplit(".", 1)[-1] in modules):
-            names.append(name)
-    return names
+        if name in groups:
+            groups[name].append(name)
+        elif home is not None and home.rsplit(".", 1)[-1] in groups:
+            groups[home.rsplit(".", 1)[-1]].append(name)
+    return [name for group in groups.values() for name in group]
 
 
 def _api_block(match: re.Match[str]) -> str:
@@ -36,7 +40,7 @@ def _api_block(match: re.Match[str]) -> str:
     package = "workload_async"
     if words and words[0] == "emulator":
         package, words = "workload_async.emulator", words[1:]
-    return "\n\n".join(f"::: {package}.{name}" for name in public_names(package, set(words)))
+    return "\n\n".join(f"::: {package}.{name}" for name in public_names(package, words))
 
 
 def _help_sections(parser: argparse.ArgumentParser, prefix: str) -> list[str]:
