@@ -2,8 +2,9 @@
 
 - ``<!-- api: _models _spec -->`` in a page becomes one mkdocstrings block per public name of
   ``workload_async`` (or of ``workload_async.emulator`` when the marker says ``emulator``) defined
-  in those private modules, in ``__all__`` order; a word that is a public name itself (a
-  constant) stands for that name.
+  in those private modules, grouped in the order the modules are named; a word that is a public
+  name itself (a constant) stands for that name. ``<!-- api: airflow -->`` stands for every public
+  name of ``workload_async.contrib.airflow``, read from the source (Airflow need not be installed).
 - ``<!-- cli-reference -->`` becomes the ``--help`` of every ``workload-async`` command, read from
   the parser itself.
 """
@@ -38,6 +39,11 @@ def public_names(package: str, modules: list[str]) -> list[str]:
 def _api_block(match: re.Match[str]) -> str:
     words = match.group("modules").split()
     package = "workload_async"
+    if words == ["airflow"]:
+        # Every public name of the Airflow integration, read by mkdocstrings from the source: the
+        # names are not imported here, so the site builds without Airflow installed.
+        package = "workload_async.contrib.airflow"
+        return "\n\n".join(f"::: {package}.{name}" for name in importlib.import_module(package).__all__)
     if words and words[0] == "emulator":
         package, words = "workload_async.emulator", words[1:]
     return "\n\n".join(f"::: {package}.{name}" for name in public_names(package, words))

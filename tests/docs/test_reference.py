@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import inspect
 import re
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import workload_async
+import workload_async.contrib.airflow
 import workload_async.emulator
 
 DOCS = Path(__file__).parents[2] / "docs"
@@ -36,10 +38,11 @@ def _referenced() -> set[str]:
 PUBLIC = [f"workload_async.{name}" for name in workload_async.__all__ if name != "__version__"] + [
     f"workload_async.emulator.{name}" for name in workload_async.emulator.__all__
 ]
+AIRFLOW = [f"workload_async.contrib.airflow.{name}" for name in workload_async.contrib.airflow.__all__]
 
 
 def test_every_public_name_is_in_the_reference() -> None:
-    missing = sorted(set(PUBLIC) - _referenced())
+    missing = sorted(set(PUBLIC + AIRFLOW) - _referenced())
     assert not missing, f"add their modules to a <!-- api: ... --> marker in docs/reference/: {missing}"
 
 
@@ -59,3 +62,23 @@ def test_the_cli_reference_is_generated_from_the_parser() -> None:
     text = _hooks().cli_reference()
     assert "## `workload-async workloads list`" in text
     assert "--output" in text
+
+
+def _airflow_docstrings() -> dict[str, str]:
+    """The docstrings of the Airflow integration's classes and functions, read from its source, so
+    this runs without Airflow installed."""
+    package = Path(workload_async.contrib.airflow.__file__).parent
+    docs: dict[str, str] = {}
+    for source in package.glob("*.py"):
+        for node in ast.parse(source.read_text(encoding="utf-8")).body:
+            if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+                docs[node.name] = ast.get_docstring(node) or ""
+    return docs
+
+
+@pytest.mark.parametrize("name", workload_async.contrib.airflow.__all__)
+def test_every_public_name_of_the_airflow_integration_has_a_docstring(name: str) -> None:
+    docs = _airflow_docstrings()
+    if name not in docs:
+        return  # constants are described where they are referenced
+    assert len(re.findall(r"\w+", docs[name])) >= 5, f"{name} needs a docstring that says what it does"
