@@ -153,7 +153,7 @@ class LogsMixin:
         cancels; with ``until_settled=True`` it ends once the workload is settled (``running``,
         ``stopped``, ``errored``) and every record written until then was yielded. Filters are
         those of :meth:`logs`. Records identical in every field and written in the same
-        millisecond may be yielded once.
+        millisecond are told apart by their count, so each of them is yielded.
         """
         check_id(workload_id, "workload_id")
         query = _filters(level, includes, excludes, span_id, trace_id)
