@@ -364,14 +364,22 @@ class Transport:
         params: Params = None,
         headers: Mapping[str, str] | None = None,
         heartbeat: float | None = None,
+        timeout: float | None = None,
     ) -> AsyncIterator[WebSocket]:
-        """Open a WebSocket; a refused handshake raises from the error tree like any response."""
+        """Open a WebSocket; a refused handshake raises from the error tree like any response.
+
+        ``timeout`` bounds the handshake (the transport's request timeout when None).
+        """
         self._check_open()
         path = relative_path(self.base, url)
+        limit = self.timeout if timeout is None else timeout
+        if limit <= 0:
+            raise ValueError(f"timeout must be > 0 seconds, got {timeout}")
         try:
-            raw = await self._get_session().ws_connect(
-                url, params=params, headers=self._headers(headers, has_body=False), heartbeat=heartbeat
-            )
+            async with asyncio.timeout(limit):
+                raw = await self._get_session().ws_connect(
+                    url, params=params, headers=self._headers(headers, has_body=False), heartbeat=heartbeat
+                )
         except aiohttp.WSServerHandshakeError as exc:
             refused = error_from_response(
                 method="GET",
@@ -384,7 +392,7 @@ class Transport:
             refused.__cause__ = scrubbed(exc)
             error: WorkloadAPIError | None = refused
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            error = failure(exc, "GET", path, self.timeout)
+            error = failure(exc, "GET", path, limit)
         else:
             error = None
         if error is not None:

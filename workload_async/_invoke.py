@@ -134,6 +134,7 @@ class InvokeMixin:
         params: Params = None,
         headers: Mapping[str, str] | None = None,
         heartbeat: float | None = None,
+        timeout: float | None = None,
     ) -> AsyncIterator[WebSocket]:
         """Open a WebSocket to the application at ``path``::
 
@@ -142,9 +143,12 @@ class InvokeMixin:
                 reply = await ws.receive_json()
 
         A refused handshake raises from the error tree (e.g. ``ServerError`` when the workload is not
-        running); the socket is closed when the block ends. ``heartbeat`` sends pings that often.
+        running); the socket is closed when the block ends. ``heartbeat`` sends pings that often;
+        ``timeout`` bounds the handshake in seconds (the client's request timeout by default).
         """
         check_id(resource_id, self._id_name)
         url = await self._invoke_url(resource_id, path)
-        async with self._t.websocket(url, params=params, headers=headers, heartbeat=heartbeat) as ws:
+        async with self._t.websocket(
+            url, params=params, headers=headers, heartbeat=heartbeat, timeout=timeout
+        ) as ws:
             yield ws

@@ -111,3 +111,19 @@ async def test_stream_timeouts_must_be_positive(server: Start, clock: FakeClock)
         with pytest.raises(ValueError, match="read_timeout must be > 0 seconds"):
             async with client.workloads.stream("w1", "events", read_timeout=0):
                 pass
+
+
+async def test_a_stalled_websocket_handshake_ends_at_its_timeout(server: Start, clock: FakeClock) -> None:
+    async def stall(request: web.Request) -> web.StreamResponse:
+        await hostile.release.wait()
+        return web.Response()
+
+    hostile = await server(stall)
+    async with Client(hostile.url, TOKEN, clock=clock) as client:  # a request timeout of 30 s
+        with pytest.raises(RequestTimeoutError, match=r"no response within 0.2s"):
+            async with client.workloads.websocket("w1", "ws", timeout=0.2):
+                pass
+    async with Client(hostile.url, TOKEN, clock=clock, timeout=0.2) as client:
+        with pytest.raises(RequestTimeoutError):
+            async with client.workloads.websocket("w1", "ws"):
+                pass
