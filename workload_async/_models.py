@@ -91,7 +91,19 @@ class ReplacementRef:
 
 @attrs.frozen
 class Workload:
-    """A workload as the server reports it. Some servers echo ``workloadId`` instead of ``id``."""
+    """A workload as the server reports it. Some servers echo ``workloadId`` instead of ``id``.
+
+    What :meth:`client.workloads.get`, ``create``, ``list`` and the waits return. ``status`` is a
+    :class:`WorkloadStatus` (``unknown`` when the server did not say; a value this SDK does not
+    know is kept, not refused); ``status_details`` holds the conditions and the container's last
+    log lines; ``runtime`` is what the server reports of the runtime, defaults filled in;
+    ``endpoint`` is where the running application is served. Every field but ``id`` may be None
+    when the server leaves it out::
+
+        workload = await client.workloads.get(workload_id)
+        if workload.status.is_failure and workload.status_details:
+            print("\n".join(workload.status_details.log_tail))
+    """
 
     id: str = attrs.field(metadata={"fallback": "workloadId"})
     status: WorkloadStatus = WorkloadStatus.UNKNOWN

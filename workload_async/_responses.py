@@ -26,7 +26,12 @@ class Response:
     """A complete HTTP response: status, headers and the body, read once.
 
     ``read()``, ``text()`` and ``json()`` give the body; :meth:`raise_for_status` raises the
-    matching :class:`~workload_async.errors.APIStatusError` for a non-2xx status.
+    matching :class:`~workload_async.errors.APIStatusError` for a non-2xx status. An application's
+    own error status does not raise by itself::
+
+        response = await client.workloads.invoke(workload_id, "predict", method="POST", json={"x": 1})
+        if response.ok:
+            prediction = response.json()
     """
 
     status: int
@@ -84,7 +89,17 @@ class Response:
 
 @attrs.define(eq=False)
 class StreamingResponse:
-    """A response whose body is read as it arrives (``async with client.workloads.stream(...)``)."""
+    """A response whose body is read as it arrives (``async with client.workloads.stream(...)``).
+
+    Read the body once, by one of :meth:`iter_chunks`, :meth:`iter_lines`, :meth:`iter_events` or
+    :meth:`read`; each raises :class:`~workload_async.errors.RequestTimeoutError` when the stream's
+    ``timeout`` or ``read_timeout`` passes and :class:`~workload_async.errors.TransportError` when
+    the connection breaks::
+
+        async with client.workloads.stream(workload_id, "events", read_timeout=30) as response:
+            async for line in response.iter_lines():
+                print(line)
+    """
 
     status: int
     headers: Mapping[str, str]
@@ -120,7 +135,7 @@ class StreamingResponse:
         raise error
 
     async def iter_lines(self) -> AsyncIterator[str]:
-        """Yield the body line by line (without the line ending)."""
+        """Yield the body line by line (without the line ending); raises as :meth:`iter_chunks`."""
         buffer = ""
         async for chunk in self.iter_chunks():
             buffer += chunk.decode("utf-8", errors="replace")
@@ -131,7 +146,7 @@ class StreamingResponse:
             yield buffer
 
     async def iter_events(self) -> AsyncIterator[ServerSentEvent]:
-        """Yield server-sent events as each one completes."""
+        """Yield server-sent events as each one completes; raises as :meth:`iter_chunks`."""
         parser = SSEParser()
         async for chunk in self.iter_chunks():
             for event in parser.feed(chunk):
@@ -168,7 +183,12 @@ class WebSocket:
     Send with :meth:`send_text`, :meth:`send_bytes` or :meth:`send_json`; receive with
     :meth:`receive` (text or bytes), :meth:`receive_json`, or ``async for message in ws``, which
     ends when the application closes. Connection failures raise
-    :class:`~workload_async.errors.TransportError`; receiving after the close raises it too.
+    :class:`~workload_async.errors.TransportError`; receiving after the close raises it too::
+
+        async with client.workloads.websocket(workload_id, "ws") as ws:
+            await ws.send_json({"subscribe": "prices"})
+            async for message in ws:
+                print(message)
     """
 
     url: str
