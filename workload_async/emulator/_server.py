@@ -179,7 +179,13 @@ class Emulator:
         self.state.faults.clear()
 
     def fail_workload(self, workload_id: str, message: str = "failed by the emulator") -> None:
-        """Send a workload to ``errored`` now."""
+        """Send a workload to ``errored`` now, with ``message`` in its status details (as a crash
+        would); raises ``KeyError`` for an unknown id::
+
+            emu.fail_workload(workload.id, "OOMKilled")
+            with pytest.raises(WorkloadFailedError):
+                await client.workloads.wait(workload.id)
+        """
         self.store.fail(self._workload(workload_id), message)
 
     def write_log(
@@ -209,11 +215,13 @@ class Emulator:
         fail_replacement(self.store, self._workload(workload_id), message)
 
     def status_of(self, workload_id: str) -> str:
-        """A workload's status right now, as the API would report it."""
+        """A workload's status right now, as the API would report it (``"initializing"``,
+        ``"running"``, ...); raises ``KeyError`` for an unknown id."""
         return self.store.phase(self._workload(workload_id))[0]
 
     def set_timings(self, **timings: float) -> None:
-        """Change ``startup_seconds``, ``stop_seconds``, ``jitter`` or ``draft_ttl_seconds``."""
+        """Change ``startup_seconds``, ``stop_seconds``, ``jitter`` or ``draft_ttl_seconds`` from now
+        on (phases already under way keep their timings); raises ``ValueError`` for another name."""
         for name, value in timings.items():
             if not hasattr(self.store.timings, name):
                 raise ValueError(f"unknown timing {name!r}")
