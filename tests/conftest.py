@@ -12,6 +12,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from multidict import CIMultiDictProxy
 
 from workload_async import Client, FakeClock
 from workload_async.emulator import Emulator
@@ -73,7 +74,7 @@ class Raw:
 
     async def __call__(
         self, method: str, path: str, *, json: Any = None, token: str | None = None, **kwargs: Any
-    ) -> tuple[int, Any, aiohttp.typedefs.LooseHeaders]:
+    ) -> tuple[int, Any, CIMultiDictProxy[str]]:
         headers = {"Authorization": f"Bearer {token if token is not None else self.token}"}
         headers.update(kwargs.pop("headers", {}))
         async with self.session.request(

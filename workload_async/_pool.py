@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl as ssl_module
+from collections.abc import Iterable
 
 import aiohttp
 import attrs
@@ -16,6 +17,10 @@ from .errors import ClientClosedError
 __all__ = ["SessionPool"]
 
 log = logging.getLogger("workload_async")
+
+
+def _as_tuple(configs: Iterable[aiohttp.TraceConfig]) -> tuple[aiohttp.TraceConfig, ...]:
+    return tuple(configs)
 
 
 @attrs.define(eq=False)
@@ -40,7 +45,7 @@ class SessionPool:
     keepalive_seconds: float = attrs.field(default=30.0)
     trust_env: bool = attrs.field(default=False)
     ssl: ssl_module.SSLContext | bool = attrs.field(default=True, repr=False)
-    trace_configs: tuple[aiohttp.TraceConfig, ...] = attrs.field(default=(), converter=tuple, repr=False)
+    trace_configs: tuple[aiohttp.TraceConfig, ...] = attrs.field(default=(), converter=_as_tuple, repr=False)
     _sessions: dict[str, aiohttp.ClientSession] = attrs.field(factory=dict, init=False)
     _connector: aiohttp.TCPConnector | None = attrs.field(default=None, init=False)
     _loop: asyncio.AbstractEventLoop | None = attrs.field(default=None, init=False)

@@ -54,7 +54,7 @@ with DAG(
         timeout=1800,  # one absolute deadline for the start requests and the deferred wait
         fail_on=["failed", "missing", "error"],  # a slow start is reported, not fatal
     )
-    health = check_health(start.output)
+    health = check_health(start.output)  # type: ignore[arg-type]  # the XComArg is the outcomes at run time
     stop = StopWorkloadsOperator(
         task_id="stop",
         conn_id=CONN_ID,

@@ -7,6 +7,7 @@ import importlib.util
 import inspect
 import re
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -17,7 +18,7 @@ import workload_async.emulator
 DOCS = Path(__file__).parents[2] / "docs"
 
 
-def _hooks():  # type: ignore[no-untyped-def]
+def _hooks() -> ModuleType:
     spec = importlib.util.spec_from_file_location("docs_hooks", DOCS / "_hooks.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -16,8 +16,9 @@ import re
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,8 +50,8 @@ class _EmulatorThread:
         self.emulator = Emulator(startup_seconds=0.2, stop_seconds=0.1)
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
 
-    def call(self, coroutine_function, *args):  # type: ignore[no-untyped-def]
-        return asyncio.run_coroutine_threadsafe(coroutine_function(*args), self.loop).result(30)
+    def call(self, coroutine_function: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        asyncio.run_coroutine_threadsafe(coroutine_function(), self.loop).result(30)
 
     def __enter__(self) -> Emulator:
         self._thread.start()

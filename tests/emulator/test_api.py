@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -18,7 +18,7 @@ async def create(raw: Raw, name: str = "w", **body: Any) -> dict[str, Any]:
         "POST", "console/workloads/", json={"name": name, "artifact": artifact_body(name), **body}
     )
     assert status == 201, data
-    return data
+    return cast(dict[str, Any], data)
 
 
 async def test_create_returns_the_workload_shape(raw: Raw, emu: Emulator) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 import pytest
@@ -15,7 +15,7 @@ from workload_async.emulator import Emulator
 async def running(raw: Raw, clock: FakeClock) -> dict[str, Any]:
     _, wl, _ = await raw("POST", "console/workloads/", json={"artifact": artifact_body()})
     clock.advance(2)
-    return wl
+    return cast(dict[str, Any], wl)
 
 
 async def test_echo_returns_the_request_without_authorization(raw: Raw, clock: FakeClock) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from tests.conftest import Raw, artifact_body
 from workload_async import FakeClock
@@ -17,7 +17,7 @@ async def status_of(raw: Raw, workload_id: str) -> str:
 async def create(raw: Raw, **body: Any) -> dict[str, Any]:
     status, wl, _ = await raw("POST", "console/workloads/", json=body or {"artifact": artifact_body()})
     assert status == 201, wl
-    return wl
+    return cast(dict[str, Any], wl)
 
 
 async def test_create_goes_submitted_initializing_running(raw: Raw, clock: FakeClock) -> None:

@@ -4,7 +4,7 @@ security context."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -20,7 +20,7 @@ async def create(raw: Raw, name: str = "w", **body: Any) -> dict[str, Any]:
     body.setdefault("artifact", artifact_body(name))
     status, data, _ = await raw("POST", "console/workloads/", json={"name": name, **body})
     assert status == 201, data
-    return data
+    return cast(dict[str, Any], data)
 
 
 async def messages(raw: Raw, workload_id: str, query: str = "") -> list[str]:

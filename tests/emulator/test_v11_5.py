@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -41,7 +41,7 @@ def artifact(name: str = "echo", **extra: Any) -> dict[str, Any]:
 async def create(raw: Raw, **body: Any) -> dict[str, Any]:
     status, wl, _ = await raw("POST", "workloads/", json={"name": "wl", "artifact": artifact(), **body})
     assert status == 201, wl
-    return wl
+    return cast(dict[str, Any], wl)
 
 
 async def status_of(raw: Raw, workload_id: str) -> str:
@@ -171,7 +171,7 @@ async def test_group_runtime_with_bundle_autoscaling_and_allocations_is_echoed(r
 
 
 async def test_credential_environment_variables_and_probe_headers_are_accepted(raw: Raw) -> None:
-    container = {
+    container: dict[str, Any] = {
         "name": "app",
         "imageUri": "i",
         "primary": True,

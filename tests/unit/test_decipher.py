@@ -20,9 +20,7 @@ from workload_async.errors import (
 )
 
 
-def decipher(
-    status: int, body: bytes | str | dict[str, object] | list[object], headers: dict[str, str] | None = None
-):
+def decipher(status: int, body: object, headers: dict[str, str] | None = None) -> APIStatusError:
     raw = (
         body
         if isinstance(body, bytes)

@@ -96,8 +96,8 @@ def RT(**runtime: Any) -> Workload:
     return W(runtime=ReportedRuntime(**runtime))
 
 
-def at(text: str) -> dict[str, Any]:
-    return wl(createdAt=text)
+def at(value: object) -> dict[str, Any]:
+    return wl(createdAt=value)
 
 
 def AT(when: datetime) -> Workload:

@@ -29,7 +29,7 @@ TOKEN = "s3cret-token-value"
 WL = {"id": "w1", "status": "running"}
 GET_URL = f"{API}/console/workloads/w1/"
 CREATE_URL = f"{API}/console/workloads/"
-ART = {"artifact_id": "a" * 24}
+ART: dict[str, Any] = {"artifact_id": "a" * 24}
 
 
 @pytest.fixture

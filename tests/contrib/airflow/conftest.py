@@ -47,7 +47,9 @@ def _restore_root_logger() -> None:
 
 
 _restore_root_logger()
-assert airflow.triggers.base and BaseHook  # imported above, before the logging was restored
+assert (
+    airflow.triggers.base is not None and BaseHook is not None
+)  # imported above, before the logging was restored
 
 
 @pytest.fixture(autouse=True)
