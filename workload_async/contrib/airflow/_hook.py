@@ -129,11 +129,21 @@ class WorkloadHook(BaseHook):
         return self.get_client()
 
     def get_client(self) -> Client:
-        """A new, unopened client for the connection, looked up synchronously; close it when done."""
+        """A new, unopened client for the connection, looked up synchronously; close it when done.
+
+        Raises ``ValueError`` when the connection has no host or no token, or an extra is not a
+        number, and Airflow's own error when no such connection exists::
+
+            async with WorkloadHook("datarobot_workload_default").get_client() as client:
+                workload = await client.workloads.get(workload_id)
+        """
         return self._client(self.get_connection(self.conn_id))
 
     async def aget_client(self) -> Client:
-        """A new client for the connection, looked up with Airflow's async API; close it when done."""
+        """A new client for the connection, looked up with Airflow's async API; close it when done.
+
+        For code in the triggerer's event loop; raises as :meth:`get_client`.
+        """
         lookup = getattr(BaseHook, "aget_connection", None)
         if lookup is not None:
             conn = await lookup(self.conn_id)

@@ -110,6 +110,18 @@ class StartWorkloadsOperator(_BulkOperator):
     The per-workload outcomes (``status``, ``ok``, ``result``, ``error``) are pushed to XCom under
     the key ``outcomes``, whether the task passes or fails. A workload whose start request fails
     is not waited for; its outcome says why.
+
+    Raises ``ValueError`` for a ``timeout`` that is not positive, ``concurrency`` below 1 or an
+    unknown ``fail_on`` word when the DAG is parsed, and for no ids when the task runs (the ids
+    are templated); the task fails with ``AirflowException`` (naming the first failing workload)
+    when an outcome is in ``fail_on``::
+
+        start = StartWorkloadsOperator(
+            task_id="start_fleet",
+            workload_ids="{{ params.workload_ids }}",
+            timeout=1800,
+            fail_on=["failed", "missing"],
+        )
     """
 
     _until = "running"
@@ -121,7 +133,10 @@ class StartWorkloadsOperator(_BulkOperator):
 class StopWorkloadsOperator(_BulkOperator):
     """Stop many workloads, then wait (deferred) until each is ``stopped``.
 
-    It takes the same arguments as :class:`StartWorkloadsOperator` and pushes the same outcomes.
+    It takes the same arguments as :class:`StartWorkloadsOperator`, raises the same way and pushes
+    the same outcomes::
+
+        stop = StopWorkloadsOperator(task_id="stop_fleet", workload_ids=ids, timeout=600)
     """
 
     _until = "stopped"

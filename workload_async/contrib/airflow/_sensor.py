@@ -29,6 +29,17 @@ class WorkloadStatusSensor(BaseSensorOperator):
     ``fail_on`` chooses which outcomes fail the task: ``"any"`` (the default), ``"never"``, or
     some of ``failed``, ``timed_out``, ``missing``, ``error``. The per-workload outcomes are pushed
     to XCom under the key ``outcomes``. In poke mode the sensor's own ``timeout`` ends the wait.
+
+    Raises ``ValueError`` for an ``until`` other than ``running``/``stopped`` or an unknown
+    ``fail_on`` word when the DAG is parsed, and for no ids when the task runs (the ids are
+    templated); the task fails with ``AirflowException`` when an outcome is in ``fail_on``::
+
+        ready = WorkloadStatusSensor(
+            task_id="wait_until_running",
+            workload_ids=["wl-1", "wl-2"],
+            until="running",
+            timeout=900,
+        )
     """
 
     template_fields = ("workload_ids", "conn_id")

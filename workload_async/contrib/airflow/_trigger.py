@@ -61,6 +61,14 @@ class WorkloadStatusTrigger(BaseTrigger):
     "ok", "result", "error"}}}``, ``result`` being ``reached``, ``failed``, ``timed_out``,
     ``missing`` or ``error``. The trigger only reads, so running it twice (during a triggerer
     failover) is harmless.
+
+    Raises ``ValueError`` for no ids, an empty id, an ``until`` other than ``running`` or
+    ``stopped``, or a ``deadline`` that is not epoch seconds. A custom operator defers to it::
+
+        self.defer(
+            trigger=WorkloadStatusTrigger(workload_ids=ids, until="running", deadline=time.time() + 600),
+            method_name="execute_complete",
+        )
     """
 
     def __init__(
