@@ -75,6 +75,9 @@ class Hooks(Protocol):
                 REQUESTS.labels(event.route, event.status).inc()
 
         client = Client(hooks=Counter())
+
+    The callbacks run in the event loop, inline: keep them quick. An exception a callback raises
+    is logged (logger ``workload_async``) and ignored, never raised into the client's calls.
     """
 
     def on_request(self, event: RequestEvent) -> None:

@@ -38,6 +38,14 @@ class SessionPool:
     environment; ``ssl`` is an ``ssl.SSLContext`` for a private certificate authority (or False to
     skip verification, for test servers only). ``trace_configs`` are aiohttp ``TraceConfig``
     objects given to every session, for aiohttp's own request hooks and instrumentation.
+
+    Raises ``ValueError`` for ``max_connections`` below 1 or a ``trace_configs`` item that is not
+    a ``TraceConfig``; a closed pool raises :class:`~workload_async.errors.ClientClosedError`, and
+    one used from another event loop ``RuntimeError``. Several clients, one pool::
+
+        async with SessionPool(max_connections=200) as pool:
+            async with Client(endpoint, token_a, pool=pool) as a, Client(endpoint, token_b, pool=pool) as b:
+                ...
     """
 
     max_connections: int = attrs.field(default=100)
