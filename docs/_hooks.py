@@ -16,6 +16,8 @@ import importlib
 import re
 from typing import Any
 
+import attrs
+
 API = re.compile(r"<!-- api: (?P<modules>[\w. ]+) -->")
 CLI = "<!-- cli-reference -->"
 
@@ -46,7 +48,17 @@ def _api_block(match: re.Match[str]) -> str:
         return "\n\n".join(f"::: {package}.{name}" for name in importlib.import_module(package).__all__)
     if words and words[0] == "emulator":
         package, words = "workload_async.emulator", words[1:]
-    return "\n\n".join(f"::: {package}.{name}" for name in public_names(package, words))
+    return "\n\n".join(_block(package, name) for name in public_names(package, words))
+
+
+# An attrs class's fields are its constructor's arguments, and attrs writes the constructor: show
+# the fields even where they carry no docstring, or the reference would not say what to pass.
+_FIELDS = "\n    options:\n      show_if_no_docstring: true"
+
+
+def _block(package: str, name: str) -> str:
+    obj = getattr(importlib.import_module(package), name)
+    return f"::: {package}.{name}" + (_FIELDS if attrs.has(obj) else "")
 
 
 def _help_sections(parser: argparse.ArgumentParser, prefix: str) -> list[str]:
