@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import argparse
+import enum
 import importlib
 import re
 from typing import Any
@@ -51,14 +52,16 @@ def _api_block(match: re.Match[str]) -> str:
     return "\n\n".join(_block(package, name) for name in public_names(package, words))
 
 
-# An attrs class's fields are its constructor's arguments, and attrs writes the constructor: show
-# the fields even where they carry no docstring, or the reference would not say what to pass.
+# An attrs class's fields are its constructor's arguments, and attrs writes the constructor; an
+# enum's members are its values: show both even where they carry no docstring, or the reference
+# would not say what to pass.
 _FIELDS = "\n    options:\n      show_if_no_docstring: true"
 
 
 def _block(package: str, name: str) -> str:
     obj = getattr(importlib.import_module(package), name)
-    return f"::: {package}.{name}" + (_FIELDS if attrs.has(obj) else "")
+    listed = attrs.has(obj) or (isinstance(obj, type) and issubclass(obj, enum.Enum))
+    return f"::: {package}.{name}" + (_FIELDS if listed else "")
 
 
 def _help_sections(parser: argparse.ArgumentParser, prefix: str) -> list[str]:
