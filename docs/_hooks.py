@@ -12,9 +12,12 @@
 from __future__ import annotations
 
 import argparse
+import enum
 import importlib
 import re
 from typing import Any
+
+import attrs
 
 API = re.compile(r"<!-- api: (?P<modules>[\w. ]+) -->")
 CLI = "<!-- cli-reference -->"
@@ -46,7 +49,19 @@ def _api_block(match: re.Match[str]) -> str:
         return "\n\n".join(f"::: {package}.{name}" for name in importlib.import_module(package).__all__)
     if words and words[0] == "emulator":
         package, words = "workload_async.emulator", words[1:]
-    return "\n\n".join(f"::: {package}.{name}" for name in public_names(package, words))
+    return "\n\n".join(_block(package, name) for name in public_names(package, words))
+
+
+# An attrs class's fields are its constructor's arguments, and attrs writes the constructor; an
+# enum's members are its values: show both even where they carry no docstring, or the reference
+# would not say what to pass.
+_FIELDS = "\n    options:\n      show_if_no_docstring: true"
+
+
+def _block(package: str, name: str) -> str:
+    obj = getattr(importlib.import_module(package), name)
+    listed = attrs.has(obj) or (isinstance(obj, type) and issubclass(obj, enum.Enum))
+    return f"::: {package}.{name}" + (_FIELDS if listed else "")
 
 
 def _help_sections(parser: argparse.ArgumentParser, prefix: str) -> list[str]:

@@ -107,6 +107,9 @@ class Client:
     ``workload-async[yaml]``). Use it as an async context manager (or call :meth:`close`); once
     closed it refuses further use.
 
+    The API hangs off it: ``client.workloads``, ``client.artifacts``, ``client.deployments``
+    (v2.41) and ``client.bundles``, each a manager whose methods take and return models.
+
     - ``timeout``: seconds for one HTTP request, connection to last byte.
     - ``retries``: a :class:`RetryPolicy`, or how many times to retry (``0``: never) connection
       failures, 429 and 502/503/504; creates are retried only when they provably did not happen.
