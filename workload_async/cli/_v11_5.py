@@ -34,7 +34,11 @@ def add_workload_commands(workloads: Any) -> None:
     p.add_argument("--importance", choices=[i.value for i in Importance])
     workloads.add_parser("settings", help="show a workload's runtime settings (API 11.5)").add_argument("id")
     p = workloads.add_parser(
-        "update-settings", help="redeploy a workload onto new settings, rolling (API 11.5)"
+        "update-settings",
+        help="redeploy a workload onto new settings, rolling (API 11.5)",
+        description="Redeploy a workload onto new runtime settings with a rolling replacement. The "
+        "settings given replace the workload's whole runtime: name every setting to keep (for "
+        "example --bundle with --replicas); see 'workloads settings ID' for the current ones.",
     )
     p.add_argument("id")
     p.add_argument("--group", help="the container group to set (default: the artifact's only one)")
