@@ -11,7 +11,7 @@ import attrs
 from ._enums import WorkloadStatus
 from ._models import Operation, Workload
 from ._poller import Waiter
-from ._validation import check_id
+from ._validation import check_ids
 from ._waiting import Waits, outcome_of
 from .errors import AuthenticationError, ClientClosedError, WaitTimeoutError, WorkloadAPIError
 
@@ -70,7 +70,7 @@ async def run_bulk(
     """
     if concurrency < 1:
         raise ValueError(f"concurrency must be >= 1, got {concurrency}")
-    unique = list(dict.fromkeys(check_id(i, "workload_id") for i in ids))
+    unique = check_ids(ids)
     results: dict[str, BulkResult] = {}
     total = len(unique)
     queue: asyncio.Queue[str] = asyncio.Queue()

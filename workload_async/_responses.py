@@ -65,6 +65,10 @@ class Response:
             raise ResponseDecodeError(
                 "response body is not JSON", method=self.method, url=self.url, excerpt=excerpt(self.body)
             ) from exc
+        except RecursionError as exc:
+            raise ResponseDecodeError(
+                "response body is nested too deeply to read", method=self.method, url=self.url
+            ) from exc
 
     def parse(self, cls: type[T]) -> T:
         """The body as a ``cls`` model; :class:`ResponseDecodeError` names each field that did not fit."""

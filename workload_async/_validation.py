@@ -7,6 +7,8 @@ contract states are checked here; the server stays the judge of everything else.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ._enums import ScalingMetricType
 from ._spec import (
     SECCOMP_TYPES,
@@ -32,6 +34,15 @@ def check_id(value: object, what: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{what} must be a non-empty string, got {value!r}")
     return value
+
+
+def check_ids(values: Iterable[object], what: str = "workload_ids") -> list[str]:
+    """Ids as a list without repeats, in order; a lone string is refused, never split into letters."""
+    if isinstance(values, str | bytes):
+        raise ValueError(
+            f"{what} must be a collection of ids, got the single string {values!r}: pass [{values!r}]"
+        )
+    return list(dict.fromkeys(check_id(value, "workload_id") for value in values))
 
 
 def _check_resources(r: ResourceRequest, path: str) -> None:

@@ -15,7 +15,7 @@ from ._enums import WorkloadStatus
 from ._models import Workload
 from ._policies import PollPolicy
 from ._poller import StatusPoller
-from ._validation import check_id
+from ._validation import check_id, check_ids
 from ._wait_watch import WaitWatch
 from ._waiter import Verdict, Waiter
 from .errors import WorkloadAPIError
@@ -125,9 +125,7 @@ class Waits:
         deadline: float | None,
         poll: PollPolicy | None,
     ) -> AsyncGenerator[WaitOutcome, None]:
-        ids = list(dict.fromkeys(workload_ids))
-        for workload_id in ids:
-            check_id(workload_id, "workload_id")
+        ids = check_ids(workload_ids)
         end = self.deadline_for(timeout, deadline)
         settled: asyncio.Queue[Waiter] = asyncio.Queue()
         waiters = []

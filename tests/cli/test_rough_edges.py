@@ -207,3 +207,24 @@ def test_shell_completion_completes_commands(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert set(answer.read_text().split()) == {"start", "stats", "stop"}  # stats: API 11.5
+
+
+async def test_a_reader_that_goes_away_ends_the_output_quietly(emu: Emulator) -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # like `| head` that has already read its line: the next write fails
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "workload_async.cli",
+            "bundles",
+            "list",
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "DATAROBOT_ENDPOINT": emu.url, "DATAROBOT_API_TOKEN": emu.token},
+        )
+    finally:
+        os.close(write_end)
+    _, err = await asyncio.wait_for(proc.communicate(), 30)
+    assert proc.returncode == 141
+    assert err.decode() == ""  # no traceback, no "Exception ignored" at exit

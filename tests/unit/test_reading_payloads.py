@@ -492,3 +492,9 @@ def test_an_offset_timestamp_keeps_its_instant() -> None:
     ).parse(Workload)
     assert read.created_at is not None and read.created_at.utcoffset() == timedelta(hours=2)
     assert read.created_at.astimezone(UTC) == T0
+
+
+def test_a_body_nested_deeper_than_the_reader_goes_is_a_decode_error() -> None:
+    deep = Response(status=200, headers={}, body=b"[" * 100_000 + b"]" * 100_000, method="GET", url="x/")
+    with pytest.raises(ResponseDecodeError, match="nested too deeply"):
+        deep.parse(Workload)

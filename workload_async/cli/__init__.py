@@ -1,13 +1,15 @@
 """The ``workload-async`` command line: the same client, for people and shell scripts.
 
 Exit codes: 0 success, 1 an API or connection error, 2 a usage error, 3 a workload failed
-(``errored``/``terminated``), 4 a wait timed out, 130 interrupted.
+(``errored``/``terminated``), 4 a wait timed out, 130 interrupted, 141 the reader of the output
+went away (``| head``), as for a process stopped by SIGPIPE.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Sequence
 
@@ -95,6 +97,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_run(args, printer))
     except KeyboardInterrupt:
         return EXIT["interrupted"]
+    except BrokenPipeError:
+        # The reader went away (``| head``): stop quietly, as a process killed by SIGPIPE would,
+        # and point stdout at nothing so that the interpreter's last flush has nowhere to fail.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT["broken_pipe"]
     except ValueError as exc:  # bad input, caught before anything was sent
         printer.error(exc)
         return EXIT["usage"]

@@ -21,7 +21,7 @@ from ..errors import (
 __all__ = ["EXIT", "Printer", "Progress", "exit_code_for"]
 
 #: Exit codes: scripts can tell a failed workload from a timeout.
-EXIT = {"ok": 0, "error": 1, "usage": 2, "failed": 3, "timeout": 4, "interrupted": 130}
+EXIT = {"ok": 0, "error": 1, "usage": 2, "failed": 3, "timeout": 4, "interrupted": 130, "broken_pipe": 141}
 
 
 def exit_code_for(error: BaseException) -> int:
