@@ -129,7 +129,13 @@ class Workload:
 class Artifact:
     """An artifact: what a workload runs. ``version`` is None while it is a draft.
 
-    ``status`` is None when the server does not say.
+    ``status`` is None when the server does not say; ``is_locked`` is True for a registered
+    (v2.41) or locked (11.5) one, which is immutable and cannot be deleted. What
+    ``client.artifacts`` returns::
+
+        artifact = await client.artifacts.create(InputArtifact.single("app", container))
+        artifact = await client.artifacts.register(artifact.id)
+        assert artifact.is_locked and artifact.version is not None
     """
 
     id: str
@@ -150,7 +156,13 @@ class Artifact:
 
 @attrs.frozen
 class Deployment:
-    """A deployment: a stable, named front of a workload. ``status`` is the workload's status."""
+    """A deployment: a stable, named front of a workload. ``status`` is the workload's status.
+
+    API v2.41 only; what ``client.deployments`` returns::
+
+        deployment = await client.deployments.create(name="whoami-prod", workload_id=workload.id)
+        response = await client.deployments.invoke(deployment.id, "predict", method="POST", json={"x": 1})
+    """
 
     id: str
     name: str | None = None
