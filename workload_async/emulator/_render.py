@@ -30,12 +30,18 @@ def artifact(store: Store, a: ArtifactRec) -> dict[str, Any]:
     }
 
 
-def workload(store: Store, w: WorkloadRec, api_root: str) -> dict[str, Any]:
+def status_and_details(store: Store, w: WorkloadRec) -> tuple[str, float, dict[str, Any] | None]:
+    """A workload's status now, since when, and its ``statusDetails`` as the wire shows them."""
     status, since = store.phase(w)
     details = store.status_details(w, status, since)
     if details is not None:
         for condition in details["conditions"]:
             condition["lastTransitionTime"] = timestamp(store, condition["lastTransitionTime"])
+    return status, since, details
+
+
+def workload(store: Store, w: WorkloadRec, api_root: str) -> dict[str, Any]:
+    status, since, details = status_and_details(store, w)
     a = store.artifacts.get(w.artifact_id)
     user = next((u for u in store.users.values() if u.id == w.owner), None)
     return {

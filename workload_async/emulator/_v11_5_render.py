@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
-from ._render import timestamp
+from ._render import status_and_details, timestamp
 from ._store import ArtifactRec, Store, WorkloadRec
 from ._v11_5_store import (
     EventRec,
@@ -40,12 +40,8 @@ def artifact(store: Store, a: ArtifactRec) -> dict[str, Any]:
 
 
 def workload(store: Store, w: WorkloadRec, api_root: str) -> dict[str, Any]:
-    status, since = store.phase(w)
-    details = store.status_details(w, status, since)
-    if details is not None:
-        for condition in details["conditions"]:
-            condition["lastTransitionTime"] = timestamp(store, condition["lastTransitionTime"])
-    elif status not in ("submitted", "provisioning"):
+    status, since, details = status_and_details(store, w)
+    if details is None and status not in ("submitted", "provisioning"):
         details = {"conditions": [], "logTail": []}
     a = store.artifacts.get(w.artifact_id)
     runtime, proton = current_runtime(store, w)

@@ -11,7 +11,17 @@ from typing import Any
 
 import attrs
 
-from ._validate import CONTAINER, IMPORTANCE, PROBE, SECURITY_CONTEXT, F, Loc, Problem, _check, _problem
+from ._validate import (
+    CONTAINER,
+    IMPORTANCE,
+    PROBE,
+    SECURITY_CONTEXT,
+    F,
+    Loc,
+    Problem,
+    _problem,
+    validate_with,
+)
 
 __all__ = [
     "CLONE_ARTIFACT",
@@ -213,15 +223,4 @@ def runtime_problems(
 def validate(body: Any, schema: dict[str, F], *, kind: str = "") -> list[Problem]:
     """Every problem of ``body`` against an 11.5 ``schema``; ``kind`` ``"workload"`` or ``"artifact"``
     adds the cross-field rules (the runtime's rules that need the artifact come later)."""
-    out: list[Problem] = []
-    _check(body, F("obj", schema=schema), ("body",), out)
-    if out:
-        return out
-    if kind == "workload":
-        if ("artifact" in body) == ("artifactId" in body):
-            out.append(_problem(("body",), "Provide exactly one of artifact or artifactId", "value_error"))
-        if "artifact" in body:
-            _artifact_rules(body["artifact"], ("body", "artifact"), out)
-    elif kind == "artifact":
-        _artifact_rules(body, ("body",), out)
-    return out
+    return validate_with(body, schema, kind, _artifact_rules, None)

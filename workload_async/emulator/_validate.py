@@ -6,6 +6,7 @@ the cross-field rules of the contract follow in plain code.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -307,9 +308,14 @@ def _runtime_rules(runtime: dict[str, Any], loc: Loc, out: list[Problem]) -> Non
             )
 
 
-def validate(body: Any, schema: dict[str, F], *, kind: str = "") -> list[Problem]:
-    """Every problem of ``body`` against ``schema`` (empty when it is valid); ``kind`` adds the
-    cross-field rules of ``"workload"`` or ``"artifact"`` bodies."""
+Rules = Callable[[Any, Loc, list[Problem]], None]
+
+
+def validate_with(
+    body: Any, schema: dict[str, F], kind: str, artifact_rules: Rules, runtime_rules: Rules | None
+) -> list[Problem]:
+    """Every problem of ``body`` against ``schema`` (empty when it is valid); ``kind`` adds a
+    generation's cross-field rules of ``"workload"`` or ``"artifact"`` bodies."""
     out: list[Problem] = []
     _check(body, F("obj", schema=schema), ("body",), out)
     if out:
@@ -318,9 +324,14 @@ def validate(body: Any, schema: dict[str, F], *, kind: str = "") -> list[Problem
         if ("artifact" in body) == ("artifactId" in body):
             out.append(_problem(("body",), "Provide exactly one of artifact or artifactId", "value_error"))
         if "artifact" in body:
-            _artifact_rules(body["artifact"], ("body", "artifact"), out)
-        if "runtime" in body:
-            _runtime_rules(body["runtime"], ("body", "runtime"), out)
+            artifact_rules(body["artifact"], ("body", "artifact"), out)
+        if "runtime" in body and runtime_rules is not None:
+            runtime_rules(body["runtime"], ("body", "runtime"), out)
     elif kind == "artifact":
-        _artifact_rules(body, ("body",), out)
+        artifact_rules(body, ("body",), out)
     return out
+
+
+def validate(body: Any, schema: dict[str, F], *, kind: str = "") -> list[Problem]:
+    """Every problem of ``body`` against a v2.41 ``schema`` (see :func:`validate_with`)."""
+    return validate_with(body, schema, kind, _artifact_rules, _runtime_rules)
