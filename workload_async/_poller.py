@@ -21,7 +21,7 @@ import heapq
 import itertools
 import logging
 import math
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Iterable
 from typing import Any
 
 from ._clock import Clock
@@ -31,6 +31,7 @@ from ._models import Workload
 from ._pagination import AsyncPager
 from ._responses import Response
 from ._status_page import StatusPage, read_status_page, read_workload
+from ._waiter import SETTLED as _SETTLED
 from ._waiter import Verdict, Waiter, judge
 from .errors import (
     APIStatusError,
@@ -71,6 +72,7 @@ class StatusPoller:
         self._deadlines: list[_Entry] = []
         self._tickets = itertools.count()
         self._polling: set[str] = set()  # ids in a call now
+        self._parked: list[Waiter] = []  # fell due while a call covered their workload
         self._rounds: set[asyncio.Task[None]] = set()
         self._task: asyncio.Task[None] | None = None
         self._wake: asyncio.Event | None = None
@@ -124,6 +126,7 @@ class StatusPoller:
     def _poke(self) -> None:
         if self._wake is not None:
             self._wake.set()
+            self._wake_at = -math.inf  # woken already: later arrivals need not poke again
 
     def _left(self, waiter: Waiter, _: object) -> None:
         self._discard(waiter)
@@ -199,25 +202,34 @@ class StatusPoller:
         return None
 
     def _take_due(self, now: float) -> list[str]:
-        """Pop the waiters due by ``now`` (and fill the last call up); return their ids, in order."""
-        ids: dict[str, None] = {}
-        heap = self._due
-        while (entry := self._live_top(heap, due=True)) is not None and entry[0] <= now:
-            self._pop_into(ids)
-        while len(ids) % BATCH and (entry := self._live_top(heap, due=True)) is not None:
-            waiter = entry[2]
-            if entry[0] - now > 0.5 * waiter.policy.interval(waiter.polls):
-                break  # not yet half-way to its next poll
-            self._pop_into(ids)
-        return list(ids)
+        """Pop the waiters due by ``now`` (and fill the last call up); return their ids, in order.
 
-    def _pop_into(self, ids: dict[str, None]) -> None:
-        self.examined += 1
-        _, _, waiter = heapq.heappop(self._due)
-        waiter.ticket = -1
-        if waiter.workload_id not in self._polling:  # else the round in flight answers for it,
-            # or reschedules it when it ends (_reschedule_parked)
-            ids[waiter.workload_id] = None
+        A waiter whose workload a call in flight covers is parked: that call answers for it, or
+        :meth:`_reschedule_parked` polls it when the call ends.
+        """
+        ids: dict[str, None] = {}
+        heap, polling, parked, pop = self._due, self._polling, self._parked, heapq.heappop
+        examined = 0
+        while heap:
+            due, ticket, waiter = heap[0]
+            if ticket != waiter.ticket:
+                examined += 1
+                pop(heap)  # stale: the waiter left or was rescheduled
+                continue
+            if due > now and (
+                not len(ids) % BATCH  # the last call is full (or there is none)
+                or due - now > 0.5 * waiter.policy.interval(waiter.polls)  # not yet half-way
+            ):
+                break
+            examined += 1
+            pop(heap)
+            waiter.ticket = -1
+            if waiter.workload_id in polling:
+                parked.append(waiter)
+            else:
+                ids[waiter.workload_id] = None
+        self.examined += examined
+        return list(ids)
 
     def _next_wake(self) -> float:
         wake = math.inf
@@ -277,22 +289,29 @@ class StatusPoller:
 
     async def _round(self, ids: list[str]) -> None:
         """Poll ``ids`` in calls of at most :data:`BATCH`, at most ``max_parallel`` at once."""
+        answered = False
         try:
             with self.observe.poll_round(ids):
                 await asyncio.gather(*(self._poll(ids[i : i + BATCH]) for i in range(0, len(ids), BATCH)))
+            answered = True
         finally:
             self._polling.difference_update(ids)
-            self._reschedule_parked(ids)
+            self._reschedule_parked(() if answered else ids)
             self._poke()
 
-    def _reschedule_parked(self, ids: list[str]) -> None:
-        """Waits that fell due while this round covered their workload, after its answer for it
-        (a new wait for a workload polled a moment ago), have no due entry left: poll them now."""
+    def _reschedule_parked(self, unanswered: Iterable[str]) -> None:
+        """Waits that fell due while a call covered their workload, after its answer for it (a new
+        wait for a workload polled a moment ago), have no due entry left: poll them now. So do the
+        waits of a round that ended without answering (``unanswered``: its ids)."""
         now = self._clock.monotonic()
-        for workload_id in ids:
-            for waiter in self._tracked.get(workload_id, ()):
-                if waiter.ticket == -1 and not waiter.future.done():
-                    self._schedule(waiter, now)
+        polling = self._polling
+        strays = [w for workload_id in unanswered for w in self._tracked.get(workload_id, ())]
+        parked, self._parked = self._parked, []
+        for waiter in (*parked, *strays):
+            if waiter.workload_id in polling:
+                self._parked.append(waiter)  # another call in flight answers for it
+            elif waiter.ticket == -1 and not waiter.future.done():
+                self._schedule(waiter, now)
 
     async def _poll(self, chunk: list[str]) -> None:
         async with self._gate:
@@ -307,20 +326,22 @@ class StatusPoller:
                 return
         self._hold_until, self._hold_error = 0.0, None
         now = self._clock.monotonic()
-        seen: set[str] = set()
         unattributed: ResponseDecodeError | None = None
+        answered: set[str] = set()
         for response, page in pages:
-            for workload_id, (status, details, item) in page.items.items():
-                if workload_id not in seen:
-                    seen.add(workload_id)
-                    self._deliver(workload_id, status, details, item, response, now)
+            items = page.items
+            if answered:  # a later page of a paged answer: the first answer for an id counts
+                items = {k: v for k, v in items.items() if k not in answered}
+            for workload_id, (status, details, item) in items.items():
+                self._deliver(workload_id, status, details, item, response, now)
+            answered.update(items)
             for workload_id, error in page.broken.items():
-                seen.add(workload_id)
+                answered.add(workload_id)
                 self._fail_id(workload_id, error)
             if page.anonymous:
                 unattributed = page.anonymous[0]
         for workload_id in chunk:
-            if workload_id not in seen:
+            if workload_id not in answered:
                 self._fail_id(workload_id, unattributed or _vanished(workload_id, self._list_path()))
 
     async def _pages(self, chunk: list[str]) -> AsyncGenerator[tuple[Response, StatusPage], None]:
@@ -355,26 +376,42 @@ class StatusPoller:
         response: Response,
         now: float,
     ) -> None:
-        """Hand one workload's status to its waiters; build the full model only if one needs it."""
+        """Hand one workload's status to its waiters; build the full model only if one needs it.
+
+        Most answers change nothing (the workload is still on its way): such a waiter takes the
+        status and is scheduled again without a verdict or a model.
+        """
+        group = self._tracked.get(workload_id)
+        if not group:
+            return
+        changing = status._value_ not in _SETTLED
         workload: Workload | None = None
-        for waiter in list(self._tracked.get(workload_id, ())):
+        for waiter in group[:]:  # a copy: settling removes the waiter from the group
             if waiter.future.done():
                 continue
-            verdict = waiter.verdict(status, now)
-            model = None
-            if waiter.needs_model(status, verdict):
-                if workload is None:
-                    try:
-                        workload = read_workload(workload_id, item, response)
-                    except ResponseDecodeError as exc:
-                        self._fail_id(workload_id, exc)  # an unreadable item fails its own waits
-                        return
-                model = workload
-            waiter.observe(status, details, model, verdict)
-            if waiter.future.done():
-                self._discard(waiter)
+            quiet = changing and (waiter.on_change is None or status == waiter.last_status)
+            if quiet and waiter.settle is None:
+                waiter.observe(status, details, None, "pending")
             else:
-                self._schedule(waiter, now + waiter.policy.jittered(waiter.policy.interval(waiter.polls)))
+                verdict = waiter.verdict(status, now)
+                model = None
+                if waiter.needs_model(status, verdict):
+                    if workload is None:
+                        try:
+                            workload = read_workload(workload_id, item, response)
+                        except ResponseDecodeError as exc:
+                            self._fail_id(workload_id, exc)  # an unreadable item fails its own waits
+                            return
+                    model = workload
+                waiter.observe(status, details, model, verdict)
+                if waiter.future.done():
+                    self._discard(waiter)
+                    continue
+            policy = waiter.policy
+            interval = waiter.interval
+            if interval < policy.cap:  # still backing off (the interval never shrinks)
+                interval = waiter.interval = policy.interval(waiter.polls)
+            self._schedule(waiter, now + (policy.jittered(interval) if policy.jitter else interval))
 
     def _fail_id(self, workload_id: str, error: WorkloadAPIError) -> None:
         for waiter in list(self._tracked.get(workload_id, ())):

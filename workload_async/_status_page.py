@@ -73,6 +73,7 @@ def read_status_page(response: Response) -> StatusPage:
         raise _envelope_error(response, f"Page.data: expected a list, got {type(data).__name__}")
     link = body.get("next")
     page = StatusPage(next=link if type(link) is str and link else None, size=len(data))
+    items, known = page.items, _KNOWN
     for index, item in enumerate(data):
         if type(item) is not dict:
             page.anonymous.append(
@@ -87,12 +88,15 @@ def read_status_page(response: Response) -> StatusPage:
                 _decode_error(response, [f"Page.data[{index}].id: missing or not a string"])
             )
             continue
-        try:
-            status = _status(item.get("status"))
-        except (TypeError, ValueError) as exc:
-            page.broken[workload_id] = _decode_error(response, [f"Workload.status: {exc}"], workload_id)
-            continue
-        page.items[workload_id] = (status, item.get("statusDetails"), item)
+        raw = item.get("status")
+        status = known.get(raw) if type(raw) is str else None  # the usual case, without a call
+        if status is None:
+            try:
+                status = _status(raw)
+            except (TypeError, ValueError) as exc:
+                page.broken[workload_id] = _decode_error(response, [f"Workload.status: {exc}"], workload_id)
+                continue
+        items[workload_id] = (status, item.get("statusDetails"), item)
     return page
 
 

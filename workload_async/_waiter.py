@@ -20,7 +20,7 @@ from ._models import StatusDetails, Workload
 from ._policies import PollPolicy
 from .errors import UnexpectedStatusError, WaitTimeoutError, WorkloadFailedError
 
-__all__ = ["Verdict", "Waiter", "judge"]
+__all__ = ["SETTLED", "Verdict", "Waiter", "judge"]
 
 Verdict = Literal["pending", "reached", "failed", "unexpected"]
 
@@ -35,7 +35,7 @@ def judge(status: WorkloadStatus, target: WorkloadStatus | None, waited: float, 
     as the answer. Every other status, known or not, is still changing.
     """
     value = status._value_  # a str: hashed in C, where the enum's own hash is Python code
-    if value not in _SETTLED:
+    if value not in SETTLED:
         return "pending"  # the usual answer, decided first
     if target is None or value == target._value_:
         return "reached"
@@ -44,7 +44,8 @@ def judge(status: WorkloadStatus, target: WorkloadStatus | None, waited: float, 
     return "pending" if waited < grace else "unexpected"
 
 
-_SETTLED = frozenset(s.value for s in WorkloadStatus if s.is_settled)
+#: The values of the settled statuses.
+SETTLED = frozenset(s.value for s in WorkloadStatus if s.is_settled)
 _FAILED = frozenset(s.value for s in WorkloadStatus if s.is_failure)
 
 
@@ -74,6 +75,9 @@ class Waiter:
     strikes: int = 0
     #: Which entry of the poller's heap of due times is this waiter's live one (-1: none).
     ticket: int = -1
+    #: The poll interval after the last answer, before jitter (the policy's, kept to skip
+    #: recomputing it once it reaches the cap).
+    interval: float = 0.0
 
     @property
     def last_seen(self) -> Workload | None:
