@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Awaitable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 import aiohttp
@@ -13,6 +13,7 @@ import attrs
 from ._converter import DecodeProblem, structure
 from ._decipher import error_from_response, excerpt
 from ._failures import scrubbed
+from ._json_read import loads, loads_stdlib
 from ._sse import ServerSentEvent, SSEParser
 from .errors import APIStatusError, RequestTimeoutError, ResponseDecodeError, TransportError
 
@@ -54,13 +55,26 @@ class Response:
         return self.body.decode(encoding, errors="replace")
 
     def json(self) -> Any:
-        """The body parsed as JSON; raises :class:`ResponseDecodeError` when it is not JSON."""
+        """The body parsed as JSON; raises :class:`ResponseDecodeError` when it is not JSON.
+
+        Parsed by the standard library, exactly (an integer of any size stays an integer), since
+        the body may be any application's.
+        """
+        return self._decode(loads_stdlib)
+
+    def _api_json(self) -> Any:
+        """The body of an API answer parsed as JSON, by orjson when it is installed (the
+        ``speedups`` extra).
+
+        The same value as :meth:`json` for every answer of the API; it differs only for an
+        integer beyond 64 bits, which orjson reads as the nearest float. Raises
+        :class:`ResponseDecodeError` when the body is not JSON.
+        """
+        return self._decode(loads)
+
+    def _decode(self, loads: Callable[[bytes], Any]) -> Any:
         try:
-            try:
-                text = self.body.decode()  # JSON on the wire is UTF-8; str skips encoding detection
-            except UnicodeDecodeError:
-                return json.loads(self.body)  # UTF-16/32, detected by json itself
-            return json.loads(text)
+            return loads(self.body)
         except ValueError as exc:
             raise ResponseDecodeError(
                 "response body is not JSON", method=self.method, url=self.url, excerpt=excerpt(self.body)
@@ -72,7 +86,7 @@ class Response:
 
     def parse(self, cls: type[T]) -> T:
         """The body as a ``cls`` model; :class:`ResponseDecodeError` names each field that did not fit."""
-        data = self.json()
+        data = self._api_json()
         try:
             return structure(data, cls)
         except DecodeProblem as exc:

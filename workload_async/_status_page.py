@@ -63,7 +63,7 @@ def _status(value: Any) -> WorkloadStatus:
 def read_status_page(response: Response) -> StatusPage:
     """Read id, status and statusDetails of each item; raises :class:`ResponseDecodeError` when the
     page itself (not one item) cannot be read."""
-    body = response.json()
+    body = response._api_json()
     if type(body) is not dict:
         raise _envelope_error(response, f"expected a JSON object, got {type(body).__name__}")
     data = body.get("data")
