@@ -25,6 +25,7 @@ from collections.abc import AsyncGenerator, Iterable
 from typing import Any
 
 from ._clock import Clock
+from ._due_times import DueTimes
 from ._enums import WorkloadStatus
 from ._http import Transport
 from ._models import Workload
@@ -43,12 +44,16 @@ from .errors import (
     WorkloadAPIError,
 )
 
-__all__ = ["BATCH", "DECODE_STRIKES", "StatusPoller", "Verdict", "Waiter", "judge"]
+__all__ = ["BATCH", "COALESCE", "DECODE_STRIKES", "StatusPoller", "Verdict", "Waiter", "judge"]
 
 log = logging.getLogger("workload_async")
 BATCH = 100
 #: Consecutive unreadable answers after which a wait fails with the ResponseDecodeError.
 DECODE_STRIKES = 3
+#: A round starts this fraction of the earliest due wait's interval after that wait falls due, so
+#: the waits due just after it share its calls: polled a little late, never early. Without it,
+#: the answers of one round, arriving over its duration, would split the next into a round a call.
+COALESCE = 0.1
 
 _Entry = tuple[float, int, Waiter]
 
@@ -68,7 +73,7 @@ class StatusPoller:
         self._gate = asyncio.Semaphore(max_parallel)
         self._tracked: dict[str, list[Waiter]] = {}
         self._count = 0
-        self._due: list[_Entry] = []
+        self._due = DueTimes()
         self._deadlines: list[_Entry] = []
         self._tickets = itertools.count()
         self._polling: set[str] = set()  # ids in a call now
@@ -84,12 +89,17 @@ class StatusPoller:
         self.rounds = 0
         self.ids_polled = 0
         self.wakeups = 0
-        self.examined = 0
+        self._examined = 0  # deadline entries; the schedule counts its own
 
     @property
     def pending(self) -> int:
         """How many waiters are registered."""
         return self._count
+
+    @property
+    def examined(self) -> int:
+        """Schedule and deadline entries looked at and removed (a count of the poller's work)."""
+        return self._examined + self._due.dropped
 
     @property
     def running(self) -> bool:
@@ -109,7 +119,8 @@ class StatusPoller:
             heapq.heappush(self._deadlines, (waiter.deadline, next(self._tickets), waiter))
             if waiter.deadline < self._wake_at:
                 self._poke()
-        self._schedule(waiter, waiter.started + waiter.policy.initial)
+        waiter.interval = waiter.policy.interval(waiter.polls)
+        self._schedule(waiter, waiter.started + waiter.interval)
         if not self.running:
             self._wake = asyncio.Event()
             self._task = asyncio.get_running_loop().create_task(
@@ -117,10 +128,8 @@ class StatusPoller:
             )
 
     def _schedule(self, waiter: Waiter, due: float) -> None:
-        waiter.next_due = due
-        waiter.ticket = ticket = next(self._tickets)
-        heapq.heappush(self._due, (due, ticket, waiter))
-        if due < self._wake_at:
+        self._due.schedule(waiter, due)
+        if due + COALESCE * waiter.interval < self._wake_at:
             self._poke()
 
     def _poke(self) -> None:
@@ -145,8 +154,7 @@ class StatusPoller:
             self._deadlines.clear()
             self._poke()
         elif len(self._due) > 2 * self._count + 1024:
-            self._due = [e for e in self._due if e[1] == e[2].ticket]
-            heapq.heapify(self._due)
+            self._due.compact()
             self._deadlines = [e for e in self._deadlines if not e[2].future.done()]
             heapq.heapify(self._deadlines)
 
@@ -160,7 +168,7 @@ class StatusPoller:
                     self._expire(now)
                     if not self._count:
                         break
-                    if now >= self._hold_until:
+                    if now >= self._round_due():
                         ids = self._take_due(now)
                         if ids:
                             self._start_round(ids)
@@ -184,62 +192,57 @@ class StatusPoller:
         """Time out every wait whose deadline has passed."""
         heap = self._deadlines
         while heap and heap[0][0] <= now:
-            self.examined += 1
+            self._examined += 1
             _, _, waiter = heapq.heappop(heap)
             waiter.time_out(now, self._hold_error if now < self._hold_until else None)
             self._discard(waiter)
 
-    def _live_top(self, heap: list[_Entry], due: bool) -> _Entry | None:
-        """The first live entry of a heap, dropping stale ones on the way."""
+    def _first_deadline(self) -> float | None:
+        """The nearest deadline of a pending wait, dropping those of settled waits on the way."""
+        heap = self._deadlines
         while heap:
-            entry = heap[0]
-            waiter = entry[2]
-            live = entry[1] == waiter.ticket if due else not waiter.future.done()
-            if live:
-                return entry
-            self.examined += 1
+            if not heap[0][2].future.done():
+                return heap[0][0]
+            self._examined += 1
             heapq.heappop(heap)
         return None
 
     def _take_due(self, now: float) -> list[str]:
-        """Pop the waiters due by ``now`` (and fill the last call up); return their ids, in order.
+        """Take the waiters due by ``now`` (and fill the last call up); return their ids, in order.
 
         A waiter whose workload a call in flight covers is parked: that call answers for it, or
         :meth:`_reschedule_parked` polls it when the call ends.
         """
         ids: dict[str, None] = {}
-        heap, polling, parked, pop = self._due, self._polling, self._parked, heapq.heappop
-        examined = 0
-        while heap:
-            due, ticket, waiter = heap[0]
-            if ticket != waiter.ticket:
-                examined += 1
-                pop(heap)  # stale: the waiter left or was rescheduled
-                continue
-            if due > now and (
-                not len(ids) % BATCH  # the last call is full (or there is none)
-                or due - now > 0.5 * waiter.policy.interval(waiter.polls)  # not yet half-way
-            ):
-                break
-            examined += 1
-            pop(heap)
-            waiter.ticket = -1
+        polling, parked, schedule = self._polling, self._parked, self._due
+        for waiter in schedule.pop_due(now):
             if waiter.workload_id in polling:
                 parked.append(waiter)
             else:
                 ids[waiter.workload_id] = None
-        self.examined += examined
+        while len(ids) % BATCH and (entry := schedule.first()) is not None:
+            due, waiter = entry
+            if due - now > 0.5 * waiter.policy.interval(waiter.polls):
+                break  # not yet half-way to its next poll
+            schedule.take(waiter)
+            if waiter.workload_id in polling:
+                parked.append(waiter)
+            else:
+                ids[waiter.workload_id] = None
         return list(ids)
 
+    def _round_due(self) -> float:
+        """When the next round should start (see :data:`COALESCE`), not before a hold ends."""
+        entry = self._due.first()
+        if entry is None:
+            return math.inf
+        due, waiter = entry
+        return max(due + COALESCE * waiter.interval, self._hold_until)
+
     def _next_wake(self) -> float:
-        wake = math.inf
-        due = self._live_top(self._due, due=True)
-        if due is not None:
-            wake = max(due[0], self._hold_until)
-        deadline = self._live_top(self._deadlines, due=False)
-        if deadline is not None:
-            wake = min(wake, deadline[0])
-        return wake
+        wake = self._round_due()
+        deadline = self._first_deadline()
+        return wake if deadline is None else min(wake, deadline)
 
     async def _idle(self, wake_at: float, now: float) -> None:
         """Sleep until ``wake_at`` or until something earlier arrives (a wait, an answer).
@@ -434,9 +437,9 @@ class StatusPoller:
         retry_after = exc.retry_after if isinstance(exc, RateLimitError | ServerError) else None
         if retry_after is not None and retry_after > 0:
             until = now + min(retry_after, self._transport.retry.max_retry_after)
-            nearest = self._live_top(self._deadlines, due=False)
+            nearest = self._first_deadline()
             if nearest is not None:
-                until = min(until, nearest[0])
+                until = min(until, nearest)
             if until > self._hold_until:
                 self._hold_until, self._hold_error = until, exc
         decoding = isinstance(exc, ResponseDecodeError)
@@ -448,7 +451,7 @@ class StatusPoller:
                     waiter.fail(exc)
                     self._discard(waiter)
                 elif not waiter.future.done():
-                    interval = waiter.policy.interval(waiter.polls)
+                    interval = waiter.interval = waiter.policy.interval(waiter.polls)
                     self._schedule(waiter, now + waiter.policy.jittered(interval))
         log.warning("status poll of %d workloads failed: %s", len(chunk), exc)
 
