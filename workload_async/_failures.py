@@ -156,11 +156,12 @@ def outcome_unknown(error: TransportError, resource: str, name: str | None) -> O
 async def watch_attempts(
     request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
 ) -> aiohttp.ClientResponse:
-    """A session middleware, run once per attempt (aiohttp itself repeats an idempotent request
-    once when a kept-alive connection drops). It notes, for the calling task, that an attempt was
-    sent and its answer lost (see :func:`answer_lost`); and when a WebSocket handshake is refused
-    it keeps the start of the answer's body, which aiohttp's handshake error drops, so that the
-    error can carry the server's detail (see :func:`refusal_body`)."""
+    """A session middleware, run once per attempt by a DELETE and a WebSocket handshake (aiohttp
+    itself repeats an idempotent request once when a kept-alive connection drops; other requests
+    skip it). It notes, for the calling task, that an attempt was sent and its answer lost (see
+    :func:`answer_lost`); and when a WebSocket handshake is refused it keeps the start of the
+    answer's body, which aiohttp's handshake error drops, so that the error can carry the
+    server's detail (see :func:`refusal_body`)."""
     try:
         response = await handler(request)
     except aiohttp.ClientConnectorError:
