@@ -297,3 +297,37 @@ async def test_a_wait_due_while_a_round_still_covers_its_workload_is_polled_afte
         w.future.cancel()
     await turns()
     assert not poller.running
+
+
+class SlowStatusServer(StatusServer):
+    """Each answer takes ``seconds`` of the fake clock, so a round's answers land one by one."""
+
+    def __init__(self, clock: FakeClock, statuses: dict[str, Any], seconds: float) -> None:
+        super().__init__(clock, statuses)
+        self.seconds = seconds
+
+    async def send(self, method: str, url: URL, **kw: Any) -> Response:
+        self.clock.advance(self.seconds)
+        return await super().send(method, url, **kw)
+
+
+async def test_answers_arriving_one_by_one_do_not_split_the_next_round_into_a_round_a_call() -> None:
+    clock = FakeClock()
+    ids = [f"{i:024x}" for i in range(1000)]
+    # ten calls a round, answered 9 ms apart: the waits of one round fall due over 90 ms
+    server = SlowStatusServer(clock, dict.fromkeys(ids, "initializing"), seconds=0.009)
+    poller = StatusPoller(server, clock)  # type: ignore[arg-type]
+    waiters = [waiter(clock, i, fixed(1.0), timeout=None) for i in ids]
+    for w in waiters:
+        poller.add(w)
+    await server.until(lambda: len(server.calls) >= 10 * len(ids) // BATCH)
+    intervals = len(server.calls) / (len(ids) // BATCH)  # each wait polled this many times
+    # without coalescing, each call's waits would fall due apart: a round per call
+    assert poller.rounds <= 2 * intervals + 1, (poller.rounds, len(server.calls))
+    last: dict[str, float] = {}
+    for at, called in server.calls:  # and no wait was polled sooner than its interval
+        assert all(at - last.get(i, -1.0) >= 1.0 - 1e-9 for i in called), at
+        last.update(dict.fromkeys(called, at))
+    for w in waiters:
+        w.future.cancel()
+    await turns()
