@@ -1,12 +1,14 @@
 """One batched status poller per client.
 
-Every pending wait registers a :class:`Waiter`. One background task keeps two heaps: the waiters
-by the time their next poll is due, and by their deadline. Each wake-up (a *round*) takes only
-the waiters that are due, polls their ids with ``GET console/workloads/?ids=..`` (at most 100 ids
-a call, at most ``max_parallel`` calls at once) and hands each answer to the waiters of that id.
-The last call of a round is topped up with waiters that are at least half-way to their next poll,
-so calls stay full. Registering a wait costs a heap push and wakes the task only when the new wait
-is due (or ends) before its planned wake-up; nothing scans every waiter.
+Every pending wait registers a :class:`Waiter`. One background task keeps the waiters by the time
+their next poll is due (:class:`~._due_times.DueTimes`, slots of 1/128 s) and in a heap by their
+deadline. Each wake-up (a *round*) takes only the waiters that are due, polls their ids with
+``GET console/workloads/?ids=..`` (at most 100 ids a call, at most ``max_parallel`` calls at once)
+and hands each answer to the waiters of that id. The last call of a round is topped up with
+waiters that are at least half-way to their next poll, so calls stay full, and a round starts a
+little after its first waiter fell due (:data:`COALESCE`), so that the waiters due just after it
+share its calls. Registering a wait costs an append to its slot and wakes the task only when the
+new wait is due (or ends) before its planned wake-up; nothing scans every waiter.
 
 Answers are read status-only (see :mod:`._status_page`): a full :class:`Workload` is built only
 for a wait whose status changed or which settles. The task starts with the first waiter and ends
@@ -51,9 +53,9 @@ BATCH = 100
 #: Consecutive unreadable answers after which a wait fails with the ResponseDecodeError.
 DECODE_STRIKES = 3
 #: A round starts this fraction of the earliest due wait's interval after that wait falls due, so
-#: the waits due just after it share its calls: polled a little late, never early. Without it,
-#: the answers of one round, arriving over its duration, would split the next into a round a call.
-COALESCE = 0.1
+#: the waits due just after it (spread by jitter) share its calls: polled a little late, never
+#: early.
+COALESCE = 0.05
 
 _Entry = tuple[float, int, Waiter]
 
@@ -63,7 +65,7 @@ class StatusPoller:
 
     The counters are for tests, benchmarks and the demo: ``requests`` (status calls), ``rounds``
     (wake-ups that polled), ``ids_polled`` (statuses asked for: what one GET per workload would
-    have cost), ``wakeups`` (times the task woke) and ``examined`` (heap entries looked at).
+    have cost), ``wakeups`` (times the task woke) and ``examined`` (schedule and deadline entries looked at).
     """
 
     def __init__(self, transport: Transport, clock: Clock, *, max_parallel: int = 8) -> None:
@@ -286,16 +288,21 @@ class StatusPoller:
     def _start_round(self, ids: list[str]) -> None:
         self.rounds += 1
         self._polling.update(ids)
-        task = asyncio.get_running_loop().create_task(self._round(ids), name="workload-async status round")
+        started = self._clock.monotonic()
+        task = asyncio.get_running_loop().create_task(
+            self._round(ids, started), name="workload-async status round"
+        )
         self._rounds.add(task)
         task.add_done_callback(self._rounds.discard)
 
-    async def _round(self, ids: list[str]) -> None:
+    async def _round(self, ids: list[str], started: float) -> None:
         """Poll ``ids`` in calls of at most :data:`BATCH`, at most ``max_parallel`` at once."""
         answered = False
         try:
             with self.observe.poll_round(ids):
-                await asyncio.gather(*(self._poll(ids[i : i + BATCH]) for i in range(0, len(ids), BATCH)))
+                await asyncio.gather(
+                    *(self._poll(ids[i : i + BATCH], started) for i in range(0, len(ids), BATCH))
+                )
             answered = True
         finally:
             self._polling.difference_update(ids)
@@ -316,7 +323,7 @@ class StatusPoller:
             elif waiter.ticket == -1 and not waiter.future.done():
                 self._schedule(waiter, now)
 
-    async def _poll(self, chunk: list[str]) -> None:
+    async def _poll(self, chunk: list[str], started: float) -> None:
         async with self._gate:
             chunk = [i for i in chunk if i in self._tracked]
             if not chunk:
@@ -336,7 +343,7 @@ class StatusPoller:
             if answered:  # a later page of a paged answer: the first answer for an id counts
                 items = {k: v for k, v in items.items() if k not in answered}
             for workload_id, (status, details, item) in items.items():
-                self._deliver(workload_id, status, details, item, response, now)
+                self._deliver(workload_id, status, details, item, response, started, now)
             answered.update(items)
             for workload_id, error in page.broken.items():
                 answered.add(workload_id)
@@ -377,9 +384,14 @@ class StatusPoller:
         details: Any,
         item: Any,
         response: Response,
+        started: float,
         now: float,
     ) -> None:
         """Hand one workload's status to its waiters; build the full model only if one needs it.
+
+        The next poll of a waiter is due an interval after its round started (so the waiters of
+        one round stay together, however their answers trickle in), but at least half an
+        interval after this answer (a slow server is not polled back to back).
 
         Most answers change nothing (the workload is still on its way): such a waiter takes the
         status and is scheduled again without a verdict or a model.
@@ -414,7 +426,9 @@ class StatusPoller:
             interval = waiter.interval
             if interval < policy.cap:  # still backing off (the interval never shrinks)
                 interval = waiter.interval = policy.interval(waiter.polls)
-            self._schedule(waiter, now + (policy.jittered(interval) if policy.jitter else interval))
+            if policy.jitter:
+                interval = policy.jittered(interval)
+            self._schedule(waiter, max(started + interval, now + 0.5 * interval))
 
     def _fail_id(self, workload_id: str, error: WorkloadAPIError) -> None:
         for waiter in list(self._tracked.get(workload_id, ())):

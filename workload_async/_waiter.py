@@ -63,7 +63,7 @@ class Waiter:
     #: Decides on the full workload instead of :func:`judge` on its status (a wait for something
     #: other than a status: a settings replacement).
     settle: Callable[[Workload], Verdict] | None = None
-    #: When the next poll is due (the poller's heap orders waiters by it).
+    #: When the next poll is due (the poller's schedule orders waiters by it).
     next_due: float = 0.0
     #: How many status answers arrived for this wait.
     polls: int = 0
@@ -73,7 +73,7 @@ class Waiter:
     last_error: BaseException | None = None
     #: Consecutive polls whose answer could not be read.
     strikes: int = 0
-    #: Which entry of the poller's heap of due times is this waiter's live one (-1: none).
+    #: Which slot of the poller's schedule holds this waiter's live entry (-1: none).
     ticket: int = -1
     #: The poll interval after the last answer, before jitter (the policy's, kept to skip
     #: recomputing it once it reaches the cap).

@@ -141,7 +141,7 @@ async def test_100k_waits_are_registered_served_and_cancelled_without_a_full_sca
     await server.until(lambda: len(server.calls) == n // BATCH)
     assert len(server.calls) == n // BATCH
     assert all(w.polls == 1 and not w.future.done() for w in waiters)
-    # each wait's heap entry was looked at about once: nothing walked all the waits per step
+    # each wait's schedule entry was looked at about once: nothing walked all the waits per step
     assert poller.examined <= 2 * n
     for w in waiters:
         w.future.cancel()
