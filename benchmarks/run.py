@@ -109,7 +109,7 @@ async def _suite(quick: bool, only: set[str]) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="smaller runs (about two minutes on 2 cores)")
+    parser.add_argument("--quick", action="store_true", help="smaller runs (about five minutes on 2 cores)")
     parts = ["calls", "import", "waiting", "memory", "scale", "emulator", "airflow"]
     parser.add_argument("--only", action="append", default=[], choices=parts)
     args = parser.parse_args(argv)
