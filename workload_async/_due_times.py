@@ -9,6 +9,10 @@ means a poll may come up to one slot late, never early.
 A waiter's ``ticket`` names the slot holding its live entry (-1: none). Rescheduling leaves the
 old entry behind, stale; stale entries are dropped as they are met, and all at once by
 :meth:`DueTimes.compact` when they outnumber the live ones.
+
+Each slot also keeps the shortest poll interval of the waiters scheduled into it, so that
+:meth:`DueTimes.round_start` can let a round wait for the waiters due just after the first
+without delaying any of them by more than its own share of its own interval.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ class DueTimes:
 
     def __init__(self) -> None:
         self._slots: dict[int, deque[Waiter]] = {}
+        self._shortest: dict[int, float] = {}  # slot -> shortest interval scheduled into it
         self._heap: list[int] = []
         self.entries = 0  # live and stale
         self.dropped = 0  # entries looked at and removed, for the poller's ``examined``
@@ -46,9 +51,12 @@ class DueTimes:
         queue = self._slots.get(slot)
         if queue is None:
             self._slots[slot] = deque((waiter,))
+            self._shortest[slot] = waiter.interval
             heapq.heappush(self._heap, slot)
         else:
             queue.append(waiter)
+            if waiter.interval < self._shortest[slot]:
+                self._shortest[slot] = waiter.interval
         self.entries += 1
 
     def first(self) -> tuple[float, Waiter] | None:
@@ -65,8 +73,27 @@ class DueTimes:
                 self.entries -= 1
                 self.dropped += 1
             heapq.heappop(heap)
-            del slots[slot]
+            del slots[slot], self._shortest[slot]
         return None
+
+    def round_start(self, share: float, most: float) -> float:
+        """When a round should start: after the first live entry falls due, late by ``share`` of
+        its interval (at most ``most`` seconds) so that the entries due just after it join, but no
+        later than any of those entries may be: ``share`` of its own interval after it fell due.
+        ``inf`` when nothing is scheduled."""
+        entry = self.first()
+        if entry is None:
+            return math.inf
+        first = self._heap[0]
+        shortest = self._shortest
+        start = entry[0] + min(share * shortest[first], most)
+        slot = first + 1
+        while slot * SLOT < start:  # at most ``most`` seconds of slots
+            interval = shortest.get(slot)
+            if interval is not None:
+                start = min(start, slot * SLOT + min(share * interval, most))
+            slot += 1
+        return start
 
     def take(self, waiter: Waiter) -> None:
         """Remove ``waiter``, which :meth:`first` just returned."""
@@ -83,6 +110,7 @@ class DueTimes:
         while heap and heap[0] <= last:
             slot = heapq.heappop(heap)
             queue = slots.pop(slot)
+            del self._shortest[slot]
             self.entries -= len(queue)
             self.dropped += len(queue)
             for waiter in queue:
@@ -95,6 +123,7 @@ class DueTimes:
         """Drop every entry (when no waiter is left, all are stale)."""
         self.dropped += self.entries
         self._slots.clear()
+        self._shortest.clear()
         self._heap.clear()
         self.entries = 0
 
@@ -103,10 +132,12 @@ class DueTimes:
         for slot in list(self._slots):
             queue = self._slots[slot]
             live = deque(w for w in queue if w.ticket == slot)
+            self.dropped += len(queue) - len(live)
             if live:
                 self._slots[slot] = live
+                self._shortest[slot] = min(w.interval for w in live)
             else:
-                del self._slots[slot]
+                del self._slots[slot], self._shortest[slot]
         self._heap = list(self._slots)
         heapq.heapify(self._heap)
         self.entries = sum(len(q) for q in self._slots.values())

@@ -46,16 +46,27 @@ from .errors import (
     WorkloadAPIError,
 )
 
-__all__ = ["BATCH", "COALESCE", "DECODE_STRIKES", "StatusPoller", "Verdict", "Waiter", "judge"]
+__all__ = [
+    "BATCH",
+    "COALESCE",
+    "COALESCE_MOST",
+    "DECODE_STRIKES",
+    "StatusPoller",
+    "Verdict",
+    "Waiter",
+    "judge",
+]
 
 log = logging.getLogger("workload_async")
 BATCH = 100
 #: Consecutive unreadable answers after which a wait fails with the ResponseDecodeError.
 DECODE_STRIKES = 3
-#: A round starts this fraction of the earliest due wait's interval after that wait falls due, so
-#: the waits due just after it (spread by jitter) share its calls: polled a little late, never
-#: early.
+#: A round starts this fraction of the earliest due wait's interval (at most
+#: :data:`COALESCE_MOST` seconds) after that wait falls due, so the waits due just after it (spread
+#: by jitter) share its calls; no wait is held back more than this fraction of its own interval.
+#: Polled a little late, never early.
 COALESCE = 0.05
+COALESCE_MOST = 0.5
 
 _Entry = tuple[float, int, Waiter]
 
@@ -131,7 +142,7 @@ class StatusPoller:
 
     def _schedule(self, waiter: Waiter, due: float) -> None:
         self._due.schedule(waiter, due)
-        if due + COALESCE * waiter.interval < self._wake_at:
+        if due + min(COALESCE * waiter.interval, COALESCE_MOST) < self._wake_at:
             self._poke()
 
     def _poke(self) -> None:
@@ -235,11 +246,7 @@ class StatusPoller:
 
     def _round_due(self) -> float:
         """When the next round should start (see :data:`COALESCE`), not before a hold ends."""
-        entry = self._due.first()
-        if entry is None:
-            return math.inf
-        due, waiter = entry
-        return max(due + COALESCE * waiter.interval, self._hold_until)
+        return max(self._due.round_start(COALESCE, COALESCE_MOST), self._hold_until)
 
     def _next_wake(self) -> float:
         wake = self._round_due()

@@ -77,3 +77,17 @@ def test_a_due_time_is_rounded_up_to_its_slot_never_down() -> None:
     assert schedule.pop_due(1.0 + SLOT / 2) == []
     assert schedule.first() == (1.0 + SLOT, w)
     assert schedule.pop_due(1.0 + SLOT) == [w]
+
+
+def test_a_round_waits_for_later_entries_but_no_entry_past_its_own_share() -> None:
+    schedule = DueTimes()
+    slow, quick, other = make(3)
+    slow.interval, quick.interval, other.interval = 20.0, 0.2, 4.0
+    schedule.schedule(slow, 1.0)
+    # alone, the slow entry's round waits 5% of 20 s, capped at 0.5 s
+    assert schedule.round_start(0.05, 0.5) == 1.5
+    schedule.schedule(other, 1.25)  # 5% of 4 s: 0.2 s after 1.25
+    assert schedule.round_start(0.05, 0.5) == 1.45
+    schedule.schedule(quick, 1.0625)  # 5% of 0.2 s: 0.01 s after 1.0625
+    assert schedule.round_start(0.05, 0.5) == 1.0625 + 0.01
+    assert DueTimes().round_start(0.05, 0.5) == float("inf")

@@ -331,3 +331,22 @@ async def test_answers_arriving_one_by_one_do_not_split_the_next_round_into_a_ro
     for w in waiters:
         w.future.cancel()
     await turns()
+
+
+async def test_a_round_gathering_later_waits_never_holds_a_quick_wait_past_its_own_share() -> None:
+    clock = FakeClock()
+    slow_id, quick_id = "a" * 24, "b" * 24
+    server = StatusServer(clock, {slow_id: "initializing", quick_id: "running"})
+    poller = StatusPoller(server, clock)  # type: ignore[arg-type]
+    slow = waiter(clock, slow_id, fixed(20.0))  # due at 20 s: its share of lateness is up to 0.5 s
+    quick = waiter(clock, quick_id, fixed(0.2))  # due at 0.2 s, its share 0.01 s
+    slow.started, quick.started, quick.deadline = -19.99, -0.15, 0.9  # due at 0.01 s and 0.05 s
+    poller.add(slow)
+    poller.add(quick)
+    await server.until(lambda: quick.future.done())
+    assert quick.future.result().status is WorkloadStatus.RUNNING
+    first_call_at, called = server.calls[0]
+    assert called == [slow_id, quick_id]  # one call for both ...
+    assert first_call_at <= 0.05 + 1 / 128 + 0.05 * 0.2 + 1e-9  # ... no later than the quick one's share
+    slow.future.cancel()
+    await turns()
