@@ -1,14 +1,15 @@
 """One batched status poller per client.
 
 Every pending wait registers a :class:`Waiter`. One background task keeps the waiters by the time
-their next poll is due (:class:`~._due_times.DueTimes`, slots of 1/128 s) and in a heap by their
-deadline. Each wake-up (a *round*) takes only the waiters that are due, polls their ids with
-``GET console/workloads/?ids=..`` (at most 100 ids a call, at most ``max_parallel`` calls at once)
-and hands each answer to the waiters of that id. The last call of a round is topped up with
-waiters that are at least half-way to their next poll, so calls stay full, and a round starts a
-little after its first waiter fell due (:data:`COALESCE`), so that the waiters due just after it
-share its calls. Registering a wait costs an append to its slot and wakes the task only when the
-new wait is due (or ends) before its planned wake-up; nothing scans every waiter.
+their next poll is due (:class:`~._schedule.DueTimes`, slots of 1/128 s) and by their deadline
+(:class:`~._schedule.Deadlines`). Each wake-up (a *round*) takes only the waiters that are due,
+polls their ids with ``GET console/workloads/?ids=..`` (at most 100 ids a call, at most
+``max_parallel`` calls at once) and hands each answer to the waiters of that id. The last call of
+a round is topped up with waiters that are at least half-way to their next poll, so calls stay
+full, and a round starts a little after its first waiter fell due (:data:`COALESCE`), so that the
+waiters due just after it share its calls. Registering a wait costs an append to its slot and
+wakes the task only when the new wait is due (or ends) before its planned wake-up; nothing scans
+every waiter.
 
 Answers are read status-only (see :mod:`._status_page`): a full :class:`Workload` is built only
 for a wait whose status changed or which settles. The task starts with the first waiter and ends
@@ -19,20 +20,18 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import heapq
-import itertools
 import logging
 import math
 from collections.abc import AsyncGenerator, Iterable
 from typing import Any
 
 from ._clock import Clock
-from ._due_times import DueTimes
 from ._enums import WorkloadStatus
 from ._http import Transport
 from ._models import Workload
 from ._pagination import AsyncPager
 from ._responses import Response
+from ._schedule import Deadlines, DueTimes
 from ._status_page import StatusPage, read_status_page, read_workload
 from ._waiter import SETTLED as _SETTLED
 from ._waiter import Verdict, Waiter, judge
@@ -46,16 +45,7 @@ from .errors import (
     WorkloadAPIError,
 )
 
-__all__ = [
-    "BATCH",
-    "COALESCE",
-    "COALESCE_MOST",
-    "DECODE_STRIKES",
-    "StatusPoller",
-    "Verdict",
-    "Waiter",
-    "judge",
-]
+__all__ = ["BATCH", "DECODE_STRIKES", "StatusPoller", "Verdict", "Waiter", "judge"]
 
 log = logging.getLogger("workload_async")
 BATCH = 100
@@ -67,8 +57,6 @@ DECODE_STRIKES = 3
 #: Polled a little late, never early.
 COALESCE = 0.05
 COALESCE_MOST = 0.5
-
-_Entry = tuple[float, int, Waiter]
 
 
 class StatusPoller:
@@ -87,8 +75,7 @@ class StatusPoller:
         self._tracked: dict[str, list[Waiter]] = {}
         self._count = 0
         self._due = DueTimes()
-        self._deadlines: list[_Entry] = []
-        self._tickets = itertools.count()
+        self._deadlines = Deadlines()
         self._polling: set[str] = set()  # ids in a call now
         self._parked: list[Waiter] = []  # fell due while a call covered their workload
         self._rounds: set[asyncio.Task[None]] = set()
@@ -102,7 +89,6 @@ class StatusPoller:
         self.rounds = 0
         self.ids_polled = 0
         self.wakeups = 0
-        self._examined = 0  # deadline entries; the schedule counts its own
 
     @property
     def pending(self) -> int:
@@ -112,7 +98,7 @@ class StatusPoller:
     @property
     def examined(self) -> int:
         """Schedule and deadline entries looked at and removed (a count of the poller's work)."""
-        return self._examined + self._due.dropped
+        return self._due.dropped + self._deadlines.dropped
 
     @property
     def running(self) -> bool:
@@ -129,7 +115,7 @@ class StatusPoller:
         self._count += 1
         waiter.future.add_done_callback(functools.partial(self._left, waiter))  # lighter than a closure
         if waiter.deadline is not None:
-            heapq.heappush(self._deadlines, (waiter.deadline, next(self._tickets), waiter))
+            self._deadlines.add(waiter, waiter.deadline)
             if waiter.deadline < self._wake_at:
                 self._poke()
         waiter.interval = waiter.policy.interval(waiter.polls)
@@ -168,8 +154,7 @@ class StatusPoller:
             self._poke()
         elif len(self._due) > 2 * self._count + 1024:
             self._due.compact()
-            self._deadlines = [e for e in self._deadlines if not e[2].future.done()]
-            heapq.heapify(self._deadlines)
+            self._deadlines.compact()
 
     # -- the background task ----------------------------------------------------------------
 
@@ -203,22 +188,9 @@ class StatusPoller:
 
     def _expire(self, now: float) -> None:
         """Time out every wait whose deadline has passed."""
-        heap = self._deadlines
-        while heap and heap[0][0] <= now:
-            self._examined += 1
-            _, _, waiter = heapq.heappop(heap)
+        for waiter in self._deadlines.pop_passed(now):
             waiter.time_out(now, self._hold_error if now < self._hold_until else None)
             self._discard(waiter)
-
-    def _first_deadline(self) -> float | None:
-        """The nearest deadline of a pending wait, dropping those of settled waits on the way."""
-        heap = self._deadlines
-        while heap:
-            if not heap[0][2].future.done():
-                return heap[0][0]
-            self._examined += 1
-            heapq.heappop(heap)
-        return None
 
     def _take_due(self, now: float) -> list[str]:
         """Take the waiters due by ``now`` (and fill the last call up); return their ids, in order.
@@ -228,20 +200,21 @@ class StatusPoller:
         """
         ids: dict[str, None] = {}
         polling, parked, schedule = self._polling, self._parked, self._due
-        for waiter in schedule.pop_due(now):
+
+        def take(waiter: Waiter) -> None:
             if waiter.workload_id in polling:
                 parked.append(waiter)
             else:
                 ids[waiter.workload_id] = None
+
+        for waiter in schedule.pop_due(now):
+            take(waiter)
         while len(ids) % BATCH and (entry := schedule.first()) is not None:
             due, waiter = entry
-            if due - now > 0.5 * waiter.policy.interval(waiter.polls):
+            if due - now > 0.5 * waiter.interval:
                 break  # not yet half-way to its next poll
             schedule.take(waiter)
-            if waiter.workload_id in polling:
-                parked.append(waiter)
-            else:
-                ids[waiter.workload_id] = None
+            take(waiter)
         return list(ids)
 
     def _round_due(self) -> float:
@@ -250,7 +223,7 @@ class StatusPoller:
 
     def _next_wake(self) -> float:
         wake = self._round_due()
-        deadline = self._first_deadline()
+        deadline = self._deadlines.first()
         return wake if deadline is None else min(wake, deadline)
 
     async def _idle(self, wake_at: float, now: float) -> None:
@@ -458,7 +431,7 @@ class StatusPoller:
         retry_after = exc.retry_after if isinstance(exc, RateLimitError | ServerError) else None
         if retry_after is not None and retry_after > 0:
             until = now + min(retry_after, self._transport.retry.max_retry_after)
-            nearest = self._first_deadline()
+            nearest = self._deadlines.first()
             if nearest is not None:
                 until = min(until, nearest)
             if until > self._hold_until:

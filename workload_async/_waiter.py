@@ -63,8 +63,6 @@ class Waiter:
     #: Decides on the full workload instead of :func:`judge` on its status (a wait for something
     #: other than a status: a settings replacement).
     settle: Callable[[Workload], Verdict] | None = None
-    #: When the next poll is due (the poller's schedule orders waiters by it).
-    next_due: float = 0.0
     #: How many status answers arrived for this wait.
     polls: int = 0
     last_status: WorkloadStatus | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
+from . import _render
 from ._render import status_and_details, timestamp
 from ._store import ArtifactRec, Store, WorkloadRec
 from ._v11_5_store import (
@@ -24,19 +25,8 @@ def _user(store: Store, user_id: str) -> dict[str, Any]:
 
 
 def artifact(store: Store, a: ArtifactRec) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "name": a.name,
-        "description": a.description,
-        "type": a.type,
-        "status": a.status,
-        "version": a.version,
-        "spec": a.spec,
-        "artifactRepositoryId": None,
-        "creator": _user(store, a.owner),
-        "createdAt": timestamp(store, a.created),
-        "updatedAt": timestamp(store, a.updated),
-    }
+    """The v2.41 artifact, with the two fields this generation adds."""
+    return {**_render.artifact(store, a), "artifactRepositoryId": None, "creator": _user(store, a.owner)}
 
 
 def workload(store: Store, w: WorkloadRec, api_root: str) -> dict[str, Any]:

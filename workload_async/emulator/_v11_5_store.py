@@ -34,7 +34,6 @@ __all__ = [
 
 #: The resource bundles a group runtime may name: the v2.41 catalogue, as 11.5 shows a bundle.
 BUNDLES: dict[str, dict[str, Any]] = {b["id"]: resolved_view(b) for b in CATALOGUE}
-_UP = frozenset({"submitted", "provisioning", "launching", "running", "initializing"})
 _SETTLED_REPLACEMENT = frozenset({"completed", "errored"})
 _SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?i?B?)\s*", re.IGNORECASE)
 _UNITS = {"": 1, "B": 1, "K": 1000, "M": 1000**2, "G": 1000**3, "T": 1000**4}
@@ -270,8 +269,3 @@ def events_of(store: Store, w: WorkloadRec) -> list[EventRec]:
         events.append(EventRec(event_id, w.id, since, "error", None, {"message": message}))
     order = sorted(enumerate(events), key=lambda pair: (pair[1].at, pair[0]), reverse=True)
     return [event for _, event in order]  # newest first; the later of two at one time first
-
-
-def is_up(status: str) -> bool:
-    """True for a workload running or on its way up."""
-    return status in _UP

@@ -6,7 +6,7 @@ import asyncio
 import random
 
 from workload_async import PollPolicy, WorkloadStatus
-from workload_async._due_times import SLOT, DueTimes
+from workload_async._schedule import SLOT, DueTimes
 from workload_async._waiter import Waiter
 
 

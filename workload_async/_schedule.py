@@ -1,4 +1,5 @@
-"""The poller's schedule: pending waiters by when their next poll is due.
+"""The poller's schedule: pending waiters by when their next poll is due (:class:`DueTimes`) and
+by when they end (:class:`Deadlines`).
 
 Due times are rounded up to slots of :data:`SLOT` seconds (1/128 s: exact in binary, so whole and
 half seconds stay exact). A heap orders the slots, and each slot keeps its waiters in arrival
@@ -18,12 +19,13 @@ without delaying any of them by more than its own share of its own interval.
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 from collections import deque
 
 from ._waiter import Waiter
 
-__all__ = ["SLOT", "DueTimes"]
+__all__ = ["SLOT", "Deadlines", "DueTimes"]
 
 SLOTS_PER_SECOND = 128
 #: The width of a slot, in seconds.
@@ -46,7 +48,6 @@ class DueTimes:
     def schedule(self, waiter: Waiter, due: float) -> None:
         """Make ``due`` (rounded up to its slot) the waiter's next poll."""
         slot = math.ceil(due * SLOTS_PER_SECOND)
-        waiter.next_due = due
         waiter.ticket = slot
         queue = self._slots.get(slot)
         if queue is None:
@@ -141,3 +142,49 @@ class DueTimes:
         self._heap = list(self._slots)
         heapq.heapify(self._heap)
         self.entries = sum(len(q) for q in self._slots.values())
+
+
+class Deadlines:
+    """Waiters with a deadline, in a heap by it; a settled waiter's entry is dropped when met."""
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[float, int, Waiter]] = []
+        self._order = itertools.count()  # ties never compare waiters
+        self.dropped = 0  # entries removed, for the poller's ``examined``
+
+    def add(self, waiter: Waiter, deadline: float) -> None:
+        """Track ``waiter``, which ends at ``deadline``."""
+        heapq.heappush(self._heap, (deadline, next(self._order), waiter))
+
+    def pop_passed(self, now: float) -> list[Waiter]:
+        """Take every waiter whose deadline has passed by ``now``, earliest first."""
+        heap, passed = self._heap, []
+        while heap and heap[0][0] <= now:
+            passed.append(heapq.heappop(heap)[2])
+        self.dropped += len(passed)
+        return passed
+
+    def first(self) -> float | None:
+        """The nearest deadline of a pending waiter, dropping those of settled ones on the way."""
+        heap = self._heap
+        while heap:
+            if not heap[0][2].future.done():
+                return heap[0][0]
+            self.dropped += 1
+            heapq.heappop(heap)
+        return None
+
+    def __len__(self) -> int:
+        return len(self._heap)
+
+    def clear(self) -> None:
+        """Drop every entry."""
+        self.dropped += len(self._heap)
+        self._heap.clear()
+
+    def compact(self) -> None:
+        """Drop the entries of settled waiters at once."""
+        live = [e for e in self._heap if not e[2].future.done()]
+        self.dropped += len(self._heap) - len(live)
+        heapq.heapify(live)
+        self._heap = live
