@@ -233,7 +233,8 @@ def _null_reads_default(hook: Callable[[Any, Any], Any], default: Any) -> Callab
     return structure_or_default
 
 
-def _make_converter(*, detailed: bool) -> cattrs.Converter:
+def _make_converter(*, detailed: bool, keep_defaults: bool = False) -> cattrs.Converter:
+    """The converter; ``keep_defaults`` writes a field at its default unless that default is None."""
     conv = cattrs.Converter(detailed_validation=detailed)
     unchecked: dict[Any, Callable[[Any, Any], Any]] = {}  # generated hooks that trust their input
     # Simple hooks first, then the factories that compose them.
@@ -282,8 +283,8 @@ def _make_converter(*, detailed: bool) -> cattrs.Converter:
             if wire is None:
                 overrides[a.name] = override(omit=True)
             else:
-                always = bool(a.metadata.get("always"))
-                overrides[a.name] = override(rename=wire, omit_if_default=False if always else None)
+                keep = bool(a.metadata.get("always")) or (keep_defaults and a.default is not None)
+                overrides[a.name] = override(rename=wire, omit_if_default=False if keep else None)
         options: dict[str, Any] = {"_cattrs_omit_if_default": True, **overrides}
         return make_dict_unstructure_fn(cls, conv, **options)
 
@@ -407,6 +408,12 @@ def wire_fields(**fields: Any) -> dict[str, Any]:
     }
 
 
-def unstructure(obj: Any) -> Any:
-    """The JSON-ready wire form of a model: camelCase keys, unset optionals left out."""
-    return _converter.unstructure(obj)
+@functools.cache
+def _keeper() -> cattrs.Converter:
+    return _make_converter(detailed=False, keep_defaults=True)
+
+
+def unstructure(obj: Any, *, keep_defaults: bool = False) -> Any:
+    """The JSON-ready wire form of a model: camelCase keys, unset optionals left out (and every
+    field at its default, unless ``keep_defaults``: then only the fields that are None)."""
+    return (_keeper() if keep_defaults else _converter).unstructure(obj)

@@ -12,15 +12,18 @@ __all__ = ["from_json", "to_json"]
 T = TypeVar("T")
 
 
-def to_json(value: Any) -> Any:
+def to_json(value: Any, *, keep_defaults: bool = False) -> Any:
     """A model (or a list or dict of models) in the API's JSON form, ready for :func:`json.dumps`.
 
-    Keys are camelCase, timestamps RFC 3339 strings, enums their values; optional fields left unset
-    are left out, as the SDK would send them::
+    Keys are camelCase, timestamps RFC 3339 strings, enums their values. Fields left at their
+    defaults are left out, as the SDK would send them; ``keep_defaults=True`` keeps every field
+    that holds a value (a zero, ``false``, an empty list, ``unknown``) and leaves out only those
+    that are None, which is what a reader of the output (a report, a script) expects::
 
         json.dumps(to_json(workload))
+        to_json(workload, keep_defaults=True)["runtime"]["replicaCount"]  # there even when 0
     """
-    return unstructure(value)
+    return unstructure(value, keep_defaults=keep_defaults)
 
 
 def from_json(cls: type[T], data: Any) -> T:

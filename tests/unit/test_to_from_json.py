@@ -7,7 +7,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from workload_async import Container, InputArtifact, Workload, WorkloadStatus, from_json, to_json
+from workload_async import (
+    Container,
+    DeploymentStats,
+    InputArtifact,
+    Workload,
+    WorkloadStatus,
+    from_json,
+    to_json,
+)
 
 
 def test_a_model_goes_to_camel_case_json_and_comes_back_equal() -> None:
@@ -33,3 +41,21 @@ def test_a_field_that_does_not_fit_is_named() -> None:
 def test_text_that_is_not_json_says_so() -> None:
     with pytest.raises(ValueError, match="not JSON"):
         from_json(InputArtifact, "{name: echo")
+
+
+def test_keep_defaults_keeps_zeros_and_false_and_leaves_out_only_none() -> None:
+    stats = from_json(
+        DeploymentStats,
+        {"deploymentId": "d1", "metrics": {"totalRequests": 0, "serverErrors": 0, "totalErrorRate": 0.0}},
+    )
+    assert "metrics" not in to_json(stats)  # all zeros: the default, left out as the SDK sends it
+    kept = to_json(stats, keep_defaults=True)
+    assert kept["metrics"]["totalRequests"] == 0
+    assert kept["metrics"]["totalErrorRate"] == 0.0
+    assert "responseTime" not in kept["metrics"]  # None: the server said nothing
+    assert kept["period"] == {}  # a default that is not None is kept, its None fields are not
+    workload = from_json(Workload, {"id": "w1", "statusDetails": {"conditions": [], "logTail": []}})
+    kept = to_json(workload, keep_defaults=True)
+    assert kept["status"] == "unknown"
+    assert kept["statusDetails"] == {"conditions": [], "logTail": []}
+    assert from_json(Workload, kept) == workload

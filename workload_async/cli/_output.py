@@ -35,7 +35,8 @@ def exit_code_for(error: BaseException) -> int:
 
 
 def _plain(value: Any) -> Any:
-    return to_json(value) if attrs.has(type(value)) else value
+    # what the server said, zeros and false included: a script reads a count of 0, not a gap
+    return to_json(value, keep_defaults=True) if attrs.has(type(value)) else value
 
 
 @attrs.define
