@@ -228,3 +228,78 @@ async def test_a_reader_that_goes_away_ends_the_output_quietly(emu: Emulator) ->
     _, err = await asyncio.wait_for(proc.communicate(), 30)
     assert proc.returncode == 141
     assert err.decode() == ""  # no traceback, no "Exception ignored" at exit
+
+
+async def test_json_output_keeps_zeros_and_false(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    spec = {
+        "name": "a",
+        "spec": {"containerGroups": [{"containers": [{"imageUri": "img", "primary": True}]}]},
+    }
+    (tmp_path / "a.json").write_text(json.dumps(spec))
+    assert await run(emu, "-o", "json", "artifacts", "create", "--file", str(tmp_path / "a.json")) == 0
+    artifact = json.loads(capsys.readouterr().out)
+    assert await run(emu, "-o", "json", "artifacts", "register", artifact["id"]) == 0
+    capsys.readouterr()
+    assert await run(emu, "-o", "json", "workloads", "create", "--artifact-id", artifact["id"], "--wait") == 0
+    workload = json.loads(capsys.readouterr().out)
+    assert workload["status"] == "running"
+    created = await run(
+        emu, "-o", "json", "deployments", "create", "--name", "d", "--workload-id", workload["id"]
+    )
+    assert created == 0
+    deployment = json.loads(capsys.readouterr().out)
+    assert await run(emu, "-o", "json", "deployments", "stats", deployment["id"]) == 0
+    metrics = json.loads(capsys.readouterr().out)["metrics"]
+    assert metrics["totalRequests"] == 0 and metrics["serverErrors"] == 0  # no traffic yet: still said
+    assert await run(emu, "deployments", "stats", deployment["id"]) == 0
+    assert '"totalRequests": 0' in capsys.readouterr().out  # the text view shows them too
+
+
+async def test_invoke_sends_query_parameters_and_headers(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    workload_id = await created_id(emu, capsys)
+    argv = [
+        "workloads",
+        "invoke",
+        workload_id,
+        "predict",
+        "--query",
+        "q=a b",
+        "--query",
+        "q=c",
+        "--query",
+        "n=",
+    ]
+    assert await run(emu, *argv, "-H", "X-Trace: t1") == 0
+    echoed = json.loads(capsys.readouterr().out)
+    assert echoed["query"] == {"q": ["a b", "c"], "n": [""]}
+    assert echoed["headers"]["X-Trace"] == "t1"
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "form"),
+    [
+        ("-H", "no-colon", "'Name: value'"),
+        ("-H", ": v", "'Name: value'"),
+        ("--query", "novalue", "NAME=VALUE"),
+    ],
+)
+async def test_invoke_refuses_a_header_or_query_without_a_name(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], option: str, value: str, form: str
+) -> None:
+    workload_id = await created_id(emu, capsys)
+    assert await run(emu, "workloads", "invoke", workload_id, option, value) == 2
+    err = capsys.readouterr().err
+    assert f"error: {option} {value!r}: expected {form}" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("limit", ["0", "-3"])
+async def test_list_limit_below_one_exits_2(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], limit: str
+) -> None:
+    assert await run(emu, "workloads", "list", "--limit", limit) == 2
+    assert f"error: --limit must be at least 1, got {limit}" in capsys.readouterr().err

@@ -78,6 +78,9 @@ def _invoke_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("-X", "--method", default="GET")
     p.add_argument("-d", "--data", help="request body; @FILE reads a file")
     p.add_argument("-H", "--header", action="append", default=[], help="'Name: value', repeatable")
+    p.add_argument(
+        "--query", action="append", default=[], metavar="NAME=VALUE", help="a query parameter, repeatable"
+    )
     p.add_argument("--json", action="store_true", help="send --data as application/json")
 
 
@@ -201,13 +204,23 @@ async def _exposes_no_port(client: Client, workload_id: str) -> bool:
     return bool(primaries) and all(c.port is None for c in primaries)
 
 
+def _pair(text: str, sep: str, option: str, form: str) -> tuple[str, str]:
+    """``Name: value`` or ``name=value`` split in two; refused, naming the option, without a name."""
+    name, found, value = text.partition(sep)
+    if not found or not name.strip():
+        raise ValueError(f"{option} {text!r}: expected {form}")
+    return name.strip(), value.strip() if sep == ":" else value
+
+
 async def _invoke(client: Client, manager: Any, args: argparse.Namespace, printer: Printer) -> int:
+    headers = dict(_pair(h, ":", "-H", "'Name: value'") for h in args.header)
+    params = [_pair(q, "=", "--query", "NAME=VALUE") for q in args.query]
     data = await _read_data(args.data)
-    headers = dict(h.split(":", 1) for h in args.header if ":" in h)
-    headers = {k.strip(): v.strip() for k, v in headers.items()}
     if args.json:
         headers.setdefault("Content-Type", "application/json")
-    response = await manager.invoke(args.id, args.path, method=args.method, data=data, headers=headers)
+    response = await manager.invoke(
+        args.id, args.path, method=args.method, data=data, headers=headers, params=params or None
+    )
     answered_by = (
         "application" if response.ok else await _whose_answer(client, manager, args.id, response.status)
     )
@@ -263,6 +276,8 @@ async def _bulk(client: Client, args: argparse.Namespace, printer: Printer) -> i
 async def _workloads(client: Client, args: argparse.Namespace, printer: Printer) -> int:
     wl = client.workloads
     if args.action == "list":
+        if args.limit is not None and args.limit < 1:
+            raise ValueError(f"--limit must be at least 1, got {args.limit}")
         printer.many(await wl.list(search=args.search, sort=args.sort).collect(args.limit), WORKLOAD_COLUMNS)
     elif args.action == "get":
         printer.one(await wl.get(args.id))
