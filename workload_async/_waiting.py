@@ -39,6 +39,16 @@ class ReturnWhen(enum.StrEnum):
     FIRST_COMPLETED = "first_completed"
     FIRST_FAILURE = "first_failure"
 
+    @classmethod
+    def _missing_(cls, value: object) -> ReturnWhen:
+        # asyncio's own constants are upper case (asyncio.FIRST_COMPLETED == "FIRST_COMPLETED")
+        if isinstance(value, str):
+            for member in cls:
+                if member.value == value.lower():
+                    return member
+        choices = ", ".join(repr(m.value) for m in cls)
+        raise ValueError(f"return_when must be one of {choices}, got {value!r}")
+
 
 @attrs.frozen
 class WaitOutcome:
