@@ -7,7 +7,8 @@ a body it refuses is handed to the standard library, whose answer (a value, or t
 The one value they read differently is an integer beyond 64 bits, which orjson reads as the
 nearest float: no number of the API comes near, but an application's body may, so
 ``Response.json()`` (an invoked workload's answer) always uses :func:`loads_stdlib`.
-``WORKLOAD_ASYNC_NO_ORJSON=1`` in the environment keeps orjson out even where it is installed.
+``WORKLOAD_ASYNC_NO_ORJSON=1`` in the environment keeps orjson out even where it is installed
+(as does any value but an empty one, ``0``, ``false``, ``no`` or ``off``).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def loads_stdlib(body: bytes) -> Any:
 
 
 def _orjson_reader() -> Callable[[bytes], Any] | None:
-    if os.environ.get(NO_ORJSON_ENV, "").strip() not in ("", "0"):
+    if os.environ.get(NO_ORJSON_ENV, "").strip().lower() not in ("", "0", "false", "no", "off"):
         return None
     try:
         import orjson
