@@ -12,7 +12,8 @@ wakes the task only when the new wait is due (or ends) before its planned wake-u
 every waiter.
 
 Answers are read status-only (see :mod:`._status_page`): a full :class:`Workload` is built only
-for a wait whose status changed or which settles. The task starts with the first waiter and ends
+for a wait whose status changed or which settles. One call of a round, and what its answer does to
+its waits, is :class:`~._poll_calls.PollCalls`, mixed in; this module decides when to poll whom. The task starts with the first waiter and ends
 with the last; a waiter whose future is cancelled leaves at once.
 """
 
@@ -22,35 +23,18 @@ import asyncio
 import functools
 import logging
 import math
-from collections.abc import AsyncGenerator, Iterable
-from typing import Any
+from collections.abc import Iterable
 
 from ._clock import Clock
-from ._enums import WorkloadStatus
 from ._http import Transport
-from ._models import Workload
-from ._pagination import AsyncPager
-from ._responses import Response
+from ._poll_calls import BATCH, DECODE_STRIKES, PollCalls
 from ._schedule import Deadlines, DueTimes
-from ._status_page import StatusPage, read_status_page, read_workload
-from ._waiter import SETTLED as _SETTLED
 from ._waiter import Verdict, Waiter, judge
-from .errors import (
-    APIStatusError,
-    ClientClosedError,
-    NotFoundError,
-    RateLimitError,
-    ResponseDecodeError,
-    ServerError,
-    WorkloadAPIError,
-)
+from .errors import ClientClosedError, WorkloadAPIError
 
 __all__ = ["BATCH", "DECODE_STRIKES", "StatusPoller", "Verdict", "Waiter", "judge"]
 
 log = logging.getLogger("workload_async")
-BATCH = 100
-#: Consecutive unreadable answers after which a wait fails with the ResponseDecodeError.
-DECODE_STRIKES = 3
 #: A round starts this fraction of the earliest due wait's interval (at most
 #: :data:`COALESCE_MOST` seconds) after that wait falls due, so the waits due just after it (spread
 #: by jitter) share its calls; no wait is held back more than this fraction of its own interval.
@@ -59,7 +43,7 @@ COALESCE = 0.05
 COALESCE_MOST = 0.5
 
 
-class StatusPoller:
+class StatusPoller(PollCalls):
     """Serves every pending wait of one client with batched list calls.
 
     The counters are for tests, benchmarks and the demo: ``requests`` (status calls), ``rounds``
@@ -303,152 +287,6 @@ class StatusPoller:
             elif waiter.ticket == -1 and not waiter.future.done():
                 self._schedule(waiter, now)
 
-    async def _poll(self, chunk: list[str], started: float) -> None:
-        async with self._gate:
-            chunk = [i for i in chunk if i in self._tracked]
-            if not chunk:
-                return
-            self.ids_polled += len(chunk)
-            try:
-                pages = [page async for page in self._pages(chunk)]
-            except WorkloadAPIError as exc:
-                self._poll_failed(chunk, exc)
-                return
-        self._hold_until, self._hold_error = 0.0, None
-        now = self._clock.monotonic()
-        unattributed: ResponseDecodeError | None = None
-        answered: set[str] = set()
-        for response, page in pages:
-            items = page.items
-            if answered:  # a later page of a paged answer: the first answer for an id counts
-                items = {k: v for k, v in items.items() if k not in answered}
-            for workload_id, (status, details, item) in items.items():
-                self._deliver(workload_id, status, details, item, response, started, now)
-            answered.update(items)
-            for workload_id, error in page.broken.items():
-                answered.add(workload_id)
-                self._fail_id(workload_id, error)
-            if page.anonymous:
-                unattributed = page.anonymous[0]
-        for workload_id in chunk:
-            if workload_id not in answered:
-                self._fail_id(workload_id, unattributed or _vanished(workload_id, self._list_path()))
-
-    async def _pages(self, chunk: list[str]) -> AsyncGenerator[tuple[Response, StatusPage], None]:
-        """The pages answering one call (a server that pages a shorter list is followed).
-
-        A poll's request timeout is the client's request timeout: it belongs to the poller, not
-        to the shortest wait it serves; waits time out one by one. The poller retries by polling
-        again, so the call itself is not retried.
-        """
-        await self._transport.get_dialect()  # an "auto" client may not know its routes yet
-        query = [("limit", str(BATCH)), *(("ids", i) for i in chunk)]
-        url: Any = self._transport.url("workloads.list").with_query(query)
-        follower = AsyncPager(self._transport, "workloads.list", Workload)
-        while url is not None:
-            response = await self._transport.send("GET", url, retry="never", route="workloads.list")
-            self.requests += 1
-            page = read_status_page(response)
-            yield response, page
-            url = follower._follow(page.next, url) if page.next and page.size else None
-
-    def _list_path(self) -> str:
-        """The status list's path in the client's dialect, as errors name it."""
-        dialect = self._transport.dialect
-        return dialect.path("workloads.list") if dialect is not None else "workloads.list"
-
-    def _deliver(
-        self,
-        workload_id: str,
-        status: WorkloadStatus,
-        details: Any,
-        item: Any,
-        response: Response,
-        started: float,
-        now: float,
-    ) -> None:
-        """Hand one workload's status to its waiters; build the full model only if one needs it.
-
-        The next poll of a waiter is due an interval after its round started (so the waiters of
-        one round stay together, however their answers trickle in), but at least half an
-        interval after this answer (a slow server is not polled back to back).
-
-        Most answers change nothing (the workload is still on its way): such a waiter takes the
-        status and is scheduled again without a verdict or a model.
-        """
-        group = self._tracked.get(workload_id)
-        if not group:
-            return
-        changing = status._value_ not in _SETTLED
-        workload: Workload | None = None
-        for waiter in group[:]:  # a copy: settling removes the waiter from the group
-            if waiter.future.done():
-                continue
-            quiet = changing and (waiter.on_change is None or status == waiter.last_status)
-            if quiet and waiter.settle is None:
-                waiter.observe(status, details, None, "pending")
-            else:
-                verdict = waiter.verdict(status, now)
-                model = None
-                if waiter.needs_model(status, verdict):
-                    if workload is None:
-                        try:
-                            workload = read_workload(workload_id, item, response)
-                        except ResponseDecodeError as exc:
-                            self._fail_id(workload_id, exc)  # an unreadable item fails its own waits
-                            return
-                    model = workload
-                waiter.observe(status, details, model, verdict)
-                if waiter.future.done():
-                    self._discard(waiter)
-                    continue
-            policy = waiter.policy
-            interval = waiter.interval
-            if interval < policy.cap:  # still backing off (the interval never shrinks)
-                interval = waiter.interval = policy.interval(waiter.polls)
-            if policy.jitter:
-                interval = policy.jittered(interval)
-            self._schedule(waiter, max(started + interval, now + 0.5 * interval))
-
-    def _fail_id(self, workload_id: str, error: WorkloadAPIError) -> None:
-        for waiter in list(self._tracked.get(workload_id, ())):
-            waiter.fail(error)
-            self._discard(waiter)
-
-    def _poll_failed(self, chunk: list[str], exc: WorkloadAPIError) -> None:
-        """A call failed: fail the waits at once when it will not mend, else back off and poll again.
-
-        A ``Retry-After`` holds every poll of this client, for at most the retry policy's
-        ``max_retry_after`` and never past the nearest deadline; a good answer ends the hold.
-        An unreadable answer fails the waits it concerns once it repeats :data:`DECODE_STRIKES`
-        times in a row.
-        """
-        now = self._clock.monotonic()
-        if isinstance(exc, ClientClosedError) or (isinstance(exc, APIStatusError) and _permanent(exc)):
-            for workload_id in chunk:  # a bad token or a wrong endpoint will not mend by waiting
-                self._fail_id(workload_id, exc)
-            return
-        retry_after = exc.retry_after if isinstance(exc, RateLimitError | ServerError) else None
-        if retry_after is not None and retry_after > 0:
-            until = now + min(retry_after, self._transport.retry.max_retry_after)
-            nearest = self._deadlines.first()
-            if nearest is not None:
-                until = min(until, nearest)
-            if until > self._hold_until:
-                self._hold_until, self._hold_error = until, exc
-        decoding = isinstance(exc, ResponseDecodeError)
-        for workload_id in chunk:
-            for waiter in list(self._tracked.get(workload_id, ())):
-                waiter.last_error = exc
-                waiter.strikes += decoding
-                if decoding and waiter.strikes >= DECODE_STRIKES:
-                    waiter.fail(exc)
-                    self._discard(waiter)
-                elif not waiter.future.done():
-                    interval = waiter.interval = waiter.policy.interval(waiter.polls)
-                    self._schedule(waiter, now + waiter.policy.jittered(interval))
-        log.warning("status poll of %d workloads failed: %s", len(chunk), exc)
-
     async def close(self) -> None:
         """Stop the background task and fail every pending waiter with :class:`ClientClosedError`."""
         self._closed = True
@@ -459,16 +297,3 @@ class StatusPoller:
         await asyncio.gather(*tasks, return_exceptions=True)
         for waiter in self._all():
             waiter.fail(ClientClosedError("the client was closed while this wait was pending"))
-
-
-def _permanent(error: APIStatusError) -> bool:
-    return 400 <= error.status < 500 and error.status not in (408, 429)
-
-
-def _vanished(workload_id: str, path: str) -> NotFoundError:
-    return NotFoundError(
-        f"workload {workload_id} not found (deleted, or not visible to this token)",
-        status=404,
-        method="GET",
-        url=path,
-    )
