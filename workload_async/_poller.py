@@ -12,9 +12,11 @@ wakes the task only when the new wait is due (or ends) before its planned wake-u
 every waiter.
 
 Answers are read status-only (see :mod:`._status_page`): a full :class:`Workload` is built only
-for a wait whose status changed or which settles. One call of a round, and what its answer does to
-its waits, is :class:`~._poll_calls.PollCalls`, mixed in; this module decides when to poll whom. The task starts with the first waiter and ends
+for a wait whose status changed or which settles. The task starts with the first waiter and ends
 with the last; a waiter whose future is cancelled leaves at once.
+
+This module decides when to poll whom; one call of a round, and what its answer does to its
+waits, is :class:`~._poll_calls.PollCalls`, mixed in.
 """
 
 from __future__ import annotations
