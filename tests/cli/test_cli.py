@@ -246,3 +246,65 @@ async def test_an_11_5_command_on_v2_41_names_the_feature_and_the_generation(
     assert await run(emu, "workloads", "promote", "f" * 24) == 1
     err = capsys.readouterr().err
     assert "promote is not part of API v2.41" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("api_version", ["11.5"], indirect=True)
+async def test_update_settings_keeps_what_it_does_not_name_unless_told_to_replace(
+    api_version: str, emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    v = ("--api-version", api_version)
+    assert await run(emu, *v, "-q", "workloads", "create", "--name", "a", "--image", "i:1", "--wait") == 0
+    wl = capsys.readouterr().out.strip()
+
+    async def group() -> dict[str, object]:
+        capsys.readouterr()  # what the update printed
+        assert await run(emu, *v, "-o", "json", "workloads", "settings", wl) == 0
+        groups = json.loads(capsys.readouterr().out)["containerGroups"]
+        assert len(groups) == 1
+        return dict(groups[0])
+
+    assert await run(emu, *v, "workloads", "update-settings", wl, "--bundle", "cpu.small", "--wait") == 0
+    assert (await group())["resourceBundles"] == ["cpu.small"]
+    assert await run(emu, *v, "workloads", "update-settings", wl, "--replicas", "3", "--wait") == 0
+    kept = await group()
+    assert kept["replicaCount"] == 3 and kept["resourceBundles"] == ["cpu.small"]  # the bundle stays
+    assert (
+        await run(emu, *v, "workloads", "update-settings", wl, "--replicas", "1", "--replace", "--wait") == 0
+    )
+    replaced = await group()
+    assert replaced["replicaCount"] == 1 and "resourceBundles" not in replaced
+
+
+@pytest.mark.parametrize("api_version", ["11.5"], indirect=True)
+async def test_update_settings_of_a_many_group_workload_needs_the_group(
+    api_version: str, emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    v = ("--api-version", api_version)
+    groups = [
+        {
+            "name": name,
+            "containers": [{"name": name, "imageUri": "i:1", "primary": True, "port": 8080}],
+        }
+        for name in ("web", "worker")
+    ]
+    (tmp_path / "a.json").write_text(json.dumps({"name": "two", "spec": {"containerGroups": groups}}))
+    argv = ("-q", "workloads", "create", "--file", str(tmp_path / "a.json"), "--wait")
+    assert await run(emu, *v, *argv) == 0
+    wl = capsys.readouterr().out.strip()
+    assert await run(emu, *v, "workloads", "update-settings", wl, "--replicas", "2") == 2
+    assert (
+        f"workload {wl} has 2 container groups (web, worker): name one with --group"
+        in capsys.readouterr().err
+    )
+    assert (
+        await run(
+            emu, *v, "workloads", "update-settings", wl, "--group", "worker", "--replicas", "2", "--wait"
+        )
+        == 0
+    )
+    capsys.readouterr()
+    assert await run(emu, *v, "-o", "json", "workloads", "settings", wl) == 0
+    replicas = {
+        g["name"]: g.get("replicaCount") for g in json.loads(capsys.readouterr().out)["containerGroups"]
+    }
+    assert replicas["worker"] == 2 and replicas["web"] != 2
