@@ -36,7 +36,7 @@ _UP = frozenset(
 )
 
 
-class WorkloadsManager(WaitMethods, WorkloadsV11_5Mixin, InvokeMixin, LogsMixin):
+class WorkloadsManager(WorkloadsV11_5Mixin, InvokeMixin, LogsMixin, WaitMethods):
     """Everything about workloads. Reached as ``client.workloads``.
 
     ``invoke(workload_id, path, ...)`` and ``stream(workload_id, path, ...)`` call the workload's
