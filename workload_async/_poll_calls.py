@@ -2,7 +2,7 @@
 
 :class:`PollCalls` is half of :class:`~._poller.StatusPoller`: the poller decides *when* to poll
 which waits (its schedule and its rounds); the methods here send one call of up to
-:data:`~._poller.BATCH` ids, follow its pages, read each item status-only and hand it to the
+:data:`BATCH` ids, follow its pages, read each item status-only and hand it to the
 waits of that id (:meth:`PollCalls._deliver`), and decide what a failed call means for them
 (:meth:`PollCalls._poll_failed`). The state they work on is the poller's.
 """

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 
 from ._clock import Clock
 from ._http import Transport
-from ._poll_calls import BATCH, DECODE_STRIKES, PollCalls
+from ._poll_calls import BATCH, DECODE_STRIKES, PollCalls  # both defined there, used here too
 from ._schedule import Deadlines, DueTimes
 from ._waiter import Verdict, Waiter, judge
 from .errors import ClientClosedError, WorkloadAPIError

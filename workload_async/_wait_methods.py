@@ -61,7 +61,8 @@ class WaitMethods:
         Returns a mapping from id to :class:`~workload_async.WaitOutcome` (``.ok``, ``.workload``,
         ``.error``) in settle order. With ``return_when="first_completed"`` or
         ``"first_failure"`` it returns as soon as that happens, holding only the outcomes settled
-        by then; the other waits are dropped.
+        by then; the other waits are dropped. asyncio's constants work too
+        (``asyncio.FIRST_COMPLETED``; ``asyncio.FIRST_EXCEPTION`` means ``"first_failure"``).
         """
         mode = ReturnWhen(return_when)
         outcomes: dict[str, WaitOutcome] = {}

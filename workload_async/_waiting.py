@@ -41,10 +41,12 @@ class ReturnWhen(enum.StrEnum):
 
     @classmethod
     def _missing_(cls, value: object) -> ReturnWhen:
-        # asyncio's own constants are upper case (asyncio.FIRST_COMPLETED == "FIRST_COMPLETED")
+        # asyncio's own constants are upper case (asyncio.FIRST_COMPLETED == "FIRST_COMPLETED"),
+        # and its FIRST_EXCEPTION is what this calls first_failure
         if isinstance(value, str):
+            wanted = "first_failure" if value.lower() == "first_exception" else value.lower()
             for member in cls:
-                if member.value == value.lower():
+                if member.value == wanted:
                     return member
         choices = ", ".join(repr(m.value) for m in cls)
         raise ValueError(f"return_when must be one of {choices}, got {value!r}")

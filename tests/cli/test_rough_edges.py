@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import os
 import socket
@@ -14,6 +15,7 @@ import pytest
 
 from tests.cli.test_cli import run
 from workload_async.cli import main
+from workload_async.cli._output import Printer
 from workload_async.emulator import Emulator
 
 
@@ -233,13 +235,12 @@ async def test_a_reader_that_goes_away_ends_the_output_quietly(emu: Emulator) ->
 async def test_json_output_keeps_zeros_and_false(
     emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    spec = {
-        "name": "a",
-        "spec": {"containerGroups": [{"containers": [{"imageUri": "img", "primary": True}]}]},
-    }
+    containers = [{"imageUri": "img", "primary": True}, {"name": "side", "imageUri": "car"}]
+    spec = {"name": "a", "spec": {"containerGroups": [{"containers": containers}]}}
     (tmp_path / "a.json").write_text(json.dumps(spec))
     assert await run(emu, "-o", "json", "artifacts", "create", "--file", str(tmp_path / "a.json")) == 0
     artifact = json.loads(capsys.readouterr().out)
+    assert artifact["spec"]["containerGroups"][0]["containers"][1]["primary"] is False
     assert await run(emu, "-o", "json", "artifacts", "register", artifact["id"]) == 0
     capsys.readouterr()
     assert await run(emu, "-o", "json", "workloads", "create", "--artifact-id", artifact["id"], "--wait") == 0
@@ -280,20 +281,29 @@ async def test_invoke_sends_query_parameters_and_headers(
 
 
 @pytest.mark.parametrize(
-    ("option", "value", "form"),
+    ("option", "value", "shown", "form"),
     [
-        ("-H", "no-colon", "'Name: value'"),
-        ("-H", ": v", "'Name: value'"),
-        ("--query", "novalue", "NAME=VALUE"),
+        ("-H", "no-colon", "'no-colon'", "'Name: value'"),
+        ("-H", ": v", "':' (and more)", "'Name: value'"),
+        ("-H", "Authorization Bearer s3cret", "'Authorization' (and more)", "'Name: value'"),
+        ("--query", "novalue", "'novalue'", "NAME=VALUE"),
     ],
 )
 async def test_invoke_refuses_a_header_or_query_without_a_name(
-    emu: Emulator, capsys: pytest.CaptureFixture[str], option: str, value: str, form: str
+    emu: Emulator,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    option: str,
+    value: str,
+    shown: str,
+    form: str,
 ) -> None:
     workload_id = await created_id(emu, capsys)
-    assert await run(emu, "workloads", "invoke", workload_id, option, value) == 2
+    missing = f"@{tmp_path / 'body.json'}"  # refused before the body is read
+    assert await run(emu, "workloads", "invoke", workload_id, option, value, "-d", missing) == 2
     err = capsys.readouterr().err
-    assert f"error: {option} {value!r}: expected {form}" in err
+    assert f"error: {option} {shown}: expected {form}" in err
+    assert "s3cret" not in err  # a value typed without its ':' is not repeated
     assert "Traceback" not in err
 
 
@@ -302,4 +312,12 @@ async def test_list_limit_below_one_exits_2(
     emu: Emulator, capsys: pytest.CaptureFixture[str], limit: str
 ) -> None:
     assert await run(emu, "workloads", "list", "--limit", limit) == 2
-    assert f"error: --limit must be at least 1, got {limit}" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"error: --limit must be at least 1, got {limit}" in err
+    assert "Traceback" not in err
+
+
+def test_a_table_shows_an_empty_list_as_a_dash() -> None:
+    out = io.StringIO()
+    Printer(out=out).many([{"id": "b1", "useCases": [], "name": None}], ("id", "useCases", "name"))
+    assert out.getvalue().splitlines()[1].split() == ["b1", "-", "-"]

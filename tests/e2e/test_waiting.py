@@ -171,6 +171,13 @@ async def test_wait_many_can_return_at_the_first_completion(client: Client) -> N
     assert client.poller.pending == 0
 
 
+async def test_wait_many_takes_asyncios_constants(client: Client) -> None:
+    ids = await fleet(client, 30, crash=1)
+    outcomes = await client.workloads.wait_many(ids, return_when=asyncio.FIRST_EXCEPTION)
+    assert not list(outcomes.values())[-1].ok  # FIRST_EXCEPTION: back at the first failure
+    assert client.poller.pending == 0
+
+
 async def test_as_completed_follows_settle_order(client: Client, emu: Emulator) -> None:
     ids = []
     for startup in (6.0, 2.0, 4.0):

@@ -114,7 +114,8 @@ def test_the_environment_switch_keeps_orjson_out() -> None:
     assert _reader_in_child({}) == "orjson"
     assert _reader_in_child({NO_ORJSON_ENV: "1"}) == "json"
     assert _reader_in_child({NO_ORJSON_ENV: "0"}) == "orjson"
-    assert _reader_in_child({NO_ORJSON_ENV: "False"}) == "orjson"  # a "no" spelt out is a no
+    for no in ("False", "no", " OFF "):  # a "no" spelt out is a no
+        assert _reader_in_child({NO_ORJSON_ENV: no}) == "orjson", no
     assert _reader_in_child({NO_ORJSON_ENV: "true"}) == "json"
 
 

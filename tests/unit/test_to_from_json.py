@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from workload_async import (
+    Artifact,
     Container,
     DeploymentStats,
     InputArtifact,
@@ -59,3 +60,10 @@ def test_keep_defaults_keeps_zeros_and_false_and_leaves_out_only_none() -> None:
     assert kept["status"] == "unknown"
     assert kept["statusDetails"] == {"conditions": [], "logTail": []}
     assert from_json(Workload, kept) == workload
+    artifact = from_json(
+        Artifact,
+        {"id": "a1", "spec": {"containerGroups": [{"containers": [{"imageUri": "i", "primary": False}]}]}},
+    )
+    container = to_json(artifact, keep_defaults=True)["spec"]["containerGroups"][0]["containers"][0]
+    assert container["primary"] is False
+    assert "primary" not in to_json(artifact)["spec"]["containerGroups"][0]["containers"][0]

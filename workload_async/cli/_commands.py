@@ -208,7 +208,10 @@ def _pair(text: str, sep: str, option: str, form: str) -> tuple[str, str]:
     """``Name: value`` or ``name=value`` split in two; refused, naming the option, without a name."""
     name, found, value = text.partition(sep)
     if not found or not name.strip():
-        raise ValueError(f"{option} {text!r}: expected {form}")
+        # only its first word: the rest may be a secret typed without its ':'
+        first = text.split(None, 1)[0][:24] if text.strip() else text
+        shown = repr(first) + (" (and more)" if first != text else "")
+        raise ValueError(f"{option} {shown}: expected {form}")
     return name.strip(), value.strip() if sep == ":" else value
 
 

@@ -127,7 +127,7 @@ class Printer:
 
 
 def _cell(value: Any) -> str:
-    if value is None:
+    if value is None or value == [] or value == {}:
         return "-"
     if isinstance(value, dict):
         return str(value.get("name") or value.get("id") or json.dumps(value))
