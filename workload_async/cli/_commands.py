@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +16,8 @@ from .. import (
     from_json,
     gib,
 )
-from ..errors import NotFoundError, WorkloadAPIError
+from ..errors import WorkloadAPIError
+from ._invoke import add_invoke_options, run_invoke
 from ._logs import add_bundles_command, add_logs_command, run_bundles, run_logs
 from ._output import EXIT, Printer, exit_code_for
 from ._v11_5 import (
@@ -72,18 +71,6 @@ def _wait_options(p: argparse.ArgumentParser, wait_flag: bool = True) -> None:
     p.add_argument("--timeout", type=float, default=1800.0, help="seconds to wait at most (default 1800)")
 
 
-def _invoke_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("id")
-    p.add_argument("path", nargs="?", default="", help="the application path, e.g. predict")
-    p.add_argument("-X", "--method", default="GET")
-    p.add_argument("-d", "--data", help="request body; @FILE reads a file")
-    p.add_argument("-H", "--header", action="append", default=[], help="'Name: value', repeatable")
-    p.add_argument(
-        "--query", action="append", default=[], metavar="NAME=VALUE", help="a query parameter, repeatable"
-    )
-    p.add_argument("--json", action="store_true", help="send --data as application/json")
-
-
 def add_resource_commands(sub: Any) -> None:
     """Register ``workloads``, ``artifacts`` and ``deployments`` on the top-level subparsers."""
     w = sub.add_parser("workloads", help="create, start, stop, wait for and invoke workloads").add_subparsers(
@@ -112,7 +99,7 @@ def add_resource_commands(sub: Any) -> None:
     p = w.add_parser("watch", help="print each status change of a workload until it settles")
     p.add_argument("id")
     _wait_options(p, wait_flag=False)
-    _invoke_options(w.add_parser("invoke", help="call a workload's application"))
+    add_invoke_options(w.add_parser("invoke", help="call a workload's application"))
     add_logs_command(w)
     add_workload_commands(w)
 
@@ -158,98 +145,8 @@ def add_resource_commands(sub: Any) -> None:
     p.add_argument("--importance", choices=("critical", "high", "moderate", "low"))
     d.add_parser("delete", help="delete a deployment").add_argument("id")
     d.add_parser("stats", help="traffic stats of a deployment").add_argument("id")
-    _invoke_options(d.add_parser("invoke", help="call a deployment's application"))
+    add_invoke_options(d.add_parser("invoke", help="call a deployment's application"))
     add_bundles_command(sub)
-
-
-class PlatformAnswer(Exception):
-    """An invoke answered by the platform's gateway, not by the application (unknown id, not running)."""
-
-
-async def _read_data(data: str | None) -> str | None:
-    if data is None or not data.startswith("@"):
-        return data
-    try:
-        return await asyncio.to_thread(Path(data[1:]).read_text)
-    except OSError as exc:
-        raise ValueError(f"-d {data}: cannot read {data[1:]!r}: {exc.strerror or exc}") from None
-
-
-async def _whose_answer(client: Client, manager: Any, resource_id: str, status: int) -> str:
-    """Whether a failed invoke was answered by the platform's gateway or by the application.
-
-    The gateway answers 404 for an unknown id, and 503 for one that is not running or whose primary
-    container exposes no port; the application may answer either itself, so ask the API about the
-    resource."""
-    if status not in (404, 503):
-        return "application"
-    try:
-        resource = await manager.get(resource_id)
-    except NotFoundError:
-        return "platform"
-    if status == 503 and getattr(resource, "status", None) != WorkloadStatus.RUNNING:
-        return "platform"
-    if status == 503 and await _exposes_no_port(
-        client, getattr(resource, "workload_id", None) or resource_id
-    ):
-        return "platform"
-    return "application"
-
-
-async def _exposes_no_port(client: Client, workload_id: str) -> bool:
-    """True when the primary containers of the workload's artifact have no port to invoke."""
-    artifact_id = (await client.workloads.get(workload_id)).artifact_id
-    spec = (await client.artifacts.get(artifact_id)).spec if artifact_id else None
-    primaries = [c for g in spec.container_groups for c in g.containers if c.primary] if spec else []
-    return bool(primaries) and all(c.port is None for c in primaries)
-
-
-def _pair(text: str, sep: str, option: str, form: str) -> tuple[str, str]:
-    """``Name: value`` or ``name=value`` split in two; refused, naming the option, without a name."""
-    name, found, value = text.partition(sep)
-    if not found or not name.strip():
-        # only its first word: the rest may be a secret typed without its ':'
-        first = text.split(None, 1)[0][:24] if text.strip() else text
-        shown = repr(first) + (" (and more)" if first != text else "")
-        raise ValueError(f"{option} {shown}: expected {form}")
-    return name.strip(), value.strip() if sep == ":" else value
-
-
-async def _invoke(client: Client, manager: Any, args: argparse.Namespace, printer: Printer) -> int:
-    headers = dict(_pair(h, ":", "-H", "'Name: value'") for h in args.header)
-    params = [_pair(q, "=", "--query", "NAME=VALUE") for q in args.query]
-    data = await _read_data(args.data)
-    if args.json:
-        headers.setdefault("Content-Type", "application/json")
-    response = await manager.invoke(
-        args.id, args.path, method=args.method, data=data, headers=headers, params=params or None
-    )
-    answered_by = (
-        "application" if response.ok else await _whose_answer(client, manager, args.id, response.status)
-    )
-    if answered_by == "platform":
-        # not the application's output: nothing on stdout, the platform's reason on stderr
-        printer.error(
-            PlatformAnswer(
-                f"the platform answered {response.status} for {args.id} "
-                f"(the application was not reached): {response.text().strip()}"
-            )
-        )
-        return EXIT["error"]
-    if printer.output == "json":
-        printer.one(
-            {
-                "status": response.status,
-                "answeredBy": answered_by,
-                "headers": dict(response.headers),
-                "body": response.text(),
-            }
-        )
-    else:
-        print(response.text(), file=printer.out)
-    if not response.ok:
-        print(f"the application answered {response.status}", file=sys.stderr)
-    return EXIT["ok"] if response.ok else EXIT["error"]
 
 
 async def _bulk(client: Client, args: argparse.Namespace, printer: Printer) -> int:
@@ -331,7 +228,7 @@ async def _workloads(client: Client, args: argparse.Namespace, printer: Printer)
             )
         return EXIT["failed"] if last is not None and last.status.is_failure else EXIT["ok"]
     elif args.action == "invoke":
-        return await _invoke(client, wl, args, printer)
+        return await run_invoke(client, wl, args, printer)
     elif args.action == "logs":
         return await run_logs(client, args, printer)
     elif args.action in WORKLOAD_ACTIONS:
@@ -403,7 +300,7 @@ async def _deployments(client: Client, args: argparse.Namespace, printer: Printe
     elif args.action == "stats":
         printer.one(await dp.stats(args.id))
     elif args.action == "invoke":
-        return await _invoke(client, dp, args, printer)
+        return await run_invoke(client, dp, args, printer)
     return EXIT["ok"]
 
 

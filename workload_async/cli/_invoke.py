@@ -1,0 +1,121 @@
+"""``workloads invoke`` and ``deployments invoke``: call an application through the API gateway and
+print its answer, telling the application's own errors from the platform's."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+from .. import Client, WorkloadStatus
+from ..errors import NotFoundError
+from ._output import EXIT, Printer
+
+__all__ = ["add_invoke_options", "run_invoke"]
+
+
+def add_invoke_options(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``workloads invoke`` and ``deployments invoke``."""
+    p.add_argument("id")
+    p.add_argument("path", nargs="?", default="", help="the application path, e.g. predict")
+    p.add_argument("-X", "--method", default="GET")
+    p.add_argument("-d", "--data", help="request body; @FILE reads a file")
+    p.add_argument("-H", "--header", action="append", default=[], help="'Name: value', repeatable")
+    p.add_argument(
+        "--query", action="append", default=[], metavar="NAME=VALUE", help="a query parameter, repeatable"
+    )
+    p.add_argument("--json", action="store_true", help="send --data as application/json")
+
+
+class PlatformAnswer(Exception):
+    """An invoke answered by the platform's gateway, not by the application (unknown id, not running)."""
+
+
+async def _read_data(data: str | None) -> str | None:
+    if data is None or not data.startswith("@"):
+        return data
+    try:
+        return await asyncio.to_thread(Path(data[1:]).read_text)
+    except OSError as exc:
+        raise ValueError(f"-d {data}: cannot read {data[1:]!r}: {exc.strerror or exc}") from None
+
+
+async def _whose_answer(client: Client, manager: Any, resource_id: str, status: int) -> str:
+    """Whether a failed invoke was answered by the platform's gateway or by the application.
+
+    The gateway answers 404 for an unknown id, and 503 for one that is not running or whose primary
+    container exposes no port; the application may answer either itself, so ask the API about the
+    resource."""
+    if status not in (404, 503):
+        return "application"
+    try:
+        resource = await manager.get(resource_id)
+    except NotFoundError:
+        return "platform"
+    if status == 503 and getattr(resource, "status", None) != WorkloadStatus.RUNNING:
+        return "platform"
+    if status == 503 and await _exposes_no_port(
+        client, getattr(resource, "workload_id", None) or resource_id
+    ):
+        return "platform"
+    return "application"
+
+
+async def _exposes_no_port(client: Client, workload_id: str) -> bool:
+    """True when the primary containers of the workload's artifact have no port to invoke."""
+    artifact_id = (await client.workloads.get(workload_id)).artifact_id
+    spec = (await client.artifacts.get(artifact_id)).spec if artifact_id else None
+    primaries = [c for g in spec.container_groups for c in g.containers if c.primary] if spec else []
+    return bool(primaries) and all(c.port is None for c in primaries)
+
+
+def _pair(text: str, sep: str, option: str, form: str) -> tuple[str, str]:
+    """``Name: value`` or ``name=value`` split in two; refused, naming the option, without a name."""
+    name, found, value = text.partition(sep)
+    if not found or not name.strip():
+        # only its first word: the rest may be a secret typed without its ':'
+        first = text.split(None, 1)[0][:24] if text.strip() else text
+        shown = repr(first) + (" (and more)" if first != text else "")
+        raise ValueError(f"{option} {shown}: expected {form}")
+    return name.strip(), value.strip() if sep == ":" else value
+
+
+async def run_invoke(client: Client, manager: Any, args: argparse.Namespace, printer: Printer) -> int:
+    """Call the application of ``args.id`` through ``manager`` (workloads or deployments) and print
+    its answer; an answer of the platform's gateway goes to stderr, as an error."""
+    headers = dict(_pair(h, ":", "-H", "'Name: value'") for h in args.header)
+    params = [_pair(q, "=", "--query", "NAME=VALUE") for q in args.query]
+    data = await _read_data(args.data)
+    if args.json:
+        headers.setdefault("Content-Type", "application/json")
+    response = await manager.invoke(
+        args.id, args.path, method=args.method, data=data, headers=headers, params=params or None
+    )
+    answered_by = (
+        "application" if response.ok else await _whose_answer(client, manager, args.id, response.status)
+    )
+    if answered_by == "platform":
+        # not the application's output: nothing on stdout, the platform's reason on stderr
+        printer.error(
+            PlatformAnswer(
+                f"the platform answered {response.status} for {args.id} "
+                f"(the application was not reached): {response.text().strip()}"
+            )
+        )
+        return EXIT["error"]
+    if printer.output == "json":
+        printer.one(
+            {
+                "status": response.status,
+                "answeredBy": answered_by,
+                "headers": dict(response.headers),
+                "body": response.text(),
+            }
+        )
+    else:
+        print(response.text(), file=printer.out)
+    if not response.ok:
+        print(f"the application answered {response.status}", file=sys.stderr)
+    return EXIT["ok"] if response.ok else EXIT["error"]
