@@ -15,6 +15,7 @@ import time
 from ._airflow import run_deferred_waits
 from ._calls import run_calls, run_import_time
 from ._emulator_speed import run_emulator_speed
+from ._layers import run_layers
 from ._scale import run_wait_scale
 from ._waiting import run_list_memory, run_waiting
 
@@ -68,7 +69,7 @@ DEFAULT_INSTALL_KEYS = ["get_ratio_c1", "get_ratio_c64", "list_ratio"]
 
 def _json_reader() -> str:
     """Which parser reads the API's answers in this run (as ``workload_async`` decides)."""
-    if os.environ.get(NO_ORJSON_ENV, "").strip() not in ("", "0"):
+    if os.environ.get(NO_ORJSON_ENV, "").strip().lower() not in ("", "0", "false", "no", "off"):
         return "json"
     return "orjson" if importlib.util.find_spec("orjson") is not None else "json"
 
@@ -92,6 +93,8 @@ async def _suite(quick: bool, only: set[str]) -> dict[str, float]:
     figures: dict[str, float] = {}
     if not only or "calls" in only:
         figures.update(await run_calls(quick))
+    if not only or "layers" in only:
+        figures.update(await run_layers(quick))
     if not only or "import" in only:
         figures.update(await asyncio.to_thread(run_import_time, quick))
     if not only or "waiting" in only:
@@ -110,7 +113,7 @@ async def _suite(quick: bool, only: set[str]) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller runs (about five minutes on 2 cores)")
-    parts = ["calls", "import", "waiting", "memory", "scale", "emulator", "airflow"]
+    parts = ["calls", "layers", "import", "waiting", "memory", "scale", "emulator", "airflow"]
     parser.add_argument("--only", action="append", default=[], choices=parts)
     args = parser.parse_args(argv)
     started = time.perf_counter()
