@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,11 +30,10 @@ _ROOT_STATE = (_ROOT.level, list(_ROOT.handlers))
 pytest.importorskip("airflow.sdk", reason="the airflow extra is not installed")
 
 import airflow.triggers.base  # noqa: E402
-from airflow.sdk import BaseHook  # noqa: E402
 from airflow.sdk.definitions.connection import Connection  # noqa: E402
 
 from workload_async import FakeClock  # noqa: E402
-from workload_async.contrib.airflow import client_defaults  # noqa: E402
+from workload_async.contrib.airflow import WorkloadHook, client_defaults  # noqa: E402
 from workload_async.emulator import Emulator  # noqa: E402
 
 CONN_ID = "workload_emulator"
@@ -48,8 +48,20 @@ def _restore_root_logger() -> None:
 
 _restore_root_logger()
 assert (
-    airflow.triggers.base is not None and BaseHook is not None
+    airflow.triggers.base is not None and WorkloadHook is not None
 )  # imported above, before the logging was restored
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Airflow's own deprecations, raised inside Airflow (3.0 and 3.1 under the newest standard
+    provider), are not the integration's to mend, and as errors Airflow's secrets lookup swallows
+    them into "conn_id isn't defined": these tests let them pass. A deprecation of something the
+    integration calls is raised from the integration's own code, and stays an error."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.filterwarnings("ignore::DeprecationWarning:airflow.*"))
+            item.add_marker(pytest.mark.filterwarnings("ignore::FutureWarning:airflow.*"))
 
 
 @pytest.fixture(autouse=True)
@@ -103,12 +115,24 @@ class Lookups:
         self.async_calls: list[str] = []
 
 
+#: Airflow 3.1+ looks connections up through the task SDK, with an async lookup for the triggerer;
+#: 3.0's hook reads ``airflow.models``' Connection synchronously (the hook runs it off the loop).
+ASYNC_LOOKUP = hasattr(Connection, "async_get")
+
+
 @pytest.fixture
 def lookups(monkeypatch: pytest.MonkeyPatch) -> Lookups:
-    """Watch Airflow's connection lookups at their seam (``Connection.get`` / ``async_get``)."""
+    """Watch Airflow's connection lookups at their seam (``Connection.get`` / ``async_get``; on
+    Airflow 3.0 ``airflow.models.connection.Connection.get_connection_from_secrets``)."""
     record = Lookups()
-    sync_get = Connection.get.__func__  # type: ignore[attr-defined]
-    async_get = Connection.async_get.__func__  # type: ignore[attr-defined]
+    if ASYNC_LOOKUP:
+        owner: Any = Connection
+        sync_name = "get"
+    else:
+        from airflow.models.connection import Connection as owner
+
+        sync_name = "get_connection_from_secrets"
+    sync_get = getattr(owner, sync_name).__func__
 
     def get(cls: type[Connection], conn_id: str) -> Any:
         try:
@@ -119,10 +143,13 @@ def lookups(monkeypatch: pytest.MonkeyPatch) -> Lookups:
             record.sync_in_loop.append(conn_id)
         return sync_get(cls, conn_id)
 
-    async def aget(cls: type[Connection], conn_id: str) -> Any:
-        record.async_calls.append(conn_id)
-        return await async_get(cls, conn_id)
+    monkeypatch.setattr(owner, sync_name, classmethod(get))
+    if ASYNC_LOOKUP:
+        async_get = Connection.async_get.__func__  # type: ignore[attr-defined]
 
-    monkeypatch.setattr(Connection, "get", classmethod(get))
-    monkeypatch.setattr(Connection, "async_get", classmethod(aget))
+        async def aget(cls: type[Connection], conn_id: str) -> Any:
+            record.async_calls.append(conn_id)
+            return await async_get(cls, conn_id)
+
+        monkeypatch.setattr(Connection, "async_get", classmethod(aget))
     return record

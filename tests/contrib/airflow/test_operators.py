@@ -9,7 +9,11 @@ from typing import Any
 
 import pytest
 from airflow.exceptions import AirflowException
-from airflow.sdk.exceptions import TaskDeferred
+
+try:
+    from airflow.sdk.exceptions import TaskDeferred
+except ImportError:  # Airflow < 3.2: still in airflow.exceptions
+    from airflow.exceptions import TaskDeferred  # type: ignore[no-redef,unused-ignore]
 
 from workload_async import Client, Container, FakeClock, InputArtifact
 from workload_async.contrib.airflow import (

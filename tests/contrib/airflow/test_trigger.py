@@ -21,7 +21,7 @@ from workload_async import (
 from workload_async.contrib.airflow import SharedClients, WorkloadHook, WorkloadStatusTrigger
 from workload_async.emulator import CRASH_IMAGE, Emulator
 
-from .conftest import Lookups
+from .conftest import ASYNC_LOOKUP, Lookups
 
 pytestmark = pytest.mark.usefixtures("on_fake_clock")
 
@@ -235,8 +235,11 @@ async def test_the_trigger_never_looks_the_connection_up_synchronously_in_the_lo
     wl = await client.workloads.create(artifact=artifact())
     [event] = await fire(WorkloadStatusTrigger(wl.id, connection, deadline=clock.now().timestamp() + 60))
     assert event.payload["ok"]
-    assert lookups.async_calls == [connection]
-    assert lookups.sync_in_loop == [] and lookups.sync_outside_loop == []
+    if ASYNC_LOOKUP:
+        assert lookups.async_calls == [connection] and lookups.sync_outside_loop == []
+    else:  # Airflow 3.0 has no async lookup: the hook runs the sync one in a thread
+        assert lookups.sync_outside_loop == [connection]
+    assert lookups.sync_in_loop == []
 
 
 async def test_an_unknown_connection_fails_the_trigger_with_its_name(clock: FakeClock) -> None:
