@@ -6,6 +6,7 @@ import json as jsonlib
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import parse_qsl
 
 from yarl import URL
 
@@ -40,9 +41,15 @@ class InvokeMixin:
     _invoke_route: str
     _id_name: str
 
-    async def _invoke_url(self, resource_id: str, path: str) -> URL:
+    async def _invoke_url(self, resource_id: str, path: str, params: Params) -> tuple[URL, Params]:
+        """The application URL of ``path``, and the query: one written into ``path`` after a
+        ``?`` comes first, then ``params``."""
+        path, mark, query = path.partition("?")
+        if mark:
+            given = list(params.items()) if isinstance(params, Mapping) else list(params or ())
+            params = [*parse_qsl(query, keep_blank_values=True), *given]
         await self._t.get_dialect()
-        return self._t.url(self._invoke_route, resource_id, tail=path)
+        return self._t.url(self._invoke_route, resource_id, tail=path), params
 
     async def invoke(
         self,
@@ -60,7 +67,8 @@ class InvokeMixin:
         """Call the application at ``path`` and return its complete :class:`~workload_async.Response`.
 
         ``json=`` sends a JSON body, ``data=`` raw bytes or text; ``params`` and ``headers`` go
-        along untouched. The application's own status codes do not raise unless
+        along untouched (a query written into ``path``, as in ``"predict?explain=1"``, goes
+        first). The application's own status codes do not raise unless
         ``raise_for_status=True`` (then the error tree applies). Invokes are never retried: only
         the application knows whether repeating a call is safe. Raises
         :class:`~workload_async.errors.TransportError` when the gateway cannot be reached.
@@ -68,7 +76,7 @@ class InvokeMixin:
         """
         check_id(resource_id, self._id_name)
         body, all_headers = _body(json, data, headers)
-        url = await self._invoke_url(resource_id, path)
+        url, params = await self._invoke_url(resource_id, path, params)
         response = await self._t.send(
             method.upper(),
             url,
@@ -112,7 +120,7 @@ class InvokeMixin:
         """
         check_id(resource_id, self._id_name)
         body, all_headers = _body(json, data, headers)
-        url = await self._invoke_url(resource_id, path)
+        url, params = await self._invoke_url(resource_id, path, params)
         async with self._t.stream(
             method.upper(),
             url,
@@ -147,7 +155,7 @@ class InvokeMixin:
         ``timeout`` bounds the handshake in seconds (the client's request timeout by default).
         """
         check_id(resource_id, self._id_name)
-        url = await self._invoke_url(resource_id, path)
+        url, params = await self._invoke_url(resource_id, path, params)
         async with self._t.websocket(
             url, params=params, headers=headers, heartbeat=heartbeat, timeout=timeout
         ) as ws:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
@@ -15,6 +16,7 @@ import pytest
 
 import workload_async
 from workload_async.cli import main
+from workload_async.cli._serve import _token_line
 from workload_async.emulator import CRASH_IMAGE, Emulator
 
 
@@ -183,6 +185,14 @@ async def test_standalone_emulator_serves_and_stops_on_sigint(api_version: str, 
     assert f"API {api_version}" in first
     assert f"GET /api/v2/{workloads} -> 200" in rest
     assert "Traceback" not in rest and "cli-token" not in first + rest
+    assert "export DATAROBOT_API_TOKEN=...  # the --token given" in rest  # said, not shown
+
+
+def test_the_emulator_says_how_clients_get_its_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATAROBOT_API_TOKEN", raising=False)
+    assert _token_line(argparse.Namespace(emulator_token=None)) == "export DATAROBOT_API_TOKEN=emulator-token"
+    monkeypatch.setenv("DATAROBOT_API_TOKEN", "from-env")
+    assert "from-env" not in _token_line(argparse.Namespace(emulator_token=None))
 
 
 async def test_demo_on_11_5_replaces_settings_and_promotes(capsys: pytest.CaptureFixture[str]) -> None:

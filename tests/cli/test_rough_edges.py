@@ -321,3 +321,14 @@ def test_a_table_shows_an_empty_list_as_a_dash() -> None:
     out = io.StringIO()
     Printer(out=out).many([{"id": "b1", "useCases": [], "name": None}], ("id", "useCases", "name"))
     assert out.getvalue().splitlines()[1].split() == ["b1", "-", "-"]
+
+
+async def test_invoke_posts_a_body_unless_told_otherwise(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    workload_id = await created_id(emu, capsys)
+    for argv, method in (((), "GET"), (("-d", "hi"), "POST"), (("-d", "hi", "-X", "put"), "PUT")):
+        assert await run(emu, "workloads", "invoke", workload_id, "predict?x=1", *argv) == 0
+        echoed = json.loads(capsys.readouterr().out)
+        assert echoed["method"] == method, argv
+        assert echoed["path"] == "/predict" and echoed["query"] == {"x": ["1"]}

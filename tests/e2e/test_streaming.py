@@ -37,3 +37,17 @@ async def test_leaving_a_stream_early_frees_the_connection(client: Client, clock
     async with client.workloads.stream(wl.id, "status/503") as response:
         assert response.status == 503
         assert b"503" in await response.read()
+
+
+async def test_a_query_written_into_the_path_is_sent_as_the_query(client: Client, clock: FakeClock) -> None:
+    wl = await client.workloads.create(
+        artifact=InputArtifact.single("s", Container(image_uri="i", port=8080))
+    )
+    clock.advance(2)
+    answer = await client.workloads.invoke(wl.id, "predict?a=1&b=&a=x%20y", params={"c": "2"})
+    echoed = answer.json()
+    assert echoed["path"] == "/predict"  # the '?' is not part of the path
+    assert echoed["query"] == {"a": ["1", "x y"], "b": [""], "c": ["2"]}
+    async with client.workloads.stream(wl.id, "stream?n=3&gap=0") as response:
+        lines = [line async for line in response.iter_lines() if line.startswith("data:")]
+    assert len(lines) == 3  # as the emulator guide writes it

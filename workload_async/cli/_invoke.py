@@ -19,8 +19,8 @@ __all__ = ["add_invoke_options", "run_invoke"]
 def add_invoke_options(p: argparse.ArgumentParser) -> None:
     """The arguments of ``workloads invoke`` and ``deployments invoke``."""
     p.add_argument("id")
-    p.add_argument("path", nargs="?", default="", help="the application path, e.g. predict")
-    p.add_argument("-X", "--method", default="GET")
+    p.add_argument("path", nargs="?", default="", help="the application path, e.g. predict (a '?query' too)")
+    p.add_argument("-X", "--method", help="the HTTP method (default: GET, or POST with -d)")
     p.add_argument("-d", "--data", help="request body; @FILE reads a file")
     p.add_argument("-H", "--header", action="append", default=[], help="'Name: value', repeatable")
     p.add_argument(
@@ -90,8 +90,9 @@ async def run_invoke(client: Client, manager: Any, args: argparse.Namespace, pri
     data = await _read_data(args.data)
     if args.json:
         headers.setdefault("Content-Type", "application/json")
+    method = args.method or ("GET" if data is None else "POST")  # as curl does
     response = await manager.invoke(
-        args.id, args.path, method=args.method, data=data, headers=headers, params=params or None
+        args.id, args.path, method=method, data=data, headers=headers, params=params or None
     )
     answered_by = (
         "application" if response.ok else await _whose_answer(client, manager, args.id, response.status)

@@ -89,11 +89,21 @@ async def serve_emulator(args: argparse.Namespace) -> int:
             flush=True,
         )
         print(f"  export DATAROBOT_ENDPOINT={emulator.url}", file=sys.stderr, flush=True)
+        print(f"  {_token_line(args)}", file=sys.stderr, flush=True)
         await stop.wait()
         print("stopping", file=sys.stderr, flush=True)
     finally:
         await emulator.close()
     return 0
+
+
+def _token_line(args: argparse.Namespace) -> str:
+    """How a client gets the token: the public default is shown, a token of one's own is not."""
+    if args.emulator_token:
+        return "export DATAROBOT_API_TOKEN=...  # the --token given"
+    if os.environ.get("DATAROBOT_API_TOKEN"):
+        return "# clients send $DATAROBOT_API_TOKEN, already set here"
+    return f"export DATAROBOT_API_TOKEN={DEFAULT_EMULATOR_TOKEN}"
 
 
 def _top_level_version(args: argparse.Namespace) -> str:
