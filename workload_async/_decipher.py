@@ -25,7 +25,7 @@ from .errors import (
     UnprocessableEntityError,
 )
 
-__all__ = ["error_from_response", "excerpt", "parse_retry_after"]
+__all__ = ["error_from_response", "excerpt", "other_generation", "parse_retry_after"]
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
@@ -148,3 +148,21 @@ def error_from_response(
     if cls is None:
         cls = BadRequestError if 400 <= status < 500 else APIStatusError
     return cls(message, **common)
+
+
+def other_generation(error: APIStatusError, route: str, generation: str | None) -> APIStatusError:
+    """``error`` with a hint when a route of the contract is missing on the server (a 404 without
+    the API's ``detail``, which names an unknown id): it may speak another generation than
+    ``generation``. An application's answers (``*.invoke``) are its own, and are left alone."""
+    if error.status != 404 or generation is None or route == "other" or route.endswith(".invoke"):
+        return error
+    if isinstance(error.body, Mapping) and "detail" in error.body:
+        return error  # the API's own answer: the route exists
+    hint = (
+        f"{error.server_message} (this server has no {error.url}: it may serve another generation "
+        f"of the Workload API than {generation}; api_version='auto', or the command line's "
+        "--api-version auto, asks it)"
+    )
+    return type(error)(
+        hint, status=error.status, method=error.method, url=error.url, body=error.body, headers=error.headers
+    )

@@ -20,7 +20,7 @@ from multidict import CIMultiDict
 from yarl import URL
 
 from ._clock import Clock
-from ._decipher import error_from_response
+from ._decipher import error_from_response, other_generation
 from ._dialects import Dialect, detect
 from ._failures import (
     Redacted,
@@ -274,7 +274,9 @@ class Transport:
                 if response.ok or not raise_for_status or (lost and gone(method, response.status)):
                     self.budget.succeeded(spent)
                     return response
-                error = status_error(response)
+                error = other_generation(
+                    status_error(response), route, self.dialect.name if self.dialect else None
+                )
                 retryable = may_repeat_status(error, response.status, retry)
                 if not retryable:
                     self.budget.succeeded(spent)  # a definite answer: the server is up

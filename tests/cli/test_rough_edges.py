@@ -332,3 +332,12 @@ async def test_invoke_posts_a_body_unless_told_otherwise(
         echoed = json.loads(capsys.readouterr().out)
         assert echoed["method"] == method, argv
         assert echoed["path"] == "/predict" and echoed["query"] == {"x": ["1"]}
+
+
+async def test_a_command_against_the_other_generation_suggests_auto(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    async with Emulator(api_version="11.5") as emu:
+        assert await run(emu, "workloads", "list") == 1
+    err = capsys.readouterr().err
+    assert "another generation of the Workload API than v2.41" in err and "--api-version auto" in err

@@ -17,6 +17,7 @@ from workload_async import (
     GroupRuntime,
     Importance,
     InputArtifact,
+    NotFoundError,
     ReplacementFailedError,
     ReplacementStatus,
     ReportedContainerResources,
@@ -270,3 +271,19 @@ async def test_promote_update_events_stats_and_clone(client: Client, clock: Fake
     assert promoted.artifact_id is not None
     clone = await client.artifacts.clone(promoted.artifact_id, name="copy")
     assert (clone.name, clone.is_locked, clone.version) == ("copy", False, None)
+
+
+@pytest.mark.parametrize(("served", "spoken"), [("11.5", "v2.41"), ("v2.41", "11.5")])
+async def test_a_client_of_the_other_generation_is_told_so(served: str, spoken: str) -> None:
+    async with Emulator(api_version=served) as emu, Client(emu.url, emu.token, api_version=spoken) as client:
+        with pytest.raises(NotFoundError) as caught:
+            await client.workloads.list().first_page()
+        assert f"it may serve another generation of the Workload API than {spoken}" in str(caught.value)
+        assert "api_version='auto'" in str(caught.value) and caught.value.status == 404
+
+
+async def test_an_unknown_id_on_the_right_generation_gets_no_such_hint() -> None:
+    async with Emulator() as emu, Client(emu.url, emu.token) as client:
+        with pytest.raises(NotFoundError) as caught:
+            await client.workloads.get("a" * 24)
+        assert "generation" not in str(caught.value)
