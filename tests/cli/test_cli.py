@@ -65,8 +65,11 @@ async def test_watch_prints_each_status_and_exits_3_on_errored(
     assert await run(emu, "-o", "json", "workloads", "create", "--image", f"{CRASH_IMAGE}:1") == 0
     workload_id = json.loads(capsys.readouterr().out)["id"]
     assert await run(emu, "workloads", "watch", workload_id) == 3
-    lines = capsys.readouterr().out.splitlines()
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
     assert [line.split()[-1] for line in lines] == ["errored"]  # start-up is instant here
+    assert lines[0].split()[0].endswith("Z")  # RFC 3339, as every other command writes it
+    assert f"error: workload {workload_id} is errored" in captured.err and "  | " in captured.err
 
 
 async def test_bulk_stop_and_start_with_wait(emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:

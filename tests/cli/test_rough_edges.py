@@ -190,6 +190,9 @@ async def test_watch_in_json_prints_one_object_per_line(
     lines = capsys.readouterr().out.splitlines()
     assert lines and [json.loads(line)["id"] for line in lines] == [workload_id] * len(lines)
     assert json.loads(lines[-1])["status"] == "running"
+    assert all(json.loads(line)["updatedAt"].endswith("Z") for line in lines)  # as `get -o json`
+    assert await run(emu, "-q", "workloads", "watch", workload_id) == 0
+    assert capsys.readouterr().out.split() == ["running"]  # the statuses alone
 
 
 def test_shell_completion_completes_commands(tmp_path: Path) -> None:

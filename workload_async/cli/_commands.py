@@ -15,8 +15,9 @@ from .. import (
     WorkloadStatus,
     from_json,
     gib,
+    to_json,
 )
-from ..errors import WorkloadAPIError
+from ..errors import WorkloadAPIError, WorkloadFailedError
 from ._invoke import add_invoke_options, run_invoke
 from ._logs import add_bundles_command, add_logs_command, run_bundles, run_logs
 from ._output import EXIT, Printer, exit_code_for
@@ -222,11 +223,13 @@ async def _workloads(client: Client, args: argparse.Namespace, printer: Printer)
         last = None
         async for change in wl.watch(args.id, timeout=args.timeout):
             last = change
-            printer.event(
-                {"id": change.id, "status": change.status.value, "updatedAt": change.updated_at},
-                f"{change.updated_at or '-'}  {change.id}  {change.status.value}",
-            )
-        return EXIT["failed"] if last is not None and last.status.is_failure else EXIT["ok"]
+            seen = to_json(change, keep_defaults=True)  # timestamps as every other command writes them
+            event = {"id": change.id, "status": seen["status"], "updatedAt": seen.get("updatedAt")}
+            printer.event(event, f"{event['updatedAt'] or '-'}  {change.id}  {change.status.value}")
+        if last is not None and last.status.is_failure:
+            printer.error(WorkloadFailedError(workload=last))  # why, and its last log lines
+            return EXIT["failed"]
+        return EXIT["ok"]
     elif args.action == "invoke":
         return await run_invoke(client, wl, args, printer)
     elif args.action == "logs":

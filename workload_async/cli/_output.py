@@ -90,8 +90,11 @@ class Printer:
             print("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip(), file=self.out)
 
     def event(self, item: Any, text: str) -> None:
-        """One event of a stream: ``text`` as a line, or one JSON object per line (JSON Lines)."""
-        if self.output == "json":
+        """One event of a stream: ``text`` as a line, or one JSON object per line (JSON Lines);
+        with ``quiet``, the item's ``status`` alone (for a script's ``tail -1``)."""
+        if self.quiet and isinstance(item, dict) and "status" in item:
+            print(item["status"], file=self.out, flush=True)
+        elif self.output == "json":
             print(json.dumps(_plain(item), default=str), file=self.out, flush=True)
         else:
             print(text, file=self.out, flush=True)
