@@ -89,7 +89,7 @@ def _retry_policy(retries: RetryPolicy | int | None) -> RetryPolicy:
 
 
 def _positive_timeout(timeout: float) -> float:
-    if timeout <= 0:
+    if not timeout > 0:  # NaN too
         raise ValueError(f"timeout must be > 0 seconds, got {timeout}")
     return timeout
 

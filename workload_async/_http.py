@@ -137,7 +137,7 @@ class Transport:
             timeout = self.call_timeout
         if timeout is None:
             return deadline
-        if timeout <= 0:
+        if not timeout > 0:  # NaN too
             raise ValueError(f"timeout must be > 0 seconds, got {timeout}")
         own = self.clock.monotonic() + timeout
         return own if deadline is None else min(own, deadline)
@@ -240,7 +240,10 @@ class Transport:
         self._check_open()
         deadline = self.deadline_for(timeout, deadline)
         if json_body is not None:
-            data = json.dumps(json_body, separators=(",", ":")).encode()
+            try:
+                data = json.dumps(json_body, separators=(",", ":"), allow_nan=False).encode()
+            except ValueError:  # NaN or an infinity: JSON has no such number
+                raise ValueError(f"{method} {route}: the request body holds NaN or an infinity") from None
         if path is None:
             path = relative_path(self.base, url)
         all_headers = self._headers(headers, has_body=json_body is not None)

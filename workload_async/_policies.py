@@ -11,7 +11,7 @@ __all__ = ["PollPolicy", "RetryPolicy"]
 
 
 def _positive(_: object, a: attrs.Attribute[Any], value: float) -> None:
-    if value <= 0:
+    if not value > 0:  # NaN too
         raise ValueError(f"{a.name} must be > 0, got {value!r}")
 
 
@@ -21,7 +21,7 @@ def _fraction(_: object, a: attrs.Attribute[Any], value: float) -> None:
 
 
 def _at_least_one(_: object, a: attrs.Attribute[Any], value: float) -> None:
-    if value < 1:
+    if not value >= 1:  # NaN too
         raise ValueError(f"{a.name} must be >= 1, got {value!r}")
 
 
@@ -33,7 +33,7 @@ def _jittered(delay: float, jitter: float, rng: random.Random | None) -> float:
 
 
 def _not_negative(_: object, a: attrs.Attribute[Any], value: float) -> None:
-    if value < 0:
+    if not value >= 0:  # NaN too
         raise ValueError(f"{a.name} must be >= 0, got {value!r}")
 
 

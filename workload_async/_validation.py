@@ -7,6 +7,7 @@ contract states are checked here; the server stays the judge of everything else.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 from ._enums import ScalingMetricType
@@ -46,7 +47,7 @@ def check_ids(values: Iterable[object], what: str = "workload_ids") -> list[str]
 
 
 def _check_resources(r: ResourceRequest, path: str) -> None:
-    if isinstance(r.cpu, bool) or not isinstance(r.cpu, int | float) or r.cpu <= 0:
+    if isinstance(r.cpu, bool) or not isinstance(r.cpu, int | float) or not 0 < r.cpu < math.inf:
         raise _fail(f"{path}.cpu", f"must be a number > 0, got {r.cpu!r}")
     if isinstance(r.memory, bool) or not isinstance(r.memory, int) or r.memory <= 0:
         raise _fail(f"{path}.memory", f"must be a whole number of bytes > 0 (see gib()), got {r.memory!r}")
@@ -138,7 +139,7 @@ def check_runtime(r: WorkloadRuntime, path: str = "runtime") -> None:
         raise _fail(f"{path}.replica_count", "cannot be set together with enabled autoscaling")
     for i, policy in enumerate(scaling.policies):
         ppath = f"{path}.autoscaling.policies[{i}]"
-        if policy.target < 0:
+        if not 0 <= policy.target < math.inf:
             raise _fail(f"{ppath}.target", f"must be >= 0, got {policy.target}")
         floor = 0 if policy.scaling_metric == ScalingMetricType.HTTP_REQUESTS_CONCURRENCY else 1
         if policy.min_count < floor:

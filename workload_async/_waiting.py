@@ -85,7 +85,7 @@ class Waits:
     def deadline_for(self, timeout: float | Default | None, deadline: float | None) -> float | None:
         """The earlier of ``now + timeout`` and ``deadline`` (None when both are open)."""
         limit = self.timeout if timeout is DEFAULT else timeout
-        if limit is not None and limit < 0:
+        if limit is not None and not limit >= 0:  # NaN too
             raise ValueError(f"timeout must be >= 0 or None, got {limit}")
         ends = [
             d for d in (deadline, None if limit is None else self._clock.monotonic() + limit) if d is not None

@@ -344,3 +344,51 @@ async def test_a_command_against_the_other_generation_suggests_auto(
         assert await run(emu, "workloads", "list") == 1
     err = capsys.readouterr().err
     assert "another generation of the Workload API than v2.41" in err and "--api-version auto" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["demo", "--startup-seconds", "nan"],
+            "argument --startup-seconds: expected a finite number, got 'nan'",
+        ),
+        (
+            ["emulator", "--startup-seconds", "inf"],
+            "argument --startup-seconds: expected a finite number, got 'inf'",
+        ),
+        (["emulator", "--stop-seconds", "-1"], "argument --stop-seconds: expected seconds >= 0, got '-1'"),
+        (["emulator", "--jitter", "1"], "argument --jitter: expected a fraction in [0, 1), got '1'"),
+        (["workloads", "create", "--image", "i", "--cpu", "nan"], "argument --cpu: expected a finite number"),
+        (
+            ["workloads", "create", "--image", "i", "--memory-gib", "0"],
+            "argument --memory-gib: expected a number > 0",
+        ),
+        (
+            ["workloads", "wait", "w", "--timeout", "-1"],
+            "argument --timeout: expected seconds >= 0, got '-1'",
+        ),
+        (
+            ["workloads", "wait", "w", "--timeout", "soon"],
+            "argument --timeout: expected a number, got 'soon'",
+        ),
+    ],
+)
+def test_a_number_option_names_itself_when_refused(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == 2
+    assert said in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("flags", "said"),
+    [(["-o", "json"], "neither -o json nor -q"), (["--api-version", "auto"], "--api-version v2.41 or 11.5")],
+)
+def test_the_demo_refuses_what_it_cannot_do(
+    flags: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", *flags]) == 2
+    assert said in capsys.readouterr().err

@@ -12,6 +12,7 @@ from workload_async import (
     Client,
     ConflictError,
     Container,
+    ContainerResources,
     CredentialEnvironmentVariable,
     FakeClock,
     GroupRuntime,
@@ -287,3 +288,14 @@ async def test_an_unknown_id_on_the_right_generation_gets_no_such_hint() -> None
         with pytest.raises(NotFoundError) as caught:
             await client.workloads.get("a" * 24)
         assert "generation" not in str(caught.value)
+
+
+@pytest.mark.v11_5_only
+async def test_a_number_json_cannot_carry_is_refused_before_sending(client: Client, emu: Emulator) -> None:
+    allocation = ContainerResources("container-0", ResourceAllocation(cpu=float("nan")))
+    runtime = WorkloadRuntime(container_groups=[GroupRuntime(containers=[allocation])])
+    with pytest.raises(
+        ValueError, match=r"^POST workloads.create: the request body holds NaN or an infinity$"
+    ):
+        await client.workloads.create(name="n", artifact=echo(), runtime=runtime)
+    assert emu.counts.get("workloads.create", 0) == 0 and emu.counts.get("artifacts.create", 0) == 0

@@ -29,9 +29,25 @@ def test_poll_interval_starts_fast_and_caps() -> None:
     assert policy.interval(10_000) == 2
 
 
-@pytest.mark.parametrize("bad", [{"initial": 0}, {"cap": -1}, {"factor": 0.5}, {"jitter": 1.0}])
+NAN = float("nan")
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"initial": 0},
+        {"cap": -1},
+        {"factor": 0.5},
+        {"jitter": 1.0},
+        {"initial": NAN},
+        {"cap": NAN},
+        {"factor": NAN},
+        {"jitter": NAN},
+    ],
+)
 def test_bad_poll_policy_is_refused(bad: dict[str, float]) -> None:
-    with pytest.raises(ValueError):
+    (name,) = bad
+    with pytest.raises(ValueError, match=rf"^{name} must be"):
         PollPolicy(**bad)
 
 

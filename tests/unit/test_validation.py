@@ -45,7 +45,14 @@ def test_a_primary_container_without_a_port_is_allowed() -> None:
 
 @pytest.mark.parametrize(
     ("cpu", "memory", "field"),
-    [(0, gib(1), "cpu"), (-1, gib(1), "cpu"), (1, 0, "memory"), (1, 1.5, "memory")],
+    [
+        (0, gib(1), "cpu"),
+        (-1, gib(1), "cpu"),
+        (float("nan"), gib(1), "cpu"),
+        (float("inf"), gib(1), "cpu"),
+        (1, 0, "memory"),
+        (1, 1.5, "memory"),
+    ],
 )
 def test_non_positive_cpu_or_memory(cpu: float, memory: int, field: str) -> None:
     container = Container(
@@ -155,3 +162,11 @@ def test_a_full_security_context_passes() -> None:
         seccomp_profile=SeccompProfile(type="Localhost", localhost_profile="profiles/strict.json"),
     )
     check_input_artifact(one(Container(image_uri="img", port=8080, security_context=context)))
+
+
+@pytest.mark.parametrize("target", [float("nan"), float("inf"), -1.0])
+def test_an_autoscaling_target_must_be_a_finite_number_at_least_0(target: float) -> None:
+    policy = ScalingPolicy(ScalingMetricType.CPU_AVERAGE_UTILIZATION, target=target, min_count=1, max_count=2)
+    runtime = WorkloadRuntime(autoscaling=Autoscaling(enabled=True, policies=[policy]))
+    with pytest.raises(ValueError, match=r"runtime\.autoscaling\.policies\[0\]\.target: must be >= 0"):
+        check_runtime(runtime)

@@ -23,6 +23,7 @@ from ._options import (
     add_everywhere,
     attach_dash_values,
     enable_completion,
+    seconds,
     setup_logging,
 )
 from ._output import EXIT, Printer, exit_code_for
@@ -49,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     demo = sub.add_parser("demo", help="run a fleet through its lifecycle on the embedded emulator")
     demo.add_argument("--fleet", type=int, default=200, help="how many workloads (default 200)")
-    demo.add_argument("--startup-seconds", type=float, default=1.5)
+    demo.add_argument("--startup-seconds", type=seconds, default=1.5)
     add_emulator_command(sub)
     add_resource_commands(sub)
     add_everywhere(parser, lambda p: add_common_options(p, top=False))
@@ -74,6 +75,10 @@ async def _run(args: argparse.Namespace, printer: Printer) -> int:
     if args.command == "demo":
         if args.fleet < 4:
             raise ValueError("--fleet must be at least 4")
+        if args.output == "json" or args.quiet:
+            raise ValueError("the demo prints a walk-through for people: it takes neither -o json nor -q")
+        if args.api_version == "auto":
+            raise ValueError("the demo serves an emulator of one generation: --api-version v2.41 or 11.5")
         return await run_demo(
             sys.stdout,
             fleet=args.fleet,

@@ -20,6 +20,7 @@ from .. import (
 from ..errors import WorkloadAPIError, WorkloadFailedError
 from ._invoke import add_invoke_options, run_invoke
 from ._logs import add_bundles_command, add_logs_command, run_bundles, run_logs
+from ._options import positive, seconds
 from ._output import EXIT, Printer, exit_code_for
 from ._v11_5 import (
     WORKLOAD_ACTIONS,
@@ -44,8 +45,8 @@ def _artifact_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--no-port", action="store_true", help="the container exposes no port (it runs but cannot be invoked)"
     )
-    p.add_argument("--cpu", type=float, default=1.0, help="CPU cores (default 1)")
-    p.add_argument("--memory-gib", type=float, default=1.0, help="memory in GiB (default 1)")
+    p.add_argument("--cpu", type=positive, default=1.0, help="CPU cores (default 1)")
+    p.add_argument("--memory-gib", type=positive, default=1.0, help="memory in GiB (default 1)")
 
 
 def _artifact_from(args: argparse.Namespace) -> InputArtifact:
@@ -69,7 +70,7 @@ def _artifact_from(args: argparse.Namespace) -> InputArtifact:
 def _wait_options(p: argparse.ArgumentParser, wait_flag: bool = True) -> None:
     if wait_flag:
         p.add_argument("--wait", action="store_true", help="wait until the workloads get there")
-    p.add_argument("--timeout", type=float, default=1800.0, help="seconds to wait at most (default 1800)")
+    p.add_argument("--timeout", type=seconds, default=1800.0, help="seconds to wait at most (default 1800)")
 
 
 def add_resource_commands(sub: Any) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -21,8 +22,46 @@ __all__ = [
     "add_everywhere",
     "attach_dash_values",
     "enable_completion",
+    "fraction",
+    "positive",
+    "seconds",
     "setup_logging",
 ]
+
+
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return value
+
+
+def seconds(text: str) -> float:
+    """An option's value as seconds: a finite number >= 0 (argparse names the option)."""
+    value = _number(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected seconds >= 0, got {text!r}")
+    return value
+
+
+def positive(text: str) -> float:
+    """An option's value as a finite number > 0 (CPU cores, GiB)."""
+    value = _number(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
+    return value
+
+
+def fraction(text: str) -> float:
+    """An option's value as a fraction in [0, 1)."""
+    value = _number(text)
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"expected a fraction in [0, 1), got {text!r}")
+    return value
+
 
 #: Options whose value may itself start with ``-`` (``--sort -name``, as the help writes it).
 DASH_VALUE_OPTIONS = frozenset({"--sort"})

@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 from ..emulator import Emulator
+from ._options import fraction, seconds
 
 __all__ = ["DEFAULT_EMULATOR_TOKEN", "add_emulator_command", "serve_emulator"]
 
@@ -36,9 +37,9 @@ def add_emulator_command(sub: Any) -> None:
         dest="emulator_token",
         help=f"the token clients must send (default: $DATAROBOT_API_TOKEN, else {DEFAULT_EMULATOR_TOKEN!r})",
     )
-    p.add_argument("--startup-seconds", type=float, default=2.0, help="create/start to running (default 2)")
-    p.add_argument("--stop-seconds", type=float, default=1.0, help="stop to stopped (default 1)")
-    p.add_argument("--jitter", type=float, default=0.0, help="± fraction spread of phase durations")
+    p.add_argument("--startup-seconds", type=seconds, default=2.0, help="create/start to running (default 2)")
+    p.add_argument("--stop-seconds", type=seconds, default=1.0, help="stop to stopped (default 1)")
+    p.add_argument("--jitter", type=fraction, default=0.0, help="± fraction spread of phase durations")
     p.add_argument(
         "--api-version",
         dest="emulator_api_version",

@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 
 from .. import Client, GroupRuntime, Importance, ResourceBundle, WorkloadRuntime, from_json, to_json
+from ._options import seconds
 from ._output import EXIT, Printer
 
 __all__ = [
@@ -51,7 +52,7 @@ def add_workload_commands(workloads: Any) -> None:
         "--replace", action="store_true", help="send only the settings given; the others are dropped"
     )
     p.add_argument("--wait", action="store_true", help="wait until the replacement completed")
-    p.add_argument("--timeout", type=float, default=1800.0, help="seconds to wait at most (default 1800)")
+    p.add_argument("--timeout", type=seconds, default=1800.0, help="seconds to wait at most (default 1800)")
     workloads.add_parser("promote", help="lock a running workload's draft artifact (API 11.5)").add_argument(
         "id"
     )

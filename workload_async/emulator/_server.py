@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 import random
 import secrets
 from collections import Counter
@@ -77,8 +78,8 @@ class Emulator:
             )
         if api_version not in API_VERSIONS:
             raise ValueError(f"api_version must be one of {', '.join(API_VERSIONS)}, got {api_version!r}")
-        if startup_seconds < 0 or stop_seconds < 0 or not 0 <= jitter < 1:
-            raise ValueError("startup_seconds and stop_seconds must be >= 0 and jitter in [0, 1)")
+        if not (0 <= startup_seconds < math.inf and 0 <= stop_seconds < math.inf and 0 <= jitter < 1):
+            raise ValueError("startup_seconds and stop_seconds must be finite and >= 0, and jitter in [0, 1)")
         rng = random.Random(seed)
         self.clock: Clock = clock or SystemClock()
         self.store = Store(
