@@ -63,6 +63,8 @@ class Waiter:
     #: Decides on the full workload instead of :func:`judge` on its status (a wait for something
     #: other than a status: a settings replacement).
     settle: Callable[[Workload], Verdict] | None = None
+    #: What a :attr:`settle` wait waits for, in words, for its errors ("the end of replacement ...").
+    goal: str | None = None
     #: How many status answers arrived for this wait.
     polls: int = 0
     last_status: WorkloadStatus | None = None
@@ -160,4 +162,4 @@ class Waiter:
 
     @property
     def _target_text(self) -> str:
-        return self.target.value if self.target is not None else "a settled state"
+        return self.target.value if self.target is not None else self.goal or "a settled state"

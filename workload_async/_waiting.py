@@ -101,6 +101,7 @@ class Waits:
         on_change: Callable[[Workload], None] | None = None,
         settle: Callable[[Workload], Verdict] | None = None,
         watch: WaitWatch | None = None,
+        goal: str | None = None,
     ) -> Waiter:
         """Make a waiter and hand it to the poller."""
         check_id(workload_id, "workload_id")
@@ -113,6 +114,7 @@ class Waits:
             future=asyncio.get_running_loop().create_future(),
             on_change=on_change,
             settle=settle,
+            goal=goal,
         )
         self._observe.track(waiter, watch)
         self._poller.add(waiter)

@@ -204,7 +204,12 @@ class WorkloadsV11_5Mixin:
         errored. Polls with every other wait of the client."""
         await self._dialect("settings replacements")
         waiter = self._waits.register(
-            workload_id, None, self._waits.deadline_for(timeout, deadline), poll, settle=_replacement_settled
+            workload_id,
+            None,
+            self._waits.deadline_for(timeout, deadline),
+            poll,
+            settle=_replacement_settled,
+            goal=f"the end of its settings replacement {replacement_id}",
         )
         workload = await waiter.future
         replacement = await self._find_replacement(workload_id, replacement_id)

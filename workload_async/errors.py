@@ -318,8 +318,9 @@ class WaitTimeoutError(WaitError):
         self.last_error = last_error
         seen = workload.status.value if workload is not None else "nothing (no poll answered)"
         why = f"; last polling error: {last_error}" if last_error is not None else ""
+        goal = target if " " in target else repr(target)  # a status is quoted, a goal in words is not
         super().__init__(
-            f"workload {workload_id} did not reach {target!r} within {elapsed:.1f}s "
+            f"workload {workload_id} did not reach {goal} within {elapsed:.1f}s "
             f"({polls} polls); last status seen: {seen}{why}",
             workload_id=workload_id,
             workload=workload,

@@ -321,3 +321,26 @@ async def test_update_settings_of_a_many_group_workload_needs_the_group(
         g["name"]: g.get("replicaCount") for g in json.loads(capsys.readouterr().out)["containerGroups"]
     }
     assert replicas["worker"] == 2 and replicas["web"] != 2
+
+
+@pytest.mark.parametrize("api_version", ["11.5"], indirect=True)
+async def test_update_settings_wait_names_the_replacement_once_the_server_took_it(
+    api_version: str, emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    v = ("--api-version", api_version)
+    assert await run(emu, *v, "-q", "workloads", "create", "--name", "a", "--image", "i:1", "--wait") == 0
+    wl = capsys.readouterr().out.strip()
+    emu.set_timings(startup_seconds=600)
+    assert await run(emu, *v, "-o", "json", "workloads", "update-settings", wl, "--replicas", "2") == 0
+    first = json.loads(capsys.readouterr().out)["id"]
+    assert await run(emu, *v, "workloads", "update-settings", wl, "--replicas", "3", "--wait") == 1
+    err = capsys.readouterr().err
+    assert "[409]" in err and "waiting" not in err  # refused: nothing was started, nothing waited for
+    emu.set_timings(startup_seconds=0)
+    emu.fail_replacement(wl, "given up")  # the first ends, so the next may start
+    assert (
+        await run(emu, *v, "workloads", "update-settings", wl, "--replicas", "3", "--wait", "--timeout", "60")
+        == 0
+    )
+    err = capsys.readouterr().err
+    assert f"replacement {first}" not in err and f"of workload {wl} started; waiting for it to end" in err

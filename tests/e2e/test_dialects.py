@@ -29,6 +29,7 @@ from workload_async import (
     ScalingPolicy,
     UnprocessableEntityError,
     UnsupportedFeatureError,
+    WaitTimeoutError,
     WorkloadRuntime,
     WorkloadStatus,
     gib,
@@ -299,3 +300,15 @@ async def test_a_number_json_cannot_carry_is_refused_before_sending(client: Clie
     ):
         await client.workloads.create(name="n", artifact=echo(), runtime=runtime)
     assert emu.counts.get("workloads.create", 0) == 0 and emu.counts.get("artifacts.create", 0) == 0
+
+
+@pytest.mark.v11_5_only
+async def test_a_replacement_wait_that_times_out_names_the_replacement(client: Client, emu: Emulator) -> None:
+    wl = await client.workloads.wait((await client.workloads.create(name="r", artifact=echo())).id)
+    emu.set_timings(startup_seconds=600)  # the replacement takes far longer than the wait
+    replacement = await client.workloads.update_settings(wl.id, WorkloadRuntime(replica_count=2))
+    with pytest.raises(WaitTimeoutError) as caught:
+        await client.workloads.wait_for_replacement(wl.id, replacement.id, timeout=1)
+    said = str(caught.value)
+    assert f"did not reach the end of its settings replacement {replacement.id} within 1.0s" in said
+    assert "'" not in said.split(" within ")[0]  # words, not a status in quotes

@@ -125,11 +125,13 @@ async def run_workload(client: Client, args: argparse.Namespace, printer: Printe
         printer.one(await wl.settings(args.id))
     elif args.action == "update-settings":
         runtime = await _runtime(client, args)
+        deadline = client.deadline(args.timeout) if args.wait else None  # the whole command's limit
+        replacement = await wl.update_settings(args.id, runtime)
         if not args.wait:
-            printer.one(await wl.update_settings(args.id, runtime))
+            printer.one(replacement)
             return EXIT["ok"]
-        printer.note(f"replacing the settings of workload {args.id}; waiting until it completed")
-        printer.one(await wl.update_settings(args.id, runtime, wait=True, timeout=args.timeout))
+        printer.note(f"replacement {replacement.id} of workload {args.id} started; waiting for it to end")
+        printer.one(await wl.wait_for_replacement(args.id, replacement.id, timeout=None, deadline=deadline))
     elif args.action == "promote":
         printer.one(await wl.promote(args.id))
     elif args.action == "history":
