@@ -392,3 +392,48 @@ def test_the_demo_refuses_what_it_cannot_do(
 ) -> None:
     assert main(["demo", *flags]) == 2
     assert said in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--file", "a.json", "--image", "i"], "argument --image: not allowed with argument --file"),
+        (
+            ["--artifact-id", "a1", "--image", "i"],
+            "argument --image: not allowed with argument --artifact-id",
+        ),
+        (
+            ["--image", "i", "--no-port", "--port", "9000"],
+            "argument --port: not allowed with argument --no-port",
+        ),
+    ],
+)
+def test_create_refuses_two_sources_or_two_ports(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["workloads", "create", *argv])
+    assert caught.value.code == 2
+    assert said in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["--artifact-id", "a1", "--cpu", "2"],
+            "--cpu is for the container of --image, not of an existing artifact",
+        ),
+        (
+            ["--file", "a.json", "--port", "9000", "--memory-gib", "2"],
+            "--port and --memory-gib are for the container",
+        ),
+        ([], "give --artifact-id, --file, or --image (with --name)"),
+    ],
+)
+async def test_create_refuses_container_options_it_would_ignore(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], argv: list[str], said: str
+) -> None:
+    assert await run(emu, "workloads", "create", *argv) == 2
+    assert said in capsys.readouterr().err
+    assert emu.counts.get("workloads.create", 0) == 0

@@ -37,19 +37,46 @@ ARTIFACT_COLUMNS = ("id", "name", "status", "version", "updatedAt")
 DEPLOYMENT_COLUMNS = ("id", "name", "status", "workloadId", "importance")
 
 
-def _artifact_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--file", type=Path, help="an InputArtifact as JSON (the API's camelCase form)")
-    p.add_argument("--name", help="artifact name (with --image)")
-    p.add_argument("--image", help="container image URI of a one-container artifact")
-    p.add_argument("--port", type=int, default=8080, help="the container's port (default 8080)")
-    p.add_argument(
-        "--no-port", action="store_true", help="the container exposes no port (it runs but cannot be invoked)"
+#: The container of ``--image``, and its defaults: nothing to say with ``--file`` or ``--artifact-id``.
+_IMAGE_ONLY = {"port": 8080, "no_port": False, "cpu": 1.0, "memory_gib": 1.0}
+
+
+def _artifact_options(p: argparse.ArgumentParser, *, workload: bool = False) -> None:
+    source = p.add_mutually_exclusive_group()
+    if workload:
+        source.add_argument("--artifact-id", help="an existing artifact")
+        p.add_argument("--name", help="the workload's name (and its new artifact's, with --image or --file)")
+    else:
+        p.add_argument("--name", help="the artifact's name (with --image)")
+    source.add_argument("--file", type=Path, help="an InputArtifact as JSON (the API's camelCase form)")
+    source.add_argument("--image", help="container image URI of a one-container artifact")
+    port = p.add_mutually_exclusive_group()
+    port.add_argument("--port", type=int, help="the --image container's port (default 8080)")
+    port.add_argument(
+        "--no-port",
+        action="store_true",
+        default=None,
+        help="the --image container exposes no port (it runs but cannot be invoked)",
     )
-    p.add_argument("--cpu", type=positive, default=1.0, help="CPU cores (default 1)")
-    p.add_argument("--memory-gib", type=positive, default=1.0, help="memory in GiB (default 1)")
+    p.add_argument("--cpu", type=positive, help="the --image container's CPU cores (default 1)")
+    p.add_argument("--memory-gib", type=positive, help="the --image container's memory in GiB (default 1)")
+
+
+def _image_only_given(args: argparse.Namespace) -> str:
+    """The ``--image`` container's options given, as a phrase ("--cpu is", "--cpu and --port are")."""
+    given = ["--" + name.replace("_", "-") for name in _IMAGE_ONLY if getattr(args, name) is not None]
+    if len(given) > 1:
+        return f"{', '.join(given[:-1])} and {given[-1]} are"
+    return f"{given[0]} is" if given else ""
 
 
 def _artifact_from(args: argparse.Namespace) -> InputArtifact:
+    given = _image_only_given(args)
+    if given and not args.image:
+        raise ValueError(f"{given} for the container of --image; a --file describes its own")
+    for name, default in _IMAGE_ONLY.items():
+        if getattr(args, name) is None:
+            setattr(args, name, default)
     if args.file is not None:
         try:
             return from_json(InputArtifact, args.file.read_text())
@@ -58,7 +85,8 @@ def _artifact_from(args: argparse.Namespace) -> InputArtifact:
         except ValueError as exc:
             raise ValueError(f"--file {args.file}: {exc}") from None
     if not args.image:
-        raise ValueError("give --file, or --image (with --name) for a one-container artifact")
+        where = "--artifact-id, " if hasattr(args, "artifact_id") else ""
+        raise ValueError(f"give {where}--file, or --image (with --name) for a one-container artifact")
     container = Container(
         image_uri=args.image,
         port=None if args.no_port else args.port,
@@ -84,8 +112,7 @@ def add_resource_commands(sub: Any) -> None:
     p.add_argument("--limit", type=int, help="show at most this many")
     w.add_parser("get", help="show one workload").add_argument("id")
     p = w.add_parser("create", help="create (and start) a workload")
-    p.add_argument("--artifact-id", help="an existing artifact (else give --file or --image)")
-    _artifact_options(p)
+    _artifact_options(p, workload=True)
     p.add_argument("--replicas", type=int, help="replica count")
     _wait_options(p)
     for action in ("start", "stop"):
@@ -186,6 +213,8 @@ async def _workloads(client: Client, args: argparse.Namespace, printer: Printer)
     elif args.action == "create":
         runtime = WorkloadRuntime(replica_count=args.replicas) if args.replicas is not None else None
         if args.artifact_id:
+            if given := _image_only_given(args):
+                raise ValueError(f"{given} for the container of --image, not of an existing artifact")
             created = await wl.create(name=args.name, artifact_id=args.artifact_id, runtime=runtime)
         else:
             created = await wl.create(name=args.name, artifact=_artifact_from(args), runtime=runtime)
