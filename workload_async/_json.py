@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json as jsonlib
+import re
 from typing import Any, TypeVar
 
-from ._converter import DecodeProblem, structure, unstructure
+from ._converter import DecodeProblem, structure, to_camel, unstructure
 
 __all__ = ["from_json", "to_json"]
 
@@ -42,5 +43,34 @@ def from_json(cls: type[T], data: Any) -> T:
     try:
         return structure(data, cls)
     except DecodeProblem as exc:
-        problems = exc.problems
+        problems = [_wire_path(problem) for problem in exc.problems]
+    snake = _snake_key(data)
+    if snake is not None:
+        problems.append(f"keys are camelCase, as the API writes them: {snake!r} would be {to_camel(snake)!r}")
     raise ValueError("; ".join(problems))
+
+
+def _wire_path(problem: str) -> str:
+    """A problem's field path in the JSON's own (camelCase) names: ``@ A.spec.container_groups[0]``
+    reads ``@ A.spec.containerGroups[0]``."""
+    text, at, path = problem.rpartition(" @ ")
+    if not at:
+        return problem
+    return f"{text} @ " + re.sub(r"(?<=\.)[a-z][a-z0-9_]*", lambda m: to_camel(m.group()), path)
+
+
+def _snake_key(data: Any) -> str | None:
+    """The first key with an underscore in ``data`` (a likely misspelling of a camelCase field)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str) and "_" in key.strip("_"):
+                return key
+            found = _snake_key(value)
+            if found is not None:
+                return found
+    elif isinstance(data, list):
+        for value in data:
+            found = _snake_key(value)
+            if found is not None:
+                return found
+    return None

@@ -67,3 +67,23 @@ def test_keep_defaults_keeps_zeros_and_false_and_leaves_out_only_none() -> None:
     container = to_json(artifact, keep_defaults=True)["spec"]["containerGroups"][0]["containers"][0]
     assert container["primary"] is False
     assert "primary" not in to_json(artifact)["spec"]["containerGroups"][0]["containers"][0]
+
+
+def test_a_problem_is_named_by_the_jsons_own_keys() -> None:
+    data = {"name": "a", "spec": {"containerGroups": [{"containers": [{"imageUri": 5, "port": 8080}]}]}}
+    with pytest.raises(ValueError) as caught:
+        from_json(InputArtifact, data)
+    assert str(caught.value) == (
+        "expected a string, got a number (5) @ InputArtifact.spec.containerGroups[0].containers[0].imageUri"
+    )
+
+
+def test_a_snake_case_key_is_pointed_out_when_reading_fails() -> None:
+    data = {"name": "a", "spec": {"containerGroups": [{"containers": [{"image_uri": "i", "primary": True}]}]}}
+    with pytest.raises(ValueError) as caught:
+        from_json(InputArtifact, data)
+    said = str(caught.value)
+    assert said.startswith(
+        "required field missing @ InputArtifact.spec.containerGroups[0].containers[0].imageUri"
+    )
+    assert said.endswith("keys are camelCase, as the API writes them: 'image_uri' would be 'imageUri'")
