@@ -170,7 +170,10 @@ class Client:
         self._endpoint = _endpoint(sources.require(ENDPOINT, endpoint))
         token_value = sources.require(TOKEN, token).value
         chosen = sources.lookup(API_VERSION, api_version)
-        self._api_version = requested_api_version(chosen.value if chosen else None)
+        try:
+            self._api_version = requested_api_version(chosen.value if chosen else None)
+        except ValueError as exc:  # say where the value came from: an argument, a variable, a file
+            raise ValueError(f"{exc} (from {chosen.source})" if chosen else str(exc)) from None
         _positive_timeout(timeout)
         retry = _retry_policy(retries)
         self._root = self  # a view made by with_options points at the client it came from

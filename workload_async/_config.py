@@ -47,14 +47,24 @@ class Setting:
     what: str
     example: str = ""
     secret: bool = False
+    #: The command line's option for it.
+    option: str = ""
 
 
 ENDPOINT = Setting(
-    "endpoint", "DATAROBOT_ENDPOINT", "API endpoint", example="https://app.datarobot.com/api/v2"
+    "endpoint",
+    "DATAROBOT_ENDPOINT",
+    "API endpoint",
+    example="https://app.datarobot.com/api/v2",
+    option="--endpoint",
 )
-TOKEN = Setting("token", "DATAROBOT_API_TOKEN", "API token", secret=True)
+TOKEN = Setting("token", "DATAROBOT_API_TOKEN", "API token", secret=True, option="--token")
 API_VERSION = Setting(
-    "api_version", "DATAROBOT_WORKLOAD_API_VERSION", "Workload API generation", example="11.5"
+    "api_version",
+    "DATAROBOT_WORKLOAD_API_VERSION",
+    "Workload API generation",
+    example="11.5",
+    option="--api-version",
 )
 #: Every setting the config file may hold; keys not listed here (``ssl_verify`` ...) are ignored.
 SETTINGS: tuple[Setting, ...] = (ENDPOINT, TOKEN, API_VERSION)
@@ -115,7 +125,12 @@ class Sources:
         if found is not None:
             return found
         key = f"{setting.name}: {setting.example}" if setting.example else f"{setting.name}: ..."
-        message = f"no {setting.what}: pass {setting.name}=, set {setting.env}, or put '{key}' in {self.path}"
+        given = (
+            f"pass {setting.name}= ({setting.option} on the command line)"
+            if setting.option
+            else f"pass {setting.name}="
+        )
+        message = f"no {setting.what}: {given}, set {setting.env}, or put '{key}' in {self.path}"
         if not self._environ.get(CONFIG_FILE_ENV, "").strip():
             message += f" (or in the file {CONFIG_FILE_ENV} names)"
         raise ValueError(message + (f"; {self._skipped}" if self._skipped else ""))

@@ -38,7 +38,8 @@ ApiVersion = Literal["v2.41", "11.5", "auto"]
 API_VERSIONS: tuple[str, ...] = ("v2.41", "11.5", "auto")
 
 _FEATURE_HINTS = {
-    "deployments": "on 11.5 a workload's own endpoint is what one invokes (client.workloads.invoke)",
+    "deployments": "on 11.5 a workload's own endpoint is what one invokes "
+    "(client.workloads.invoke; the command line's workloads invoke)",
     "settings replacements": "on v2.41 stop the workload and start it again",
 }
 

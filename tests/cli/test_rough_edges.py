@@ -437,3 +437,28 @@ async def test_create_refuses_container_options_it_would_ignore(
     assert await run(emu, "workloads", "create", *argv) == 2
     assert said in capsys.readouterr().err
     assert emu.counts.get("workloads.create", 0) == 0
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["artifacts", "update", "a1"], "error: update needs --name or --description"),
+        (["deployments", "update", "d1"], "error: update needs --name, --description or --importance"),
+    ],
+)
+async def test_an_update_with_nothing_to_change_names_the_options(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], argv: list[str], said: str
+) -> None:
+    assert await run(emu, *argv) == 2
+    assert said in capsys.readouterr().err
+
+
+def test_a_bad_api_version_says_where_it_came_from(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATAROBOT_WORKLOAD_API_VERSION", "12")
+    assert main(["--endpoint", "http://127.0.0.1:9/api/v2", "--token", "t", "workloads", "list"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "api_version must be one of v2.41, 11.5, auto, got '12' (from DATAROBOT_WORKLOAD_API_VERSION)" in err
+    )

@@ -43,14 +43,15 @@ async def test_arguments_win_over_the_environment(monkeypatch: pytest.MonkeyPatc
 def test_missing_endpoint_names_the_variable() -> None:
     with pytest.raises(
         ValueError,
-        match=r"no API endpoint: pass endpoint=, set DATAROBOT_ENDPOINT, or put 'endpoint: https://app\.datarobot\.com/api/v2' in ",
+        match=r"no API endpoint: pass endpoint= \(--endpoint on the command line\), set DATAROBOT_ENDPOINT, or put 'endpoint: https://app\.datarobot\.com/api/v2' in ",
     ):
         Client(token="t")
 
 
 def test_missing_token_names_the_variable() -> None:
     with pytest.raises(
-        ValueError, match=r"no API token: pass token=, set DATAROBOT_API_TOKEN, or put 'token: \.\.\.' in "
+        ValueError,
+        match=r"no API token: pass token= \(--token on the command line\), set DATAROBOT_API_TOKEN, or put 'token: \.\.\.' in ",
     ):
         Client(API)
 

@@ -85,7 +85,8 @@ def test_nothing_configured_names_the_argument_the_variable_and_the_file(clean_e
 def test_a_missing_token_in_the_file_is_named(clean_env: Path) -> None:
     home_config(clean_env, "endpoint: https://file.example.com/api/v2\n")
     with pytest.raises(
-        ValueError, match=r"no API token: pass token=, set DATAROBOT_API_TOKEN, or put 'token: "
+        ValueError,
+        match=r"no API token: pass token= \(--token on the command line\), set DATAROBOT_API_TOKEN, or put 'token: ",
     ):
         Client()
 

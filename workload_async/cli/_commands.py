@@ -20,7 +20,7 @@ from .. import (
 from ..errors import WorkloadAPIError, WorkloadFailedError
 from ._invoke import add_invoke_options, run_invoke
 from ._logs import add_bundles_command, add_logs_command, run_bundles, run_logs
-from ._options import positive, seconds
+from ._options import needs_one, positive, seconds
 from ._output import EXIT, Printer, exit_code_for
 from ._v11_5 import (
     WORKLOAD_ACTIONS,
@@ -294,6 +294,7 @@ async def _artifacts(client: Client, args: argparse.Namespace, printer: Printer)
     elif args.action == "replace":
         printer.one(await ar.replace(args.id, _artifact_from(args)))
     elif args.action == "update":
+        needs_one(args, "--name", "--description")
         printer.one(await ar.update(args.id, name=args.name, description=args.description))
     elif args.action == "register":
         printer.one(await ar.register(args.id))
@@ -324,6 +325,7 @@ async def _deployments(client: Client, args: argparse.Namespace, printer: Printe
             )
         )
     elif args.action == "update":
+        needs_one(args, "--name", "--description", "--importance")
         printer.one(
             await dp.update(args.id, name=args.name, description=args.description, importance=args.importance)
         )

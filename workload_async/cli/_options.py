@@ -23,6 +23,7 @@ __all__ = [
     "attach_dash_values",
     "enable_completion",
     "fraction",
+    "needs_one",
     "positive",
     "seconds",
     "setup_logging",
@@ -37,6 +38,13 @@ def _number(text: str) -> float:
     if not math.isfinite(value):
         raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
     return value
+
+
+def needs_one(args: argparse.Namespace, *options: str) -> None:
+    """Raise ``ValueError`` naming ``options`` (``--name`` ...) unless at least one was given."""
+    if all(getattr(args, o.lstrip("-").replace("-", "_")) is None for o in options):
+        listed = ", ".join(options[:-1]) + f" or {options[-1]}" if len(options) > 1 else options[0]
+        raise ValueError(f"{args.action} needs {listed}")
 
 
 def seconds(text: str) -> float:

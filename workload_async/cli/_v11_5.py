@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from .. import Client, GroupRuntime, Importance, ResourceBundle, WorkloadRuntime, from_json, to_json
-from ._options import seconds
+from ._options import needs_one, seconds
 from ._output import EXIT, Printer
 
 __all__ = [
@@ -118,6 +118,7 @@ async def run_workload(client: Client, args: argparse.Namespace, printer: Printe
     """Run one of :data:`WORKLOAD_ACTIONS`."""
     wl = client.workloads
     if args.action == "update":
+        needs_one(args, "--name", "--description", "--importance")
         printer.one(
             await wl.update(args.id, name=args.name, description=args.description, importance=args.importance)
         )

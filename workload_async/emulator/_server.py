@@ -74,7 +74,8 @@ class Emulator:
     ) -> None:
         if not _is_loopback(host) and not allow_remote:
             raise ValueError(
-                f"refusing to bind {host!r}: the emulator serves loopback only unless allow_remote=True"
+                f"refusing to bind {host!r}: the emulator serves loopback only unless allow_remote=True "
+                "(--allow-remote on the command line)"
             )
         if api_version not in API_VERSIONS:
             raise ValueError(f"api_version must be one of {', '.join(API_VERSIONS)}, got {api_version!r}")
