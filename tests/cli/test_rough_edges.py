@@ -462,3 +462,13 @@ def test_a_bad_api_version_says_where_it_came_from(
     assert (
         "api_version must be one of v2.41, 11.5, auto, got '12' (from DATAROBOT_WORKLOAD_API_VERSION)" in err
     )
+
+
+async def test_endpoint_and_token_may_follow_the_command(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["workloads", "list", "--endpoint", emu.url, "--token", emu.token, "-q"]
+    assert await asyncio.to_thread(main, argv) == 0
+    assert capsys.readouterr().out == ""  # an empty fleet, listed
+    assert await asyncio.to_thread(main, [*argv[:5], "wrong-token"]) == 1
+    assert "401" in capsys.readouterr().err  # the token after the command is the one sent

@@ -40,10 +40,7 @@ def _parser() -> argparse.ArgumentParser:
         "or ~/.config/datarobot/drconfig.yaml ($DATAROBOT_CONFIG_FILE). "
         "Exit codes: 0 ok, 1 API error, 2 usage, 3 workload failed, 4 timeout.",
     )
-    parser.add_argument("--endpoint", help="API root, e.g. https://app.datarobot.com/api/v2")
-    parser.add_argument(
-        "--token", help="API token (prefer DATAROBOT_API_TOKEN: flags show up in process lists)"
-    )
+    _add_connection(parser, top=True)
     parser.add_argument("--version", action=VersionAction)
     add_common_options(parser, top=True)
     _add_api_version(parser, top=True)
@@ -55,7 +52,22 @@ def _parser() -> argparse.ArgumentParser:
     add_resource_commands(sub)
     add_everywhere(parser, lambda p: add_common_options(p, top=False))
     add_everywhere(parser, lambda p: _add_api_version(p, top=False))
+    add_everywhere(parser, lambda p: _add_connection(p, top=False))
     return parser
+
+
+def _add_connection(p: argparse.ArgumentParser, *, top: bool) -> None:
+    """``--endpoint`` and ``--token``, before the command or after it (not on ``demo``, which
+    serves its own emulator, nor on ``emulator``, whose ``--token`` is the one it requires)."""
+    if "--token" in p._option_string_actions or p.prog.endswith(" demo"):
+        return
+    default = None if top else argparse.SUPPRESS
+    p.add_argument("--endpoint", default=default, help="API root, e.g. https://app.datarobot.com/api/v2")
+    p.add_argument(
+        "--token",
+        default=default,
+        help="API token (prefer DATAROBOT_API_TOKEN: flags show up in process lists)",
+    )
 
 
 def _add_api_version(p: argparse.ArgumentParser, *, top: bool) -> None:
