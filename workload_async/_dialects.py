@@ -41,12 +41,14 @@ _FEATURE_HINTS = {
     "deployments": "on 11.5 a workload's own endpoint is what one invokes "
     "(client.workloads.invoke; the command line's workloads invoke)",
     "settings replacements": "on v2.41 stop the workload and start it again",
+    "workload settings": "on v2.41 a workload's runtime is in client.workloads.get(id).runtime "
+    "(the command line's workloads get)",
 }
 
 
 _ROUTE_FEATURES = {
     "workloads.update": "workload updates",
-    "workloads.settings": "settings replacements",
+    "workloads.settings": "workload settings",
     "workloads.update_settings": "settings replacements",
     "workloads.promote": "promote",
     "workloads.history": "history",
@@ -215,6 +217,7 @@ def _v11_5() -> Dialect:
         features=frozenset(
             {
                 "workload updates",
+                "workload settings",
                 "settings replacements",
                 "promote",
                 "history",

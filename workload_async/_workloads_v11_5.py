@@ -131,7 +131,7 @@ class WorkloadsV11_5Mixin:
         Raises :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client and
         :class:`~workload_async.errors.NotFoundError` for an unknown id.
         """
-        await self._dialect("settings replacements")
+        await self._dialect("workload settings")
         response = await self._t.call("GET", "workloads.settings", check_id(workload_id, "workload_id"))
         return response.parse(_Settings).runtime
 

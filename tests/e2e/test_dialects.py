@@ -72,6 +72,10 @@ async def test_deployments_do_not_exist_on_11_5(client: Client) -> None:
 async def test_11_5_additions_raise_on_v2_41_before_sending(client: Client, emu: Emulator) -> None:
     with pytest.raises(UnsupportedFeatureError, match=r"settings replacements is not part of API v2\.41"):
         await client.workloads.update_settings("w" * 24, WorkloadRuntime(replica_count=2))
+    with pytest.raises(
+        UnsupportedFeatureError, match=r"workload settings is not part .*\.get\(id\)\.runtime"
+    ):
+        await client.workloads.settings("w" * 24)
     with pytest.raises(UnsupportedFeatureError, match="promote"):
         await client.workloads.promote("w" * 24)
     with pytest.raises(UnsupportedFeatureError, match="history"):
