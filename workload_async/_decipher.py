@@ -85,13 +85,17 @@ def _field_errors(detail: list[Any]) -> list[FieldError]:
     return errors
 
 
+#: Where an error body says why, in the order they are read.
+_MESSAGE_KEYS = ("detail", "message", "error", "title")
+
+
 def _message(status: int, body: bytes, decoded: Any, reason: str) -> tuple[str, list[FieldError]]:
     if isinstance(decoded, Mapping):
         detail = decoded.get("detail")
         if isinstance(detail, list):
             fields = _field_errors(detail)
             return "; ".join(str(f) for f in fields) or "validation failed", fields
-        for key in ("detail", "message", "error", "title"):
+        for key in _MESSAGE_KEYS:
             value = decoded.get(key)
             if isinstance(value, str) and value.strip():
                 return value, []
@@ -151,12 +155,13 @@ def error_from_response(
 
 
 def other_generation(error: APIStatusError, route: str, generation: str | None) -> APIStatusError:
-    """``error`` with a hint when a route of the contract is missing on the server (a 404 without
-    the API's ``detail``, which names an unknown id): it may speak another generation than
-    ``generation``. An application's answers (``*.invoke``) are its own, and are left alone."""
-    if error.status != 404 or generation is None or route == "other" or route.endswith(".invoke"):
+    """``error`` with a hint when a collection route (a list or a create: no id in it, so a 404
+    cannot mean an unknown id) is missing on the server: it may speak another generation than
+    ``generation`` (None: the client asked the server which, so it does not). A 404 that is the
+    API's own answer (a JSON object saying why) is left alone."""
+    if error.status != 404 or generation is None or not route.endswith((".list", ".create")):
         return error
-    if isinstance(error.body, Mapping) and "detail" in error.body:
+    if isinstance(error.body, Mapping) and any(key in error.body for key in _MESSAGE_KEYS):
         return error  # the API's own answer: the route exists
     hint = (
         f"{error.server_message} (this server has no {error.url}: it may serve another generation "

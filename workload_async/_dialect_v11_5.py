@@ -19,7 +19,7 @@ from typing import Any
 from ._converter import unstructure, wire_fields
 from ._enums import ArtifactStatus, ScalingMetricType
 from ._spec import GroupRuntime, InputArtifact, WorkloadRuntime
-from ._validation import check_runtime
+from ._validation import check_allocation, check_runtime
 
 __all__ = ["artifact_body", "create_body", "settings_body"]
 
@@ -79,6 +79,9 @@ def _artifact_wire(
 
 def _group_wire(group: GroupRuntime, path: str) -> dict[str, Any]:
     check_runtime(WorkloadRuntime(replica_count=group.replica_count, autoscaling=group.autoscaling), path)
+    for i, container in enumerate(group.containers or ()):
+        if container.resource_allocation is not None:
+            check_allocation(container.resource_allocation, f"{path}.containers[{i}].resource_allocation")
     _check_metrics(group, path)
     if group.resource_bundles is not None and len(group.resource_bundles) > 1:
         raise _not_here(f"{path}.resource_bundles", "11.5 takes at most one resource bundle per group")

@@ -71,6 +71,8 @@ class Transport:
     #: Client-wide: shared by every view of a client made with ``attrs.evolve``.
     budget: RetryBudget = attrs.field(default=None)
     _detecting: asyncio.Lock | None = attrs.field(default=None, init=False, repr=False)
+    #: True when the dialect came from asking the server (``auto``): a 404 is then no hint of it
+    _detected: bool = attrs.field(default=False, repr=False, alias="detected")
     _plain_headers: CIMultiDict[str] = attrs.field(init=False, repr=False)
     _json_headers: CIMultiDict[str] = attrs.field(init=False, repr=False)
     _base_text: str = attrs.field(init=False, repr=False)
@@ -96,6 +98,7 @@ class Transport:
         async with self._detecting:
             if self.dialect is None:
                 self.dialect = await detect(self._probe)
+                self._detected = True
                 logging.getLogger("workload_async").info(
                     "the server at %s speaks Workload API %s", self.base, self.dialect.name
                 )
@@ -277,9 +280,8 @@ class Transport:
                 if response.ok or not raise_for_status or (lost and gone(method, response.status)):
                     self.budget.succeeded(spent)
                     return response
-                error = other_generation(
-                    status_error(response), route, self.dialect.name if self.dialect else None
-                )
+                told = None if self._detected or self.dialect is None else self.dialect.name
+                error = other_generation(status_error(response), route, told)
                 retryable = may_repeat_status(error, response.status, retry)
                 if not retryable:
                     self.budget.succeeded(spent)  # a definite answer: the server is up

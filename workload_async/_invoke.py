@@ -32,6 +32,18 @@ def _body(
     return data, out_headers
 
 
+def _pairs(params: Params) -> list[tuple[str, Any]]:
+    """``params`` as (name, value) pairs; a mapping's list value gives one pair per item, as aiohttp
+    sends it."""
+    if not isinstance(params, Mapping):
+        return list(params or ())
+    return [
+        (name, item)
+        for name, value in params.items()
+        for item in (value if isinstance(value, list | tuple) else (value,))
+    ]
+
+
 class InvokeMixin:
     """``invoke`` and ``stream`` for a manager whose resources have an application behind
     ``endpoints/<kind>/<id>/``. The request goes to the client's own API origin, so the token never
@@ -46,8 +58,7 @@ class InvokeMixin:
         ``?`` comes first, then ``params``."""
         path, mark, query = path.partition("?")
         if mark:
-            given = list(params.items()) if isinstance(params, Mapping) else list(params or ())
-            params = [*parse_qsl(query, keep_blank_values=True), *given]
+            params = [*parse_qsl(query, keep_blank_values=True), *_pairs(params)]
         await self._t.get_dialect()
         return self._t.url(self._invoke_route, resource_id, tail=path), params
 

@@ -16,12 +16,13 @@ from ._spec import (
     Container,
     InputArtifact,
     ProbeConfig,
+    ResourceAllocation,
     ResourceRequest,
     SecurityContext,
     WorkloadRuntime,
 )
 
-__all__ = ["check_id", "check_input_artifact", "check_runtime"]
+__all__ = ["check_allocation", "check_id", "check_input_artifact", "check_runtime"]
 
 MIN_PORT, MAX_PORT = 1024, 65535
 
@@ -48,7 +49,7 @@ def check_ids(values: Iterable[object], what: str = "workload_ids") -> list[str]
 
 def _check_resources(r: ResourceRequest, path: str) -> None:
     if isinstance(r.cpu, bool) or not isinstance(r.cpu, int | float) or not 0 < r.cpu < math.inf:
-        raise _fail(f"{path}.cpu", f"must be a number > 0, got {r.cpu!r}")
+        raise _fail(f"{path}.cpu", f"must be a finite number > 0, got {r.cpu!r}")
     if isinstance(r.memory, bool) or not isinstance(r.memory, int) or r.memory <= 0:
         raise _fail(f"{path}.memory", f"must be a whole number of bytes > 0 (see gib()), got {r.memory!r}")
     if r.gpu is not None and (not isinstance(r.gpu, int) or r.gpu < 0):
@@ -126,6 +127,18 @@ def check_input_artifact(a: InputArtifact, path: str = "artifact") -> None:
             _check_container(container, f"{gpath}.containers[{i}]")
 
 
+def check_allocation(a: ResourceAllocation, path: str) -> None:
+    """Raise ``ValueError`` for a number of an 11.5 resource allocation that JSON cannot carry or
+    the server must refuse (NaN, an infinity, a zero or less)."""
+    for name, zero_ok in (("cpu", False), ("memory", False), ("gpu", True), ("gpu_memory", True)):
+        value = getattr(a, name)
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            continue  # None, or a size such as "512MB" for the server to read
+        if not (value >= 0 if zero_ok else value > 0) or value == math.inf:
+            bound = ">= 0" if zero_ok else "> 0"
+            raise _fail(f"{path}.{name}", f"must be a finite number {bound}, got {value!r}")
+
+
 def check_runtime(r: WorkloadRuntime, path: str = "runtime") -> None:
     """Raise ``ValueError`` for a runtime the server is bound to reject."""
     if not isinstance(r, WorkloadRuntime):
@@ -140,7 +153,7 @@ def check_runtime(r: WorkloadRuntime, path: str = "runtime") -> None:
     for i, policy in enumerate(scaling.policies):
         ppath = f"{path}.autoscaling.policies[{i}]"
         if not 0 <= policy.target < math.inf:
-            raise _fail(f"{ppath}.target", f"must be >= 0, got {policy.target}")
+            raise _fail(f"{ppath}.target", f"must be a finite number >= 0, got {policy.target}")
         floor = 0 if policy.scaling_metric == ScalingMetricType.HTTP_REQUESTS_CONCURRENCY else 1
         if policy.min_count < floor:
             raise _fail(f"{ppath}.min_count", f"must be >= {floor} for {policy.scaling_metric}")

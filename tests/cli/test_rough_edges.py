@@ -284,29 +284,24 @@ async def test_invoke_sends_query_parameters_and_headers(
 
 
 @pytest.mark.parametrize(
-    ("option", "value", "shown", "form"),
+    ("argv", "said"),
     [
-        ("-H", "no-colon", "'no-colon'", "'Name: value'"),
-        ("-H", ": v", "':' (and more)", "'Name: value'"),
-        ("-H", "Authorization Bearer s3cret", "'Authorization' (and more)", "'Name: value'"),
-        ("--query", "novalue", "'novalue'", "NAME=VALUE"),
+        (["-H", "no-colon"], "-H: expected 'Name: value', got no ':' in it"),
+        (["-H", ": v"], "-H: expected 'Name: value', got nothing before the ':'"),
+        (["-H", "X-A: 1", "-H", "Authorization Bearer s3cret"], "-H #2: expected 'Name: value', got no ':'"),
+        (["-H", "sk-s3cretabcdefghijklmnopqrstuvwxyz"], "-H: expected 'Name: value', got no ':' in it"),
+        (["--query", "api_key:s3cret"], "--query: expected NAME=VALUE, got no '=' in it"),
     ],
 )
-async def test_invoke_refuses_a_header_or_query_without_a_name(
-    emu: Emulator,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    option: str,
-    value: str,
-    shown: str,
-    form: str,
+async def test_invoke_refuses_a_header_or_query_without_a_name_and_never_repeats_it(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str], said: str
 ) -> None:
     workload_id = await created_id(emu, capsys)
     missing = f"@{tmp_path / 'body.json'}"  # refused before the body is read
-    assert await run(emu, "workloads", "invoke", workload_id, option, value, "-d", missing) == 2
+    assert await run(emu, "workloads", "invoke", workload_id, *argv, "-d", missing) == 2
     err = capsys.readouterr().err
-    assert f"error: {option} {shown}: expected {form}" in err
-    assert "s3cret" not in err  # a value typed without its ':' is not repeated
+    assert f"error: {said}" in err
+    assert "s3cret" not in err  # a value typed without its separator may be a secret
     assert "Traceback" not in err
 
 
@@ -429,6 +424,7 @@ def test_create_refuses_two_sources_or_two_ports(
             "--port and --memory-gib are for the container",
         ),
         ([], "give --artifact-id, --file, or --image (with --name)"),
+        (["--cpu", "2"], "give --artifact-id, --file, or --image (with --name)"),  # the source first
     ],
 )
 async def test_create_refuses_container_options_it_would_ignore(
@@ -472,3 +468,21 @@ async def test_endpoint_and_token_may_follow_the_command(
     assert capsys.readouterr().out == ""  # an empty fleet, listed
     assert await asyncio.to_thread(main, [*argv[:5], "wrong-token"]) == 1
     assert "401" in capsys.readouterr().err  # the token after the command is the one sent
+
+
+async def test_artifacts_create_refuses_a_name_its_file_would_override(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert await run(emu, "artifacts", "create", "--file", "a.json", "--name", "n") == 2
+    assert "--name names the artifact of --image; a --file names its own" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [["emulator", "--port", "0"], ["demo"]])
+def test_a_token_before_a_command_that_calls_no_api_is_refused(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--token", "T", *command]) == 2
+    assert (
+        f"--endpoint and --token are for commands that call an API, not {command[0]}"
+        in capsys.readouterr().err
+    )

@@ -296,14 +296,38 @@ async def test_an_unknown_id_on_the_right_generation_gets_no_such_hint() -> None
 
 
 @pytest.mark.v11_5_only
-async def test_a_number_json_cannot_carry_is_refused_before_sending(client: Client, emu: Emulator) -> None:
-    allocation = ContainerResources("container-0", ResourceAllocation(cpu=float("nan")))
-    runtime = WorkloadRuntime(container_groups=[GroupRuntime(containers=[allocation])])
-    with pytest.raises(
-        ValueError, match=r"^POST workloads.create: the request body holds NaN or an infinity$"
-    ):
+@pytest.mark.parametrize(
+    ("allocation", "said"),
+    [
+        (
+            ResourceAllocation(cpu=float("nan")),
+            r"containers\[0\]\.resource_allocation\.cpu: must be a finite number > 0",
+        ),
+        (
+            ResourceAllocation(gpu=float("inf")),
+            r"resource_allocation\.gpu: must be a finite number >= 0, got inf",
+        ),
+        (ResourceAllocation(memory=0), r"resource_allocation\.memory: must be a finite number > 0, got 0"),
+    ],
+)
+async def test_an_allocation_json_cannot_carry_or_the_server_must_refuse_is_named(
+    client: Client, emu: Emulator, allocation: ResourceAllocation, said: str
+) -> None:
+    runtime = WorkloadRuntime(
+        container_groups=[GroupRuntime(containers=[ContainerResources("c", allocation)])]
+    )
+    with pytest.raises(ValueError, match=said):
         await client.workloads.create(name="n", artifact=echo(), runtime=runtime)
     assert emu.counts.get("workloads.create", 0) == 0 and emu.counts.get("artifacts.create", 0) == 0
+
+
+async def test_a_request_body_holding_nan_is_refused_before_sending(client: Client, emu: Emulator) -> None:
+    # the backstop under the checks: whatever body the SDK builds, JSON has no NaN
+    with pytest.raises(
+        ValueError, match=r"^POST workloads\.create: the request body holds NaN or an infinity$"
+    ):
+        await client.workloads._t.call("POST", "workloads.create", json_body={"name": "n", "x": float("nan")})
+    assert emu.counts.get("workloads.create", 0) == 0
 
 
 @pytest.mark.v11_5_only

@@ -44,10 +44,13 @@ async def test_a_query_written_into_the_path_is_sent_as_the_query(client: Client
         artifact=InputArtifact.single("s", Container(image_uri="i", port=8080))
     )
     clock.advance(2)
-    answer = await client.workloads.invoke(wl.id, "predict?a=1&b=&a=x%20y", params={"c": "2"})
+    answer = await client.workloads.invoke(wl.id, "predict?a=1&b=&a=x%20y", params={"c": ["2", "3"]})
     echoed = answer.json()
     assert echoed["path"] == "/predict"  # the '?' is not part of the path
-    assert echoed["query"] == {"a": ["1", "x y"], "b": [""], "c": ["2"]}
+    assert echoed["query"] == {"a": ["1", "x y"], "b": [""], "c": ["2", "3"]}
     async with client.workloads.stream(wl.id, "stream?n=3&gap=0") as response:
         lines = [line async for line in response.iter_lines() if line.startswith("data:")]
     assert len(lines) == 3  # as the emulator guide writes it
+    async with client.workloads.websocket(wl.id, "ws?x=1") as ws:  # the socket's path is "ws"
+        await ws.send_text("hi")
+        assert await ws.receive() == "hi"

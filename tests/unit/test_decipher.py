@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from workload_async._decipher import error_from_response, parse_retry_after
+from workload_async._decipher import error_from_response, other_generation, parse_retry_after
 from workload_async.errors import (
     APIStatusError,
     AuthenticationError,
@@ -141,3 +141,35 @@ def test_retry_after_parsing(value: str | None, expected: float | None) -> None:
 
 def test_retry_after_http_date_is_seconds_from_now() -> None:
     assert parse_retry_after("Wed, 21 Oct 2026 07:28:10 GMT", now_epoch=1792567680.0) == pytest.approx(10.0)
+
+
+HINT = "it may serve another generation of the Workload API than v2.41"
+
+
+@pytest.mark.parametrize(
+    ("route", "body", "hinted"),
+    [
+        ("workloads.list", b"404: Not Found", True),  # no such route: a router's page
+        ("artifacts.create", b"", True),
+        ("workloads.list", {"detail": "Not Found"}, False),  # the API's own answer: the route is there
+        ("workloads.list", {"message": "not found"}, False),
+        ("workloads.get", b"404: Not Found", False),  # an id in the route: it may be an unknown id
+        ("workloads.delete", b"", False),
+        ("workloads.invoke", b"404: Not Found", False),  # an application's answer is its own
+    ],
+)
+def test_only_a_missing_collection_route_hints_at_the_other_generation(
+    route: str, body: object, hinted: bool
+) -> None:
+    error = other_generation(decipher(404, body), route, "v2.41")
+    assert (HINT in str(error)) is hinted
+    assert isinstance(error, NotFoundError) and error.status == 404
+
+
+def test_a_client_that_asked_the_server_gets_no_such_hint() -> None:
+    assert HINT not in str(other_generation(decipher(404, b"404: Not Found"), "workloads.list", None))
+
+
+def test_other_statuses_are_left_alone() -> None:
+    error = decipher(500, b"oops")
+    assert other_generation(error, "workloads.list", "v2.41") is error

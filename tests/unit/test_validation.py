@@ -168,5 +168,7 @@ def test_a_full_security_context_passes() -> None:
 def test_an_autoscaling_target_must_be_a_finite_number_at_least_0(target: float) -> None:
     policy = ScalingPolicy(ScalingMetricType.CPU_AVERAGE_UTILIZATION, target=target, min_count=1, max_count=2)
     runtime = WorkloadRuntime(autoscaling=Autoscaling(enabled=True, policies=[policy]))
-    with pytest.raises(ValueError, match=r"runtime\.autoscaling\.policies\[0\]\.target: must be >= 0"):
+    with pytest.raises(
+        ValueError, match=r"runtime\.autoscaling\.policies\[0\]\.target: must be a finite number >= 0"
+    ):
         check_runtime(runtime)

@@ -84,6 +84,9 @@ def _add_api_version(p: argparse.ArgumentParser, *, top: bool) -> None:
 
 
 async def _run(args: argparse.Namespace, printer: Printer) -> int:
+    if args.command in ("demo", "emulator") and (args.endpoint or args.token):
+        own = "; the emulator's own token is 'emulator --token T'" if args.command == "emulator" else ""
+        raise ValueError(f"--endpoint and --token are for commands that call an API, not {args.command}{own}")
     if args.command == "demo":
         if args.fleet < 4:
             raise ValueError("--fleet must be at least 4")

@@ -45,7 +45,7 @@ def _artifact_options(p: argparse.ArgumentParser, *, workload: bool = False) -> 
     source = p.add_mutually_exclusive_group()
     if workload:
         source.add_argument("--artifact-id", help="an existing artifact")
-        p.add_argument("--name", help="the workload's name (and its new artifact's, with --image or --file)")
+        p.add_argument("--name", help="the workload's name (and its new artifact's, with --image)")
     else:
         p.add_argument("--name", help="the artifact's name (with --image)")
     source.add_argument("--file", type=Path, help="an InputArtifact as JSON (the API's camelCase form)")
@@ -71,9 +71,14 @@ def _image_only_given(args: argparse.Namespace) -> str:
 
 
 def _artifact_from(args: argparse.Namespace) -> InputArtifact:
+    if args.file is None and not args.image:
+        where = "--artifact-id, " if hasattr(args, "artifact_id") else ""
+        raise ValueError(f"give {where}--file, or --image (with --name) for a one-container artifact")
     given = _image_only_given(args)
     if given and not args.image:
         raise ValueError(f"{given} for the container of --image; a --file describes its own")
+    if args.file is not None and args.name is not None and not hasattr(args, "artifact_id"):
+        raise ValueError("--name names the artifact of --image; a --file names its own")
     for name, default in _IMAGE_ONLY.items():
         if getattr(args, name) is None:
             setattr(args, name, default)
@@ -84,9 +89,6 @@ def _artifact_from(args: argparse.Namespace) -> InputArtifact:
             raise ValueError(f"--file {args.file}: cannot read it: {exc.strerror or exc}") from None
         except ValueError as exc:
             raise ValueError(f"--file {args.file}: {exc}") from None
-    if not args.image:
-        where = "--artifact-id, " if hasattr(args, "artifact_id") else ""
-        raise ValueError(f"give {where}--file, or --image (with --name) for a one-container artifact")
     container = Container(
         image_uri=args.image,
         port=None if args.no_port else args.port,

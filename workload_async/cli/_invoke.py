@@ -71,22 +71,26 @@ async def _exposes_no_port(client: Client, workload_id: str) -> bool:
     return bool(primaries) and all(c.port is None for c in primaries)
 
 
-def _pair(text: str, sep: str, option: str, form: str) -> tuple[str, str]:
-    """``Name: value`` or ``name=value`` split in two; refused, naming the option, without a name."""
-    name, found, value = text.partition(sep)
-    if not found or not name.strip():
-        # only its first word: the rest may be a secret typed without its ':'
-        first = text.split(None, 1)[0][:24] if text.strip() else text
-        shown = repr(first) + (" (and more)" if first != text else "")
-        raise ValueError(f"{option} {shown}: expected {form}")
-    return name.strip(), value.strip() if sep == ":" else value
+def _pairs(texts: list[str], sep: str, option: str, form: str) -> list[tuple[str, str]]:
+    """Each ``Name: value`` (or ``name=value``) split in two. One without ``sep`` or a name before
+    it is refused by its place among the option's values, never quoted: it may be a secret typed
+    without its separator."""
+    pairs = []
+    for place, text in enumerate(texts, 1):
+        name, found, value = text.partition(sep)
+        if not found or not name.strip():
+            which = f"{option} #{place}" if len(texts) > 1 else option
+            why = f"no {sep!r} in it" if not found else f"nothing before the {sep!r}"
+            raise ValueError(f"{which}: expected {form}, got {why} (the value is not repeated here)")
+        pairs.append((name.strip(), value.strip() if sep == ":" else value))
+    return pairs
 
 
 async def run_invoke(client: Client, manager: Any, args: argparse.Namespace, printer: Printer) -> int:
     """Call the application of ``args.id`` through ``manager`` (workloads or deployments) and print
     its answer; an answer of the platform's gateway goes to stderr, as an error."""
-    headers = dict(_pair(h, ":", "-H", "'Name: value'") for h in args.header)
-    params = [_pair(q, "=", "--query", "NAME=VALUE") for q in args.query]
+    headers = dict(_pairs(args.header, ":", "-H", "'Name: value'"))
+    params = _pairs(args.query, "=", "--query", "NAME=VALUE")
     data = await _read_data(args.data)
     if args.json:
         headers.setdefault("Content-Type", "application/json")
