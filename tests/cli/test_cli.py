@@ -225,11 +225,16 @@ async def test_api_version_is_taken_before_or_after_the_command(
     assert "404" in capsys.readouterr().err
 
 
+async def running_workload(emu: Emulator, capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    """The id of a workload created with the command line and waited for."""
+    assert await run(emu, *argv, "-q", "workloads", "create", "--name", "a", "--image", "i:1", "--wait") == 0
+    return capsys.readouterr().out.strip()
+
+
 @pytest.mark.parametrize("api_version", ["11.5"], indirect=True)
 async def test_the_11_5_commands(api_version: str, emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
     v = ("--api-version", api_version)
-    assert await run(emu, *v, "-q", "workloads", "create", "--name", "a", "--image", "i:1", "--wait") == 0
-    wl = capsys.readouterr().out.strip()
+    wl = await running_workload(emu, capsys, *v)
     assert await run(emu, *v, "-o", "json", "workloads", "update", wl, "--importance", "high") == 0
     assert json.loads(capsys.readouterr().out)["importance"] == "high"
     assert (
@@ -266,8 +271,7 @@ async def test_update_settings_keeps_what_it_does_not_name_unless_told_to_replac
     api_version: str, emu: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
     v = ("--api-version", api_version)
-    assert await run(emu, *v, "-q", "workloads", "create", "--name", "a", "--image", "i:1", "--wait") == 0
-    wl = capsys.readouterr().out.strip()
+    wl = await running_workload(emu, capsys, *v)
 
     async def group() -> dict[str, object]:
         capsys.readouterr()  # what the update printed
@@ -328,8 +332,7 @@ async def test_update_settings_wait_names_the_replacement_once_the_server_took_i
     api_version: str, emu: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
     v = ("--api-version", api_version)
-    assert await run(emu, *v, "-q", "workloads", "create", "--name", "a", "--image", "i:1", "--wait") == 0
-    wl = capsys.readouterr().out.strip()
+    wl = await running_workload(emu, capsys, *v)
     emu.set_timings(startup_seconds=600)
     assert await run(emu, *v, "-o", "json", "workloads", "update-settings", wl, "--replicas", "2") == 0
     first = json.loads(capsys.readouterr().out)["id"]

@@ -24,6 +24,14 @@ async def created_id(emu: Emulator, capsys: pytest.CaptureFixture[str], *extra: 
     return capsys.readouterr().out.strip()
 
 
+def refused_by_the_parser(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """Run the command line with ``argv``, which its parser must refuse (exit 2); what it said."""
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == 2
+    return capsys.readouterr().err
+
+
 async def cli_subprocess(*argv: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
     """Run ``python -m workload_async.cli ARGV`` without blocking the loop the emulator serves on."""
     proc = await asyncio.create_subprocess_exec(
@@ -372,10 +380,7 @@ async def test_a_command_against_the_other_generation_suggests_auto(
 def test_a_number_option_names_itself_when_refused(
     argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with pytest.raises(SystemExit) as caught:
-        main(argv)
-    assert caught.value.code == 2
-    assert said in capsys.readouterr().err
+    assert said in refused_by_the_parser(argv, capsys)
 
 
 @pytest.mark.parametrize(
@@ -406,10 +411,7 @@ def test_the_demo_refuses_what_it_cannot_do(
 def test_create_refuses_two_sources_or_two_ports(
     argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with pytest.raises(SystemExit) as caught:
-        main(["workloads", "create", *argv])
-    assert caught.value.code == 2
-    assert said in capsys.readouterr().err
+    assert said in refused_by_the_parser(["workloads", "create", *argv], capsys)
 
 
 @pytest.mark.parametrize(
