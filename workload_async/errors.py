@@ -363,8 +363,10 @@ class UnexpectedStatusError(WaitError):
 
     def __init__(self, *, workload: Workload, target: str) -> None:
         self.target = target
+        status = workload.status.value
+        hint = {"stopped": "; start it first", "running": "; stop it first"}.get(status, "")
         super().__init__(
-            f"workload {workload.id} settled in {workload.status.value!r} while waiting for {target!r}",
+            f"workload {workload.id} settled in {status!r} while waiting for {target!r}{hint}",
             workload_id=workload.id,
             workload=workload,
         )

@@ -118,9 +118,19 @@ async def test_stopped_while_waiting_for_running_is_unexpected_after_the_grace(
     wl = await client.workloads.create(artifact=artifact())
     await client.workloads.stop(wl.id, wait=True)
     started = clock.monotonic()
-    with pytest.raises(UnexpectedStatusError, match="settled in 'stopped' while waiting for 'running'"):
+    with pytest.raises(
+        UnexpectedStatusError, match=r"settled in 'stopped' while waiting for 'running'; start it first$"
+    ):
         await client.workloads.wait(wl.id, poll=PollPolicy(stale_grace=5))
     assert clock.monotonic() - started >= 5
+
+
+async def test_running_while_waiting_for_stopped_says_to_stop_it(client: Client) -> None:
+    wl = await client.workloads.wait((await client.workloads.create(artifact=artifact())).id)
+    with pytest.raises(
+        UnexpectedStatusError, match=r"settled in 'running' while waiting for 'stopped'; stop it first$"
+    ):
+        await client.workloads.wait(wl.id, until=S.STOPPED, poll=PollPolicy(stale_grace=1))
 
 
 async def test_a_deleted_workload_fails_its_wait_with_not_found(client: Client) -> None:
