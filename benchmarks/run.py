@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import json
 import os
 import platform
 import subprocess
 import sys
 import time
+
+from workload_async._json_read import NO_ORJSON_ENV, reader_name
 
 from ._airflow import run_deferred_waits
 from ._calls import run_calls, run_import_time
@@ -62,16 +63,8 @@ KEYS = [
 ]
 
 
-NO_ORJSON_ENV = "WORKLOAD_ASYNC_NO_ORJSON"
 #: Measured again without orjson when it is installed: the default install's figures.
 DEFAULT_INSTALL_KEYS = ["get_ratio_c1", "get_ratio_c64", "list_ratio"]
-
-
-def _json_reader() -> str:
-    """Which parser reads the API's answers in this run (as ``workload_async`` decides)."""
-    if os.environ.get(NO_ORJSON_ENV, "").strip().lower() not in ("", "0", "false", "no", "off"):
-        return "json"
-    return "orjson" if importlib.util.find_spec("orjson") is not None else "json"
 
 
 def _default_install_figures(quick: bool) -> dict[str, float]:
@@ -118,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     figures = asyncio.run(_suite(args.quick, set(args.only)))
-    reader = _json_reader()
+    reader = reader_name()  # as the package decided, in this process
     if reader == "orjson" and (not args.only or "calls" in args.only):
         figures.update(_default_install_figures(args.quick))
     print(

@@ -71,7 +71,7 @@ async def _exposes_no_port(client: Client, workload_id: str) -> bool:
     return bool(primaries) and all(c.port is None for c in primaries)
 
 
-def _pairs(texts: list[str], sep: str, option: str, form: str) -> list[tuple[str, str]]:
+def _split_pairs(texts: list[str], sep: str, option: str, form: str) -> list[tuple[str, str]]:
     """Each ``Name: value`` (or ``name=value``) split in two. One without ``sep`` or a name before
     it is refused by its place among the option's values, never quoted: it may be a secret typed
     without its separator."""
@@ -89,8 +89,8 @@ def _pairs(texts: list[str], sep: str, option: str, form: str) -> list[tuple[str
 async def run_invoke(client: Client, manager: Any, args: argparse.Namespace, printer: Printer) -> int:
     """Call the application of ``args.id`` through ``manager`` (workloads or deployments) and print
     its answer; an answer of the platform's gateway goes to stderr, as an error."""
-    headers = dict(_pairs(args.header, ":", "-H", "'Name: value'"))
-    params = _pairs(args.query, "=", "--query", "NAME=VALUE")
+    headers = dict(_split_pairs(args.header, ":", "-H", "'Name: value'"))
+    params = _split_pairs(args.query, "=", "--query", "NAME=VALUE")
     data = await _read_data(args.data)
     if args.json:
         headers.setdefault("Content-Type", "application/json")

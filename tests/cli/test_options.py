@@ -1,0 +1,155 @@
+"""What the command line takes and refuses: number options checked as they are parsed, options
+that exclude each other or would be ignored, and where the connection options may go. Each refusal
+names the option and exits 2."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from tests.cli.test_cli import run
+from tests.cli.test_rough_edges import refused_by_the_parser
+from workload_async.cli import main
+from workload_async.emulator import Emulator
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["demo", "--startup-seconds", "nan"],
+            "argument --startup-seconds: expected a finite number, got 'nan'",
+        ),
+        (
+            ["emulator", "--startup-seconds", "inf"],
+            "argument --startup-seconds: expected a finite number, got 'inf'",
+        ),
+        (["emulator", "--stop-seconds", "-1"], "argument --stop-seconds: expected seconds >= 0, got '-1'"),
+        (["emulator", "--jitter", "1"], "argument --jitter: expected a fraction in [0, 1), got '1'"),
+        (["workloads", "create", "--image", "i", "--cpu", "nan"], "argument --cpu: expected a finite number"),
+        (
+            ["workloads", "create", "--image", "i", "--memory-gib", "0"],
+            "argument --memory-gib: expected a number > 0",
+        ),
+        (
+            ["workloads", "wait", "w", "--timeout", "-1"],
+            "argument --timeout: expected seconds >= 0, got '-1'",
+        ),
+        (
+            ["workloads", "wait", "w", "--timeout", "soon"],
+            "argument --timeout: expected a number, got 'soon'",
+        ),
+    ],
+)
+def test_a_number_option_names_itself_when_refused(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert said in refused_by_the_parser(argv, capsys)
+
+
+@pytest.mark.parametrize(
+    ("flags", "said"),
+    [(["-o", "json"], "neither -o json nor -q"), (["--api-version", "auto"], "--api-version v2.41 or 11.5")],
+)
+def test_the_demo_refuses_what_it_cannot_do(
+    flags: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", *flags]) == 2
+    assert said in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--file", "a.json", "--image", "i"], "argument --image: not allowed with argument --file"),
+        (
+            ["--artifact-id", "a1", "--image", "i"],
+            "argument --image: not allowed with argument --artifact-id",
+        ),
+        (
+            ["--image", "i", "--no-port", "--port", "9000"],
+            "argument --port: not allowed with argument --no-port",
+        ),
+    ],
+)
+def test_create_refuses_two_sources_or_two_ports(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert said in refused_by_the_parser(["workloads", "create", *argv], capsys)
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["--artifact-id", "a1", "--cpu", "2"],
+            "--cpu is for the container of --image, not of an existing artifact",
+        ),
+        (
+            ["--file", "a.json", "--port", "9000", "--memory-gib", "2"],
+            "--port and --memory-gib are for the container",
+        ),
+        ([], "give --artifact-id, --file, or --image (with --name)"),
+        (["--cpu", "2"], "give --artifact-id, --file, or --image (with --name)"),  # the source first
+    ],
+)
+async def test_create_refuses_container_options_it_would_ignore(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], argv: list[str], said: str
+) -> None:
+    assert await run(emu, "workloads", "create", *argv) == 2
+    assert said in capsys.readouterr().err
+    assert emu.counts.get("workloads.create", 0) == 0
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["artifacts", "update", "a1"], "error: update needs --name or --description"),
+        (["deployments", "update", "d1"], "error: update needs --name, --description or --importance"),
+    ],
+)
+async def test_an_update_with_nothing_to_change_names_the_options(
+    emu: Emulator, capsys: pytest.CaptureFixture[str], argv: list[str], said: str
+) -> None:
+    assert await run(emu, *argv) == 2
+    assert said in capsys.readouterr().err
+
+
+def test_a_bad_api_version_says_where_it_came_from(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATAROBOT_WORKLOAD_API_VERSION", "12")
+    assert main(["--endpoint", "http://127.0.0.1:9/api/v2", "--token", "t", "workloads", "list"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "api_version must be one of v2.41, 11.5, auto, got '12' (from DATAROBOT_WORKLOAD_API_VERSION)" in err
+    )
+
+
+async def test_endpoint_and_token_may_follow_the_command(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["workloads", "list", "--endpoint", emu.url, "--token", emu.token, "-q"]
+    assert await asyncio.to_thread(main, argv) == 0
+    assert capsys.readouterr().out == ""  # an empty fleet, listed
+    assert await asyncio.to_thread(main, [*argv[:5], "wrong-token"]) == 1
+    assert "401" in capsys.readouterr().err  # the token after the command is the one sent
+
+
+async def test_artifacts_create_refuses_a_name_its_file_would_override(
+    emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert await run(emu, "artifacts", "create", "--file", "a.json", "--name", "n") == 2
+    assert "--name names the artifact of --image; a --file names its own" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [["emulator", "--port", "0"], ["demo"]])
+def test_a_token_before_a_command_that_calls_no_api_is_refused(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--token", "T", *command]) == 2
+    assert (
+        f"--endpoint and --token are for commands that call an API, not {command[0]}"
+        in capsys.readouterr().err
+    )
