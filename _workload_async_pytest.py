@@ -4,7 +4,7 @@ It lives outside the ``workload_async`` package on purpose: pytest loads every i
 every run, also in projects that never use these fixtures, and importing ``workload_async`` means
 importing aiohttp. This module imports only pytest; the SDK and its emulator are imported when a
 test first asks for ``workload_emulator`` or ``workload_client``. The fixtures are documented in
-:mod:`workload_async.emulator.pytest_plugin`, which re-exports them.
+:mod:`workload_async.contrib.pytest_plugin`, which re-exports them.
 """
 
 from __future__ import annotations

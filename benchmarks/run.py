@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 
-from workload_async._json_read import NO_ORJSON_ENV, reader_name
+from workload_async._http.json_read import NO_ORJSON_ENV, reader_name
 
 from ._airflow import run_deferred_waits
 from ._calls import run_calls, run_import_time

@@ -1,9 +1,10 @@
 """MkDocs hooks: the API reference and the command-line reference are generated, so they cannot drift.
 
-- ``<!-- api: _models _spec -->`` in a page becomes one mkdocstrings block per public name of
-  ``workload_async`` (or of ``workload_async.emulator`` when the marker says ``emulator``) defined
-  in those private modules, grouped in the order the modules are named; a word that is a public
-  name itself (a constant) stands for that name. ``<!-- api: airflow -->`` stands for every public
+- ``<!-- api: _models.outputs _models.inputs -->`` in a page becomes one mkdocstrings block per
+  public name of ``workload_async`` (or of ``workload_async.emulator`` when the marker says
+  ``emulator``) defined in those private modules, named by their path under the package, grouped
+  in the order the modules are named; a word that is a public name itself (a constant) stands for
+  that name. ``<!-- api: airflow -->`` stands for every public
   name of ``workload_async.contrib.airflow``, read from the source (Airflow need not be installed).
 - ``<!-- cli-reference -->`` becomes the ``--help`` of every ``workload-async`` command, read from
   the parser itself.
@@ -24,18 +25,19 @@ CLI = "<!-- cli-reference -->"
 
 
 def public_names(package: str, modules: list[str]) -> list[str]:
-    """The public names of ``package`` whose defining module is one of ``modules`` (short names),
-    grouped by module in the order given (so a page leads with its main class), each group in
-    ``__all__`` order."""
+    """The public names of ``package`` whose defining module is one of ``modules`` (paths under
+    ``package``: ``_http.pool``), grouped by module in the order given (so a page leads with its
+    main class), each group in ``__all__`` order."""
     mod = importlib.import_module(package)
     groups: dict[str, list[str]] = {word: [] for word in modules}
     for name in mod.__all__:
         obj = getattr(mod, name)
         home = getattr(obj, "__module__", None) if callable(obj) else None
+        where = home.removeprefix(package + ".") if home is not None else None
         if name in groups:
             groups[name].append(name)
-        elif home is not None and home.rsplit(".", 1)[-1] in groups:
-            groups[home.rsplit(".", 1)[-1]].append(name)
+        elif where is not None and where in groups:
+            groups[where].append(name)
     return [name for group in groups.values() for name in group]
 
 

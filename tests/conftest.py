@@ -1,7 +1,7 @@
 """Shared fixtures: a fake clock shared by an emulator and a client, and a raw HTTP session.
 
 The ``workload_emulator``/``workload_client`` fixtures come from the package's own pytest plugin
-(``workload_async.emulator.pytest_plugin``), the same ones users get.
+(``workload_async.contrib.pytest_plugin``), the same ones users get.
 """
 
 from __future__ import annotations

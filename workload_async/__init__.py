@@ -10,52 +10,14 @@ Everything public is re-exported here; the modules with a leading underscore are
 
 from typing import TYPE_CHECKING, Any
 
-from ._bulk import BulkResult, BulkState
 from ._client import Client, package_version
 from ._clock import Clock, FakeClock, SystemClock
-from ._enums import ArtifactStatus, Importance, ReplacementStatus, ScalingMetricType, WorkloadStatus
-from ._hooks import Hooks, RequestEvent, RetryEvent, StatusChangeEvent
-from ._json import from_json, to_json
-from ._models import (
-    Artifact,
-    ArtifactRef,
-    ComputeBundle,
-    Creator,
-    Deployment,
-    DeploymentMetrics,
-    DeploymentStats,
-    LogRecord,
-    Operation,
-    Page,
-    ReplacementRef,
-    StatsPeriod,
-    StatusCondition,
-    StatusDetails,
-    Workload,
-)
-from ._models_v11_5 import Replacement, ReplacementConfig, WorkloadEvent, WorkloadMetrics, WorkloadStats
-from ._pagination import AsyncPager
-from ._policies import PollPolicy, RetryPolicy
-from ._pool import SessionPool
-from ._reported import (
-    ReportedArtifactSpec,
-    ReportedAutoscaling,
-    ReportedContainer,
-    ReportedContainerGroup,
-    ReportedContainerResources,
-    ReportedEnvironmentVariable,
-    ReportedGroupRuntime,
-    ReportedProbe,
-    ReportedResourceBundle,
-    ReportedResourceRequest,
-    ReportedRuntime,
-    ReportedScalingPolicy,
-    ReportedSeccompProfile,
-    ReportedSecurityContext,
-    ResolvedBundle,
-)
-from ._responses import Response, StreamingResponse, WebSocket
-from ._spec import (
+from ._http.pagination import AsyncPager
+from ._http.pool import SessionPool
+from ._http.responses import Response, StreamingResponse, WebSocket
+from ._http.sse import ServerSentEvent
+from ._models.enums import ArtifactStatus, Importance, ReplacementStatus, ScalingMetricType, WorkloadStatus
+from ._models.inputs import (
     ArtifactSpec,
     Autoscaling,
     Capabilities,
@@ -77,8 +39,52 @@ from ._spec import (
     gib,
     mib,
 )
-from ._sse import ServerSentEvent
-from ._waiting import ReturnWhen, WaitOutcome
+from ._models.json import from_json, to_json
+from ._models.outputs import (
+    Artifact,
+    ArtifactRef,
+    ComputeBundle,
+    Creator,
+    Deployment,
+    DeploymentMetrics,
+    DeploymentStats,
+    LogRecord,
+    Operation,
+    Page,
+    ReplacementRef,
+    StatsPeriod,
+    StatusCondition,
+    StatusDetails,
+    Workload,
+)
+from ._models.outputs_v11_5 import (
+    Replacement,
+    ReplacementConfig,
+    WorkloadEvent,
+    WorkloadMetrics,
+    WorkloadStats,
+)
+from ._models.reported import (
+    ReportedArtifactSpec,
+    ReportedAutoscaling,
+    ReportedContainer,
+    ReportedContainerGroup,
+    ReportedContainerResources,
+    ReportedEnvironmentVariable,
+    ReportedGroupRuntime,
+    ReportedProbe,
+    ReportedResourceBundle,
+    ReportedResourceRequest,
+    ReportedRuntime,
+    ReportedScalingPolicy,
+    ReportedSeccompProfile,
+    ReportedSecurityContext,
+    ResolvedBundle,
+)
+from ._observe.hooks import Hooks, RequestEvent, RetryEvent, StatusChangeEvent
+from ._policies import PollPolicy, RetryPolicy
+from ._waiting.bulk import BulkResult, BulkState
+from ._waiting.waits import ReturnWhen, WaitOutcome
 from .errors import (
     APIStatusError,
     AuthenticationError,

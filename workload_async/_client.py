@@ -13,20 +13,20 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from yarl import URL
 
-from ._artifacts import ArtifactsManager
-from ._bundles import BundlesManager
 from ._clock import Clock, SystemClock
 from ._config import API_VERSION, ENDPOINT, TOKEN, Resolved, Sources
-from ._deployments import DeploymentsManager
-from ._dialects import ApiVersion, dialect_for, requested_api_version
-from ._hooks import Hooks
-from ._http import DEFAULT_MAX_RESPONSE_BYTES, Transport
-from ._observe import Observer, log_from_env
+from ._dialects.dialect import ApiVersion, dialect_for, requested_api_version
+from ._http.pool import SessionPool
+from ._http.transport import DEFAULT_MAX_RESPONSE_BYTES, Transport
+from ._observe.hooks import Hooks
+from ._observe.observer import Observer, log_from_env
 from ._policies import PollPolicy, RetryPolicy
-from ._poller import StatusPoller
-from ._pool import SessionPool
-from ._waiting import Waits
-from ._workloads import WorkloadsManager
+from ._resources.artifacts import ArtifactsManager
+from ._resources.bundles import BundlesManager
+from ._resources.deployments import DeploymentsManager
+from ._resources.workloads import WorkloadsManager
+from ._waiting.poller import StatusPoller
+from ._waiting.waits import Waits
 from .errors import ClientClosedError
 
 if TYPE_CHECKING:

@@ -36,8 +36,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 if TYPE_CHECKING:
-    from ._models import Workload
-    from ._models_v11_5 import Replacement
+    from ._models.outputs import Workload
+    from ._models.outputs_v11_5 import Replacement
 
 __all__ = [
     "APIStatusError",

@@ -260,7 +260,7 @@ except ImportError:
 
 calls = []
 def profile(frame, event, arg):
-    if event == "call" and frame.f_code.co_filename.endswith("_tracing.py"):
+    if event == "call" and frame.f_code.co_filename.endswith("_observe/tracing.py"):
         calls.append(frame.f_code.co_name)
 """
     + WORKLOAD
@@ -270,7 +270,7 @@ token, log = asyncio.run(work())
 sys.setprofile(None)
 print(json.dumps({
     "requests": len(log),
-    "tracing_loaded": "workload_async._tracing" in sys.modules,
+    "tracing_loaded": "workload_async._observe.tracing" in sys.modules,
     "otel_modules": sorted(m for m in sys.modules if m.startswith("opentelemetry")),
     "span_calls": len(calls),
     "import_attempts": blocker.attempts,
@@ -343,7 +343,7 @@ def test_only_the_tracing_module_imports_opentelemetry() -> None:
         for path in package.rglob("*.py")
         if any(m.split(".")[0] == "opentelemetry" for m in runtime_imports(ast.parse(path.read_text())))
     )
-    assert importers == ["_tracing.py"]
+    assert importers == [str(Path("_observe", "tracing.py"))]
 
 
 def test_a_client_of_an_application_without_opentelemetry_loads_none_of_it() -> None:
@@ -351,6 +351,6 @@ def test_a_client_of_an_application_without_opentelemetry_loads_none_of_it() -> 
     code = (
         "import sys, workload_async\n"
         "workload_async.Client('http://127.0.0.1:1/api/v2', 't')\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('opentelemetry', 'workload_async._tracing'))))\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('opentelemetry', 'workload_async._observe.tracing'))))\n"
     )
     assert run_python(code).stdout.strip() == "[]"

@@ -31,7 +31,7 @@ from workload_async import (
     gib,
     mib,
 )
-from workload_async._converter import DecodeProblem, structure, to_camel, unstructure
+from workload_async._models.converter import DecodeProblem, structure, to_camel, unstructure
 
 GOLDEN = Path(__file__).parent.parent / "golden"
 

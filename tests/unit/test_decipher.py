@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from workload_async._decipher import error_from_response, other_generation, parse_retry_after
+from workload_async._http.status_errors import error_from_response, other_generation, parse_retry_after
 from workload_async.errors import (
     APIStatusError,
     AuthenticationError,

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from workload_async import ResponseDecodeError, Workload
-from workload_async._json_read import NO_ORJSON_ENV, loads, loads_stdlib, reader_name
-from workload_async._responses import Response
+from workload_async._http.json_read import NO_ORJSON_ENV, loads, loads_stdlib, reader_name
+from workload_async._http.responses import Response
 
 pytest.importorskip("orjson")  # the test extra installs it; this module checks both readers
 
@@ -91,13 +91,13 @@ def test_a_model_reads_the_same_through_either_reader() -> None:
 
 
 def _parse_stdlib(body: bytes) -> Workload:
-    from workload_async._converter import structure
+    from workload_async._models.converter import structure
 
     return structure(loads_stdlib(body), Workload)
 
 
 def _reader_in_child(env: dict[str, str], prelude: str = "") -> str:
-    code = f"{prelude}from workload_async._json_read import reader_name; print(reader_name())"
+    code = f"{prelude}from workload_async._http.json_read import reader_name; print(reader_name())"
     out = subprocess.run(
         [sys.executable, "-c", code], check=True, capture_output=True, text=True, env={**_env(), **env}
     )
@@ -123,7 +123,7 @@ def test_without_orjson_the_standard_library_reads_everything() -> None:
     blocked = "import sys; sys.modules['orjson'] = None; "
     assert _reader_in_child({}, blocked) == "json"
     code = (
-        f"{blocked}from workload_async._responses import Response; "
+        f"{blocked}from workload_async._http.responses import Response; "
         "r = Response(status=200, headers={}, body=b'[NaN, 1]', method='GET', url='x'); "
         "print(r._api_json())"
     )

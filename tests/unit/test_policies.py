@@ -5,7 +5,7 @@ import random
 import pytest
 
 from workload_async import PollPolicy, RetryPolicy, WorkloadStatus
-from workload_async._poller import judge
+from workload_async._waiting.waiter import judge
 
 S = WorkloadStatus
 

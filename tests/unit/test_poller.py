@@ -19,10 +19,12 @@ from yarl import URL
 
 from tests.conftest import GatedClock
 from workload_async import FakeClock, PollPolicy, ResponseDecodeError, RetryPolicy, Workload, WorkloadStatus
-from workload_async._dialects import V2_41, Dialect
-from workload_async._observe import Observer
-from workload_async._poller import BATCH, StatusPoller, Waiter
-from workload_async._responses import Response
+from workload_async._dialects.dialect import V2_41, Dialect
+from workload_async._http.responses import Response
+from workload_async._observe.observer import Observer
+from workload_async._waiting.poll_calls import BATCH
+from workload_async._waiting.poller import StatusPoller
+from workload_async._waiting.waiter import Waiter
 
 API = URL("http://api.test/api/v2/")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from yarl import URL
 
-from workload_async._routes import ROUTES, build_url, relative_path
+from workload_async._dialects.routes import ROUTES, build_url, relative_path
 
 BASE = URL("https://app.example.com/api/v2/")
 

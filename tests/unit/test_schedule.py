@@ -6,8 +6,8 @@ import asyncio
 import random
 
 from workload_async import PollPolicy, WorkloadStatus
-from workload_async._schedule import SLOT, DueTimes
-from workload_async._waiter import Waiter
+from workload_async._waiting.schedule import SLOT, DueTimes
+from workload_async._waiting.waiter import Waiter
 
 
 def make(n: int) -> list[Waiter]:

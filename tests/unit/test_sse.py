@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from workload_async import ServerSentEvent
-from workload_async._sse import SSEParser
+from workload_async._http.sse import SSEParser
 
 
 def test_events_complete_only_at_their_blank_line() -> None:

@@ -22,7 +22,7 @@ from ._invoke import add_invoke_options, run_invoke
 from ._logs import add_bundles_command, add_logs_command, run_bundles, run_logs
 from ._options import needs_one, positive, seconds
 from ._output import EXIT, Printer, exit_code_for
-from ._v11_5 import (
+from ._workload_settings import (
     WORKLOAD_ACTIONS,
     add_artifact_clone,
     add_workload_commands,

@@ -8,8 +8,8 @@ injection and request counters. Installing the package also gives pytest the
 ``workload_emulator`` and ``workload_client`` fixtures.
 """
 
+from ._emulator import Emulator
 from ._faults import Fault
-from ._server import Emulator
 from ._store import CRASH_IMAGE
 
 __all__ = ["CRASH_IMAGE", "Emulator", "Fault"]

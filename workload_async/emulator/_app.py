@@ -7,11 +7,11 @@ import time
 
 from aiohttp import web
 
-from . import _v11_5_handlers as v11_5
 from ._control import add_control_routes
-from ._handlers import ROUTES, Handler, invoke_deployment, invoke_workload
-from ._shared_routes import SHARED_ROUTES
+from ._logs_and_bundles import SHARED_ROUTES
 from ._store import StoreError
+from ._v2_41.handlers import ROUTES, Handler, invoke_deployment, invoke_workload
+from ._v11_5 import handlers as v11_5
 from ._web import API_PREFIX, CURRENT_USER, STATE, EmulatorState, detail, json_response, state_of
 
 __all__ = ["API_PREFIX", "EmulatorState", "make_app"]

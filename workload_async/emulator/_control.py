@@ -18,7 +18,7 @@ from .._clock import FakeClock
 from ._faults import Fault
 from ._logbook import LEVELS
 from ._store import StoreError, User, new_id
-from ._v11_5_store import fail_replacement as failed_replacement
+from ._v11_5.rules import fail_replacement as failed_replacement
 
 if TYPE_CHECKING:
     from ._web import EmulatorState

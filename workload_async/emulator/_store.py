@@ -21,7 +21,7 @@ from ._bundles import CATALOGUE, bundle_problems
 from ._logbook import Logbook, LogEntry, crash_script, ready_script, start_script, stop_script
 
 if TYPE_CHECKING:
-    from ._v11_5_store import EventRec, ReplacementRec
+    from ._v11_5.rules import EventRec, ReplacementRec
 
 __all__ = ["ArtifactRec", "DeploymentRec", "Store", "StoreError", "Timings", "User", "WorkloadRec"]
 

@@ -14,7 +14,7 @@ from aiohttp import web
 
 from ._faults import Faults
 from ._store import Store, StoreError, User
-from ._validate import validate
+from ._v2_41.validate import validate
 
 __all__ = [
     "API_PREFIX",

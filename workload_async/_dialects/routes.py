@@ -1,0 +1,99 @@
+"""Every path of the v2.41 contract, in one table, and how a path is built from a table.
+
+Resource code names a route and passes ids; it never spells a path. ``{}`` marks where an id goes:
+each id becomes exactly one percent-encoded path segment, so no id can change the route. The 11.5
+generation's table is derived from this one in :mod:`.dialect` (a client uses its dialect's).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from yarl import URL
+
+__all__ = ["ROUTES", "RouteParts", "build_url", "relative_path", "route_parts", "route_path"]
+
+ROUTES: dict[str, str] = {
+    "workloads.create": "console/workloads/",
+    "workloads.list": "console/workloads/",
+    "workloads.get": "console/workloads/{}/",
+    "workloads.start": "console/workloads/{}/start",
+    "workloads.stop": "console/workloads/{}/stop",
+    "workloads.delete": "console/workloads/{}/",
+    "artifacts.create": "registry/artifacts/",
+    "artifacts.list": "registry/artifacts/",
+    "artifacts.get": "registry/artifacts/{}/",
+    "artifacts.replace": "registry/artifacts/{}/",
+    "artifacts.update": "registry/artifacts/{}/",
+    "artifacts.delete": "registry/artifacts/{}/",
+    "deployments.create": "console/deployments/",
+    "deployments.list": "console/deployments/",
+    "deployments.get": "console/deployments/{}/",
+    "deployments.update": "console/deployments/{}/",
+    "deployments.delete": "console/deployments/{}/",
+    "deployments.stats": "console/deployments/{}/stats/",
+    "workloads.invoke": "endpoints/workloads/{}/",
+    "deployments.invoke": "endpoints/deployments/{}/",
+    "workloads.logs": "otel/workload/{}/logs/",
+    "bundles.list": "mlops/compute/bundles/",
+}
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9_~-]+").fullmatch
+
+
+def _segment(value: str) -> str:
+    if _PLAIN(value):  # the usual case, hex ids: nothing to encode
+        return value
+    encoded = quote(value, safe="")
+    # "." and ".." are path syntax, not names: encode the dots so no normaliser removes them.
+    return encoded.replace(".", "%2E") if encoded in (".", "..") else encoded
+
+
+#: A route table split at its ``{}`` marks, ready to fill in.
+RouteParts = dict[str, list[str]]
+
+
+def route_parts(table: dict[str, str]) -> RouteParts:
+    """``table`` split at each ``{}``, as :func:`route_path` takes it."""
+    return {route: template.split("{}") for route, template in table.items()}
+
+
+_PARTS = route_parts(ROUTES)
+
+
+def route_path(route: str, *ids: str, tail: str = "", table: RouteParts = _PARTS) -> str:
+    """The encoded path of ``route`` relative to the API root, with ``ids`` filled in.
+
+    ``tail`` (invoke only) is the application path after the route; it is appended as given,
+    its own slashes kept, but it cannot climb out of the route (``..`` segments are refused).
+    ``table`` is the route table of a dialect (v2.41's by default).
+    """
+    parts = table[route]
+    if len(parts) - 1 != len(ids):
+        raise TypeError(f"route {route} takes {len(parts) - 1} ids, got {len(ids)}")
+    if len(ids) == 1:  # every route of the contract has at most one id
+        path = parts[0] + _segment(ids[0]) + parts[1]
+    else:
+        path = parts[0] + "".join(_segment(i) + rest for i, rest in zip(ids, parts[1:], strict=True))
+    if tail:
+        pieces = tail.lstrip("/").split("/")
+        if any(p in (".", "..") for p in pieces):
+            raise ValueError(f"app path {tail!r} must not contain '.' or '..' segments")
+        path += "/".join(quote(p, safe="@:!$&'()*+,;=-._~%") for p in pieces)
+    return path
+
+
+def build_url(base: URL, route: str, *ids: str, tail: str = "", table: RouteParts = _PARTS) -> URL:
+    """The absolute URL of ``route`` under ``base`` (which ends in ``/``) with ``ids`` filled in."""
+    return URL(str(base) + route_path(route, *ids, tail=tail, table=table), encoded=True)
+
+
+def relative_path(base: URL, url: URL) -> str:
+    """``url``'s path relative to the API root, as errors print it (``console/workloads/x/``)."""
+    root = base.raw_path
+    raw = url.raw_path
+    if url.origin() == base.origin() and raw.startswith(root):
+        return raw[len(root) :]
+    return str(url.with_query(None))

@@ -1,0 +1,3 @@
+"""What users write (inputs), what servers answer (outputs, reported), the one converter, and the
+client-side checks.
+"""

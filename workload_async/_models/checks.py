@@ -1,0 +1,161 @@
+"""Client-side checks of obviously wrong input, run before a request is sent.
+
+Each check raises ``ValueError`` naming the field by its Python path, e.g.
+``artifact.spec.container_groups[0].containers[0].port: 80 is outside 1024-65535``. Only rules the
+contract states are checked here; the server stays the judge of everything else.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from .enums import ScalingMetricType
+from .inputs import (
+    SECCOMP_TYPES,
+    Container,
+    InputArtifact,
+    ProbeConfig,
+    ResourceAllocation,
+    ResourceRequest,
+    SecurityContext,
+    WorkloadRuntime,
+)
+
+__all__ = ["check_allocation", "check_id", "check_input_artifact", "check_runtime"]
+
+MIN_PORT, MAX_PORT = 1024, 65535
+
+
+def _fail(path: str, problem: str) -> ValueError:
+    return ValueError(f"{path}: {problem}")
+
+
+def check_id(value: object, what: str) -> str:
+    """An id must be a non-empty string; anything else is a mistake worth naming."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{what} must be a non-empty string, got {value!r}")
+    return value
+
+
+def check_ids(values: Iterable[object], what: str = "workload_ids") -> list[str]:
+    """Ids as a list without repeats, in order; a lone string is refused, never split into letters."""
+    if isinstance(values, str | bytes):
+        raise ValueError(
+            f"{what} must be a collection of ids, got the single string {values!r}: pass [{values!r}]"
+        )
+    return list(dict.fromkeys(check_id(value, "workload_id") for value in values))
+
+
+def _check_resources(r: ResourceRequest, path: str) -> None:
+    if isinstance(r.cpu, bool) or not isinstance(r.cpu, int | float) or not 0 < r.cpu < math.inf:
+        raise _fail(f"{path}.cpu", f"must be a finite number > 0, got {r.cpu!r}")
+    if isinstance(r.memory, bool) or not isinstance(r.memory, int) or r.memory <= 0:
+        raise _fail(f"{path}.memory", f"must be a whole number of bytes > 0 (see gib()), got {r.memory!r}")
+    if r.gpu is not None and (not isinstance(r.gpu, int) or r.gpu < 0):
+        raise _fail(f"{path}.gpu", f"must be an integer >= 0, got {r.gpu!r}")
+
+
+def _check_probe(p: ProbeConfig, path: str) -> None:
+    if not p.path:
+        raise _fail(f"{path}.path", "must not be empty")
+    if p.scheme is not None and p.scheme not in ("HTTP", "HTTPS"):
+        raise _fail(f"{path}.scheme", f"must be 'HTTP' or 'HTTPS', got {p.scheme!r}")
+    for name in ("period_seconds", "timeout_seconds", "failure_threshold"):
+        value = getattr(p, name)
+        if value is not None and value < 1:
+            raise _fail(f"{path}.{name}", f"must be >= 1, got {value!r}")
+
+
+def _check_security(s: SecurityContext, path: str) -> None:
+    for name in ("allow_privilege_escalation", "read_only_root_filesystem"):
+        value = getattr(s, name)
+        if value is not None and not isinstance(value, bool):
+            raise _fail(f"{path}.{name}", f"must be True or False, got {value!r}")
+    if s.capabilities is not None:
+        for name in ("add", "drop"):
+            for i, cap in enumerate(getattr(s.capabilities, name) or ()):
+                if not isinstance(cap, str) or not cap:
+                    raise _fail(f"{path}.capabilities.{name}[{i}]", f"must be a capability name, got {cap!r}")
+    profile = s.seccomp_profile
+    if profile is not None:
+        if profile.type not in SECCOMP_TYPES:
+            choices = ", ".join(repr(t) for t in SECCOMP_TYPES)
+            raise _fail(f"{path}.seccomp_profile.type", f"must be one of {choices}, got {profile.type!r}")
+        if profile.localhost_profile is not None and profile.type != "Localhost":
+            raise _fail(f"{path}.seccomp_profile.localhost_profile", "goes only with type 'Localhost'")
+
+
+def _check_container(c: Container, path: str) -> None:
+    if not c.image_uri:
+        raise _fail(f"{path}.image_uri", "must not be empty")
+    if c.port is not None and not MIN_PORT <= c.port <= MAX_PORT:
+        raise _fail(f"{path}.port", f"{c.port} is outside {MIN_PORT}-{MAX_PORT}")
+    if c.environment_vars:
+        seen: set[str] = set()
+        for i, var in enumerate(c.environment_vars):
+            if var.name in seen:
+                raise _fail(f"{path}.environment_vars[{i}].name", f"{var.name!r} is set twice")
+            seen.add(var.name)
+    if c.resource_request is not None:
+        _check_resources(c.resource_request, f"{path}.resource_request")
+    for probe_name in ("readiness_probe", "liveness_probe", "startup_probe"):
+        probe = getattr(c, probe_name)
+        if probe is not None:
+            _check_probe(probe, f"{path}.{probe_name}")
+    if c.security_context is not None:
+        _check_security(c.security_context, f"{path}.security_context")
+
+
+def check_input_artifact(a: InputArtifact, path: str = "artifact") -> None:
+    """Raise ``ValueError`` for an artifact the server is bound to reject."""
+    if not isinstance(a, InputArtifact):
+        raise TypeError(f"{path} must be an InputArtifact, got {type(a).__name__}")
+    if not a.name or len(a.name) > 5000:
+        raise _fail(f"{path}.name", "must be 1-5000 characters")
+    groups = a.spec.container_groups
+    if not groups:
+        raise _fail(f"{path}.spec.container_groups", "needs at least one container group")
+    for g, group in enumerate(groups):
+        gpath = f"{path}.spec.container_groups[{g}]"
+        if not group.containers:
+            raise _fail(f"{gpath}.containers", "needs at least one container")
+        primaries = sum(1 for c in group.containers if c.primary)
+        if primaries != 1:
+            raise _fail(f"{gpath}.containers", f"needs exactly one primary container, found {primaries}")
+        for i, container in enumerate(group.containers):
+            _check_container(container, f"{gpath}.containers[{i}]")
+
+
+def check_allocation(a: ResourceAllocation, path: str) -> None:
+    """Raise ``ValueError`` for a number of an 11.5 resource allocation that JSON cannot carry or
+    the server must refuse (NaN, an infinity, a zero or less)."""
+    for name, zero_ok in (("cpu", False), ("memory", False), ("gpu", True), ("gpu_memory", True)):
+        value = getattr(a, name)
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            continue  # None, or a size such as "512MB" for the server to read
+        if not (value >= 0 if zero_ok else value > 0) or value == math.inf:
+            bound = ">= 0" if zero_ok else "> 0"
+            raise _fail(f"{path}.{name}", f"must be a finite number {bound}, got {value!r}")
+
+
+def check_runtime(r: WorkloadRuntime, path: str = "runtime") -> None:
+    """Raise ``ValueError`` for a runtime the server is bound to reject."""
+    if not isinstance(r, WorkloadRuntime):
+        raise TypeError(f"{path} must be a WorkloadRuntime, got {type(r).__name__}")
+    if r.replica_count is not None and r.replica_count < 1:
+        raise _fail(f"{path}.replica_count", f"must be >= 1, got {r.replica_count}")
+    scaling = r.autoscaling
+    if scaling is None:
+        return
+    if scaling.enabled and r.replica_count is not None:
+        raise _fail(f"{path}.replica_count", "cannot be set together with enabled autoscaling")
+    for i, policy in enumerate(scaling.policies):
+        ppath = f"{path}.autoscaling.policies[{i}]"
+        if not 0 <= policy.target < math.inf:
+            raise _fail(f"{ppath}.target", f"must be a finite number >= 0, got {policy.target}")
+        floor = 0 if policy.scaling_metric == ScalingMetricType.HTTP_REQUESTS_CONCURRENCY else 1
+        if policy.min_count < floor:
+            raise _fail(f"{ppath}.min_count", f"must be >= {floor} for {policy.scaling_metric}")
+        if policy.max_count < max(1, policy.min_count):
+            raise _fail(f"{ppath}.max_count", "must be >= 1 and >= min_count")

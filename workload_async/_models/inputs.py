@@ -1,0 +1,311 @@
+"""Models a user writes: artifacts, containers, resources, probes and runtimes.
+
+All are frozen attrs classes with snake_case fields; the converter maps them to camelCase. Optional
+fields default to None and are then not sent, so the server applies its own defaults. Validation of
+obviously wrong input happens in :mod:`.checks` just before a request is sent, so that a
+response from a newer, more permissive server still reads.
+
+The same models serve both API generations: the client's dialect writes them where its generation
+wants them (:mod:`.._dialects.dialect`). A few parts only the 11.5 generation can say (:class:`GroupRuntime`,
+:class:`CredentialEnvironmentVariable`, group names, probe ``host``/``http_headers``,
+``gpu_memory``); a v2.41 client refuses them with a ``ValueError`` before sending.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from .enums import ArtifactStatus, ScalingMetricType
+
+__all__ = [
+    "ArtifactSpec",
+    "Autoscaling",
+    "Capabilities",
+    "Container",
+    "ContainerGroup",
+    "ContainerResources",
+    "CredentialEnvironmentVariable",
+    "EnvironmentVariable",
+    "GroupRuntime",
+    "InputArtifact",
+    "ProbeConfig",
+    "ResourceAllocation",
+    "ResourceBundle",
+    "ResourceRequest",
+    "ScalingPolicy",
+    "SeccompProfile",
+    "SecurityContext",
+    "WorkloadRuntime",
+    "gib",
+    "mib",
+]
+
+
+def gib(amount: float) -> int:
+    """``amount`` gibibytes in bytes, e.g. ``gib(4) == 4 * 1073741824``."""
+    return int(amount * 1024**3)
+
+
+def mib(amount: float) -> int:
+    """``amount`` mebibytes in bytes, e.g. ``mib(512) == 536870912``."""
+    return int(amount * 1024**2)
+
+
+def _tuple(value: object) -> object:
+    return tuple(value) if isinstance(value, list) else value
+
+
+@attrs.frozen
+class EnvironmentVariable:
+    """One environment variable of a container; names must be unique within the container."""
+
+    name: str
+    value: str
+
+
+@attrs.frozen
+class CredentialEnvironmentVariable:
+    """An environment variable filled from a stored DataRobot credential (API 11.5 only):
+    ``key`` names the part of credential ``dr_credential_id`` that becomes the value."""
+
+    name: str
+    dr_credential_id: str
+    key: str
+    source: str = attrs.field(default="dr-credential", metadata={"always": True})
+
+
+@attrs.frozen
+class ResourceRequest:
+    """CPU (cores, fractions allowed), memory (bytes: use :func:`gib`/:func:`mib`) and GPUs.
+
+    ``gpu_type`` is v2.41 only (11.5 picks GPUs by resource bundle); ``gpu_memory`` (bytes) is
+    11.5 only. On 11.5 the client moves a container's request into the workload's runtime.
+    """
+
+    cpu: float
+    memory: int
+    gpu: int | None = None
+    gpu_type: str | None = None
+    gpu_memory: int | None = None
+
+
+@attrs.frozen
+class ProbeConfig:
+    """An HTTP(S) health probe. Unset fields take the server's defaults (port 8080, every 30 s)."""
+
+    path: str
+    port: int | None = None
+    scheme: str | None = None
+    initial_delay_seconds: int | None = None
+    period_seconds: int | None = None
+    timeout_seconds: int | None = None
+    failure_threshold: int | None = None
+    #: 11.5 only: the host to probe and extra HTTP headers to send.
+    host: str | None = None
+    http_headers: dict[str, str] | None = None
+
+
+@attrs.frozen
+class Capabilities:
+    """Linux capabilities to ``add`` to or ``drop`` from a container (``"NET_ADMIN"``, ``"ALL"``)."""
+
+    add: tuple[str, ...] | None = attrs.field(default=None, converter=_tuple)
+    drop: tuple[str, ...] | None = attrs.field(default=None, converter=_tuple)
+
+
+SECCOMP_TYPES = ("RuntimeDefault", "Unconfined", "Localhost")
+
+
+@attrs.frozen
+class SeccompProfile:
+    """The seccomp profile of a container: ``type`` is ``RuntimeDefault``, ``Unconfined`` or
+    ``Localhost``; ``localhost_profile`` (a profile file on the node) goes only with ``Localhost``."""
+
+    type: str
+    localhost_profile: str | None = None
+
+
+@attrs.frozen
+class SecurityContext:
+    """What a container may do: privilege escalation, a read-only root filesystem, capabilities
+    and seccomp. Unset fields take the platform's defaults.
+
+    >>> locked = SecurityContext(read_only_root_filesystem=True, capabilities=Capabilities(drop=["ALL"]))
+    >>> locked.capabilities.drop
+    ('ALL',)
+    """
+
+    allow_privilege_escalation: bool | None = None
+    read_only_root_filesystem: bool | None = None
+    capabilities: Capabilities | None = None
+    seccomp_profile: SeccompProfile | None = None
+
+
+@attrs.frozen
+class Container:
+    """One container of a group. Exactly one container of a group is ``primary``.
+
+    The primary container's ``port`` is where invocations go; a workload whose primary container
+    has no port runs but serves nothing (invoking it answers 503).
+
+    Building one checks nothing; sending it does: a value the contract rules out (a ``port``
+    outside 1024-65535, a duplicate environment variable name, two primary containers) is a
+    ``ValueError`` naming the field by its Python path, raised before the request leaves::
+
+        Container(
+            image_uri="registry.example.com/app:1",
+            port=8080,
+            environment_vars=[EnvironmentVariable(name="MODE", value="fast")],
+            resource_request=ResourceRequest(cpu=1, memory=gib(2)),
+        )
+    """
+
+    image_uri: str
+    port: int | None = None
+    primary: bool = False
+    name: str | None = None
+    description: str | None = None
+    entrypoint: tuple[str, ...] | None = attrs.field(default=None, converter=_tuple)
+    environment_vars: tuple[EnvironmentVariable | CredentialEnvironmentVariable, ...] | None = attrs.field(
+        default=None, converter=_tuple
+    )
+    resource_request: ResourceRequest | None = None
+    readiness_probe: ProbeConfig | None = None
+    liveness_probe: ProbeConfig | None = None
+    startup_probe: ProbeConfig | None = None
+    security_context: SecurityContext | None = None
+
+
+@attrs.frozen
+class ContainerGroup:
+    """Containers scheduled together on one host; exactly one of them is ``primary``.
+
+    ``name`` (API 11.5 only; ``"default"`` when unset) is how a :class:`GroupRuntime` finds it.
+    """
+
+    containers: tuple[Container, ...] = attrs.field(converter=_tuple)
+    name: str | None = None
+
+
+@attrs.frozen
+class ArtifactSpec:
+    """What an artifact runs: one or more container groups."""
+
+    container_groups: tuple[ContainerGroup, ...] = attrs.field(converter=_tuple)
+
+
+@attrs.frozen
+class InputArtifact:
+    """An artifact as sent on create or replace (``PUT``): a name and a spec of container groups.
+
+    Most artifacts are one container: :meth:`single` builds those. ``status`` ``registered`` (v2.41)
+    or ``locked`` (11.5) creates it locked. What the contract rules out is a ``ValueError`` naming
+    the field when the artifact is sent (see :class:`Container`).
+    """
+
+    name: str
+    spec: ArtifactSpec
+    description: str | None = None
+    type: str | None = None
+    status: ArtifactStatus | None = None
+
+    @classmethod
+    def single(
+        cls,
+        name: str,
+        container: Container,
+        *,
+        description: str | None = None,
+        status: ArtifactStatus | None = None,
+    ) -> InputArtifact:
+        """An artifact of one group holding one container, made primary.
+
+        >>> art = InputArtifact.single("echo", Container(image_uri="python:3.12", port=8080))
+        >>> art.spec.container_groups[0].containers[0].primary
+        True
+        """
+        primary = attrs.evolve(container, primary=True)
+        return cls(
+            name=name,
+            spec=ArtifactSpec(container_groups=(ContainerGroup(containers=(primary,)),)),
+            description=description,
+            status=status,
+        )
+
+
+@attrs.frozen
+class ScalingPolicy:
+    """One autoscaling rule. ``min_count`` 0 is allowed only with ``httpRequestsConcurrency``."""
+
+    scaling_metric: ScalingMetricType
+    target: float
+    min_count: int
+    max_count: int
+    priority: int | None = None
+
+
+@attrs.frozen
+class Autoscaling:
+    """Autoscaling settings; when ``enabled``, the runtime must not also set ``replica_count``."""
+
+    enabled: bool
+    policies: tuple[ScalingPolicy, ...] = attrs.field(default=(), converter=_tuple)
+
+
+@attrs.frozen
+class ResourceBundle:
+    """A named bundle of resources to run on."""
+
+    resource_bundle_id: str
+    type: str = attrs.field(default="resource_bundle", metadata={"always": True})
+
+
+@attrs.frozen
+class ResourceAllocation:
+    """What one container gets on API 11.5: CPU cores, memory and GPU memory (bytes, or a size
+    such as ``"512MB"``), GPUs."""
+
+    cpu: float | None = None
+    memory: int | str | None = None
+    gpu: float | None = None
+    gpu_memory: int | str | None = None
+
+
+@attrs.frozen
+class ContainerResources:
+    """The resources of one named container of a group (API 11.5)."""
+
+    name: str
+    resource_allocation: ResourceAllocation | None = None
+
+
+@attrs.frozen
+class GroupRuntime:
+    """How one container group runs on API 11.5: replicas or autoscaling, at most one resource
+    bundle, and per-container resources. ``name`` is the group's (``"default"`` when unset)."""
+
+    name: str | None = None
+    replica_count: int | None = None
+    autoscaling: Autoscaling | None = None
+    resource_bundles: tuple[str, ...] | None = attrs.field(default=None, converter=_tuple)
+    containers: tuple[ContainerResources, ...] | None = attrs.field(default=None, converter=_tuple)
+
+
+@attrs.frozen
+class WorkloadRuntime:
+    """How a workload runs: a fixed ``replica_count`` or ``autoscaling``, and resource bundles.
+
+    The same fields mean the same on API 11.5, where they apply to the artifact's (only, or
+    ``"default"``) container group. ``container_groups`` (11.5 only) sets each group apart
+    instead; use one or the other. Setting both ``replica_count`` and an enabled ``autoscaling``
+    is a ``ValueError`` when the runtime is sent, as is a field the client's generation cannot
+    say::
+
+        WorkloadRuntime(autoscaling=Autoscaling(enabled=True, policies=[...]))
+        WorkloadRuntime(replica_count=2, resources=[ResourceBundle(resource_bundle_id="cpu.small")])
+    """
+
+    replica_count: int | None = None
+    autoscaling: Autoscaling | None = None
+    resources: tuple[ResourceBundle, ...] | None = attrs.field(default=None, converter=_tuple)
+    container_groups: tuple[GroupRuntime, ...] | None = attrs.field(default=None, converter=_tuple)

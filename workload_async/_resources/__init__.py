@@ -1,0 +1,3 @@
+"""The managers hanging off the client, one module per resource; the workloads manager is split into
+workload_* modules by feature.
+"""

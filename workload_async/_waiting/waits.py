@@ -1,0 +1,210 @@
+"""Waits built on the client's one :class:`~.poller.StatusPoller`: one, many, as completed, watch."""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import functools
+from collections.abc import AsyncGenerator, Callable, Iterable
+from typing import Final
+
+import attrs
+
+from .._clock import Clock
+from .._models.checks import check_id, check_ids
+from .._models.enums import WorkloadStatus
+from .._models.outputs import Workload
+from .._policies import PollPolicy
+from ..errors import WorkloadAPIError
+from .poller import StatusPoller
+from .telemetry import WaitWatch
+from .waiter import Verdict, Waiter
+
+__all__ = ["DEFAULT", "Default", "ReturnWhen", "WaitOutcome", "Waits", "outcome_of"]
+
+
+class Default(enum.Enum):
+    """The type of :data:`DEFAULT`: "use the client's setting"."""
+
+    TOKEN = 0
+
+
+DEFAULT: Final = Default.TOKEN
+
+
+class ReturnWhen(enum.StrEnum):
+    """When :meth:`~workload_async.WorkloadsManager.wait_many` returns."""
+
+    ALL_COMPLETED = "all_completed"
+    FIRST_COMPLETED = "first_completed"
+    FIRST_FAILURE = "first_failure"
+
+    @classmethod
+    def _missing_(cls, value: object) -> ReturnWhen:
+        # asyncio's own constants are upper case (asyncio.FIRST_COMPLETED == "FIRST_COMPLETED"),
+        # and its FIRST_EXCEPTION is what this calls first_failure
+        if isinstance(value, str):
+            wanted = "first_failure" if value.lower() == "first_exception" else value.lower()
+            for member in cls:
+                if member.value == wanted:
+                    return member
+        choices = ", ".join(repr(m.value) for m in cls)
+        raise ValueError(f"return_when must be one of {choices}, got {value!r}")
+
+
+@attrs.frozen
+class WaitOutcome:
+    """How one workload's wait ended.
+
+    ``ok`` is True when it reached the target; ``workload`` is the last workload seen (None if no
+    poll answered); ``error`` is None or the :class:`~workload_async.errors.WorkloadFailedError`,
+    :class:`~workload_async.errors.WaitTimeoutError`, :class:`~workload_async.errors.NotFoundError`
+    (or other API error) that ended it.
+    """
+
+    workload_id: str
+    workload: Workload | None
+    error: WorkloadAPIError | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the workload reached the status waited for."""
+        return self.error is None
+
+
+class Waits:
+    """The wait operations of ``client.workloads``, sharing one poller and one clock."""
+
+    def __init__(self, poller: StatusPoller, clock: Clock, policy: PollPolicy, timeout: float | None) -> None:
+        self._poller = poller
+        self._clock = clock
+        self._observe = poller.observe
+        self.policy = policy
+        self.timeout = timeout
+
+    def deadline_for(self, timeout: float | Default | None, deadline: float | None) -> float | None:
+        """The earlier of ``now + timeout`` and ``deadline`` (None when both are open)."""
+        limit = self.timeout if timeout is DEFAULT else timeout
+        if limit is not None and not limit >= 0:  # NaN too
+            raise ValueError(f"timeout must be >= 0 or None, got {limit}")
+        ends = [
+            d for d in (deadline, None if limit is None else self._clock.monotonic() + limit) if d is not None
+        ]
+        return min(ends) if ends else None
+
+    def register(
+        self,
+        workload_id: str,
+        target: WorkloadStatus | None,
+        deadline: float | None,
+        poll: PollPolicy | None = None,
+        on_change: Callable[[Workload], None] | None = None,
+        settle: Callable[[Workload], Verdict] | None = None,
+        watch: WaitWatch | None = None,
+        goal: str | None = None,
+    ) -> Waiter:
+        """Make a waiter and hand it to the poller."""
+        check_id(workload_id, "workload_id")
+        waiter = Waiter(
+            workload_id=workload_id,
+            target=_target(target),
+            policy=poll or self.policy,
+            started=self._clock.monotonic(),
+            deadline=deadline,
+            future=asyncio.get_running_loop().create_future(),
+            on_change=on_change,
+            settle=settle,
+            goal=goal,
+        )
+        self._observe.track(waiter, watch)
+        self._poller.add(waiter)
+        return waiter
+
+    async def wait(
+        self,
+        workload_id: str,
+        until: WorkloadStatus,
+        timeout: float | Default | None,
+        deadline: float | None,
+        poll: PollPolicy | None,
+    ) -> Workload:
+        waiter = self.register(workload_id, until, self.deadline_for(timeout, deadline), poll)
+        return await waiter.future
+
+    async def as_completed(
+        self,
+        workload_ids: Iterable[str],
+        until: WorkloadStatus,
+        timeout: float | Default | None,
+        deadline: float | None,
+        poll: PollPolicy | None,
+    ) -> AsyncGenerator[WaitOutcome, None]:
+        ids = check_ids(workload_ids)
+        end = self.deadline_for(timeout, deadline)
+        settled: asyncio.Queue[Waiter] = asyncio.Queue()
+        waiters = []
+        watch = self._observe.wait_watch(_target(until), None, len(ids))
+        try:
+            for workload_id in ids:
+                waiter = self.register(workload_id, until, end, poll, watch=watch)
+                waiter.future.add_done_callback(functools.partial(_settled, settled, waiter))
+                waiters.append(waiter)
+            for _ in ids:
+                waiter = await settled.get()
+                if waiter.future.cancelled():
+                    continue
+                yield outcome_of(waiter)
+        finally:
+            for waiter in waiters:
+                waiter.future.cancel()
+
+    async def watch(
+        self,
+        workload_id: str,
+        until: WorkloadStatus | None,
+        timeout: float | Default | None,
+        deadline: float | None,
+        poll: PollPolicy | None,
+    ) -> AsyncGenerator[Workload, None]:
+        changes: asyncio.Queue[Workload | None] = asyncio.Queue()
+        waiter = self.register(
+            workload_id, until, self.deadline_for(timeout, deadline), poll, on_change=changes.put_nowait
+        )
+        waiter.future.add_done_callback(lambda _: changes.put_nowait(None))
+        try:
+            while True:
+                change = await changes.get()
+                if change is None:
+                    break
+                yield change
+            if not waiter.future.cancelled() and waiter.future.exception() is not None:
+                raise waiter.future.exception()  # type: ignore[misc]
+        finally:
+            waiter.future.cancel()
+
+
+_TARGETS = (WorkloadStatus.RUNNING, WorkloadStatus.STOPPED)
+
+
+def _target(until: WorkloadStatus | str | None) -> WorkloadStatus | None:
+    if until is None:
+        return None
+    status = WorkloadStatus(until)
+    if status not in _TARGETS:
+        raise ValueError(f"until must be 'running' or 'stopped', got {str(until)!r}")
+    return status
+
+
+def outcome_of(waiter: Waiter) -> WaitOutcome:
+    """How a settled waiter's wait ended (an error that is not the SDK's is re-raised)."""
+    error = waiter.future.exception()
+    if error is None:
+        return WaitOutcome(waiter.workload_id, waiter.future.result())
+    if not isinstance(error, WorkloadAPIError):
+        raise error
+    workload = getattr(error, "workload", None) or waiter.last_seen
+    return WaitOutcome(waiter.workload_id, workload, error)
+
+
+def _settled(queue: asyncio.Queue[Waiter], waiter: Waiter, _: object) -> None:
+    queue.put_nowait(waiter)

@@ -1,0 +1,261 @@
+"""Running the emulator: in-process on a free loopback port, or as a standalone server."""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import random
+import secrets
+from collections import Counter
+from typing import Any
+
+from aiohttp import web
+
+from .._clock import Clock, SystemClock
+from ._app import make_app
+from ._faults import Fault
+from ._logbook import LEVELS
+from ._store import Store, Timings, User, WorkloadRec, new_id
+from ._v11_5.rules import fail_replacement
+from ._web import API_PREFIX, EmulatorState
+
+__all__ = ["API_VERSIONS", "Emulator"]
+
+#: The generations of the API the emulator serves: v2.41 (the default) and 11.5.
+API_VERSIONS = ("v2.41", "11.5")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class Emulator:
+    """The Workload API served from memory, for tests, demos and offline development.
+
+    ``async with Emulator(startup_seconds=2.0, stop_seconds=1.0) as emu:`` binds 127.0.0.1 on a
+    free port; ``emu.url`` is the API root (``http://127.0.0.1:PORT/api/v2``) and ``emu.token`` a
+    valid token. Pass the same :class:`~workload_async.FakeClock` to the emulator and the client
+    to run minutes of lifecycle in milliseconds. ``jitter`` spreads phase durations by ± that
+    fraction so a fleet does not move in lockstep. It refuses to bind a non-loopback host unless
+    ``allow_remote=True``. ``api_version="11.5"`` serves the newer generation of the API (its
+    routes, shapes and rules) instead of v2.41.
+
+    Raises ``ValueError`` for a non-loopback ``host`` without ``allow_remote=True``, an unknown
+    ``api_version``, negative timings or a ``jitter`` outside [0, 1)::
+
+        clock = FakeClock()
+        async with Emulator(clock=clock, startup_seconds=30) as emu:
+            async with Client(emu.url, emu.token, clock=clock) as client:
+                workload = await client.workloads.create(artifact=artifact)
+                await client.workloads.wait(workload.id)  # 30 emulated seconds, no real ones
+            assert emu.counts["workloads.create"] == 1
+    """
+
+    def __init__(
+        self,
+        *,
+        startup_seconds: float = 2.0,
+        stop_seconds: float = 1.0,
+        jitter: float = 0.0,
+        draft_ttl_seconds: float = 8 * 3600.0,
+        clock: Clock | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        token: str | None = None,
+        seed: int | None = None,
+        allow_remote: bool = False,
+        log_requests: bool = False,
+        api_version: str = "v2.41",
+    ) -> None:
+        if not _is_loopback(host) and not allow_remote:
+            raise ValueError(
+                f"refusing to bind {host!r}: the emulator serves loopback only unless allow_remote=True "
+                "(--allow-remote on the command line)"
+            )
+        if api_version not in API_VERSIONS:
+            raise ValueError(f"api_version must be one of {', '.join(API_VERSIONS)}, got {api_version!r}")
+        if not (0 <= startup_seconds < math.inf and 0 <= stop_seconds < math.inf and 0 <= jitter < 1):
+            raise ValueError("startup_seconds and stop_seconds must be finite and >= 0, and jitter in [0, 1)")
+        rng = random.Random(seed)
+        self.clock: Clock = clock or SystemClock()
+        self.store = Store(
+            clock=self.clock,
+            timings=Timings(
+                startup_seconds=startup_seconds,
+                stop_seconds=stop_seconds,
+                jitter=jitter,
+                draft_ttl_seconds=draft_ttl_seconds,
+            ),
+            rng=rng,
+            api_version=api_version,
+        )
+        self.state = EmulatorState(store=self.store, log_requests=log_requests)
+        self.state.faults.rng = random.Random(rng.random())
+        self.token = token or secrets.token_hex(20)
+        self.state.control_token = self.token
+        self.store.users[self.token] = User(id=new_id(), email="owner@emulator.local")
+        self.host = host
+        self.port = port
+        self._runner: web.AppRunner | None = None
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """The API root, ``http://HOST:PORT/api/v2``; raises ``RuntimeError`` before it is started."""
+        if self._runner is None:
+            raise RuntimeError("the emulator is not running; use 'async with Emulator() as emu'")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}{API_PREFIX}"
+
+    @property
+    def api_version(self) -> str:
+        """The generation of the API this emulator serves: ``"v2.41"`` or ``"11.5"``."""
+        return self.store.api_version
+
+    @property
+    def base_url(self) -> str:
+        """The server root (control routes live under ``/_emulator``; they answer only
+        ``Authorization: Bearer <token>`` with this emulator's :attr:`token`)."""
+        return self.url.removesuffix(API_PREFIX)
+
+    def app(self) -> web.Application:
+        """A new aiohttp application over this emulator's state (for custom runners)."""
+        return make_app(self.state)
+
+    async def start(self) -> None:
+        """Bind and serve; the bound port is then in :attr:`port`."""
+        if self._runner is not None:
+            return
+        runner = web.AppRunner(self.app(), access_log=None, handle_signals=False)
+        await runner.setup()
+        site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
+        try:
+            await site.start()
+        except OSError:
+            await runner.cleanup()
+            raise
+        self.port = int(runner.addresses[0][1])
+        self._runner = runner
+
+    async def close(self) -> None:
+        """Stop serving and close every connection."""
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+
+    async def __aenter__(self) -> Emulator:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    # -- control ----------------------------------------------------------------------------
+
+    def add_user(self, token: str | None = None, *, read_only: bool = False, email: str | None = None) -> str:
+        """Add a token with its own user (who sees only its own resources); return the token."""
+        token = token or secrets.token_hex(20)
+        self.store.users[token] = User(
+            id=new_id(), email=email or f"user-{len(self.store.users)}@emulator.local", read_only=read_only
+        )
+        return token
+
+    def add_fault(self, kind: str = "status", route: str = "*", **options: Any) -> Fault:
+        """Add a fault rule (see :class:`~workload_async.emulator.Fault` for the kinds and options)
+        and return it; rules are checked in the order they were added.
+
+        Raises ``ValueError`` for an unknown ``kind`` and ``TypeError`` for an unknown option::
+
+            emu.add_fault("status", route="workloads.list", status=429, retry_after=2, times=1)
+        """
+        return self.state.faults.add(Fault(kind=kind, route=route, **options))
+
+    def clear_faults(self) -> None:
+        """Remove every fault rule."""
+        self.state.faults.clear()
+
+    def fail_workload(self, workload_id: str, message: str = "failed by the emulator") -> None:
+        """Send a workload to ``errored`` now, with ``message`` in its status details (as a crash
+        would); raises ``KeyError`` for an unknown id::
+
+            emu.fail_workload(workload.id, "OOMKilled")
+            with pytest.raises(WorkloadFailedError):
+                await client.workloads.wait(workload.id)
+        """
+        self.store.fail(self._workload(workload_id), message)
+
+    def write_log(
+        self,
+        workload_id: str,
+        message: str,
+        level: str = "INFO",
+        *,
+        span_id: str | None = None,
+        trace_id: str | None = None,
+        stacktrace: str | None = None,
+    ) -> None:
+        """Write a record to a workload's log now, as its application would."""
+        if level not in LEVELS:
+            raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+        self.store.write_log(
+            self._workload(workload_id),
+            message,
+            level,
+            span_id=span_id,
+            trace_id=trace_id,
+            stacktrace=stacktrace,
+        )
+
+    def fail_replacement(self, workload_id: str, message: str = "failed by the emulator") -> None:
+        """Send the settings replacement in progress of a workload (11.5) to ``errored`` now."""
+        fail_replacement(self.store, self._workload(workload_id), message)
+
+    def status_of(self, workload_id: str) -> str:
+        """A workload's status right now, as the API would report it (``"initializing"``,
+        ``"running"``, ...); raises ``KeyError`` for an unknown id."""
+        return self.store.phase(self._workload(workload_id))[0]
+
+    def set_timings(self, **timings: float) -> None:
+        """Change ``startup_seconds``, ``stop_seconds``, ``jitter`` or ``draft_ttl_seconds`` from now
+        on (phases already under way keep their timings); raises ``ValueError`` for another name."""
+        for name, value in timings.items():
+            if not hasattr(self.store.timings, name):
+                raise ValueError(f"unknown timing {name!r}")
+            setattr(self.store.timings, name, float(value))
+
+    def reset(self) -> None:
+        """Forget every resource, fault and counter (tokens stay)."""
+        self.store.reset()
+        self.state.faults.clear()
+        self.state.reset_counters()
+
+    @property
+    def counts(self) -> Counter[str]:
+        """Requests per route name (``workloads.list``, ``workloads.get``, ``invoke.workload``, ...)."""
+        return self.state.counts
+
+    @property
+    def max_in_flight(self) -> Counter[str]:
+        """The most requests that were in flight at once, per route name (``"*"`` for all)."""
+        return self.state.max_in_flight
+
+    @property
+    def request_log(self) -> list[tuple[float, str, int]]:
+        """``(clock time, route name, status)`` of every API request (status 0: dropped)."""
+        return self.state.request_log
+
+    def reset_counters(self) -> None:
+        """Zero the request counters and the request log."""
+        self.state.reset_counters()
+
+    def _workload(self, workload_id: str) -> WorkloadRec:
+        rec = self.store.workloads.get(workload_id)
+        if rec is None:
+            raise KeyError(f"no workload {workload_id}")
+        return rec

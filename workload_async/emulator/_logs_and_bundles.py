@@ -1,0 +1,67 @@
+"""Routes both API generations serve (``api-v2.41.md`` §7): workload logs and compute bundles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiohttp import web
+
+from ._bundles import matches_use_cases
+from ._logbook import LEVELS, LogEntry
+from ._store import Store
+from ._v2_41 import render
+from ._v2_41.handlers import Handler
+from ._web import page_of, query_error, state_of, time_query, user_of
+
+__all__ = ["SHARED_ROUTES"]
+
+
+def _stamp(store: Store, entry: LogEntry) -> datetime:
+    """The entry's time as its record shows it (milliseconds), so filters agree with what was read."""
+    wall = store.wall(entry.t)
+    return wall.replace(microsecond=wall.microsecond // 1000 * 1000)
+
+
+async def workload_logs(request: web.Request) -> web.Response:
+    store = state_of(request).store
+    rec = store.workload(user_of(request), request.match_info["id"])
+    query = request.query
+    level = query.get("level")
+    if level is not None and level not in LEVELS:
+        choices = ", ".join(LEVELS)
+        raise query_error("level", f"Input should be one of {choices}", "enum")
+    start, end = time_query(request, "startTime"), time_query(request, "endTime")
+    includes, excludes = query.getall("includes", []), query.getall("excludes", [])
+    span_id, trace_id = query.get("spanId"), query.get("traceId")
+    rec.log.sync(store.now())
+
+    def wanted(e: LogEntry) -> bool:
+        if level is not None and e.level != level:
+            return False
+        if (span_id is not None and e.span_id != span_id) or (
+            trace_id is not None and e.trace_id != trace_id
+        ):
+            return False
+        if not all(s in e.message for s in includes) or any(s in e.message for s in excludes):
+            return False
+        if start is not None or end is not None:
+            stamp = _stamp(store, e)
+            return (start is None or stamp >= start) and (end is None or stamp <= end)
+        return True
+
+    items = [e for e in reversed(rec.log.entries) if wanted(e)]  # newest first
+    return page_of(request, items, lambda e: render.log_record(store, e), max_limit=1000)
+
+
+async def list_bundles(request: web.Request) -> web.Response:
+    store = state_of(request).store
+    use_cases = request.query.getall("useCases", [])
+    # entityType and entityId are accepted; no bundle is limited to an entity here (emulator's choice)
+    items = [b for b in store.bundles.values() if matches_use_cases(b, use_cases)]
+    return page_of(request, items, dict)
+
+
+SHARED_ROUTES: list[tuple[str, str, str, Handler]] = [
+    ("GET", "/otel/workload/{id}/logs", "workloads.logs", workload_logs),
+    ("GET", "/mlops/compute/bundles", "bundles.list", list_bundles),
+]

@@ -1,0 +1,331 @@
+"""The emulator's handlers of the 11.5 generation (``api-11.5.md`` §2) and their route table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+
+from .._store import ArtifactRec, Store, StoreError, WorkloadRec
+from .._v2_41.handlers import Handler, invoke_counted
+from .._web import api_root, json_response, page_of, query_error, read_body, state_of, time_query, user_of
+from . import render, rules
+from .validate import (
+    CLONE_ARTIFACT,
+    CREATE_WORKLOAD,
+    INPUT_ARTIFACT,
+    PATCH_ARTIFACT,
+    PATCH_SETTINGS,
+    PATCH_WORKLOAD,
+    validate,
+)
+
+__all__ = ["ROUTES", "invoke_workload"]
+
+PAGE_SIZE = 10
+_IMPORTANCE_RANK = {"low": 0, "moderate": 1, "high": 2, "critical": 3}
+
+
+def _choices(request: web.Request, name: str, allowed: tuple[str, ...]) -> set[str]:
+    values = set(request.query.getall(name, []))
+    if values - set(allowed):
+        raise query_error(name, f"Input should be one of {', '.join(allowed)}")
+    return values
+
+
+def _ordered(request: web.Request, items: list[Any], keys: dict[str, Callable[[Any], Any]]) -> list[Any]:
+    order = request.query.get("orderBy", "-createdAt")
+    key_name = order.removeprefix("-")
+    if key_name not in keys:
+        raise query_error("orderBy", f"orderBy must be one of {', '.join(keys)}")
+    return sorted(items, key=keys[key_name], reverse=order.startswith("-"))
+
+
+def _searched(request: web.Request, items: list[Any]) -> list[Any]:
+    needle = request.query.get("search", "").casefold()
+    if not needle:
+        return items
+    return [
+        i
+        for i in items
+        if needle in i.name.casefold() or needle in i.description.casefold() or i.id.startswith(needle)
+    ]
+
+
+def _page(request: web.Request, items: list[Any], one: Callable[[Any], dict[str, Any]]) -> web.Response:
+    return page_of(request, items, one, default_limit=PAGE_SIZE)
+
+
+def _workload(request: web.Request) -> tuple[Store, WorkloadRec]:
+    store = state_of(request).store
+    return store, store.workload(user_of(request), request.match_info["id"])
+
+
+def _artifact(request: web.Request) -> tuple[Store, ArtifactRec]:
+    store = state_of(request).store
+    return store, store.artifact(user_of(request), request.match_info["id"])
+
+
+# -- workloads ----------------------------------------------------------------------------------
+
+
+async def create_workload(request: web.Request) -> web.Response:
+    store = state_of(request).store
+    body = await read_body(request, CREATE_WORKLOAD, "workload", validate)
+    rec = rules.create_workload(store, user_of(request), body)
+    return json_response(render.workload(store, rec, api_root(request)), 201)
+
+
+async def list_workloads(request: web.Request) -> web.Response:
+    store = state_of(request).store
+    user = user_of(request)
+    items: list[WorkloadRec] = list(store.owned(store.workloads, user))
+    ids = request.query.getall("ids", [])
+    if ids:
+        wanted = set(ids)
+        items = [w for w in items if w.id in wanted]
+    statuses = _choices(request, "status", _STATUSES)
+    importance = _choices(request, "importance", tuple(_IMPORTANCE_RANK))
+    artifact_id, created_by = request.query.get("artifactId"), request.query.get("createdBy")
+    items = [
+        w
+        for w in _searched(request, items)
+        if (not statuses or store.phase(w)[0] in statuses)
+        and (not importance or w.importance in importance)
+        and (artifact_id is None or w.artifact_id == artifact_id)
+        and (created_by is None or w.owner == created_by)
+    ]
+    items = _ordered(
+        request,
+        items,
+        {
+            "name": lambda w: w.name.casefold(),
+            "createdAt": lambda w: w.created,
+            "updatedAt": lambda w: max(w.created, store.phase(w)[1]),
+            "status": lambda w: store.phase(w)[0],
+            "importance": lambda w: _IMPORTANCE_RANK.get(w.importance, 0),
+        },
+    )
+    root = api_root(request)
+    return _page(request, items, lambda w: render.workload(store, w, root))
+
+
+_STATUSES = (
+    "unknown",
+    "submitted",
+    "initializing",
+    "provisioning",
+    "launching",
+    "running",
+    "warming",
+    "draining",
+    "stopping",
+    "stopped",
+    "errored",
+    "terminated",
+)
+
+
+async def get_workload(request: web.Request) -> web.Response:
+    store, rec = _workload(request)
+    return json_response(render.workload(store, rec, api_root(request)))
+
+
+async def update_workload(request: web.Request) -> web.Response:
+    store, rec = _workload(request)
+    body = await read_body(request, PATCH_WORKLOAD, "", validate)
+    for key in ("name", "description", "importance"):
+        if key in body:
+            setattr(rec, key, body[key])
+    rules.record(store, rec, "update", user_of(request).id, **body)
+    return json_response(render.workload(store, rec, api_root(request)))
+
+
+async def delete_workload(request: web.Request) -> web.Response:
+    store, rec = _workload(request)
+    del store.workloads[rec.id]
+    store.replacements.pop(rec.id, None)
+    store.events.pop(rec.id, None)
+    return web.Response(status=204)
+
+
+async def start_workload(request: web.Request) -> web.Response:
+    store, rec = _workload(request)
+    rules.start(store, rec, user_of(request))
+    return json_response(render.operation(rec, api_root(request), "Workload start accepted"), 202)
+
+
+async def stop_workload(request: web.Request) -> web.Response:
+    store, rec = _workload(request)
+    changed = rules.stop(store, rec, user_of(request))
+    text = "Workload stop accepted" if changed else "Workload is already stopping or stopped"
+    return json_response(render.operation(rec, api_root(request), text), 202)
+
+
+async def get_settings(request: web.Request) -> web.Response:
+    store, rec = _workload(request)
+    return json_response({"runtime": rules.current_runtime(store, rec)[0]})
+
+
+async def update_settings(request: web.Request) -> web.Response:
+    store, rec = _workload(request)
+    body = await read_body(request, PATCH_SETTINGS, "", validate)
+    replacement = rules.replace_settings(store, rec, user_of(request), body["runtime"])
+    return json_response(render.replacement(store, replacement), 202)
+
+
+async def promote_workload(request: web.Request) -> web.Response:
+    store, rec = _workload(request)
+    rules.promote(store, rec, user_of(request))
+    return json_response(render.workload(store, rec, api_root(request)), 202)
+
+
+async def workload_history(request: web.Request) -> web.Response:
+    store, rec = _workload(request)
+    items = store.replacements.get(rec.id, [])[::-1]
+    return _page(request, items, lambda r: render.replacement(store, r))
+
+
+async def workload_events(request: web.Request) -> web.Response:
+    store, rec = _workload(request)
+    return _page(request, rules.events_of(store, rec), lambda e: render.event(store, e))
+
+
+def _time_query(request: web.Request, store: Store, name: str, default: float) -> float:
+    when = time_query(request, name)
+    return default if when is None else default + (when - store.wall(default)).total_seconds()
+
+
+async def workload_stats(request: web.Request) -> web.Response:
+    store, rec = _workload(request)
+    start = _time_query(request, store, "startTime", rec.created)
+    end = _time_query(request, store, "endTime", store.now())
+    return json_response(render.stats(store, rec, start, end))
+
+
+async def invoke_workload(request: web.Request) -> web.StreamResponse:
+    """Invoke a workload's application, counting the call in the workload's stats."""
+    _, rec = _workload(request)
+    return await invoke_counted(request, rec.id, rec)
+
+
+# -- artifacts ----------------------------------------------------------------------------------
+
+
+def _normalized(body: dict[str, Any]) -> dict[str, Any]:
+    spec = body["spec"]
+    groups = [{"name": g.get("name", "default"), **g} for g in spec["containerGroups"]]
+    return {**body, "spec": {"type": "service", **spec, "containerGroups": groups}, "status": "draft"}
+
+
+def _unlocked(rec: ArtifactRec) -> None:
+    if rec.status == "locked":
+        raise StoreError(409, f"Artifact {rec.id} is locked and immutable")
+
+
+async def create_artifact(request: web.Request) -> web.Response:
+    store = state_of(request).store
+    body = await read_body(request, INPUT_ARTIFACT, "artifact", validate)
+    return json_response(
+        render.artifact(store, store.create_artifact(user_of(request), _normalized(body))), 201
+    )
+
+
+async def list_artifacts(request: web.Request) -> web.Response:
+    store = state_of(request).store
+    items: list[ArtifactRec] = list(store.owned(store.artifacts, user_of(request)))
+    ids = set(request.query.getall("ids", []))
+    statuses = _choices(request, "status", ("draft", "locked"))
+    types = _choices(request, "type", ("service", "nim"))
+    items = [
+        a
+        for a in _searched(request, items)
+        if (not ids or a.id in ids)
+        and (not statuses or a.status in statuses)
+        and (not types or a.type in types)
+    ]
+    items = _ordered(
+        request,
+        items,
+        {
+            "name": lambda a: a.name.casefold(),
+            "createdAt": lambda a: a.created,
+            "updatedAt": lambda a: a.updated,
+            "status": lambda a: a.status,
+        },
+    )
+    return _page(request, items, lambda a: render.artifact(store, a))
+
+
+async def get_artifact(request: web.Request) -> web.Response:
+    store, rec = _artifact(request)
+    return json_response(render.artifact(store, rec))
+
+
+async def replace_artifact(request: web.Request) -> web.Response:
+    store, rec = _artifact(request)
+    body = _normalized(await read_body(request, INPUT_ARTIFACT, "artifact", validate))
+    _unlocked(rec)
+    rec.name, rec.spec = body["name"], body["spec"]
+    rec.description, rec.type = body.get("description", ""), body.get("type", "service")
+    rec.updated = store.now()
+    return json_response(render.artifact(store, rec))
+
+
+async def update_artifact(request: web.Request) -> web.Response:
+    store, rec = _artifact(request)
+    body = await read_body(request, PATCH_ARTIFACT, "", validate)
+    _unlocked(rec)
+    for key in ("name", "description"):
+        if key in body:
+            setattr(rec, key, body[key])
+    if "spec" in body:
+        rec.spec = _normalized({"spec": body["spec"]})["spec"]
+    rec.updated = store.now()
+    if body.get("status") == "locked":
+        store.register(rec)
+    return json_response(render.artifact(store, rec))
+
+
+async def delete_artifact(request: web.Request) -> web.Response:
+    store, rec = _artifact(request)
+    _unlocked(rec)
+    if store.users_of(rec):
+        raise StoreError(409, f"Artifact {rec.id} is used by a workload")
+    del store.artifacts[rec.id]
+    return web.Response(status=204)
+
+
+async def clone_artifact(request: web.Request) -> web.Response:
+    store, rec = _artifact(request)
+    body = await read_body(request, CLONE_ARTIFACT, "", validate)
+    clone = store.create_artifact(
+        user_of(request),
+        {"name": body["name"], "description": rec.description, "type": rec.type, "spec": rec.spec},
+    )
+    return json_response(render.artifact(store, clone))
+
+
+ROUTES: list[tuple[str, str, str, Handler]] = [
+    ("POST", "/workloads", "workloads.create", create_workload),
+    ("GET", "/workloads", "workloads.list", list_workloads),
+    ("GET", "/workloads/{id}", "workloads.get", get_workload),
+    ("PATCH", "/workloads/{id}", "workloads.update", update_workload),
+    ("DELETE", "/workloads/{id}", "workloads.delete", delete_workload),
+    ("POST", "/workloads/{id}/start", "workloads.start", start_workload),
+    ("POST", "/workloads/{id}/stop", "workloads.stop", stop_workload),
+    ("GET", "/workloads/{id}/settings", "workloads.settings", get_settings),
+    ("PATCH", "/workloads/{id}/settings", "workloads.update_settings", update_settings),
+    ("POST", "/workloads/{id}/promote", "workloads.promote", promote_workload),
+    ("GET", "/workloads/{id}/history", "workloads.history", workload_history),
+    ("GET", "/workloads/{id}/events", "workloads.events", workload_events),
+    ("GET", "/workloads/{id}/stats", "workloads.stats", workload_stats),
+    ("POST", "/artifacts", "artifacts.create", create_artifact),
+    ("GET", "/artifacts", "artifacts.list", list_artifacts),
+    ("GET", "/artifacts/{id}", "artifacts.get", get_artifact),
+    ("PUT", "/artifacts/{id}", "artifacts.replace", replace_artifact),
+    ("PATCH", "/artifacts/{id}", "artifacts.update", update_artifact),
+    ("DELETE", "/artifacts/{id}", "artifacts.delete", delete_artifact),
+    ("POST", "/artifacts/{id}/clone", "artifacts.clone", clone_artifact),
+]
