@@ -10,7 +10,7 @@ Everything public is re-exported here; the modules with a leading underscore are
 
 from typing import TYPE_CHECKING, Any
 
-from ._client import Client, package_version
+from ._client import Client
 from ._clock import Clock, FakeClock, SystemClock
 from ._http.pagination import AsyncPager
 from ._http.pool import SessionPool
@@ -51,15 +51,13 @@ from ._models.outputs import (
     LogRecord,
     Operation,
     Page,
+    Replacement,
+    ReplacementConfig,
     ReplacementRef,
     StatsPeriod,
     StatusCondition,
     StatusDetails,
     Workload,
-)
-from ._models.outputs_v11_5 import (
-    Replacement,
-    ReplacementConfig,
     WorkloadEvent,
     WorkloadMetrics,
     WorkloadStats,
@@ -83,6 +81,7 @@ from ._models.reported import (
 )
 from ._observe.hooks import Hooks, RequestEvent, RetryEvent, StatusChangeEvent
 from ._policies import PollPolicy, RetryPolicy
+from ._version import package_version
 from ._waiting.bulk import BulkResult, BulkState
 from ._waiting.waits import ReturnWhen, WaitOutcome
 from .errors import (

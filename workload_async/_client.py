@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import enum
-import functools
 import logging
 import weakref
 from types import TracebackType
@@ -15,7 +14,7 @@ from yarl import URL
 
 from ._clock import Clock, SystemClock
 from ._config import API_VERSION, ENDPOINT, TOKEN, Resolved, Sources
-from ._dialects.dialect import ApiVersion, dialect_for, requested_api_version
+from ._dialects.versions import ApiVersion, dialect_for, requested_api_version
 from ._http.pool import SessionPool
 from ._http.transport import DEFAULT_MAX_RESPONSE_BYTES, Transport
 from ._observe.hooks import Hooks
@@ -25,6 +24,7 @@ from ._resources.artifacts import ArtifactsManager
 from ._resources.bundles import BundlesManager
 from ._resources.deployments import DeploymentsManager
 from ._resources.workloads import WorkloadsManager
+from ._version import package_version
 from ._waiting.poller import StatusPoller
 from ._waiting.waits import Waits
 from .errors import ClientClosedError
@@ -32,25 +32,12 @@ from .errors import ClientClosedError
 if TYPE_CHECKING:
     from opentelemetry.trace import TracerProvider  # only named: the otel extra stays optional
 
-__all__ = ["ENDPOINT_ENV", "TOKEN_ENV", "Client", "package_version"]
+__all__ = ["Client"]
 
 log = logging.getLogger("workload_async")
 
-ENDPOINT_ENV = ENDPOINT.env
-TOKEN_ENV = TOKEN.env
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_WAIT_TIMEOUT = 1800.0
-
-
-@functools.cache
-def package_version() -> str:
-    """The installed version of workload-async (``0+unknown`` when running from a bare source tree)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("workload-async")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "0+unknown"
 
 
 class _State(enum.Enum):

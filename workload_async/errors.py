@@ -36,8 +36,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 if TYPE_CHECKING:
-    from ._models.outputs import Workload
-    from ._models.outputs_v11_5 import Replacement
+    from ._models.outputs import Replacement, Workload
 
 __all__ = [
     "APIStatusError",

@@ -19,7 +19,8 @@ from yarl import URL
 
 from tests.conftest import GatedClock
 from workload_async import FakeClock, PollPolicy, ResponseDecodeError, RetryPolicy, Workload, WorkloadStatus
-from workload_async._dialects.dialect import V2_41, Dialect
+from workload_async._dialects.dialect import Dialect
+from workload_async._dialects.v2_41 import V2_41
 from workload_async._http.responses import Response
 from workload_async._observe.observer import Observer
 from workload_async._waiting.poll_calls import BATCH

@@ -5,9 +5,15 @@ from __future__ import annotations
 import pytest
 from yarl import URL
 
-from workload_async._dialects.routes import ROUTES, build_url, relative_path
+from workload_async._dialects.routes import relative_path
+from workload_async._dialects.v2_41 import ROUTES, V2_41
 
 BASE = URL("https://app.example.com/api/v2/")
+
+
+def build_url(base: URL, route: str, *ids: str, tail: str = "") -> URL:
+    """The absolute URL of a v2.41 route under ``base``, as the transport makes it."""
+    return URL(str(base) + V2_41.path(route, *ids, tail=tail), encoded=True)
 
 
 def test_every_route_is_relative_to_the_api_root() -> None:

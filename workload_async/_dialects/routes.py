@@ -1,8 +1,7 @@
-"""Every path of the v2.41 contract, in one table, and how a path is built from a table.
+"""How a path is built from a route table (each generation has its own: :mod:`.v2_41`, :mod:`.v11_5`).
 
 Resource code names a route and passes ids; it never spells a path. ``{}`` marks where an id goes:
-each id becomes exactly one percent-encoded path segment, so no id can change the route. The 11.5
-generation's table is derived from this one in :mod:`.dialect` (a client uses its dialect's).
+each id becomes exactly one percent-encoded path segment, so no id can change the route.
 """
 
 from __future__ import annotations
@@ -12,33 +11,7 @@ from urllib.parse import quote
 
 from yarl import URL
 
-__all__ = ["ROUTES", "RouteParts", "build_url", "relative_path", "route_parts", "route_path"]
-
-ROUTES: dict[str, str] = {
-    "workloads.create": "console/workloads/",
-    "workloads.list": "console/workloads/",
-    "workloads.get": "console/workloads/{}/",
-    "workloads.start": "console/workloads/{}/start",
-    "workloads.stop": "console/workloads/{}/stop",
-    "workloads.delete": "console/workloads/{}/",
-    "artifacts.create": "registry/artifacts/",
-    "artifacts.list": "registry/artifacts/",
-    "artifacts.get": "registry/artifacts/{}/",
-    "artifacts.replace": "registry/artifacts/{}/",
-    "artifacts.update": "registry/artifacts/{}/",
-    "artifacts.delete": "registry/artifacts/{}/",
-    "deployments.create": "console/deployments/",
-    "deployments.list": "console/deployments/",
-    "deployments.get": "console/deployments/{}/",
-    "deployments.update": "console/deployments/{}/",
-    "deployments.delete": "console/deployments/{}/",
-    "deployments.stats": "console/deployments/{}/stats/",
-    "workloads.invoke": "endpoints/workloads/{}/",
-    "deployments.invoke": "endpoints/deployments/{}/",
-    "workloads.logs": "otel/workload/{}/logs/",
-    "bundles.list": "mlops/compute/bundles/",
-}
-
+__all__ = ["RouteParts", "relative_path", "route_parts", "route_path"]
 
 _PLAIN = re.compile(r"[A-Za-z0-9_~-]+").fullmatch
 
@@ -60,15 +33,12 @@ def route_parts(table: dict[str, str]) -> RouteParts:
     return {route: template.split("{}") for route, template in table.items()}
 
 
-_PARTS = route_parts(ROUTES)
-
-
-def route_path(route: str, *ids: str, tail: str = "", table: RouteParts = _PARTS) -> str:
+def route_path(route: str, *ids: str, table: RouteParts, tail: str = "") -> str:
     """The encoded path of ``route`` relative to the API root, with ``ids`` filled in.
 
     ``tail`` (invoke only) is the application path after the route; it is appended as given,
     its own slashes kept, but it cannot climb out of the route (``..`` segments are refused).
-    ``table`` is the route table of a dialect (v2.41's by default).
+    ``table`` is the route table of a dialect, split by :func:`route_parts`.
     """
     parts = table[route]
     if len(parts) - 1 != len(ids):
@@ -83,11 +53,6 @@ def route_path(route: str, *ids: str, tail: str = "", table: RouteParts = _PARTS
             raise ValueError(f"app path {tail!r} must not contain '.' or '..' segments")
         path += "/".join(quote(p, safe="@:!$&'()*+,;=-._~%") for p in pieces)
     return path
-
-
-def build_url(base: URL, route: str, *ids: str, tail: str = "", table: RouteParts = _PARTS) -> URL:
-    """The absolute URL of ``route`` under ``base`` (which ends in ``/``) with ``ids`` filled in."""
-    return URL(str(base) + route_path(route, *ids, tail=tail, table=table), encoded=True)
 
 
 def relative_path(base: URL, url: URL) -> str:

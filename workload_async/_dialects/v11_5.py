@@ -1,6 +1,9 @@
-"""How the user's request models are written for the 11.5 generation (``api-11.5.md`` §3).
+"""The 11.5 generation (``api-11.5.md``), written as a change of v2.41: its routes, features and
+how the user's request models are written for it (§3).
 
-The models are the same as for v2.41; only where their values go differs:
+Its route table is v2.41's without the ``console/`` and ``registry/`` prefixes and without
+deployments, plus the routes only 11.5 has. The models are the same as for v2.41; only where their
+values go differs:
 
 - a container's ``resource_request`` moves into the workload's runtime, as the
   ``resourceAllocation`` of that container in its group (an unnamed container is named
@@ -20,8 +23,11 @@ from .._models.checks import check_allocation, check_runtime
 from .._models.converter import unstructure, wire_fields
 from .._models.enums import ArtifactStatus, ScalingMetricType
 from .._models.inputs import GroupRuntime, InputArtifact, WorkloadRuntime
+from .dialect import Dialect
+from .routes import route_parts
+from .v2_41 import ROUTES
 
-__all__ = ["artifact_body", "create_body", "settings_body"]
+__all__ = ["V11_5", "artifact_body", "create_body", "settings_body"]
 
 DEFAULT_GROUP = "default"
 _V2_41_METRICS = frozenset(
@@ -180,3 +186,52 @@ def artifact_body(artifact: InputArtifact) -> dict[str, Any]:
 def settings_body(runtime: WorkloadRuntime) -> dict[str, Any]:
     """The body of ``PATCH workloads/{id}/settings``."""
     return {"runtime": _runtime_wire(runtime, {}, None) or {"containerGroups": []}}
+
+
+#: The routes both generations have; 11.5 drops the ``console/`` and ``registry/`` prefixes.
+SHARED = {route: path for route, path in ROUTES.items() if not route.startswith("deployments.")}
+
+
+def _v11_5() -> Dialect:
+    table = {
+        **{route: path.replace("console/", "", 1) for route, path in SHARED.items()},
+        **{
+            route: path.replace("registry/", "", 1)
+            for route, path in SHARED.items()
+            if route.startswith("artifacts.")
+        },
+        "workloads.update": "workloads/{}/",
+        "workloads.settings": "workloads/{}/settings",
+        "workloads.update_settings": "workloads/{}/settings",
+        "workloads.promote": "workloads/{}/promote",
+        "workloads.history": "workloads/{}/history",
+        "workloads.events": "workloads/{}/events",
+        "workloads.stats": "workloads/{}/stats",
+        "artifacts.clone": "artifacts/{}/clone",
+    }
+    return Dialect(
+        name="11.5",
+        routes=route_parts(table),
+        params={"sort": "orderBy"},
+        lock_word="locked",
+        features=frozenset(
+            {
+                "workload updates",
+                "workload settings",
+                "settings replacements",
+                "promote",
+                "history",
+                "events",
+                "workload stats",
+                "artifact clones",
+                "start conflicts unless stopped",
+                "workload names required",
+            }
+        ),
+        create_body=create_body,
+        artifact_body=artifact_body,
+        settings_body=settings_body,
+    )
+
+
+V11_5 = _v11_5()

@@ -20,8 +20,9 @@ from multidict import CIMultiDict
 from yarl import URL
 
 from .._clock import Clock
-from .._dialects.dialect import Dialect, detect
+from .._dialects.dialect import Dialect
 from .._dialects.routes import relative_path
+from .._dialects.versions import detect
 from .._observe.observer import Observer
 from .._policies import RetryPolicy
 from ..errors import ClientClosedError, ResponseDecodeError, TransportError, WorkloadAPIError

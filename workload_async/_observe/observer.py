@@ -23,16 +23,13 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from .._clock import Clock
-from .._models.enums import WorkloadStatus
-from .._waiting.telemetry import WaitWatch, target_name
 from ..errors import APIStatusError
 from .hooks import Hooks, RequestEvent, RetryEvent, StatusChangeEvent, call_hook, resolve
 
 if TYPE_CHECKING:
-    from .._waiting.waiter import Waiter
     from .tracing import Active
 
-__all__ = ["LOG_ENV", "Observer", "Spans", "log_from_env"]
+__all__ = ["LOG_ENV", "Linked", "Observer", "Spans", "log_from_env"]
 
 log = logging.getLogger("workload_async")
 LOG_ENV = "WORKLOAD_ASYNC_LOG"
@@ -108,8 +105,16 @@ def _spans() -> Spans | None:
     return _loaded
 
 
+class Linked(Protocol):
+    """What a polling round's span links to: an open span (a wait's), or None when not recorded."""
+
+    @property
+    def active(self) -> Active | None: ...
+
+
 class Observer:
-    """Reports one client's requests, retries, waits, polling rounds and bulk calls."""
+    """Reports one client's requests, retries, polling rounds and bulk calls, and holds what the
+    waits report through (their hooks, tracer and open spans: see :mod:`.._waiting.telemetry`)."""
 
     def __init__(
         self, clock: Clock, hooks: Hooks | None = None, tracing: bool = True, tracer_provider: Any = None
@@ -123,7 +128,7 @@ class Observer:
         self.on_retry: Callable[[RetryEvent], None] | None = resolve(hooks, "on_retry")
         self.on_status_change: Callable[[StatusChangeEvent], None] | None = resolve(hooks, "on_status_change")
         #: Open wait spans by workload id: what a polling round links to.
-        self.live: dict[str, list[WaitWatch]] = {}
+        self.live: dict[str, list[Linked]] = {}
 
     def spans(self) -> Spans | None:
         """Span code, when tracing is on and OpenTelemetry is in the process."""
@@ -162,32 +167,6 @@ class Observer:
         log.warning("%s %s (%s) failed (%s); retry %d in %.2fs", method, path, route, reason, attempt, delay)
         if self.on_retry is not None:
             call_hook(self.on_retry, RetryEvent(method, route, attempt, delay, reason))
-
-    # -- waits -----------------------------------------------------------------------------
-
-    def wait_watch(
-        self, target: WorkloadStatus | None, workload_id: str | None, count: int = 1
-    ) -> WaitWatch | None:
-        """A watch over one wait (``workload_id``) or many (``count``); None when nobody listens."""
-        spans = self.spans()
-        active = None
-        if spans is not None:
-            attributes: dict[str, str | int] = {"workload_async.wait.target": target_name(target)}
-            if workload_id is not None:
-                attributes["workload_async.workload.id"] = workload_id
-            else:
-                attributes["workload_async.workload.count"] = count
-            active = spans.start(self.tracer, "workload_async.wait", attributes)
-        if active is None and self.on_status_change is None and not log.isEnabledFor(logging.INFO):
-            return None
-        return WaitWatch(self, spans if active is not None else None, active, target)
-
-    def track(self, waiter: Waiter, watch: WaitWatch | None = None) -> None:
-        """Report ``waiter``'s status changes and outcome, in ``watch`` or a wait span of its own."""
-        if watch is None:
-            watch = self.wait_watch(waiter.target, waiter.workload_id)
-        if watch is not None:
-            watch.add(waiter)
 
     # -- polling rounds and bulk calls -----------------------------------------------------
 

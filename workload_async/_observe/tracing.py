@@ -27,7 +27,7 @@ from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.trace import Link, Span, SpanKind, Status, StatusCode
 
-from .._client import package_version
+from .._version import package_version
 
 __all__ = ["MAX_LINKS", "Active", "end", "event", "start", "tracer"]
 

@@ -1,13 +1,15 @@
-"""What the 11.5 generation adds to ``client.workloads``: updates, settings replacements, promote,
-history, events and stats (on a v2.41 client each raises
-:class:`~workload_async.errors.UnsupportedFeatureError` before sending anything), and the steps an
-11.5 create needs before its request."""
+"""``client.workloads``' updates, settings replacements, promote, history, events and stats.
+
+They exist on API 11.5 only: on a v2.41 client each raises
+:class:`~workload_async.errors.UnsupportedFeatureError` before sending anything (the manager asks
+the client's dialect).
+"""
 
 from __future__ import annotations
 
 from contextlib import aclosing
 from datetime import datetime
-from typing import Any, Literal, overload
+from typing import Literal, overload
 
 import attrs
 
@@ -17,16 +19,15 @@ from .._http.transport import Transport
 from .._models.checks import check_id, check_runtime
 from .._models.converter import unstructure, wire_fields
 from .._models.enums import Importance, ReplacementStatus
-from .._models.inputs import InputArtifact, WorkloadRuntime
-from .._models.outputs import Workload
-from .._models.outputs_v11_5 import Replacement, WorkloadEvent, WorkloadStats
+from .._models.inputs import WorkloadRuntime
+from .._models.outputs import Replacement, Workload, WorkloadEvent, WorkloadStats
 from .._models.reported import ReportedRuntime
 from .._policies import PollPolicy
 from .._waiting.waiter import Verdict
 from .._waiting.waits import DEFAULT, Default, Waits
 from ..errors import ReplacementFailedError
 
-__all__ = ["WorkloadsV11_5Mixin"]
+__all__ = ["SettingsMethods"]
 
 
 @attrs.frozen
@@ -34,19 +35,14 @@ class _Settings:
     runtime: ReportedRuntime | None = None
 
 
-@attrs.frozen
-class _Named:
-    id: str
-    name: str | None = None
-
-
 def _replacement_settled(workload: Workload) -> Verdict:
     replacement = workload.replacement
     return "reached" if replacement is None or replacement.status.is_settled else "pending"
 
 
-class WorkloadsV11_5Mixin:
-    """The 11.5 methods of :class:`~workload_async._resources.workloads.WorkloadsManager`."""
+class SettingsMethods:
+    """Updates, settings and what follows from them (see the module); mixed into
+    :class:`~.workloads.WorkloadsManager`, which sets ``_t`` and ``_waits``."""
 
     _t: Transport
     _waits: Waits
@@ -55,40 +51,6 @@ class WorkloadsV11_5Mixin:
         dialect = await self._t.get_dialect()
         dialect.require(feature)
         return dialect
-
-    async def _create_body(
-        self,
-        dialect: Dialect,
-        *,
-        name: str | None,
-        description: str | None,
-        importance: Importance | None,
-        artifact: InputArtifact | None,
-        artifact_id: str | None,
-        runtime: WorkloadRuntime | None,
-    ) -> dict[str, Any]:
-        """A create's body in the client's dialect, with what 11.5 needs done first: a name (the
-        artifact's, as v2.41 servers default it) and an inline artifact that should be locked
-        created and locked (11.5 servers make inline artifacts drafts)."""
-        if name is None and artifact_id is not None and dialect.has("workload names required"):
-            name = (await self._t.call("GET", "artifacts.get", artifact_id)).parse(_Named).name
-        body = dialect.create_body(
-            name=name,
-            description=description,
-            importance=importance,
-            artifact=artifact,
-            artifact_id=artifact_id,
-            runtime=runtime,
-        )
-        inline = body.get("artifact")
-        if inline is not None and inline.get("status") == "locked":
-            created = await self._t.call("POST", "artifacts.create", json_body=inline, retry="create")
-            locked = await self._t.call(
-                "PATCH", "artifacts.update", created.parse(_Named).id, json_body={"status": "locked"}
-            )
-            artifact_id = locked.parse(_Named).id
-            body = dict(("artifactId", artifact_id) if k == "artifact" else (k, v) for k, v in body.items())
-        return body
 
     def _pager_check(self, feature: str) -> None:
         if self._t.dialect is not None:  # known now: say so at once rather than at the first page

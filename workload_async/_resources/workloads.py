@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal, overload
+from typing import Any, Literal, overload
 
+import attrs
+
+from .._dialects.dialect import Dialect
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
 from .._models.checks import check_id, check_input_artifact, check_runtime
@@ -17,10 +20,16 @@ from .._waiting.waits import DEFAULT, Default, Waits
 from ..errors import ConflictError
 from .invoke import InvokeMixin
 from .workload_logs import LogsMixin
-from .workload_settings import WorkloadsV11_5Mixin
+from .workload_settings import SettingsMethods
 from .workload_waits import WaitMethods
 
 __all__ = ["WorkloadsManager"]
+
+
+@attrs.frozen
+class _Named:
+    id: str
+    name: str | None = None
 
 
 #: 11.5 answers a start 409 unless stopped: in these statuses that means "already up", a no-op
@@ -36,7 +45,7 @@ _UP = frozenset(
 )
 
 
-class WorkloadsManager(WorkloadsV11_5Mixin, InvokeMixin, LogsMixin, WaitMethods):
+class WorkloadsManager(SettingsMethods, InvokeMixin, LogsMixin, WaitMethods):
     """Everything about workloads. Reached as ``client.workloads``.
 
     ``invoke(workload_id, path, ...)`` and ``stream(workload_id, path, ...)`` call the workload's
@@ -103,6 +112,45 @@ class WorkloadsManager(WorkloadsV11_5Mixin, InvokeMixin, LogsMixin, WaitMethods)
             "POST", "workloads.create", json_body=body, retry="create", timeout=timeout
         )
         return response.parse(Workload)
+
+    async def _create_body(
+        self,
+        dialect: Dialect,
+        *,
+        name: str | None,
+        description: str | None,
+        importance: Importance | None,
+        artifact: InputArtifact | None,
+        artifact_id: str | None,
+        runtime: WorkloadRuntime | None,
+    ) -> dict[str, Any]:
+        """A create's body in the client's dialect, with what that dialect needs done first: a name
+        where one is required (the artifact's, as v2.41 servers default it), and an inline artifact
+        that should be locked created and locked where a create cannot lock it (11.5 servers make
+        inline artifacts drafts)."""
+        if name is None and artifact_id is not None and dialect.has("workload names required"):
+            name = (await self._t.call("GET", "artifacts.get", artifact_id)).parse(_Named).name
+        body = dialect.create_body(
+            name=name,
+            description=description,
+            importance=importance,
+            artifact=artifact,
+            artifact_id=artifact_id,
+            runtime=runtime,
+        )
+        inline = body.get("artifact")
+        if (
+            inline is not None
+            and inline.get("status") == dialect.lock_word
+            and not dialect.has("lock on create")
+        ):
+            created = await self._t.call("POST", "artifacts.create", json_body=inline, retry="create")
+            locked = await self._t.call(
+                "PATCH", "artifacts.update", created.parse(_Named).id, json_body={"status": dialect.lock_word}
+            )
+            artifact_id = locked.parse(_Named).id
+            body = dict(("artifactId", artifact_id) if k == "artifact" else (k, v) for k, v in body.items())
+        return body
 
     async def get(self, workload_id: str, *, timeout: float | None = None) -> Workload:
         """One workload. Raises :class:`~workload_async.errors.NotFoundError` if it does not exist."""

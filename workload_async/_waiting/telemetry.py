@@ -1,4 +1,9 @@
-"""A wait's span, log lines and status-change hooks: what :meth:`.Observer.track` follows a waiter with."""
+"""What waits report: a wait's span, its log lines and its status-change hooks.
+
+:func:`wait_watch` opens a watch over one wait or many when somebody listens (a recorded span, an
+``on_status_change`` hook, INFO logging), and :func:`track` follows a waiter in it. They work
+through the client's :class:`~.._observe.observer.Observer`, which knows nothing of waits.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +23,7 @@ if TYPE_CHECKING:
     from .._observe.tracing import Active
     from .waiter import Waiter
 
-__all__ = ["Outcome", "WaitWatch", "target_name"]
+__all__ = ["Outcome", "WaitWatch", "target_name", "track", "wait_watch"]
 
 log = logging.getLogger("workload_async")
 Outcome = Literal["reached", "failed", "timed_out", "cancelled"]
@@ -134,3 +139,29 @@ def _outcome(future: asyncio.Future[Any]) -> tuple[Outcome, BaseException | None
 def target_name(target: WorkloadStatus | None) -> str:
     """How logs and spans name a wait's target (``None``: any settled state)."""
     return target.value if target is not None else "settled"
+
+
+def wait_watch(
+    observer: Observer, target: WorkloadStatus | None, workload_id: str | None, count: int = 1
+) -> WaitWatch | None:
+    """A watch over one wait (``workload_id``) or many (``count``); None when nobody listens."""
+    spans = observer.spans()
+    active = None
+    if spans is not None:
+        attributes: dict[str, str | int] = {"workload_async.wait.target": target_name(target)}
+        if workload_id is not None:
+            attributes["workload_async.workload.id"] = workload_id
+        else:
+            attributes["workload_async.workload.count"] = count
+        active = spans.start(observer.tracer, "workload_async.wait", attributes)
+    if active is None and observer.on_status_change is None and not log.isEnabledFor(logging.INFO):
+        return None
+    return WaitWatch(observer, spans if active is not None else None, active, target)
+
+
+def track(observer: Observer, waiter: Waiter, watch: WaitWatch | None = None) -> None:
+    """Report ``waiter``'s status changes and outcome, in ``watch`` or a wait span of its own."""
+    if watch is None:
+        watch = wait_watch(observer, waiter.target, waiter.workload_id)
+    if watch is not None:
+        watch.add(waiter)

@@ -17,7 +17,7 @@ from .._models.outputs import Workload
 from .._policies import PollPolicy
 from ..errors import WorkloadAPIError
 from .poller import StatusPoller
-from .telemetry import WaitWatch
+from .telemetry import WaitWatch, track, wait_watch
 from .waiter import Verdict, Waiter
 
 __all__ = ["DEFAULT", "Default", "ReturnWhen", "WaitOutcome", "Waits", "outcome_of"]
@@ -116,7 +116,7 @@ class Waits:
             settle=settle,
             goal=goal,
         )
-        self._observe.track(waiter, watch)
+        track(self._observe, waiter, watch)
         self._poller.add(waiter)
         return waiter
 
@@ -143,7 +143,7 @@ class Waits:
         end = self.deadline_for(timeout, deadline)
         settled: asyncio.Queue[Waiter] = asyncio.Queue()
         waiters = []
-        watch = self._observe.wait_watch(_target(until), None, len(ids))
+        watch = wait_watch(self._observe, _target(until), None, len(ids))
         try:
             for workload_id in ids:
                 waiter = self.register(workload_id, until, end, poll, watch=watch)

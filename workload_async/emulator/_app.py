@@ -8,11 +8,13 @@ import time
 from aiohttp import web
 
 from ._control import add_control_routes
+from ._invoke import Handler, invoke_deployment, invoke_workload
 from ._logs_and_bundles import SHARED_ROUTES
+from ._state import API_PREFIX, CURRENT_USER, STATE, EmulatorState, state_of
 from ._store import StoreError
-from ._v2_41.handlers import ROUTES, Handler, invoke_deployment, invoke_workload
+from ._v2_41.handlers import ROUTES
 from ._v11_5 import handlers as v11_5
-from ._web import API_PREFIX, CURRENT_USER, STATE, EmulatorState, detail, json_response, state_of
+from ._web import detail, json_response
 
 __all__ = ["API_PREFIX", "EmulatorState", "make_app"]
 

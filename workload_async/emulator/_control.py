@@ -17,11 +17,12 @@ from aiohttp import web
 from .._clock import FakeClock
 from ._faults import Fault
 from ._logbook import LEVELS
-from ._store import StoreError, User, new_id
+from ._records import User, new_id
+from ._store import StoreError
 from ._v11_5.rules import fail_replacement as failed_replacement
 
 if TYPE_CHECKING:
-    from ._web import EmulatorState
+    from ._state import EmulatorState
 
 __all__ = ["add_control_routes"]
 

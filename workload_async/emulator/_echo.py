@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import WSMsgType, web
 
 if TYPE_CHECKING:
-    from ._web import EmulatorState
+    from ._state import EmulatorState
 
 __all__ = ["echo", "forwarded_headers"]
 

@@ -15,9 +15,10 @@ from .._clock import Clock, SystemClock
 from ._app import make_app
 from ._faults import Fault
 from ._logbook import LEVELS
-from ._store import Store, Timings, User, WorkloadRec, new_id
+from ._records import Timings, User, WorkloadRec, new_id
+from ._state import API_PREFIX, EmulatorState
+from ._store import Store
 from ._v11_5.rules import fail_replacement
-from ._web import API_PREFIX, EmulatorState
 
 __all__ = ["API_VERSIONS", "Emulator"]
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from aiohttp import web
 
 from ._bundles import matches_use_cases
+from ._invoke import Handler
 from ._logbook import LEVELS, LogEntry
+from ._state import state_of, user_of
 from ._store import Store
-from ._v2_41 import render
-from ._v2_41.handlers import Handler
-from ._web import page_of, query_error, state_of, time_query, user_of
+from ._web import page_of, query_error, time_query, timestamp
 
-__all__ = ["SHARED_ROUTES"]
+__all__ = ["SHARED_ROUTES", "log_record"]
 
 
 def _stamp(store: Store, entry: LogEntry) -> datetime:
@@ -50,7 +51,7 @@ async def workload_logs(request: web.Request) -> web.Response:
         return True
 
     items = [e for e in reversed(rec.log.entries) if wanted(e)]  # newest first
-    return page_of(request, items, lambda e: render.log_record(store, e), max_limit=1000)
+    return page_of(request, items, lambda e: log_record(store, e), max_limit=1000)
 
 
 async def list_bundles(request: web.Request) -> web.Response:
@@ -65,3 +66,14 @@ SHARED_ROUTES: list[tuple[str, str, str, Handler]] = [
     ("GET", "/otel/workload/{id}/logs", "workloads.logs", workload_logs),
     ("GET", "/mlops/compute/bundles", "bundles.list", list_bundles),
 ]
+
+
+def log_record(store: Store, e: LogEntry) -> dict[str, Any]:
+    return {
+        "timestamp": timestamp(store, e.t),
+        "level": e.level,
+        "message": e.message,
+        "spanId": e.span_id,
+        "traceId": e.trace_id,
+        "stacktrace": e.stacktrace,
+    }

@@ -7,23 +7,28 @@ fake clock moves them all at once.
 
 from __future__ import annotations
 
-import itertools
 import random
-import secrets
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
 from .._clock import Clock
 from ._bundles import CATALOGUE, bundle_problems
-from ._logbook import Logbook, LogEntry, crash_script, ready_script, start_script, stop_script
+from ._logbook import LogEntry, crash_script, ready_script, start_script, stop_script
+from ._records import (
+    ArtifactRec,
+    DeploymentRec,
+    EventRec,
+    ReplacementRec,
+    Timings,
+    User,
+    WorkloadRec,
+    new_id,
+)
 
-if TYPE_CHECKING:
-    from ._v11_5.rules import EventRec, ReplacementRec
-
-__all__ = ["ArtifactRec", "DeploymentRec", "Store", "StoreError", "Timings", "User", "WorkloadRec"]
+__all__ = ["CRASH_IMAGE", "Store", "StoreError"]
 
 CRASH_IMAGE = "emulator/crash"
 
@@ -35,93 +40,6 @@ class StoreError(Exception):
         self.status = status
         self.detail = detail
         super().__init__(f"{status}: {detail}")
-
-
-def new_id() -> str:
-    """A 24-hex-character id, like a Mongo ObjectId."""
-    return secrets.token_hex(12)
-
-
-@attrs.define
-class Timings:
-    """How long lifecycle phases take, in clock seconds; ``jitter`` is a relative ± spread."""
-
-    startup_seconds: float = 2.0
-    stop_seconds: float = 1.0
-    submitted_fraction: float = 0.2
-    jitter: float = 0.0
-    draft_ttl_seconds: float = 8 * 3600.0
-
-
-@attrs.define
-class User:
-    """A token's owner."""
-
-    id: str
-    email: str
-    read_only: bool = False
-
-
-@attrs.define(eq=False)
-class ArtifactRec:
-    id: str
-    owner: str
-    name: str
-    description: str
-    type: str
-    status: str
-    spec: dict[str, Any]
-    created: float
-    updated: float
-    version: int | None = None
-
-
-_CREATION_ORDER = itertools.count()
-
-
-@attrs.define(eq=False)
-class WorkloadRec:
-    id: str
-    owner: str
-    name: str
-    artifact_id: str
-    runtime: dict[str, Any]
-    created: float
-    op: str  # "start" or "stop"
-    op_at: float
-    startup: float
-    stop_for: float
-    crash: bool
-    containers: list[dict[str, Any]]  # as of the last start: edits wait for a restart
-    forced_error: tuple[float, str] | None = None
-    description: str = ""
-    importance: str = "low"
-    proton_id: str = attrs.field(factory=lambda: new_id())
-    calls: list[tuple[float, float, int]] = attrs.field(factory=list)  # invokes: (time, ms, status)
-    in_flight: int = 0
-    log: Logbook = attrs.field(factory=Logbook)
-    seq: int = attrs.field(factory=lambda: next(_CREATION_ORDER))  # orders look-ups by id
-
-    @property
-    def port(self) -> int | None:
-        """The port of the primary container, None when it exposes none."""
-        primary = next((c for c in self.containers if c.get("primary")), {})
-        port: int | None = primary.get("port")
-        return port
-
-
-@attrs.define(eq=False)
-class DeploymentRec:
-    id: str
-    owner: str
-    name: str
-    description: str
-    workload_id: str
-    importance: str
-    created: float
-    updated: float
-    calls: list[tuple[float, float, int]] = attrs.field(factory=list)  # (time, ms, status)
-    in_flight: int = 0
 
 
 @attrs.define(eq=False)
@@ -136,9 +54,9 @@ class Store:
     workloads: dict[str, WorkloadRec] = attrs.field(factory=dict)
     deployments: dict[str, DeploymentRec] = attrs.field(factory=dict)
     bundles: dict[str, dict[str, Any]] = attrs.field(factory=lambda: {b["id"]: dict(b) for b in CATALOGUE})
-    #: "v2.41" or "11.5": the generation this store's rules follow (see ``_v11_5_store``).
+    #: "v2.41" or "11.5": the generation this store's rules follow (see ``_v11_5/rules.py``).
     api_version: str = "v2.41"
-    #: 11.5 only: settings replacements and events, per workload id (see ``_v11_5_store``).
+    #: 11.5 only: settings replacements and events, per workload id (see ``_v11_5/rules.py``).
     replacements: dict[str, list[ReplacementRec]] = attrs.field(factory=dict)
     events: dict[str, list[EventRec]] = attrs.field(factory=dict)
     _versions: dict[tuple[str, str], int] = attrs.field(factory=dict)

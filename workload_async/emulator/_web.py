@@ -1,28 +1,19 @@
-"""Shared pieces of the emulator's handlers: state access, JSON answers, bodies, paging."""
+"""What both generations' handlers share: JSON answers and errors, request bodies and queries,
+paging, searching and sorting, and timestamps."""
 
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Callable
-from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
-import attrs
 from aiohttp import web
 
-from ._faults import Faults
-from ._store import Store, StoreError, User
-from ._v2_41.validate import validate
+from ._store import Store, StoreError
 
 __all__ = [
-    "API_PREFIX",
-    "CURRENT_USER",
-    "STATE",
     "TOO_DEEP",
-    "EmulatorState",
-    "api_root",
     "detail",
     "int_query",
     "json_response",
@@ -31,39 +22,12 @@ __all__ = [
     "read_body",
     "search",
     "sorted_records",
-    "state_of",
     "time_query",
-    "user_of",
+    "timestamp",
 ]
 
-API_PREFIX = "/api/v2"
 TOO_DEEP = "Request body is nested too deeply"
 _SORTS = ("name", "createdAt", "updatedAt", "status")
-
-
-@attrs.define(eq=False)
-class EmulatorState:
-    """Everything the app needs: the store, the fault rules and the counters."""
-
-    store: Store
-    faults: Faults = attrs.field(factory=Faults)
-    log_requests: bool = False
-    #: The token the ``/_emulator`` control routes require (the emulator's own).
-    control_token: str = attrs.field(default="", repr=False)
-    counts: Counter[str] = attrs.field(factory=Counter)
-    in_flight: Counter[str] = attrs.field(factory=Counter)
-    max_in_flight: Counter[str] = attrs.field(factory=Counter)
-    request_log: list[tuple[float, str, int]] = attrs.field(factory=list)
-    stream_events_sent: int = 0
-
-    def reset_counters(self) -> None:
-        self.counts.clear()
-        self.in_flight.clear()
-        self.max_in_flight.clear()
-        self.request_log.clear()
-
-
-STATE: web.AppKey[EmulatorState] = web.AppKey("state", EmulatorState)
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -79,27 +43,15 @@ def detail(status: int, message: Any, headers: dict[str, str] | None = None) -> 
     return json_response({"detail": message}, status, headers)
 
 
-def state_of(request: web.Request) -> EmulatorState:
-    return request.app[STATE]
-
-
-CURRENT_USER: ContextVar[User] = ContextVar("workload_async_emulator_user")
-
-
-def user_of(request: web.Request) -> User:
-    return CURRENT_USER.get()
-
-
-def api_root(request: web.Request) -> str:
-    return f"{request.url.origin()}{API_PREFIX}/"
-
-
 async def read_body(
     request: web.Request,
     schema: dict[str, Any],
-    kind: str = "",
-    check: Callable[..., list[dict[str, Any]]] = validate,
+    kind: str,
+    check: Callable[..., list[dict[str, Any]]],
 ) -> dict[str, Any]:
+    """The JSON object of the request's body, checked by ``check`` (the generation's validator)
+    against ``schema``; ``kind`` names what the body describes (``workload``, ``artifact``, or
+    ``""``) for the checks that depend on it."""
     raw = await request.read()
     ctype = request.content_type
     if ctype not in ("application/json", "") and not ctype.endswith("+json"):
@@ -213,3 +165,8 @@ def sorted_records(request: web.Request, store: Store, items: list[Any]) -> list
         "status": lambda w: store.phase(w)[0],
     }
     return sorted(items, key=keys[key_name], reverse=descending)
+
+
+def timestamp(store: Store, t: float) -> str:
+    """RFC 3339 UTC with a ``Z``, millisecond precision."""
+    return store.wall(t).strftime("%Y-%m-%dT%H:%M:%S.") + f"{store.wall(t).microsecond // 1000:03d}Z"

@@ -7,9 +7,11 @@ from typing import Any
 
 from aiohttp import web
 
-from .._store import ArtifactRec, Store, StoreError, WorkloadRec
-from .._v2_41.handlers import Handler, invoke_counted
-from .._web import api_root, json_response, page_of, query_error, read_body, state_of, time_query, user_of
+from .._invoke import Handler, invoke_counted
+from .._records import ArtifactRec, WorkloadRec
+from .._state import api_root, state_of, user_of
+from .._store import Store, StoreError
+from .._web import json_response, page_of, query_error, read_body, time_query
 from . import render, rules
 from .validate import (
     CLONE_ARTIFACT,

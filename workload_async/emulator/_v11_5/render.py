@@ -5,10 +5,12 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
-from .._store import ArtifactRec, Store, WorkloadRec
+from .._records import ArtifactRec, EventRec, ReplacementRec, WorkloadRec
+from .._store import Store
 from .._v2_41 import render as _render
-from .._v2_41.render import status_and_details, timestamp
-from .rules import EventRec, ReplacementRec, current_runtime, replacement_status, running_replacement
+from .._v2_41.render import status_and_details
+from .._web import timestamp
+from .rules import current_runtime, replacement_status, running_replacement
 
 __all__ = ["artifact", "event", "operation", "replacement", "stats", "workload"]
 

@@ -11,16 +11,13 @@ import hashlib
 import re
 from typing import Any
 
-import attrs
-
 from .._bundles import CATALOGUE, resolved_view
-from .._store import ArtifactRec, Store, StoreError, User, WorkloadRec, new_id
+from .._records import ArtifactRec, EventRec, ReplacementRec, User, WorkloadRec, new_id
+from .._store import Store, StoreError
 from .validate import group_names, runtime_problems
 
 __all__ = [
     "BUNDLES",
-    "EventRec",
-    "ReplacementRec",
     "create_workload",
     "current_runtime",
     "events_of",
@@ -37,34 +34,6 @@ BUNDLES: dict[str, dict[str, Any]] = {b["id"]: resolved_view(b) for b in CATALOG
 _SETTLED_REPLACEMENT = frozenset({"completed", "errored"})
 _SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?i?B?)\s*", re.IGNORECASE)
 _UNITS = {"": 1, "B": 1, "K": 1000, "M": 1000**2, "G": 1000**3, "T": 1000**4}
-
-
-@attrs.define(eq=False)
-class ReplacementRec:
-    """One settings change: a rolling replacement of the workload's containers."""
-
-    id: str
-    workload_id: str
-    user_id: str
-    candidate_artifact_id: str
-    candidate_proton_id: str
-    previous_proton_id: str
-    runtime: dict[str, Any]
-    created: float
-    duration: float
-    failed: tuple[float, str] | None = None
-
-
-@attrs.define(eq=False)
-class EventRec:
-    """One entry of a workload's event log."""
-
-    id: str
-    workload_id: str
-    at: float
-    type: str
-    actor: str | None
-    details: dict[str, Any] | None = None
 
 
 def _bytes(value: Any) -> int:

@@ -3,39 +3,25 @@
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
 
-from .._echo import echo
-from .._store import DeploymentRec, StoreError, WorkloadRec
-from .._web import (
-    api_root,
-    detail,
-    json_response,
-    page_of,
-    query_error,
-    read_body,
-    search,
-    sorted_records,
-    state_of,
-    user_of,
-)
+from .._invoke import Handler
+from .._state import api_root, state_of, user_of
+from .._store import StoreError
+from .._web import json_response, page_of, query_error, read_body, search, sorted_records
 from . import render
-from .validate import CREATE_DEPLOYMENT, CREATE_WORKLOAD, INPUT_ARTIFACT, PATCH_ARTIFACT, PATCH_DEPLOYMENT
+from .validate import (
+    CREATE_DEPLOYMENT,
+    CREATE_WORKLOAD,
+    INPUT_ARTIFACT,
+    PATCH_ARTIFACT,
+    PATCH_DEPLOYMENT,
+    validate,
+)
 
-__all__ = [
-    "ROUTES",
-    "Handler",
-    "invoke_counted",
-    "invoke_deployment",
-    "invoke_workload",
-    "invoke_workload_of",
-]
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+__all__ = ["ROUTES"]
 
 
 # -- workloads ----------------------------------------------------------------------------------
@@ -43,7 +29,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 async def create_workload(request: web.Request) -> web.Response:
     store = state_of(request).store
-    body = await read_body(request, CREATE_WORKLOAD, kind="workload")
+    body = await read_body(request, CREATE_WORKLOAD, "workload", validate)
     rec = store.create_workload(user_of(request), body)
     return json_response(render.workload(store, rec, api_root(request)), 201)
 
@@ -98,7 +84,7 @@ async def delete_workload(request: web.Request) -> web.Response:
 
 async def create_artifact(request: web.Request) -> web.Response:
     store = state_of(request).store
-    body = await read_body(request, INPUT_ARTIFACT, kind="artifact")
+    body = await read_body(request, INPUT_ARTIFACT, "artifact", validate)
     return json_response(render.artifact(store, store.create_artifact(user_of(request), body)), 201)
 
 
@@ -130,7 +116,7 @@ def _locked(rec: Any) -> None:
 async def replace_artifact(request: web.Request) -> web.Response:
     store = state_of(request).store
     rec = store.artifact(user_of(request), request.match_info["id"])
-    body = await read_body(request, INPUT_ARTIFACT, kind="artifact")
+    body = await read_body(request, INPUT_ARTIFACT, "artifact", validate)
     _locked(rec)
     rec.name, rec.spec = body["name"], body["spec"]
     rec.description, rec.type = body.get("description", ""), body.get("type", "generic")
@@ -159,7 +145,7 @@ async def update_artifact(request: web.Request) -> web.Response:
                 }
             ],
         )
-    body = await read_body(request, PATCH_ARTIFACT)
+    body = await read_body(request, PATCH_ARTIFACT, "", validate)
     _locked(rec)
     if "name" in body:
         rec.name = body["name"]
@@ -186,7 +172,7 @@ async def delete_artifact(request: web.Request) -> web.Response:
 
 async def create_deployment(request: web.Request) -> web.Response:
     store = state_of(request).store
-    body = await read_body(request, CREATE_DEPLOYMENT)
+    body = await read_body(request, CREATE_DEPLOYMENT, "", validate)
     rec = store.create_deployment(user_of(request), body)
     return json_response(render.deployment(store, rec, api_root(request)), 201)
 
@@ -223,7 +209,7 @@ async def get_deployment(request: web.Request) -> web.Response:
 async def update_deployment(request: web.Request) -> web.Response:
     store = state_of(request).store
     rec = store.deployment(user_of(request), request.match_info["id"])
-    body = await read_body(request, PATCH_DEPLOYMENT)
+    body = await read_body(request, PATCH_DEPLOYMENT, "", validate)
     for wire, attr in (("name", "name"), ("description", "description"), ("importance", "importance")):
         if wire in body:
             setattr(rec, attr, body[wire])
@@ -244,58 +230,6 @@ async def deployment_stats(request: web.Request) -> web.Response:
 
 
 # -- invoke -------------------------------------------------------------------------------------
-
-
-async def invoke_workload_of(request: web.Request, workload_id: str) -> web.StreamResponse:
-    """Forward an invoke to the workload's application (the echo app) when it is running."""
-    store = state_of(request).store
-    rec = store.workload(user_of(request), workload_id)
-    status, _ = store.phase(rec)
-    if status != "running":
-        return detail(503, f"Workload {workload_id} is not running (status: {status})")
-    if rec.port is None:
-        return detail(503, f"Workload {workload_id} exposes no port: its primary container has no port")
-    response = await echo(request, state_of(request))
-    trace_id, span_id = _trace_context(request.headers.get("traceparent", ""))
-    line = f'"{request.method} /{request.match_info.get("tail", "")}" {response.status}'
-    store.write_log(rec, line, trace_id=trace_id, span_id=span_id)
-    return response
-
-
-def _trace_context(traceparent: str) -> tuple[str | None, str | None]:
-    """The trace and span ids of a W3C ``traceparent`` header (``00-<trace>-<span>-<flags>``)."""
-    parts = traceparent.strip().split("-")
-    if len(parts) == 4 and len(parts[1]) == 32 and len(parts[2]) == 16:
-        return parts[1], parts[2]
-    return None, None
-
-
-async def invoke_workload(request: web.Request) -> web.StreamResponse:
-    return await invoke_workload_of(request, request.match_info["id"])
-
-
-async def invoke_deployment(request: web.Request) -> web.StreamResponse:
-    store = state_of(request).store
-    dep = store.deployment(user_of(request), request.match_info["id"])
-    return await invoke_counted(request, dep.workload_id, dep)
-
-
-async def invoke_counted(
-    request: web.Request, workload_id: str, counter: DeploymentRec | WorkloadRec
-) -> web.StreamResponse:
-    """Invoke a workload's application, counting the call in ``counter``'s stats (a deployment's
-    on v2.41, the workload's own on 11.5)."""
-    store = state_of(request).store
-    started = time.perf_counter()
-    counter.in_flight += 1
-    status = 500
-    try:
-        response = await invoke_workload_of(request, workload_id)
-        status = response.status
-        return response
-    finally:
-        counter.in_flight -= 1
-        counter.calls.append((store.now(), (time.perf_counter() - started) * 1000, status))
 
 
 ROUTES: list[tuple[str, str, str, Handler]] = [

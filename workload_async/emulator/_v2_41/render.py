@@ -5,15 +5,11 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
-from .._logbook import LogEntry
-from .._store import ArtifactRec, DeploymentRec, Store, WorkloadRec
+from .._records import ArtifactRec, DeploymentRec, WorkloadRec
+from .._store import Store
+from .._web import timestamp
 
-__all__ = ["artifact", "deployment", "log_record", "stats", "timestamp", "workload"]
-
-
-def timestamp(store: Store, t: float) -> str:
-    """RFC 3339 UTC with a ``Z``, millisecond precision."""
-    return store.wall(t).strftime("%Y-%m-%dT%H:%M:%S.") + f"{store.wall(t).microsecond // 1000:03d}Z"
+__all__ = ["artifact", "deployment", "operation", "stats", "status_and_details", "workload"]
 
 
 def artifact(store: Store, a: ArtifactRec) -> dict[str, Any]:
@@ -66,17 +62,6 @@ def workload(store: Store, w: WorkloadRec, api_root: str) -> dict[str, Any]:
 
 def operation(w: WorkloadRec, api_root: str, text: str) -> dict[str, Any]:
     return {"status": text, "workloadId": w.id, "trackVia": f"{api_root}console/workloads/{w.id}/"}
-
-
-def log_record(store: Store, e: LogEntry) -> dict[str, Any]:
-    return {
-        "timestamp": timestamp(store, e.t),
-        "level": e.level,
-        "message": e.message,
-        "spanId": e.span_id,
-        "traceId": e.trace_id,
-        "stacktrace": e.stacktrace,
-    }
 
 
 def deployment(store: Store, d: DeploymentRec, api_root: str, with_workload: bool = False) -> dict[str, Any]:

@@ -1,0 +1,140 @@
+"""The emulator's records: users, artifacts, workloads, deployments, replacements and events.
+
+Plain data, shared by both generations' rules; :mod:`._store` holds them and applies the contract.
+"""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+from typing import Any
+
+import attrs
+
+from ._logbook import Logbook
+
+__all__ = [
+    "ArtifactRec",
+    "DeploymentRec",
+    "EventRec",
+    "ReplacementRec",
+    "Timings",
+    "User",
+    "WorkloadRec",
+    "new_id",
+]
+
+
+def new_id() -> str:
+    """A 24-hex-character id, like a Mongo ObjectId."""
+    return secrets.token_hex(12)
+
+
+@attrs.define
+class Timings:
+    """How long lifecycle phases take, in clock seconds; ``jitter`` is a relative ± spread."""
+
+    startup_seconds: float = 2.0
+    stop_seconds: float = 1.0
+    submitted_fraction: float = 0.2
+    jitter: float = 0.0
+    draft_ttl_seconds: float = 8 * 3600.0
+
+
+@attrs.define
+class User:
+    """A token's owner."""
+
+    id: str
+    email: str
+    read_only: bool = False
+
+
+@attrs.define(eq=False)
+class ArtifactRec:
+    id: str
+    owner: str
+    name: str
+    description: str
+    type: str
+    status: str
+    spec: dict[str, Any]
+    created: float
+    updated: float
+    version: int | None = None
+
+
+_CREATION_ORDER = itertools.count()
+
+
+@attrs.define(eq=False)
+class WorkloadRec:
+    id: str
+    owner: str
+    name: str
+    artifact_id: str
+    runtime: dict[str, Any]
+    created: float
+    op: str  # "start" or "stop"
+    op_at: float
+    startup: float
+    stop_for: float
+    crash: bool
+    containers: list[dict[str, Any]]  # as of the last start: edits wait for a restart
+    forced_error: tuple[float, str] | None = None
+    description: str = ""
+    importance: str = "low"
+    proton_id: str = attrs.field(factory=lambda: new_id())
+    calls: list[tuple[float, float, int]] = attrs.field(factory=list)  # invokes: (time, ms, status)
+    in_flight: int = 0
+    log: Logbook = attrs.field(factory=Logbook)
+    seq: int = attrs.field(factory=lambda: next(_CREATION_ORDER))  # orders look-ups by id
+
+    @property
+    def port(self) -> int | None:
+        """The port of the primary container, None when it exposes none."""
+        primary = next((c for c in self.containers if c.get("primary")), {})
+        port: int | None = primary.get("port")
+        return port
+
+
+@attrs.define(eq=False)
+class DeploymentRec:
+    id: str
+    owner: str
+    name: str
+    description: str
+    workload_id: str
+    importance: str
+    created: float
+    updated: float
+    calls: list[tuple[float, float, int]] = attrs.field(factory=list)  # (time, ms, status)
+    in_flight: int = 0
+
+
+@attrs.define(eq=False)
+class ReplacementRec:
+    """One settings change: a rolling replacement of the workload's containers."""
+
+    id: str
+    workload_id: str
+    user_id: str
+    candidate_artifact_id: str
+    candidate_proton_id: str
+    previous_proton_id: str
+    runtime: dict[str, Any]
+    created: float
+    duration: float
+    failed: tuple[float, str] | None = None
+
+
+@attrs.define(eq=False)
+class EventRec:
+    """One entry of a workload's event log."""
+
+    id: str
+    workload_id: str
+    at: float
+    type: str
+    actor: str | None
+    details: dict[str, Any] | None = None
