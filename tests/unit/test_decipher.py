@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -139,8 +140,23 @@ def test_retry_after_parsing(value: str | None, expected: float | None) -> None:
     assert parse_retry_after(value) == expected
 
 
-def test_retry_after_http_date_is_seconds_from_now() -> None:
-    assert parse_retry_after("Wed, 21 Oct 2026 07:28:10 GMT", now_epoch=1792567680.0) == pytest.approx(10.0)
+def test_retry_after_http_date_is_seconds_from_the_clocks_now() -> None:
+    now = datetime.fromtimestamp(1792567680.0, UTC)
+    assert parse_retry_after("Wed, 21 Oct 2026 07:28:10 GMT", now=lambda: now) == pytest.approx(10.0)
+
+
+def test_retry_after_http_date_counts_from_the_responses_own_date() -> None:
+    """The server's two times agree with each other whatever the client's clock says."""
+    seconds = parse_retry_after(
+        "Wed, 21 Oct 2026 07:28:10 GMT",
+        date="Wed, 21 Oct 2026 07:28:04 GMT",
+        now=lambda: datetime(2000, 1, 1, tzinfo=UTC),
+    )
+    assert seconds == pytest.approx(6.0)
+
+
+def test_retry_after_http_date_without_a_clock_or_a_date_is_not_guessed() -> None:
+    assert parse_retry_after("Wed, 21 Oct 2026 07:28:10 GMT") is None
 
 
 HINT = "it may serve another generation of the Workload API than v2.41"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import AsyncIterator
+from datetime import timedelta
+from email.utils import format_datetime
 from typing import Any
 
 import aiohttp
@@ -83,6 +85,18 @@ async def test_retry_after_zero_or_negative_means_back_off(
     mock_http.get(GET_URL, payload=WL)
     await client.workloads.get("w1")
     assert clock.monotonic() == RetryPolicy(jitter=0).delay(0)  # the backoff, not zero
+
+
+async def test_a_retry_after_date_is_read_on_the_clients_clock(
+    client: Client, mock_http: AioResponses, clock: FakeClock
+) -> None:
+    """The fake clock starts far from the real time: a date read on the real clock would be a
+    wait of years (refused as too long) or none at all."""
+    later = format_datetime(clock.now() + timedelta(seconds=4), usegmt=True)
+    mock_http.get(GET_URL, status=503, payload={"detail": "later"}, headers={"Retry-After": later})
+    mock_http.get(GET_URL, payload=WL)
+    await client.workloads.get("w1")
+    assert clock.monotonic() == pytest.approx(4.0)
 
 
 async def test_retry_after_zero_still_lets_a_create_come_back(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from datetime import datetime
 from typing import Any, TypeVar
 
 import aiohttp
@@ -184,13 +185,16 @@ class StreamingResponse:
         return self
 
 
-def status_error(response: Response) -> APIStatusError:
+def status_error(response: Response, now: Callable[[], datetime] | None = None) -> APIStatusError:
+    """The error of a non-2xx ``response``; ``now`` is the client's clock (for a date in
+    ``Retry-After`` when the response has no ``Date`` of its own)."""
     return error_from_response(
         method=response.method,
         url=response.url,
         status=response.status,
         headers=response.headers,
         body=response.body,
+        now=now,
     )
 
 

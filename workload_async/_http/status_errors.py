@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -48,8 +49,15 @@ def excerpt(body: bytes, limit: int = 120) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def parse_retry_after(value: str | None, now_epoch: float | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header: a number, or an HTTP date. None if absent."""
+def parse_retry_after(
+    value: str | None, *, date: str | None = None, now: Callable[[], datetime] | None = None
+) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header: a number, or an HTTP date. None if absent.
+
+    An HTTP date is the server's time: it is counted from the response's own ``Date`` header
+    (``date``) when it has one, so no clock skew between the two machines matters, else from
+    ``now()``, the client's clock. With neither it cannot be read (None).
+    """
     if not value:
         return None
     value = value.strip()
@@ -57,15 +65,23 @@ def parse_retry_after(value: str | None, now_epoch: float | None = None) -> floa
         return max(0.0, float(value))
     except ValueError:
         pass
+    when = _http_date(value)
+    if when is None:
+        return None
+    sent = _http_date(date) if date else None
+    if sent is None:
+        if now is None:
+            return None
+        sent = now()
+    return max(0.0, (when - sent).total_seconds())
+
+
+def _http_date(value: str) -> datetime | None:
     try:
-        when = parsedate_to_datetime(value)
+        when = parsedate_to_datetime(value.strip())
     except (TypeError, ValueError):
         return None
-    if now_epoch is None:
-        import time
-
-        now_epoch = time.time()
-    return max(0.0, when.timestamp() - now_epoch)
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def _field_errors(detail: list[Any]) -> list[FieldError]:
@@ -120,12 +136,13 @@ def error_from_response(
     headers: Mapping[str, str],
     body: bytes,
     reason: str = "",
+    now: Callable[[], datetime] | None = None,
 ) -> APIStatusError:
     """The exception for a non-2xx response: its class follows the status, its message the body.
 
     The message is taken from ``detail`` (a string, or a validation list whose items become
     :class:`FieldError`), else ``message``; an HTML page yields its title; an empty body the
-    reason phrase.
+    reason phrase. ``now`` is the client's clock, for a ``Retry-After`` given as a date.
     """
     decoded: Any
     try:
@@ -141,7 +158,7 @@ def error_from_response(
         "body": kept_body,
         "headers": headers,
     }
-    retry_after = parse_retry_after(headers.get("Retry-After"))
+    retry_after = parse_retry_after(headers.get("Retry-After"), date=headers.get("Date"), now=now)
     if status == 422:
         return UnprocessableEntityError(message, errors=fields, **common)
     if status == 429:

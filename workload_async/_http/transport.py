@@ -1,8 +1,9 @@
 """The one HTTP funnel: every request of the SDK goes through :class:`Transport`.
 
-It builds URLs from the route table, sets the headers, applies timeouts and retries, reads the body
-once, decodes JSON and hands every non-2xx response to :func:`.status_errors.error_from_response`. It is
-the only client-side module that talks to aiohttp.
+It builds URLs from the dialect's route table, sets the headers, applies timeouts and retries, reads
+the body once, decodes JSON and hands every non-2xx response to
+:func:`.status_errors.error_from_response`. Only this folder (``_http/``) talks to aiohttp on the
+client side.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from .failures import (
     scrubbed,
     timed_out,
 )
+from .pool import SessionPool
 from .responses import Response, StreamingResponse, WebSocket, status_error
 from .retry_budget import RetryBudget
 from .status_errors import error_from_response, other_generation
@@ -57,7 +59,7 @@ class Transport:
 
     base: URL
     _token: str = attrs.field(repr=False, alias="token")
-    pool: Any  # SessionPool; typed loosely to keep this module free of a cycle
+    pool: SessionPool
     clock: Clock
     timeout: float
     retry: RetryPolicy
@@ -282,7 +284,7 @@ class Transport:
                     self.budget.succeeded(spent)
                     return response
                 told = None if self._detected or self.dialect is None else self.dialect.name
-                error = other_generation(status_error(response), route, told)
+                error = other_generation(status_error(response, self.clock.now), route, told)
                 retryable = may_repeat_status(error, response.status, retry)
                 if not retryable:
                     self.budget.succeeded(spent)  # a definite answer: the server is up

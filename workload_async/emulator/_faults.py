@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import fnmatch
 import random
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 
-__all__ = ["Fault", "FaultKind", "Faults"]
+__all__ = ["Fault", "Faults"]
 
-FaultKind = Literal["status", "drop_before", "drop_after", "latency"]
 _KINDS = ("status", "drop_before", "drop_after", "latency")
 
 
