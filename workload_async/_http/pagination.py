@@ -19,7 +19,7 @@ from .responses import Response
 from .status_errors import excerpt
 from .transport import Transport
 
-__all__ = ["MAX_PAGE_SIZE", "AsyncPager"]
+__all__ = ["MAX_PAGE_SIZE", "AsyncPager", "follow"]
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 100
@@ -95,47 +95,8 @@ class AsyncPager(Generic[T]):
         return [[*base, *((self._ids_key, i) for i in chunk)] for chunk in chunks]
 
     def _follow(self, link: str, current: URL) -> URL:
-        url = current.join(URL(link))  # a relative link is relative to the page it came in
-        base = self._transport.base
-        if url.origin() != base.origin() or not url.raw_path.startswith(base.raw_path):
-            mapped = self._rebase(url)
-            if mapped is None:
-                raise ResponseDecodeError(
-                    f"the page's next link {link!r} cannot be mapped into the API root {base}; "
-                    "not following it",
-                    method="GET",
-                    url=str(current.with_query(None)),
-                )
-            log.debug("next link %s re-based onto the API root as %s", url.with_query(None), mapped)
-            url = mapped
-        if url == current:
-            raise ResponseDecodeError(
-                "the page's next link points back to the same page", method="GET", url=str(current)
-            )
-        return url
-
-    def _rebase(self, url: URL) -> URL | None:
-        """``url``'s path and query under the client's API root, or None when there is no such place.
-
-        The path keeps whatever follows the API root's path (``/api/v2/``) when it has it anywhere
-        (a proxy's own prefix in front); without it, the path must begin with this listing's
-        route (a proxy that strips the root), which is then put under the root.
-        """
-        base = self._transport.base
-        root = base.raw_path
-        path = url.raw_path
-        at = path.find(root)
-        if at >= 0:
-            relative = path[at + len(root) :]
-        else:
-            relative = path.lstrip("/")
-            own = self._transport.url(self._route, *self._route_ids).raw_path[len(root) :]
-            if not relative.startswith(own.rstrip("/")):
-                return None
-        if any(segment in (".", "..", "%2e", "%2E", "%2e%2e", "%2E%2E") for segment in relative.split("/")):
-            return None
-        query = f"?{url.raw_query_string}" if url.raw_query_string else ""
-        return URL(f"{base.origin()}{root}{relative}{query}", encoded=True)
+        own = self._transport.url(self._route, *self._route_ids).raw_path
+        return follow(link, current, self._transport.base, own)
 
     async def _envelopes(self) -> AsyncGenerator[tuple[Page[Any], Response], None]:
         """Each page as it came, its items still JSON, with the response that brought it."""
@@ -194,6 +155,56 @@ class AsyncPager(Generic[T]):
                 if limit is not None and len(items) >= limit:
                     break
         return items
+
+
+def follow(link: str, current: URL, base: URL, route_path: str) -> URL:
+    """The URL of a page's ``next`` ``link``, read on ``current`` (the page it came in).
+
+    A link to another origin or scheme (a proxy's, an internal host name's) or one missing the API
+    root's path is re-based onto ``base`` (the API root), keeping its path and query; a link that
+    cannot be mapped there, or that points back at ``current``, raises
+    :class:`~workload_async.errors.ResponseDecodeError`. ``route_path`` is the listing's own path
+    (under the root), which a proxy that strips the root leaves at the front of the link.
+    """
+    url = current.join(URL(link))  # a relative link is relative to the page it came in
+    if url.origin() != base.origin() or not url.raw_path.startswith(base.raw_path):
+        mapped = _rebase(url, base, route_path)
+        if mapped is None:
+            raise ResponseDecodeError(
+                f"the page's next link {link!r} cannot be mapped into the API root {base}; not following it",
+                method="GET",
+                url=str(current.with_query(None)),
+            )
+        log.debug("next link %s re-based onto the API root as %s", url.with_query(None), mapped)
+        url = mapped
+    if url == current:
+        raise ResponseDecodeError(
+            "the page's next link points back to the same page", method="GET", url=str(current)
+        )
+    return url
+
+
+def _rebase(url: URL, base: URL, route_path: str) -> URL | None:
+    """``url``'s path and query under the API root ``base``, or None when there is no such place.
+
+    The path keeps whatever follows the API root's path (``/api/v2/``) when it has it anywhere
+    (a proxy's own prefix in front); without it, the path must begin with the listing's route
+    (a proxy that strips the root), which is then put under the root.
+    """
+    root = base.raw_path
+    path = url.raw_path
+    at = path.find(root)
+    if at >= 0:
+        relative = path[at + len(root) :]
+    else:
+        relative = path.lstrip("/")
+        own = route_path[len(root) :] if route_path.startswith(root) else route_path
+        if not relative.startswith(own.rstrip("/")):
+            return None
+    if any(segment in (".", "..", "%2e", "%2E", "%2e%2e", "%2E%2E") for segment in relative.split("/")):
+        return None
+    query = f"?{url.raw_query_string}" if url.raw_query_string else ""
+    return URL(f"{base.origin()}{root}{relative}{query}", encoded=True)
 
 
 def _check_size(page: Page[Any], url: URL, path: str) -> None:

@@ -15,8 +15,9 @@ Answers are read status-only (see :mod:`.status_page`): a full :class:`Workload`
 for a wait whose status changed or which settles. The task starts with the first waiter and ends
 with the last; a waiter whose future is cancelled leaves at once.
 
-This module decides when to poll whom; one call of a round, and what its answer does to its
-waits, is :class:`~.poll_calls.PollCalls`, mixed in.
+This module decides when to poll whom; one call of a round, and what its answer means for its
+waits, is a :class:`~.poll_calls.StatusCall`, whose :class:`~.poll_calls.Rulings` the poller
+applies to its schedule.
 """
 
 from __future__ import annotations
@@ -30,11 +31,11 @@ from collections.abc import Iterable
 from .._clock import Clock
 from .._http.transport import Transport
 from ..errors import ClientClosedError, WorkloadAPIError
-from .poll_calls import BATCH, DECODE_STRIKES, PollCalls  # both defined there, used here too
+from .poll_calls import BATCH, Rulings, StatusCall
 from .schedule import Deadlines, DueTimes
-from .waiter import Verdict, Waiter, judge
+from .waiter import Waiter
 
-__all__ = ["BATCH", "DECODE_STRIKES", "StatusPoller", "Verdict", "Waiter", "judge"]
+__all__ = ["StatusPoller"]
 
 log = logging.getLogger("workload_async")
 #: A round starts this fraction of the earliest due wait's interval (at most
@@ -45,7 +46,7 @@ COALESCE = 0.05
 COALESCE_MOST = 0.5
 
 
-class StatusPoller(PollCalls):
+class StatusPoller:
     """Serves every pending wait of one client with batched list calls.
 
     The counters are for tests, benchmarks and the demo: ``requests`` (status calls), ``rounds``
@@ -288,6 +289,41 @@ class StatusPoller(PollCalls):
                 self._parked.append(waiter)  # another call in flight answers for it
             elif waiter.ticket == -1 and not waiter.future.done():
                 self._schedule(waiter, now)
+
+    async def _poll(self, chunk: list[str], started: float) -> None:
+        """One status call of a round (at most ``max_parallel`` at once), and its rulings applied."""
+        async with self._gate:
+            chunk = [i for i in chunk if i in self._tracked]
+            if not chunk:
+                return
+            self.ids_polled += len(chunk)
+            call = StatusCall(self._transport, self._tracked, chunk, started)
+            try:
+                pages = await call.fetch()
+            except WorkloadAPIError as exc:
+                self.requests += call.requests
+                self._apply(call.rule_failure(exc, self._clock.monotonic()))
+                return
+            self.requests += call.requests
+        self._apply(call.rule(pages, self._clock.monotonic()))
+
+    def _apply(self, rulings: Rulings) -> None:
+        """Schedule the next polls a call asked for, let go of the waits that left, hold or end a hold."""
+        schedule = self._schedule
+        for waiter, due in rulings.again:
+            if not waiter.future.done():
+                schedule(waiter, due)
+        for waiter in rulings.left:
+            self._discard(waiter)
+        if rulings.answered:
+            self._hold_until, self._hold_error = 0.0, None
+        elif rulings.hold is not None:
+            until, error = rulings.hold
+            nearest = self._deadlines.first()
+            if nearest is not None:
+                until = min(until, nearest)  # never hold past a deadline
+            if until > self._hold_until:
+                self._hold_until, self._hold_error = until, error
 
     async def close(self) -> None:
         """Stop the background task and fail every pending waiter with :class:`ClientClosedError`."""
