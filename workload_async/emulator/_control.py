@@ -1,13 +1,20 @@
-"""Control and introspection routes under ``/_emulator`` (outside the API).
+"""The emulator's control actions, and the ``/_emulator`` routes that call them.
 
-They reset the store, inject faults and mint tokens, so they answer only the emulator's own token
-(``Authorization: Bearer <emu.token>``), and a request with a body must say
+:class:`Controls` is the one implementation of each action (reset, faults, timings, failing a
+workload or a replacement, writing a log line, adding a user, moving a fake clock): the
+:class:`~._emulator.Emulator`'s methods and the routes both call it, so they check the same things
+and cannot drift. A bad argument raises ``ValueError`` or ``TypeError`` (a route answers 422 with
+``detail``), an unknown workload ``KeyError`` (404).
+
+The routes reset the store, inject faults and mint tokens, so they answer only the emulator's own
+token (``Authorization: Bearer <emu.token>``), and a request with a body must say
 ``Content-Type: application/json``: a cross-site form or ``text/plain`` POST gets nowhere.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import secrets
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -17,14 +24,163 @@ from aiohttp import web
 from .._clock import FakeClock
 from ._faults import Fault
 from ._logbook import LEVELS
-from ._records import User, new_id
+from ._records import ReplacementRec, User, WorkloadRec, new_id
 from ._store import StoreError
-from ._v11_5.rules import fail_replacement as failed_replacement
+from ._v11_5.rules import fail_replacement
 
 if TYPE_CHECKING:
     from ._state import EmulatorState
 
-__all__ = ["add_control_routes"]
+__all__ = ["TIMINGS", "Controls", "NoSuchWorkload", "add_control_routes"]
+
+#: The timings that can be changed, by their wire (camelCase) names.
+TIMINGS = {
+    "startupSeconds": "startup_seconds",
+    "stopSeconds": "stop_seconds",
+    "jitter": "jitter",
+    "draftTtlSeconds": "draft_ttl_seconds",
+}
+
+
+class NoSuchWorkload(KeyError):
+    """A control action named a workload the emulator does not hold."""
+
+
+class RealClock(RuntimeError):
+    """A control action needs a fake clock, and the emulator runs on the real one."""
+
+
+def _number(name: str, value: Any, *, below: float | None = None) -> float:
+    """``value`` as a finite number >= 0 (and < ``below``); ``TypeError``/``ValueError`` naming it."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    if not (math.isfinite(value) and value >= 0 and (below is None or value < below)):
+        bound = f"in [0, {below:g})" if below is not None else "finite and >= 0"
+        raise ValueError(f"{name} must be {bound}, got {value!r}")
+    return float(value)
+
+
+def _text(name: str, value: Any, *, optional: bool = False) -> str | None:
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {type(value).__name__}")
+    return value
+
+
+class Controls:
+    """The control actions over one emulator's state (see the module)."""
+
+    def __init__(self, state: EmulatorState) -> None:
+        self.state = state
+
+    def reset(self) -> None:
+        """Forget every resource, fault and counter (tokens stay)."""
+        self.state.store.reset()
+        self.state.faults.clear()
+        self.state.reset_counters()
+
+    def reset_counters(self) -> None:
+        """Zero the request counters and the request log."""
+        self.state.reset_counters()
+
+    def counters(self) -> dict[str, Any]:
+        """The request counters, as ``GET /_emulator/counters`` shows them."""
+        state = self.state
+        return {
+            "requests": dict(state.counts),
+            "total": sum(state.counts.values()),
+            "inFlight": dict(state.in_flight),
+            "maxInFlight": dict(state.max_in_flight),
+            "streamEventsSent": state.stream_events_sent,
+        }
+
+    def add_fault(self, fault: Fault) -> Fault:
+        """Add a fault rule (checked when it was made: see :class:`~._faults.Fault`)."""
+        return self.state.faults.add(fault)
+
+    def clear_faults(self) -> None:
+        """Remove every fault rule."""
+        self.state.faults.clear()
+
+    def set_timings(self, **timings: Any) -> dict[str, float]:
+        """Change ``startup_seconds``, ``stop_seconds``, ``jitter`` or ``draft_ttl_seconds`` from
+        now on; every value is checked before any changes. Returns the timings, by wire name."""
+        known = set(TIMINGS.values())
+        checked: dict[str, float] = {}
+        for name, value in timings.items():
+            if name not in known:
+                raise ValueError(f"unknown timing {name!r}; known: {', '.join(sorted(known))}")
+            checked[name] = _number(name, value, below=1.0 if name == "jitter" else None)
+        current = self.state.store.timings
+        for name, value in checked.items():
+            setattr(current, name, value)
+        return {wire: getattr(current, name) for wire, name in TIMINGS.items()}
+
+    def workload(self, workload_id: str) -> WorkloadRec:
+        """The record of a workload; :class:`NoSuchWorkload` (a ``KeyError``) for an unknown id."""
+        rec = self.state.store.workloads.get(workload_id)
+        if rec is None:
+            raise NoSuchWorkload(f"no workload {workload_id}")
+        return rec
+
+    def fail_workload(self, workload_id: str, message: str) -> WorkloadRec:
+        """Send a workload to ``errored`` now, with ``message`` in its status details."""
+        text = _text("message", message)
+        rec = self.workload(workload_id)
+        self.state.store.fail(rec, str(text))
+        return rec
+
+    def write_log(
+        self,
+        workload_id: str,
+        message: str,
+        level: str = "INFO",
+        *,
+        span_id: str | None = None,
+        trace_id: str | None = None,
+        stacktrace: str | None = None,
+    ) -> WorkloadRec:
+        """Write a record to a workload's log now, as its application would."""
+        _text("message", message)
+        if level not in LEVELS:
+            raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+        for name, value in (("span_id", span_id), ("trace_id", trace_id), ("stacktrace", stacktrace)):
+            _text(name, value, optional=True)
+        rec = self.workload(workload_id)
+        self.state.store.write_log(
+            rec, message, level, span_id=span_id, trace_id=trace_id, stacktrace=stacktrace
+        )
+        return rec
+
+    def fail_replacement(self, workload_id: str, message: str) -> ReplacementRec:
+        """Send the settings replacement in progress of a workload (11.5) to ``errored`` now;
+        :class:`~._store.StoreError` (409) when none is in progress."""
+        text = _text("message", message)
+        return fail_replacement(self.state.store, self.workload(workload_id), str(text))
+
+    def add_user(
+        self, token: str | None = None, *, read_only: bool = False, email: str | None = None
+    ) -> tuple[str, User]:
+        """Add a token with its own user (who sees only its own resources)."""
+        if token is not None and (not isinstance(token, str) or not token.strip()):
+            raise ValueError("token must be a non-empty string")
+        if not isinstance(read_only, bool):
+            raise TypeError(f"read_only must be true or false, got {type(read_only).__name__}")
+        _text("email", email, optional=True)
+        users = self.state.store.users
+        token = token or secrets.token_hex(20)
+        user = User(id=new_id(), email=email or f"user-{len(users)}@emulator.local", read_only=read_only)
+        users[token] = user
+        return token, user
+
+    def advance(self, seconds: Any) -> float:
+        """Move a fake clock ahead; :class:`RealClock` on the real clock. Returns its reading."""
+        clock = self.state.store.clock
+        if not isinstance(clock, FakeClock):
+            raise RealClock("the emulator runs on the real clock")
+        clock.advance(_number("seconds", seconds))
+        return clock.monotonic()
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
@@ -52,7 +208,8 @@ _Control = Callable[[web.Request], Awaitable[web.Response]]
 
 
 def _guarded(state: EmulatorState, handler: _Control) -> _Control:
-    """``handler``, answering only the emulator's token and JSON bodies."""
+    """``handler``, answering only the emulator's token and JSON bodies, and turning an action's
+    refusal into its answer: 422 for a bad value, 404 for an unknown workload."""
 
     async def guarded(request: web.Request) -> web.Response:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
@@ -65,124 +222,97 @@ def _guarded(state: EmulatorState, handler: _Control) -> _Control:
             return _json(
                 {"detail": f"Content-Type must be application/json, got {request.content_type}"}, 415
             )
-        return await handler(request)
+        try:
+            return await handler(request)
+        except (TypeError, ValueError) as exc:
+            return _json({"detail": str(exc)}, 422)
+        except NoSuchWorkload as exc:
+            return _json({"detail": str(exc.args[0])}, 404)
+        except StoreError as exc:
+            return _json({"detail": exc.detail}, exc.status)
+        except RealClock as exc:
+            return _json({"detail": str(exc)}, 409)
 
     return guarded
 
 
+def _only(body: dict[str, Any], *allowed: str) -> None:
+    unknown = sorted(set(body) - set(allowed))
+    if unknown:
+        raise ValueError(f"unknown fields: {unknown}; known: {sorted(allowed)}")
+
+
 def add_control_routes(app: web.Application, state: EmulatorState) -> None:
-    """Register the control routes on ``app``."""
+    """Register the control routes on ``app``, each calling :class:`Controls`."""
+    controls = Controls(state)
+    default_message = "failed by the emulator's control route"
 
     async def reset(request: web.Request) -> web.Response:
-        state.store.reset()
-        state.faults.clear()
-        state.reset_counters()
+        controls.reset()
         return _json({"reset": True})
 
     async def counters(request: web.Request) -> web.Response:
-        return _json(
-            {
-                "requests": dict(state.counts),
-                "total": sum(state.counts.values()),
-                "inFlight": dict(state.in_flight),
-                "maxInFlight": dict(state.max_in_flight),
-                "streamEventsSent": state.stream_events_sent,
-            }
-        )
+        return _json(controls.counters())
 
     async def reset_counters(request: web.Request) -> web.Response:
-        state.reset_counters()
+        controls.reset_counters()
         return _json({"reset": True})
 
     async def list_faults(request: web.Request) -> web.Response:
         return _json({"faults": [f.to_json() for f in state.faults.rules]})
 
     async def add_fault(request: web.Request) -> web.Response:
-        try:
-            fault = Fault.from_json(await _read(request))
-        except (TypeError, ValueError) as exc:
-            return _json({"detail": str(exc)}, 422)
-        state.faults.add(fault)
+        fault = controls.add_fault(Fault.from_json(await _read(request)))
         return _json(fault.to_json(), 201)
 
     async def clear_faults(request: web.Request) -> web.Response:
-        state.faults.clear()
+        controls.clear_faults()
         return web.Response(status=204)
 
     async def timings(request: web.Request) -> web.Response:
         body = await _read(request)
-        t = state.store.timings
-        names = {
-            "startupSeconds": "startup_seconds",
-            "stopSeconds": "stop_seconds",
-            "jitter": "jitter",
-            "draftTtlSeconds": "draft_ttl_seconds",
-        }
-        for wire, value in body.items():
-            if wire not in names or not isinstance(value, int | float) or value < 0:
-                return _json({"detail": f"bad timing {wire}={value!r}; known: {sorted(names)}"}, 422)
-            setattr(t, names[wire], float(value))
-        return _json({wire: getattr(t, attr) for wire, attr in names.items()})
+        _only(body, *TIMINGS)
+        return _json(controls.set_timings(**{TIMINGS[wire]: value for wire, value in body.items()}))
 
     async def fail_workload(request: web.Request) -> web.Response:
-        rec = state.store.workloads.get(request.match_info["id"])
-        if rec is None:
-            return _json({"detail": "no such workload"}, 404)
         body = await _read(request)
-        state.store.fail(rec, str(body.get("message", "failed by the emulator's control route")))
+        _only(body, "message")
+        rec = controls.fail_workload(request.match_info["id"], body.get("message", default_message))
         return _json({"id": rec.id, "status": state.store.phase(rec)[0]})
 
     async def write_log(request: web.Request) -> web.Response:
-        rec = state.store.workloads.get(request.match_info["id"])
-        if rec is None:
-            return _json({"detail": "no such workload"}, 404)
         body = await _read(request)
-        level = body.get("level", "INFO")
-        extra = {wire: body.get(wire) for wire in ("spanId", "traceId", "stacktrace")}
-        if not isinstance(body.get("message"), str) or level not in LEVELS:
-            return _json({"detail": f"give a message (string) and a level among {', '.join(LEVELS)}"}, 422)
-        if not all(v is None or isinstance(v, str) for v in extra.values()):
-            return _json({"detail": "spanId, traceId and stacktrace must be strings"}, 422)
-        state.store.write_log(
-            rec,
-            body["message"],
-            level,
-            span_id=extra["spanId"],
-            trace_id=extra["traceId"],
-            stacktrace=extra["stacktrace"],
+        _only(body, "message", "level", "spanId", "traceId", "stacktrace")
+        rec = controls.write_log(
+            request.match_info["id"],
+            body.get("message"),  # type: ignore[arg-type]  # checked by the action
+            body.get("level", "INFO"),
+            span_id=body.get("spanId"),
+            trace_id=body.get("traceId"),
+            stacktrace=body.get("stacktrace"),
         )
         return _json({"id": rec.id, "records": len(rec.log.entries)}, 201)
 
-    async def fail_replacement(request: web.Request) -> web.Response:
-        rec = state.store.workloads.get(request.match_info["id"])
-        if rec is None:
-            return _json({"detail": "no such workload"}, 404)
+    async def fail_a_replacement(request: web.Request) -> web.Response:
         body = await _read(request)
-        message = str(body.get("message", "failed by the emulator's control route"))
-        try:
-            replacement = failed_replacement(state.store, rec, message)
-        except StoreError as exc:
-            return _json({"detail": exc.detail}, exc.status)
+        _only(body, "message")
+        replacement = controls.fail_replacement(
+            request.match_info["id"], body.get("message", default_message)
+        )
         return _json({"id": replacement.id, "status": "errored"})
 
     async def add_user(request: web.Request) -> web.Response:
         body = await _read(request)
-        token = str(body.get("token") or new_id())
-        user = User(
-            id=new_id(),
-            email=str(body.get("email", f"{token[:6]}@emulator.local")),
-            read_only=bool(body.get("readOnly", False)),
+        _only(body, "token", "email", "readOnly")
+        token, user = controls.add_user(
+            body.get("token"), read_only=body.get("readOnly", False), email=body.get("email")
         )
-        state.store.users[token] = user
         return _json({"token": token, "id": user.id, "readOnly": user.read_only}, 201)
 
     async def advance(request: web.Request) -> web.Response:
-        clock = state.store.clock
-        if not isinstance(clock, FakeClock):
-            return _json({"detail": "the emulator runs on the real clock"}, 409)
         body = await _read(request)
-        clock.advance(float(body.get("seconds", 0)))
-        return _json({"monotonic": clock.monotonic()})
+        _only(body, "seconds")
+        return _json({"monotonic": controls.advance(body.get("seconds", 0))})
 
     routes: list[tuple[str, str, _Control]] = [
         ("POST", "/_emulator/reset", reset),
@@ -194,7 +324,7 @@ def add_control_routes(app: web.Application, state: EmulatorState) -> None:
         ("PUT", "/_emulator/timings", timings),
         ("POST", "/_emulator/workloads/{id}/fail", fail_workload),
         ("POST", "/_emulator/workloads/{id}/logs", write_log),
-        ("POST", "/_emulator/workloads/{id}/fail-replacement", fail_replacement),
+        ("POST", "/_emulator/workloads/{id}/fail-replacement", fail_a_replacement),
         ("POST", "/_emulator/users", add_user),
         ("POST", "/_emulator/clock/advance", advance),
     ]

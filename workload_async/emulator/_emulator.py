@@ -13,12 +13,11 @@ from aiohttp import web
 
 from .._clock import Clock, SystemClock
 from ._app import make_app
+from ._control import Controls
 from ._faults import Fault
-from ._logbook import LEVELS
-from ._records import Timings, User, WorkloadRec, new_id
+from ._records import Timings, User, new_id
 from ._state import API_PREFIX, EmulatorState
 from ._store import Store
-from ._v11_5.rules import fail_replacement
 
 __all__ = ["API_VERSIONS", "Emulator"]
 
@@ -102,6 +101,7 @@ class Emulator:
         self.store.users[self.token] = User(id=new_id(), email="owner@emulator.local")
         self.host = host
         self.port = port
+        self._controls = Controls(self.state)
         self._runner: web.AppRunner | None = None
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -161,25 +161,22 @@ class Emulator:
 
     def add_user(self, token: str | None = None, *, read_only: bool = False, email: str | None = None) -> str:
         """Add a token with its own user (who sees only its own resources); return the token."""
-        token = token or secrets.token_hex(20)
-        self.store.users[token] = User(
-            id=new_id(), email=email or f"user-{len(self.store.users)}@emulator.local", read_only=read_only
-        )
-        return token
+        return self._controls.add_user(token, read_only=read_only, email=email)[0]
 
     def add_fault(self, kind: str = "status", route: str = "*", **options: Any) -> Fault:
         """Add a fault rule (see :class:`~workload_async.emulator.Fault` for the kinds and options)
         and return it; rules are checked in the order they were added.
 
-        Raises ``ValueError`` for an unknown ``kind`` and ``TypeError`` for an unknown option::
+        Raises ``ValueError`` for an unknown ``kind`` or a value out of range, and ``TypeError``
+        for an unknown option or a value of the wrong type::
 
             emu.add_fault("status", route="workloads.list", status=429, retry_after=2, times=1)
         """
-        return self.state.faults.add(Fault(kind=kind, route=route, **options))
+        return self._controls.add_fault(Fault(kind=kind, route=route, **options))
 
     def clear_faults(self) -> None:
         """Remove every fault rule."""
-        self.state.faults.clear()
+        self._controls.clear_faults()
 
     def fail_workload(self, workload_id: str, message: str = "failed by the emulator") -> None:
         """Send a workload to ``errored`` now, with ``message`` in its status details (as a crash
@@ -189,7 +186,7 @@ class Emulator:
             with pytest.raises(WorkloadFailedError):
                 await client.workloads.wait(workload.id)
         """
-        self.store.fail(self._workload(workload_id), message)
+        self._controls.fail_workload(workload_id, message)
 
     def write_log(
         self,
@@ -201,40 +198,31 @@ class Emulator:
         trace_id: str | None = None,
         stacktrace: str | None = None,
     ) -> None:
-        """Write a record to a workload's log now, as its application would."""
-        if level not in LEVELS:
-            raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
-        self.store.write_log(
-            self._workload(workload_id),
-            message,
-            level,
-            span_id=span_id,
-            trace_id=trace_id,
-            stacktrace=stacktrace,
+        """Write a record to a workload's log now, as its application would; raises ``ValueError``
+        for an unknown ``level`` and ``KeyError`` for an unknown id."""
+        self._controls.write_log(
+            workload_id, message, level, span_id=span_id, trace_id=trace_id, stacktrace=stacktrace
         )
 
     def fail_replacement(self, workload_id: str, message: str = "failed by the emulator") -> None:
         """Send the settings replacement in progress of a workload (11.5) to ``errored`` now."""
-        fail_replacement(self.store, self._workload(workload_id), message)
+        self._controls.fail_replacement(workload_id, message)
 
     def status_of(self, workload_id: str) -> str:
         """A workload's status right now, as the API would report it (``"initializing"``,
         ``"running"``, ...); raises ``KeyError`` for an unknown id."""
-        return self.store.phase(self._workload(workload_id))[0]
+        return self.store.phase(self._controls.workload(workload_id))[0]
 
     def set_timings(self, **timings: float) -> None:
         """Change ``startup_seconds``, ``stop_seconds``, ``jitter`` or ``draft_ttl_seconds`` from now
-        on (phases already under way keep their timings); raises ``ValueError`` for another name."""
-        for name, value in timings.items():
-            if not hasattr(self.store.timings, name):
-                raise ValueError(f"unknown timing {name!r}")
-            setattr(self.store.timings, name, float(value))
+        on (phases already under way keep their timings); raises ``ValueError`` for another name
+        or a value that is negative, not finite, or (``jitter``) not below 1, and changes nothing
+        then."""
+        self._controls.set_timings(**timings)
 
     def reset(self) -> None:
         """Forget every resource, fault and counter (tokens stay)."""
-        self.store.reset()
-        self.state.faults.clear()
-        self.state.reset_counters()
+        self._controls.reset()
 
     @property
     def counts(self) -> Counter[str]:
@@ -253,10 +241,4 @@ class Emulator:
 
     def reset_counters(self) -> None:
         """Zero the request counters and the request log."""
-        self.state.reset_counters()
-
-    def _workload(self, workload_id: str) -> WorkloadRec:
-        rec = self.store.workloads.get(workload_id)
-        if rec is None:
-            raise KeyError(f"no workload {workload_id}")
-        return rec
+        self._controls.reset_counters()

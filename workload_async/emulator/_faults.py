@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import math
 import random
 from typing import Any
 
@@ -16,6 +17,36 @@ _KINDS = ("status", "drop_before", "drop_after", "latency")
 def _kind(_: object, __: object, value: str) -> None:
     if value not in _KINDS:
         raise ValueError(f"fault kind must be one of {_KINDS}, got {value!r}")
+
+
+def _text(_: object, field: attrs.Attribute[Any], value: Any) -> None:
+    optional = value is None and field.default is None
+    if not optional and (not isinstance(value, str) or not value):
+        raise TypeError(f"fault {field.name} must be a non-empty string, got {value!r}")
+
+
+def _count(_: object, field: attrs.Attribute[Any], value: Any) -> None:
+    if value is None and field.default is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"fault {field.name} must be a whole number, got {value!r}")
+    low = 100 if field.name == "status" else 0
+    high = 599 if field.name == "status" else None
+    if value < low or (high is not None and value > high):
+        raise ValueError(
+            f"fault {field.name} must be {f'{low}-{high}' if high else f'>= {low}'}, got {value}"
+        )
+
+
+def _seconds(_: object, field: attrs.Attribute[Any], value: Any) -> None:
+    if value is None and field.default is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"fault {field.name} must be a number, got {value!r}")
+    most = 1.0 if field.name == "rate" else math.inf
+    if not (math.isfinite(value) and 0 <= value <= most):
+        bound = "between 0 and 1" if field.name == "rate" else "finite and >= 0"
+        raise ValueError(f"fault {field.name} must be {bound}, got {value!r}")
 
 
 @attrs.define
@@ -32,20 +63,20 @@ class Fault:
     - ``retry_after``: seconds sent in ``Retry-After`` with a status fault.
 
     Made by ``emu.add_fault(kind, route, **fields)``, which takes the same fields; an unknown
-    ``kind`` raises ``ValueError``::
+    ``kind`` or a value out of range raises ``ValueError``, a value of the wrong type ``TypeError``::
 
         emu.add_fault("status", route="workloads.start", status=503, retry_after=1, times=2)
         emu.add_fault("latency", route="workloads.*", seconds=3.0, rate=0.1)
     """
 
     kind: str = attrs.field(default="status", validator=_kind)
-    route: str = "*"
-    method: str | None = None
-    status: int = 503
-    retry_after: float | None = None
-    rate: float = 1.0
-    times: int | None = None
-    seconds: float = 0.0
+    route: str = attrs.field(default="*", validator=_text)
+    method: str | None = attrs.field(default=None, validator=_text)
+    status: int = attrs.field(default=503, validator=_count)
+    retry_after: float | None = attrs.field(default=None, validator=_seconds)
+    rate: float = attrs.field(default=1.0, validator=_seconds)
+    times: int | None = attrs.field(default=None, validator=_count)
+    seconds: float = attrs.field(default=0.0, validator=_seconds)
     hits: int = 0
 
     def matches(self, route: str, method: str) -> bool:

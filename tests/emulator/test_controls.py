@@ -1,0 +1,202 @@
+"""The emulator's control actions: one implementation behind its Python methods and its routes.
+
+One table of bad inputs drives both: a value the Python method refuses (``ValueError``/``TypeError``,
+``KeyError`` for an unknown workload) is refused over HTTP too (422, 404), and neither changes a
+thing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import aiohttp
+import attrs
+import pytest
+
+from workload_async.emulator import Emulator
+
+UNKNOWN = "0" * 24
+
+#: (id, the Python call, the route's method, path and body, the HTTP status, the Python error)
+BAD: list[tuple[str, Callable[[Emulator], Any], str, str, dict[str, Any], int, type[Exception]]] = [
+    (
+        "negative startup",
+        lambda emu: emu.set_timings(startup_seconds=-5),
+        "PUT",
+        "timings",
+        {"startupSeconds": -5},
+        422,
+        ValueError,
+    ),
+    (
+        "infinite stop",
+        lambda emu: emu.set_timings(stop_seconds=math.inf),
+        "PUT",
+        "timings",
+        {"stopSeconds": 1e309},
+        422,
+        ValueError,
+    ),
+    ("jitter of 1", lambda emu: emu.set_timings(jitter=1), "PUT", "timings", {"jitter": 1}, 422, ValueError),
+    (
+        "a timing as text",
+        lambda emu: emu.set_timings(startup_seconds="5"),  # type: ignore[arg-type]
+        "PUT",
+        "timings",
+        {"startupSeconds": "5"},
+        422,
+        TypeError,
+    ),
+    (
+        "unknown timing",
+        lambda emu: emu.set_timings(warmup=1),
+        "PUT",
+        "timings",
+        {"warmup": 1},
+        422,
+        ValueError,
+    ),
+    (
+        "fault rate as text",
+        lambda emu: emu.add_fault(rate="x"),
+        "POST",
+        "faults",
+        {"rate": "x"},
+        422,
+        TypeError,
+    ),
+    ("fault rate above 1", lambda emu: emu.add_fault(rate=2), "POST", "faults", {"rate": 2}, 422, ValueError),
+    (
+        "fault status 99",
+        lambda emu: emu.add_fault(status=99),
+        "POST",
+        "faults",
+        {"status": 99},
+        422,
+        ValueError,
+    ),
+    (
+        "fault status as text",
+        lambda emu: emu.add_fault(status="503"),
+        "POST",
+        "faults",
+        {"status": "503"},
+        422,
+        TypeError,
+    ),
+    ("negative times", lambda emu: emu.add_fault(times=-1), "POST", "faults", {"times": -1}, 422, ValueError),
+    (
+        "negative latency",
+        lambda emu: emu.add_fault("latency", seconds=-1),
+        "POST",
+        "faults",
+        {"kind": "latency", "seconds": -1},
+        422,
+        ValueError,
+    ),
+    (
+        "unknown kind",
+        lambda emu: emu.add_fault("explode"),
+        "POST",
+        "faults",
+        {"kind": "explode"},
+        422,
+        ValueError,
+    ),
+    ("empty route", lambda emu: emu.add_fault(route=""), "POST", "faults", {"route": ""}, 422, TypeError),
+    (
+        "fail an unknown workload",
+        lambda emu: emu.fail_workload(UNKNOWN),
+        "POST",
+        f"workloads/{UNKNOWN}/fail",
+        {},
+        404,
+        KeyError,
+    ),
+    (
+        "log to an unknown workload",
+        lambda emu: emu.write_log(UNKNOWN, "hello"),
+        "POST",
+        f"workloads/{UNKNOWN}/logs",
+        {"message": "hello"},
+        404,
+        KeyError,
+    ),
+    (
+        "a user with an empty token",
+        lambda emu: emu.add_user(""),
+        "POST",
+        "users",
+        {"token": " "},
+        422,
+        ValueError,
+    ),
+]
+
+
+def _snapshot(emu: Emulator) -> tuple[Any, ...]:
+    return (
+        attrs.asdict(emu.store.timings),
+        [f.to_json() for f in emu.state.faults.rules],
+        len(emu.store.users),
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "call", "method", "path", "body", "status", "error"), BAD, ids=[b[0] for b in BAD]
+)
+async def test_a_bad_control_value_is_refused_in_python_and_over_http_alike(
+    emu: Emulator,
+    http: aiohttp.ClientSession,
+    name: str,
+    call: Callable[[Emulator], Any],
+    method: str,
+    path: str,
+    body: dict[str, Any],
+    status: int,
+    error: type[Exception],
+) -> None:
+    before = _snapshot(emu)
+    with pytest.raises(error):
+        call(emu)
+    assert _snapshot(emu) == before
+    headers = {"Authorization": f"Bearer {emu.token}"}
+    async with http.request(method, f"{emu.base_url}/_emulator/{path}", json=body, headers=headers) as r:
+        assert r.status == status
+        assert isinstance((await r.json())["detail"], str)
+    assert _snapshot(emu) == before
+
+
+async def test_advancing_the_clock_by_nan_is_refused(emu: Emulator, http: aiohttp.ClientSession) -> None:
+    reading = emu.clock.monotonic()
+    headers = {"Authorization": f"Bearer {emu.token}", "Content-Type": "application/json"}
+    async with http.post(
+        f"{emu.base_url}/_emulator/clock/advance", data=b'{"seconds": NaN}', headers=headers
+    ) as r:
+        assert r.status == 422
+        assert "seconds" in (await r.json())["detail"]
+    assert emu.clock.monotonic() == reading
+
+
+async def test_a_fault_refused_over_http_leaves_the_api_serving(
+    emu: Emulator, http: aiohttp.ClientSession
+) -> None:
+    """A rule with a rate that is not a number used to be kept, and to answer every request 500."""
+    headers = {"Authorization": f"Bearer {emu.token}"}
+    async with http.post(f"{emu.base_url}/_emulator/faults", json={"rate": "x"}, headers=headers) as r:
+        assert r.status == 422
+    async with http.get(f"{emu.url}/console/workloads/", headers=headers) as r:
+        assert r.status == 200
+
+
+async def test_the_timings_route_and_the_method_change_the_same_timings(
+    emu: Emulator, http: aiohttp.ClientSession
+) -> None:
+    emu.set_timings(startup_seconds=7)
+    headers = {"Authorization": f"Bearer {emu.token}"}
+    async with http.put(f"{emu.base_url}/_emulator/timings", json={"stopSeconds": 3}, headers=headers) as r:
+        shown = await r.json()
+    assert shown["startupSeconds"] == 7 and shown["stopSeconds"] == 3
+    assert emu.store.timings.stop_seconds == 3
