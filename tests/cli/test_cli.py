@@ -20,51 +20,53 @@ from workload_async.cli._serve import _token_line
 from workload_async.emulator import CRASH_IMAGE, Emulator
 
 
-async def run(emu: Emulator | None, *argv: str) -> int:
-    prefix = [f"--endpoint={emu.url}", f"--token={emu.token}"] if emu is not None else []
+async def run(live_emu: Emulator | None, *argv: str) -> int:
+    prefix = [f"--endpoint={live_emu.url}", f"--token={live_emu.token}"] if live_emu is not None else []
     return await asyncio.to_thread(main, [*prefix, *argv])
 
 
-async def test_create_get_list_and_delete(emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
+async def test_create_get_list_and_delete(live_emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
     assert (
-        await run(emu, "-o", "json", "workloads", "create", "--name", "cli", "--image", "img:1", "--wait")
+        await run(
+            live_emu, "-o", "json", "workloads", "create", "--name", "cli", "--image", "img:1", "--wait"
+        )
         == 0
     )
     created = json.loads(capsys.readouterr().out)
     assert created["status"] == "running" and created["name"] == "cli"
-    assert await run(emu, "workloads", "list") == 0
+    assert await run(live_emu, "workloads", "list") == 0
     table = capsys.readouterr().out.splitlines()
     assert table[0].split() == ["ID", "NAME", "STATUS", "ARTIFACTID", "UPDATEDAT"]
     assert created["id"] in table[1] and "running" in table[1]
-    assert await run(emu, "workloads", "get", created["id"]) == 0
+    assert await run(live_emu, "workloads", "get", created["id"]) == 0
     assert "status" in capsys.readouterr().out
-    assert await run(emu, "workloads", "delete", created["id"]) == 0
-    assert await run(emu, "workloads", "get", created["id"]) == 1
+    assert await run(live_emu, "workloads", "delete", created["id"]) == 0
+    assert await run(live_emu, "workloads", "get", created["id"]) == 1
     assert f"error: [404] GET console/workloads/{created['id']}/" in capsys.readouterr().err
 
 
 async def test_errored_workload_exits_3_and_shows_its_log(
-    emu: Emulator, capsys: pytest.CaptureFixture[str]
+    live_emu: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = await run(emu, "workloads", "create", "--image", f"{CRASH_IMAGE}:1", "--wait")
+    code = await run(live_emu, "workloads", "create", "--image", f"{CRASH_IMAGE}:1", "--wait")
     assert code == 3
     err = capsys.readouterr().err
     assert "is errored" in err and "| RuntimeError: model file" in err
 
 
-async def test_timeout_exits_4(emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
-    emu.set_timings(startup_seconds=3600)
-    assert await run(emu, "-o", "json", "workloads", "create", "--image", "img") == 0
+async def test_timeout_exits_4(live_emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
+    live_emu.set_timings(startup_seconds=3600)
+    assert await run(live_emu, "-o", "json", "workloads", "create", "--image", "img") == 0
     workload_id = json.loads(capsys.readouterr().out)["id"]
-    assert await run(emu, "workloads", "wait", workload_id, "--timeout", "0.2") == 4
+    assert await run(live_emu, "workloads", "wait", workload_id, "--timeout", "0.2") == 4
 
 
 async def test_watch_prints_each_status_and_exits_3_on_errored(
-    emu: Emulator, capsys: pytest.CaptureFixture[str]
+    live_emu: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert await run(emu, "-o", "json", "workloads", "create", "--image", f"{CRASH_IMAGE}:1") == 0
+    assert await run(live_emu, "-o", "json", "workloads", "create", "--image", f"{CRASH_IMAGE}:1") == 0
     workload_id = json.loads(capsys.readouterr().out)["id"]
-    assert await run(emu, "workloads", "watch", workload_id) == 3
+    assert await run(live_emu, "workloads", "watch", workload_id) == 3
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
     assert [line.split()[-1] for line in lines] == ["errored"]  # start-up is instant here
@@ -72,46 +74,47 @@ async def test_watch_prints_each_status_and_exits_3_on_errored(
     assert f"error: workload {workload_id} is errored" in captured.err and "  | " in captured.err
 
 
-async def test_bulk_stop_and_start_with_wait(emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
+async def test_bulk_stop_and_start_with_wait(live_emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
     ids = []
     for _ in range(3):
-        await run(emu, "-o", "json", "workloads", "create", "--image", "img")
+        await run(live_emu, "-o", "json", "workloads", "create", "--image", "img")
         ids.append(json.loads(capsys.readouterr().out)["id"])
-    assert await run(emu, "-o", "json", "workloads", "stop", *ids, "--wait") == 0
+    assert await run(live_emu, "-o", "json", "workloads", "stop", *ids, "--wait") == 0
     rows = json.loads(capsys.readouterr().out)
     assert [r["result"] for r in rows] == ["reached"] * 3 and {r["status"] for r in rows} == {"stopped"}
-    assert await run(emu, "workloads", "start", *ids, "--concurrency", "2") == 0
+    assert await run(live_emu, "workloads", "start", *ids, "--concurrency", "2") == 0
     assert capsys.readouterr().out.count("accepted") == 3
 
 
 async def test_artifacts_and_deployments(
-    emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    live_emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     spec = {
         "name": "from-file",
         "spec": {"containerGroups": [{"containers": [{"imageUri": "img", "primary": True, "port": 8080}]}]},
     }
     (tmp_path / "a.json").write_text(json.dumps(spec))
-    assert await run(emu, "-o", "json", "artifacts", "create", "--file", str(tmp_path / "a.json")) == 0
+    assert await run(live_emu, "-o", "json", "artifacts", "create", "--file", str(tmp_path / "a.json")) == 0
     art = json.loads(capsys.readouterr().out)
-    assert await run(emu, "-o", "json", "artifacts", "register", art["id"]) == 0
+    assert await run(live_emu, "-o", "json", "artifacts", "register", art["id"]) == 0
     assert json.loads(capsys.readouterr().out)["version"] == 1
-    assert await run(emu, "artifacts", "delete", art["id"]) == 1
+    assert await run(live_emu, "artifacts", "delete", art["id"]) == 1
     assert "[409]" in capsys.readouterr().err
-    assert await run(emu, "-o", "json", "workloads", "create", "--artifact-id", art["id"], "--wait") == 0
+    assert await run(live_emu, "-o", "json", "workloads", "create", "--artifact-id", art["id"], "--wait") == 0
     wl = json.loads(capsys.readouterr().out)
     assert (
-        await run(emu, "-o", "json", "deployments", "create", "--name", "d", "--workload-id", wl["id"]) == 0
+        await run(live_emu, "-o", "json", "deployments", "create", "--name", "d", "--workload-id", wl["id"])
+        == 0
     )
     dep = json.loads(capsys.readouterr().out)
     assert (
         await run(
-            emu, "deployments", "invoke", dep["id"], "predict", "-X", "POST", "-d", '{"a": 1}', "--json"
+            live_emu, "deployments", "invoke", dep["id"], "predict", "-X", "POST", "-d", '{"a": 1}', "--json"
         )
         == 0
     )
     assert json.loads(capsys.readouterr().out)["json"] == {"a": 1}
-    assert await run(emu, "-o", "json", "deployments", "stats", dep["id"]) == 0
+    assert await run(live_emu, "-o", "json", "deployments", "stats", dep["id"]) == 0
     assert json.loads(capsys.readouterr().out)["metrics"]["totalRequests"] == 1
 
 
@@ -122,8 +125,10 @@ def test_version_flag(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip() == f"workload-async {workload_async.__version__}"
 
 
-async def test_bad_input_exits_2_with_a_message(emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
-    assert await run(emu, "workloads", "create", "--image", "img", "--port", "80") == 2
+async def test_bad_input_exits_2_with_a_message(
+    live_emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert await run(live_emu, "workloads", "create", "--image", "img", "--port", "80") == 2
     assert "port: 80 is outside 1024-65535" in capsys.readouterr().err
 
 
@@ -136,10 +141,10 @@ async def test_missing_configuration_names_the_variables(
     assert "DATAROBOT_ENDPOINT" in capsys.readouterr().err
 
 
-async def test_the_token_is_never_printed(emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
-    await run(emu, "-vv", "workloads", "get", "0" * 24)
+async def test_the_token_is_never_printed(live_emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
+    await run(live_emu, "-vv", "workloads", "get", "0" * 24)
     captured = capsys.readouterr()
-    assert emu.token not in captured.out + captured.err
+    assert live_emu.token not in captured.out + captured.err
 
 
 async def test_demo_runs_a_fleet_through_its_lifecycle(capsys: pytest.CaptureFixture[str]) -> None:
@@ -209,84 +214,96 @@ async def test_demo_on_11_5_replaces_settings_and_promotes(capsys: pytest.Captur
 
 @pytest.mark.parametrize("api_version", ["11.5"], indirect=True)
 async def test_api_version_is_taken_before_or_after_the_command(
-    api_version: str, emu: Emulator, capsys: pytest.CaptureFixture[str]
+    api_version: str, live_emu: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert emu.api_version == api_version
+    assert live_emu.api_version == api_version
     assert (
-        await run(emu, "--api-version", "11.5", "-q", "workloads", "create", "--name", "a", "--image", "i:1")
+        await run(
+            live_emu, "--api-version", "11.5", "-q", "workloads", "create", "--name", "a", "--image", "i:1"
+        )
         == 0
     )
     created = capsys.readouterr().out.strip()
-    assert await run(emu, "workloads", "list", "-q", "--api-version", "11.5") == 0
+    assert await run(live_emu, "workloads", "list", "-q", "--api-version", "11.5") == 0
     assert capsys.readouterr().out.split() == [created]
-    assert await run(emu, "workloads", "list", "--api-version", "auto", "-q") == 0
+    assert await run(live_emu, "workloads", "list", "--api-version", "auto", "-q") == 0
     assert capsys.readouterr().out.split() == [created]
-    assert await run(emu, "workloads", "list") == 1  # a v2.41 client finds no console/workloads/ there
+    assert await run(live_emu, "workloads", "list") == 1  # a v2.41 client finds no console/workloads/ there
     assert "404" in capsys.readouterr().err
 
 
-async def running_workload(emu: Emulator, capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+async def running_workload(live_emu: Emulator, capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     """The id of a workload created with the command line and waited for."""
-    assert await run(emu, *argv, "-q", "workloads", "create", "--name", "a", "--image", "i:1", "--wait") == 0
+    assert (
+        await run(live_emu, *argv, "-q", "workloads", "create", "--name", "a", "--image", "i:1", "--wait")
+        == 0
+    )
     return capsys.readouterr().out.strip()
 
 
 @pytest.mark.parametrize("api_version", ["11.5"], indirect=True)
-async def test_the_11_5_commands(api_version: str, emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
+async def test_the_11_5_commands(
+    api_version: str, live_emu: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
     v = ("--api-version", api_version)
-    wl = await running_workload(emu, capsys, *v)
-    assert await run(emu, *v, "-o", "json", "workloads", "update", wl, "--importance", "high") == 0
+    wl = await running_workload(live_emu, capsys, *v)
+    assert await run(live_emu, *v, "-o", "json", "workloads", "update", wl, "--importance", "high") == 0
     assert json.loads(capsys.readouterr().out)["importance"] == "high"
     assert (
-        await run(emu, *v, "-o", "json", "workloads", "update-settings", wl, "--replicas", "2", "--wait") == 0
+        await run(live_emu, *v, "-o", "json", "workloads", "update-settings", wl, "--replicas", "2", "--wait")
+        == 0
     )
     assert json.loads(capsys.readouterr().out)["runtime"]["containerGroups"][0]["replicaCount"] == 2
-    assert await run(emu, *v, "-o", "json", "workloads", "settings", wl) == 0
+    assert await run(live_emu, *v, "-o", "json", "workloads", "settings", wl) == 0
     assert json.loads(capsys.readouterr().out)["containerGroups"][0]["replicaCount"] == 2
-    assert await run(emu, *v, "-o", "json", "workloads", "history", wl) == 0
+    assert await run(live_emu, *v, "-o", "json", "workloads", "history", wl) == 0
     assert [r["status"] for r in json.loads(capsys.readouterr().out)] == ["completed"]
-    assert await run(emu, *v, "-o", "json", "workloads", "promote", wl) == 0
+    assert await run(live_emu, *v, "-o", "json", "workloads", "promote", wl) == 0
     promoted = json.loads(capsys.readouterr().out)
     assert promoted["artifact"]["status"] == "locked"
-    assert await run(emu, *v, "-o", "json", "workloads", "events", wl) == 0
+    assert await run(live_emu, *v, "-o", "json", "workloads", "events", wl) == 0
     assert [e["eventType"] for e in json.loads(capsys.readouterr().out)][:2] == ["promote", "settings_change"]
-    assert await run(emu, *v, "workloads", "invoke", wl, "hello") == 0
+    assert await run(live_emu, *v, "workloads", "invoke", wl, "hello") == 0
     capsys.readouterr()
-    assert await run(emu, *v, "-o", "json", "workloads", "stats", wl) == 0
+    assert await run(live_emu, *v, "-o", "json", "workloads", "stats", wl) == 0
     assert json.loads(capsys.readouterr().out)["metrics"]["totalRequests"] == 1
-    assert await run(emu, *v, "-o", "json", "artifacts", "clone", promoted["artifactId"], "--name", "b") == 0
+    assert (
+        await run(live_emu, *v, "-o", "json", "artifacts", "clone", promoted["artifactId"], "--name", "b")
+        == 0
+    )
     assert json.loads(capsys.readouterr().out)["status"] == "draft"
 
 
 async def test_an_11_5_command_on_v2_41_names_the_feature_and_the_generation(
-    emu: Emulator, capsys: pytest.CaptureFixture[str]
+    live_emu: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert await run(emu, "workloads", "promote", "f" * 24) == 1
+    assert await run(live_emu, "workloads", "promote", "f" * 24) == 1
     err = capsys.readouterr().err
     assert "promote is not part of API v2.41" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize("api_version", ["11.5"], indirect=True)
 async def test_update_settings_keeps_what_it_does_not_name_unless_told_to_replace(
-    api_version: str, emu: Emulator, capsys: pytest.CaptureFixture[str]
+    api_version: str, live_emu: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
     v = ("--api-version", api_version)
-    wl = await running_workload(emu, capsys, *v)
+    wl = await running_workload(live_emu, capsys, *v)
 
     async def group() -> dict[str, object]:
         capsys.readouterr()  # what the update printed
-        assert await run(emu, *v, "-o", "json", "workloads", "settings", wl) == 0
+        assert await run(live_emu, *v, "-o", "json", "workloads", "settings", wl) == 0
         groups = json.loads(capsys.readouterr().out)["containerGroups"]
         assert len(groups) == 1
         return dict(groups[0])
 
-    assert await run(emu, *v, "workloads", "update-settings", wl, "--bundle", "cpu.small", "--wait") == 0
+    assert await run(live_emu, *v, "workloads", "update-settings", wl, "--bundle", "cpu.small", "--wait") == 0
     assert (await group())["resourceBundles"] == ["cpu.small"]
-    assert await run(emu, *v, "workloads", "update-settings", wl, "--replicas", "3", "--wait") == 0
+    assert await run(live_emu, *v, "workloads", "update-settings", wl, "--replicas", "3", "--wait") == 0
     kept = await group()
     assert kept["replicaCount"] == 3 and kept["resourceBundles"] == ["cpu.small"]  # the bundle stays
     assert (
-        await run(emu, *v, "workloads", "update-settings", wl, "--replicas", "1", "--replace", "--wait") == 0
+        await run(live_emu, *v, "workloads", "update-settings", wl, "--replicas", "1", "--replace", "--wait")
+        == 0
     )
     replaced = await group()
     assert replaced["replicaCount"] == 1 and "resourceBundles" not in replaced
@@ -294,7 +311,7 @@ async def test_update_settings_keeps_what_it_does_not_name_unless_told_to_replac
 
 @pytest.mark.parametrize("api_version", ["11.5"], indirect=True)
 async def test_update_settings_of_a_many_group_workload_needs_the_group(
-    api_version: str, emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    api_version: str, live_emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     v = ("--api-version", api_version)
     groups = [
@@ -306,21 +323,21 @@ async def test_update_settings_of_a_many_group_workload_needs_the_group(
     ]
     (tmp_path / "a.json").write_text(json.dumps({"name": "two", "spec": {"containerGroups": groups}}))
     argv = ("-q", "workloads", "create", "--file", str(tmp_path / "a.json"), "--wait")
-    assert await run(emu, *v, *argv) == 0
+    assert await run(live_emu, *v, *argv) == 0
     wl = capsys.readouterr().out.strip()
-    assert await run(emu, *v, "workloads", "update-settings", wl, "--replicas", "2") == 2
+    assert await run(live_emu, *v, "workloads", "update-settings", wl, "--replicas", "2") == 2
     assert (
         f"workload {wl} has 2 container groups (web, worker): name one with --group"
         in capsys.readouterr().err
     )
     assert (
         await run(
-            emu, *v, "workloads", "update-settings", wl, "--group", "worker", "--replicas", "2", "--wait"
+            live_emu, *v, "workloads", "update-settings", wl, "--group", "worker", "--replicas", "2", "--wait"
         )
         == 0
     )
     capsys.readouterr()
-    assert await run(emu, *v, "-o", "json", "workloads", "settings", wl) == 0
+    assert await run(live_emu, *v, "-o", "json", "workloads", "settings", wl) == 0
     replicas = {
         g["name"]: g.get("replicaCount") for g in json.loads(capsys.readouterr().out)["containerGroups"]
     }
@@ -329,20 +346,22 @@ async def test_update_settings_of_a_many_group_workload_needs_the_group(
 
 @pytest.mark.parametrize("api_version", ["11.5"], indirect=True)
 async def test_update_settings_wait_names_the_replacement_once_the_server_took_it(
-    api_version: str, emu: Emulator, capsys: pytest.CaptureFixture[str]
+    api_version: str, live_emu: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
     v = ("--api-version", api_version)
-    wl = await running_workload(emu, capsys, *v)
-    emu.set_timings(startup_seconds=600)
-    assert await run(emu, *v, "-o", "json", "workloads", "update-settings", wl, "--replicas", "2") == 0
+    wl = await running_workload(live_emu, capsys, *v)
+    live_emu.set_timings(startup_seconds=600)
+    assert await run(live_emu, *v, "-o", "json", "workloads", "update-settings", wl, "--replicas", "2") == 0
     first = json.loads(capsys.readouterr().out)["id"]
-    assert await run(emu, *v, "workloads", "update-settings", wl, "--replicas", "3", "--wait") == 1
+    assert await run(live_emu, *v, "workloads", "update-settings", wl, "--replicas", "3", "--wait") == 1
     err = capsys.readouterr().err
     assert "[409]" in err and "waiting" not in err  # refused: nothing was started, nothing waited for
-    emu.set_timings(startup_seconds=0)
-    emu.fail_replacement(wl, "given up")  # the first ends, so the next may start
+    live_emu.set_timings(startup_seconds=0)
+    live_emu.fail_replacement(wl, "given up")  # the first ends, so the next may start
     assert (
-        await run(emu, *v, "workloads", "update-settings", wl, "--replicas", "3", "--wait", "--timeout", "60")
+        await run(
+            live_emu, *v, "workloads", "update-settings", wl, "--replicas", "3", "--wait", "--timeout", "60"
+        )
         == 0
     )
     err = capsys.readouterr().err

@@ -95,11 +95,11 @@ def test_create_refuses_two_sources_or_two_ports(
     ],
 )
 async def test_create_refuses_container_options_it_would_ignore(
-    emu: Emulator, capsys: pytest.CaptureFixture[str], argv: list[str], said: str
+    live_emu: Emulator, capsys: pytest.CaptureFixture[str], argv: list[str], said: str
 ) -> None:
-    assert await run(emu, "workloads", "create", *argv) == 2
+    assert await run(live_emu, "workloads", "create", *argv) == 2
     assert said in capsys.readouterr().err
-    assert emu.counts.get("workloads.create", 0) == 0
+    assert live_emu.counts.get("workloads.create", 0) == 0
 
 
 @pytest.mark.parametrize(
@@ -110,9 +110,9 @@ async def test_create_refuses_container_options_it_would_ignore(
     ],
 )
 async def test_an_update_with_nothing_to_change_names_the_options(
-    emu: Emulator, capsys: pytest.CaptureFixture[str], argv: list[str], said: str
+    live_emu: Emulator, capsys: pytest.CaptureFixture[str], argv: list[str], said: str
 ) -> None:
-    assert await run(emu, *argv) == 2
+    assert await run(live_emu, *argv) == 2
     assert said in capsys.readouterr().err
 
 
@@ -128,9 +128,9 @@ def test_a_bad_api_version_says_where_it_came_from(
 
 
 async def test_endpoint_and_token_may_follow_the_command(
-    emu: Emulator, capsys: pytest.CaptureFixture[str]
+    live_emu: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    argv = ["workloads", "list", "--endpoint", emu.url, "--token", emu.token, "-q"]
+    argv = ["workloads", "list", "--endpoint", live_emu.url, "--token", live_emu.token, "-q"]
     assert await asyncio.to_thread(main, argv) == 0
     assert capsys.readouterr().out == ""  # an empty fleet, listed
     assert await asyncio.to_thread(main, [*argv[:5], "wrong-token"]) == 1
@@ -138,9 +138,9 @@ async def test_endpoint_and_token_may_follow_the_command(
 
 
 async def test_artifacts_create_refuses_a_name_its_file_would_override(
-    emu: Emulator, capsys: pytest.CaptureFixture[str]
+    live_emu: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert await run(emu, "artifacts", "create", "--file", "a.json", "--name", "n") == 2
+    assert await run(live_emu, "artifacts", "create", "--file", "a.json", "--name", "n") == 2
     assert "--name names the artifact of --image; a --file names its own" in capsys.readouterr().err
 
 

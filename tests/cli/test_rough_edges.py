@@ -19,8 +19,8 @@ from workload_async.cli._output import Printer
 from workload_async.emulator import Emulator
 
 
-async def created_id(emu: Emulator, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
-    assert await run(emu, "-q", "workloads", "create", "--image", "img:1", *extra) == 0
+async def created_id(live_emu: Emulator, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
+    assert await run(live_emu, "-q", "workloads", "create", "--image", "img:1", *extra) == 0
     return capsys.readouterr().out.strip()
 
 
@@ -49,11 +49,11 @@ async def cli_subprocess(*argv: str, env: dict[str, str] | None = None) -> tuple
 
 
 async def test_invoke_with_a_missing_data_file_exits_2_naming_it(
-    emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    live_emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    workload_id = await created_id(emu, capsys)
+    workload_id = await created_id(live_emu, capsys)
     missing = tmp_path / "body.json"
-    assert await run(emu, "workloads", "invoke", workload_id, "predict", "-d", f"@{missing}") == 2
+    assert await run(live_emu, "workloads", "invoke", workload_id, "predict", "-d", f"@{missing}") == 2
     err = capsys.readouterr().err
     assert f"error: -d @{missing}: cannot read '{missing}': No such file or directory" in err
     assert "Traceback" not in err
@@ -78,128 +78,131 @@ def test_emulator_port_out_of_range_is_a_usage_error(capsys: pytest.CaptureFixtu
 
 
 async def test_zero_replicas_is_refused_not_turned_into_one(
-    emu: Emulator, capsys: pytest.CaptureFixture[str]
+    live_emu: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert await run(emu, "workloads", "create", "--image", "img:1", "--replicas", "0") == 2
+    assert await run(live_emu, "workloads", "create", "--image", "img:1", "--replicas", "0") == 2
     assert "replica_count: must be >= 1, got 0" in capsys.readouterr().err
-    assert emu.counts["workloads.create"] == 0
-    assert await run(emu, "-q", "workloads", "list") == 0
+    assert live_emu.counts["workloads.create"] == 0
+    assert await run(live_emu, "-q", "workloads", "list") == 0
     assert capsys.readouterr().out == ""
 
 
-async def test_verbose_logs_each_request_without_the_token(emu: Emulator) -> None:
+async def test_verbose_logs_each_request_without_the_token(live_emu: Emulator) -> None:
     code, out, err = await cli_subprocess(
-        "-v", "workloads", "list", env={"DATAROBOT_ENDPOINT": emu.url, "DATAROBOT_API_TOKEN": emu.token}
+        "-v",
+        "workloads",
+        "list",
+        env={"DATAROBOT_ENDPOINT": live_emu.url, "DATAROBOT_API_TOKEN": live_emu.token},
     )
     assert code == 0 and out.startswith("ID")
     assert "GET console/workloads/ (workloads.list) -> 200" in err
-    assert emu.token not in out + err
+    assert live_emu.token not in out + err
 
 
 async def test_bulk_stop_progress_says_stopping(
-    emu: Emulator, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    live_emu: Emulator, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    workload_id = await created_id(emu, capsys, "--wait")
+    workload_id = await created_id(live_emu, capsys, "--wait")
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # draw the bar as on a terminal
-    assert await run(emu, "workloads", "stop", workload_id) == 0
+    assert await run(live_emu, "workloads", "stop", workload_id) == 0
     err = capsys.readouterr().err
     assert "stopping [" in err and "stoping" not in err
 
 
 async def test_sort_accepts_a_descending_key_as_the_help_writes_it(
-    emu: Emulator, capsys: pytest.CaptureFixture[str]
+    live_emu: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
     for name in ("alpha", "bravo", "charlie"):
-        assert await run(emu, "workloads", "create", "--name", name, "--image", "img:1") == 0
+        assert await run(live_emu, "workloads", "create", "--name", name, "--image", "img:1") == 0
     capsys.readouterr()
-    assert await run(emu, "-o", "json", "workloads", "list", "--sort", "-name") == 0
+    assert await run(live_emu, "-o", "json", "workloads", "list", "--sort", "-name") == 0
     assert [w["name"] for w in json.loads(capsys.readouterr().out)] == ["charlie", "bravo", "alpha"]
 
 
 async def test_output_option_is_accepted_after_the_command(
-    emu: Emulator, capsys: pytest.CaptureFixture[str]
+    live_emu: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    workload_id = await created_id(emu, capsys)
-    assert await run(emu, "workloads", "get", workload_id, "-o", "json") == 0
+    workload_id = await created_id(live_emu, capsys)
+    assert await run(live_emu, "workloads", "get", workload_id, "-o", "json") == 0
     assert json.loads(capsys.readouterr().out)["id"] == workload_id
-    assert await run(emu, "-o", "json", "workloads", "list", "--output", "text") == 0
+    assert await run(live_emu, "-o", "json", "workloads", "list", "--output", "text") == 0
     assert capsys.readouterr().out.startswith("ID ")  # the later, nearer one wins
 
 
 async def test_invoke_of_an_unknown_workload_says_the_platform_answered_on_stderr(
-    emu: Emulator, capsys: pytest.CaptureFixture[str]
+    live_emu: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
     unknown = "0" * 24
-    assert await run(emu, "workloads", "invoke", unknown, "predict") == 1
+    assert await run(live_emu, "workloads", "invoke", unknown, "predict") == 1
     captured = capsys.readouterr()
     assert captured.out == ""
     assert f"error: the platform answered 404 for {unknown} (the application was not reached)" in captured.err
 
 
 async def test_invoke_answered_404_by_the_application_prints_its_body_and_says_whose(
-    emu: Emulator, capsys: pytest.CaptureFixture[str]
+    live_emu: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    workload_id = await created_id(emu, capsys, "--wait")
-    assert await run(emu, "workloads", "invoke", workload_id, "status/404") == 1
+    workload_id = await created_id(live_emu, capsys, "--wait")
+    assert await run(live_emu, "workloads", "invoke", workload_id, "status/404") == 1
     captured = capsys.readouterr()
     assert json.loads(captured.out) == {"status": 404}
     assert "the application answered 404" in captured.err
 
 
 async def test_create_with_wait_names_the_workload_before_waiting(
-    emu: Emulator, capsys: pytest.CaptureFixture[str]
+    live_emu: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    emu.set_timings(startup_seconds=3600)
-    code = await run(emu, "workloads", "create", "--image", "img:1", "--wait", "--timeout", "0.2")
+    live_emu.set_timings(startup_seconds=3600)
+    code = await run(live_emu, "workloads", "create", "--image", "img:1", "--wait", "--timeout", "0.2")
     assert code == 4  # the wait timed out ...
     err = capsys.readouterr().err
-    (workload,) = emu.store.workloads.values()
+    (workload,) = live_emu.store.workloads.values()
     # ... but the id was said first, so the workload is not lost
     assert err.index(f"created workload {workload.id}; waiting") < err.index("error:")
 
 
 async def test_quiet_create_with_wait_prints_the_id_before_waiting(
-    emu: Emulator, capsys: pytest.CaptureFixture[str]
+    live_emu: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    emu.set_timings(startup_seconds=3600)
-    code = await run(emu, "-q", "workloads", "create", "--image", "img:1", "--wait", "--timeout", "0.2")
+    live_emu.set_timings(startup_seconds=3600)
+    code = await run(live_emu, "-q", "workloads", "create", "--image", "img:1", "--wait", "--timeout", "0.2")
     assert code == 4
-    (workload,) = emu.store.workloads.values()
+    (workload,) = live_emu.store.workloads.values()
     assert capsys.readouterr().out == f"{workload.id}\n"
 
 
 async def test_delete_reports_each_failure_and_deletes_the_rest(
-    emu: Emulator, capsys: pytest.CaptureFixture[str]
+    live_emu: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    first, last = await created_id(emu, capsys), await created_id(emu, capsys)
+    first, last = await created_id(live_emu, capsys), await created_id(live_emu, capsys)
     unknown = "0" * 24
-    assert await run(emu, "workloads", "delete", first, unknown, last) == 1
+    assert await run(live_emu, "workloads", "delete", first, unknown, last) == 1
     captured = capsys.readouterr()
     assert captured.out.splitlines() == [f"deleted {first}", f"deleted {last}"]
     assert f"[404] DELETE console/workloads/{unknown}/" in captured.err
-    assert not emu.store.workloads
+    assert not live_emu.store.workloads
 
 
-async def test_quiet_prints_ids_only(emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
-    ids = [await created_id(emu, capsys) for _ in range(2)]
-    assert await run(emu, "workloads", "list", "-q") == 0
+async def test_quiet_prints_ids_only(live_emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
+    ids = [await created_id(live_emu, capsys) for _ in range(2)]
+    assert await run(live_emu, "workloads", "list", "-q") == 0
     assert sorted(capsys.readouterr().out.split()) == sorted(ids)
-    assert await run(emu, "-q", "workloads", "start", *ids, "--wait") == 0
+    assert await run(live_emu, "-q", "workloads", "start", *ids, "--wait") == 0
     assert sorted(capsys.readouterr().out.split()) == sorted(ids)
-    assert await run(emu, "-q", "workloads", "delete", *ids) == 0
+    assert await run(live_emu, "-q", "workloads", "delete", *ids) == 0
     assert capsys.readouterr().out.split() == ids
 
 
 async def test_watch_in_json_prints_one_object_per_line(
-    emu: Emulator, capsys: pytest.CaptureFixture[str]
+    live_emu: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    workload_id = await created_id(emu, capsys)
-    assert await run(emu, "-o", "json", "workloads", "watch", workload_id) == 0
+    workload_id = await created_id(live_emu, capsys)
+    assert await run(live_emu, "-o", "json", "workloads", "watch", workload_id) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines and [json.loads(line)["id"] for line in lines] == [workload_id] * len(lines)
     assert json.loads(lines[-1])["status"] == "running"
     assert all(json.loads(line)["updatedAt"].endswith("Z") for line in lines)  # as `get -o json`
-    assert await run(emu, "-q", "workloads", "watch", workload_id) == 0
+    assert await run(live_emu, "-q", "workloads", "watch", workload_id) == 0
     assert capsys.readouterr().out.split() == ["running"]  # the statuses alone
 
 
@@ -222,7 +225,7 @@ def test_shell_completion_completes_commands(tmp_path: Path) -> None:
     assert set(answer.read_text().split()) == {"start", "stats", "stop"}  # stats: API 11.5
 
 
-async def test_a_reader_that_goes_away_ends_the_output_quietly(emu: Emulator) -> None:
+async def test_a_reader_that_goes_away_ends_the_output_quietly(live_emu: Emulator) -> None:
     read_end, write_end = os.pipe()
     os.close(read_end)  # like `| head` that has already read its line: the next write fails
     try:
@@ -234,7 +237,7 @@ async def test_a_reader_that_goes_away_ends_the_output_quietly(emu: Emulator) ->
             "list",
             stdout=write_end,
             stderr=subprocess.PIPE,
-            env={**os.environ, "DATAROBOT_ENDPOINT": emu.url, "DATAROBOT_API_TOKEN": emu.token},
+            env={**os.environ, "DATAROBOT_ENDPOINT": live_emu.url, "DATAROBOT_API_TOKEN": live_emu.token},
         )
     finally:
         os.close(write_end)
@@ -244,35 +247,38 @@ async def test_a_reader_that_goes_away_ends_the_output_quietly(emu: Emulator) ->
 
 
 async def test_json_output_keeps_zeros_and_false(
-    emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    live_emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     containers = [{"imageUri": "img", "primary": True}, {"name": "side", "imageUri": "car"}]
     spec = {"name": "a", "spec": {"containerGroups": [{"containers": containers}]}}
     (tmp_path / "a.json").write_text(json.dumps(spec))
-    assert await run(emu, "-o", "json", "artifacts", "create", "--file", str(tmp_path / "a.json")) == 0
+    assert await run(live_emu, "-o", "json", "artifacts", "create", "--file", str(tmp_path / "a.json")) == 0
     artifact = json.loads(capsys.readouterr().out)
     assert artifact["spec"]["containerGroups"][0]["containers"][1]["primary"] is False
-    assert await run(emu, "-o", "json", "artifacts", "register", artifact["id"]) == 0
+    assert await run(live_emu, "-o", "json", "artifacts", "register", artifact["id"]) == 0
     capsys.readouterr()
-    assert await run(emu, "-o", "json", "workloads", "create", "--artifact-id", artifact["id"], "--wait") == 0
+    assert (
+        await run(live_emu, "-o", "json", "workloads", "create", "--artifact-id", artifact["id"], "--wait")
+        == 0
+    )
     workload = json.loads(capsys.readouterr().out)
     assert workload["status"] == "running"
     created = await run(
-        emu, "-o", "json", "deployments", "create", "--name", "d", "--workload-id", workload["id"]
+        live_emu, "-o", "json", "deployments", "create", "--name", "d", "--workload-id", workload["id"]
     )
     assert created == 0
     deployment = json.loads(capsys.readouterr().out)
-    assert await run(emu, "-o", "json", "deployments", "stats", deployment["id"]) == 0
+    assert await run(live_emu, "-o", "json", "deployments", "stats", deployment["id"]) == 0
     metrics = json.loads(capsys.readouterr().out)["metrics"]
     assert metrics["totalRequests"] == 0 and metrics["serverErrors"] == 0  # no traffic yet: still said
-    assert await run(emu, "deployments", "stats", deployment["id"]) == 0
+    assert await run(live_emu, "deployments", "stats", deployment["id"]) == 0
     assert '"totalRequests": 0' in capsys.readouterr().out  # the text view shows them too
 
 
 async def test_invoke_sends_query_parameters_and_headers(
-    emu: Emulator, capsys: pytest.CaptureFixture[str]
+    live_emu: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    workload_id = await created_id(emu, capsys)
+    workload_id = await created_id(live_emu, capsys)
     argv = [
         "workloads",
         "invoke",
@@ -285,7 +291,7 @@ async def test_invoke_sends_query_parameters_and_headers(
         "--query",
         "n=",
     ]
-    assert await run(emu, *argv, "-H", "X-Trace: t1") == 0
+    assert await run(live_emu, *argv, "-H", "X-Trace: t1") == 0
     echoed = json.loads(capsys.readouterr().out)
     assert echoed["query"] == {"q": ["a b", "c"], "n": [""]}
     assert echoed["headers"]["X-Trace"] == "t1"
@@ -302,11 +308,11 @@ async def test_invoke_sends_query_parameters_and_headers(
     ],
 )
 async def test_invoke_refuses_a_header_or_query_without_a_name_and_never_repeats_it(
-    emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str], said: str
+    live_emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str], said: str
 ) -> None:
-    workload_id = await created_id(emu, capsys)
+    workload_id = await created_id(live_emu, capsys)
     missing = f"@{tmp_path / 'body.json'}"  # refused before the body is read
-    assert await run(emu, "workloads", "invoke", workload_id, *argv, "-d", missing) == 2
+    assert await run(live_emu, "workloads", "invoke", workload_id, *argv, "-d", missing) == 2
     err = capsys.readouterr().err
     assert f"error: {said}" in err
     assert "s3cret" not in err  # a value typed without its separator may be a secret
@@ -315,9 +321,9 @@ async def test_invoke_refuses_a_header_or_query_without_a_name_and_never_repeats
 
 @pytest.mark.parametrize("limit", ["0", "-3"])
 async def test_list_limit_below_one_exits_2(
-    emu: Emulator, capsys: pytest.CaptureFixture[str], limit: str
+    live_emu: Emulator, capsys: pytest.CaptureFixture[str], limit: str
 ) -> None:
-    assert await run(emu, "workloads", "list", "--limit", limit) == 2
+    assert await run(live_emu, "workloads", "list", "--limit", limit) == 2
     err = capsys.readouterr().err
     assert f"error: --limit must be at least 1, got {limit}" in err
     assert "Traceback" not in err
@@ -330,11 +336,11 @@ def test_a_table_shows_an_empty_list_as_a_dash() -> None:
 
 
 async def test_invoke_posts_a_body_unless_told_otherwise(
-    emu: Emulator, capsys: pytest.CaptureFixture[str]
+    live_emu: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    workload_id = await created_id(emu, capsys)
+    workload_id = await created_id(live_emu, capsys)
     for argv, method in (((), "GET"), (("-d", "hi"), "POST"), (("-d", "hi", "-X", "put"), "PUT")):
-        assert await run(emu, "workloads", "invoke", workload_id, "predict?x=1", *argv) == 0
+        assert await run(live_emu, "workloads", "invoke", workload_id, "predict?x=1", *argv) == 0
         echoed = json.loads(capsys.readouterr().out)
         assert echoed["method"] == method, argv
         assert echoed["path"] == "/predict" and echoed["query"] == {"x": ["1"]}
@@ -343,7 +349,7 @@ async def test_invoke_posts_a_body_unless_told_otherwise(
 async def test_a_command_against_the_other_generation_suggests_auto(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    async with Emulator(api_version="11.5") as emu:
-        assert await run(emu, "workloads", "list") == 1
+    async with Emulator(api_version="11.5") as live_emu:
+        assert await run(live_emu, "workloads", "list") == 1
     err = capsys.readouterr().err
     assert "another generation of the Workload API than v2.41" in err and "--api-version auto" in err

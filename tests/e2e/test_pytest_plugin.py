@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -71,3 +72,12 @@ def test_the_plugin_imports_neither_aiohttp_nor_the_emulator_until_a_fixture_is_
     assert "_workload_async_pytest" in modules  # the plugin was loaded ...
     heavy = {m for m in modules if m.split(".")[0] in ("aiohttp", "workload_async")}
     assert not heavy, f"pytest imported {sorted(heavy)}"  # ... and it imported nothing of the SDK
+
+
+def test_the_plugins_old_module_path_gives_the_same_fixtures_with_a_deprecation_warning() -> None:
+    sys.modules.pop("workload_async.emulator.pytest_plugin", None)
+    with pytest.warns(DeprecationWarning, match=r"workload_async\.contrib\.pytest_plugin"):
+        old = importlib.import_module("workload_async.emulator.pytest_plugin")
+    new = importlib.import_module("workload_async.contrib.pytest_plugin")
+    assert old.__all__ == new.__all__
+    assert [getattr(old, name) for name in old.__all__] == [getattr(new, name) for name in new.__all__]

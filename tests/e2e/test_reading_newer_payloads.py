@@ -8,7 +8,6 @@ fields) without error, keeping what they know. Raw HTTP fetches the JSON; ``Resp
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -24,7 +23,6 @@ from workload_async import (
     Workload,
     WorkloadStatus,
 )
-from workload_async.emulator import Emulator
 
 CONTAINER = {
     "name": "app",
@@ -51,11 +49,8 @@ RUNTIME = {
     ]
 }
 
-
-@pytest.fixture
-async def emu(clock: FakeClock) -> AsyncIterator[Emulator]:
-    async with Emulator(clock=clock, startup_seconds=2.0, stop_seconds=1.0, seed=1, api_version="11.5") as e:
-        yield e
+#: what only the 11.5 generation has
+pytestmark = pytest.mark.v11_5_only
 
 
 def read(data: Any, model: Any) -> Any:

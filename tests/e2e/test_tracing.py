@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
@@ -63,12 +63,6 @@ def spans() -> Iterator[InMemorySpanExporter]:
     finally:
         SWITCH.on = False
         EXPORTER.clear()
-
-
-@pytest.fixture
-async def emu(clock: FakeClock) -> AsyncIterator[Emulator]:
-    async with Emulator(clock=clock, startup_seconds=2.0, stop_seconds=1.0, seed=1) as emulator:
-        yield emulator
 
 
 APP = trace.get_tracer("the application")
@@ -196,7 +190,9 @@ async def test_start_many_with_wait_makes_one_bulk_span_and_one_wait_span_per_wo
 async def test_a_retried_request_is_one_span_per_attempt_with_the_delay_before_it(
     emu: Emulator, clock: FakeClock, spans: InMemorySpanExporter
 ) -> None:
-    async with Client(emu.url, emu.token, clock=clock, retries=RetryPolicy(jitter=0)) as client:
+    async with Client(
+        emu.url, emu.token, api_version=emu.api_version, clock=clock, retries=RetryPolicy(jitter=0)
+    ) as client:
         workload = await client.workloads.create(artifact=artifact())
         emu.add_fault("status", route="workloads.get", status=503, retry_after=1.5, times=1)
         spans.clear()
@@ -289,7 +285,7 @@ async def test_no_span_carries_the_token_a_body_or_an_invoke_payload(
     emu: Emulator, clock: FakeClock, spans: InMemorySpanExporter
 ) -> None:
     secret = "payload-marker-7f3a"
-    async with Client(emu.url, emu.token, clock=clock) as client:
+    async with Client(emu.url, emu.token, api_version=emu.api_version, clock=clock) as client:
         workload = await client.workloads.create(name="named-" + secret, artifact=artifact())
         await client.workloads.wait(workload.id, timeout=60)
         emu.add_fault("status", route="workloads.get", status=502, times=1)
@@ -307,7 +303,7 @@ async def test_no_span_carries_the_token_a_body_or_an_invoke_payload(
 async def test_tracing_false_makes_no_span(
     emu: Emulator, clock: FakeClock, spans: InMemorySpanExporter
 ) -> None:
-    async with Client(emu.url, emu.token, clock=clock, tracing=False) as client:
+    async with Client(emu.url, emu.token, api_version=emu.api_version, clock=clock, tracing=False) as client:
         workload = await client.workloads.create(artifact=artifact())
         await client.workloads.wait(workload.id, timeout=60)
         await client.workloads.stop_many([workload.id], wait=True, timeout=60)
@@ -318,7 +314,9 @@ async def test_a_client_traces_to_the_provider_it_was_given(emu: Emulator, clock
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
-    async with Client(emu.url, emu.token, clock=clock, tracer_provider=provider) as client:
+    async with Client(
+        emu.url, emu.token, api_version=emu.api_version, clock=clock, tracer_provider=provider
+    ) as client:
         await client.workloads.list().first_page()
     (span,) = exporter.get_finished_spans()
     assert span.name == "workload_async.request" and span.attributes is not None

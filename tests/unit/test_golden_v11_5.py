@@ -38,7 +38,7 @@ REPLACEMENT = {"id": "r1", "workloadId": "w1", "status": "submitted"}
 
 
 @pytest.fixture
-async def client(clock: FakeClock) -> AsyncIterator[Client]:
+async def mock_client(clock: FakeClock) -> AsyncIterator[Client]:
     async with Client(API, "t", clock=clock, api_version="11.5") as c:
         yield c
 
@@ -53,7 +53,7 @@ def golden(name: str) -> bytes:
 
 
 async def test_a_create_with_an_inline_artifact_autoscaling_a_bundle_and_container_resources(
-    client: Client, mock_http: AioResponses
+    mock_client: Client, mock_http: AioResponses
 ) -> None:
     mock_http.post(f"{API}/workloads/", status=201, payload={"id": "w1", "status": "submitted"})
     container = Container(
@@ -62,7 +62,7 @@ async def test_a_create_with_an_inline_artifact_autoscaling_a_bundle_and_contain
         name="app",
         resource_request=ResourceRequest(cpu=1.5, memory=gib(2)),
     )
-    await client.workloads.create(
+    await mock_client.workloads.create(
         name="scorer",
         description="fraud scorer",
         importance=Importance.HIGH,
@@ -77,7 +77,7 @@ async def test_a_create_with_an_inline_artifact_autoscaling_a_bundle_and_contain
     assert body_sent(mock_http, "POST", f"{API}/workloads/") == golden("create_workload.json")
 
 
-async def test_a_settings_change(client: Client, mock_http: AioResponses) -> None:
+async def test_a_settings_change(mock_client: Client, mock_http: AioResponses) -> None:
     mock_http.patch(f"{API}/workloads/w1/settings", status=202, payload=REPLACEMENT)
     runtime = WorkloadRuntime(
         container_groups=[
@@ -87,13 +87,13 @@ async def test_a_settings_change(client: Client, mock_http: AioResponses) -> Non
             )
         ]
     )
-    replacement = await client.workloads.update_settings("w1", runtime)
+    replacement = await mock_client.workloads.update_settings("w1", runtime)
     assert replacement.id == "r1"
     assert body_sent(mock_http, "PATCH", f"{API}/workloads/w1/settings") == golden("update_settings.json")
 
 
-async def test_a_lock(client: Client, mock_http: AioResponses) -> None:
+async def test_a_lock(mock_client: Client, mock_http: AioResponses) -> None:
     mock_http.patch(f"{API}/artifacts/a1/", payload={"id": "a1", "status": "locked", "version": 1})
-    locked = await client.artifacts.register("a1")
+    locked = await mock_client.artifacts.register("a1")
     assert locked.is_locked
     assert body_sent(mock_http, "PATCH", f"{API}/artifacts/a1/") == golden("lock_artifact.json")

@@ -2,7 +2,9 @@
 
 - The command line, the examples and ``contrib/`` use only public names.
 - The emulator imports nothing of the SDK but the clock.
-- Resource managers and waits never import aiohttp (only the HTTP layer does).
+- On the client side only the HTTP layer (``_http/``) imports aiohttp; the command line and
+  ``contrib/`` never do.
+- The rooms and their order are ``tests/unit/test_layers.py``'s.
 """
 
 from __future__ import annotations
@@ -131,31 +133,15 @@ def test_the_emulator_imports_nothing_of_the_sdk_but_the_clock(path: Path) -> No
     assert sdk <= {"workload_async._clock"}, f"{path.name} imports {sorted(sdk)}"
 
 
-MANAGERS_AND_WAITS = (
-    "workloads",
-    "artifacts",
-    "deployments",
-    "bundles",
-    "logs",
-    "invoke",
-    "waiting",
-    "waiter",
-    "poller",
-    "bulk",
-)
-
-
 def managers_and_waits() -> list[Path]:
-    """Resource managers and waits, flat (``_workloads.py``) or grouped (``_resources/``, ``_waiting/``)."""
-    flat = [PACKAGE / f"_{name}.py" for name in MANAGERS_AND_WAITS]
-    grouped = files(PACKAGE / "_resources") + files(PACKAGE / "_waiting")
-    return sorted({p for p in flat if p.exists()} | set(grouped))
+    """Resource managers (``_resources/``) and waits (``_waiting/``)."""
+    return files(PACKAGE / "_resources") + files(PACKAGE / "_waiting")
 
 
 def test_there_are_managers_and_waits_to_check() -> None:
-    names = {p.stem.lstrip("_") for p in managers_and_waits()}
+    names = {p.stem for p in managers_and_waits()}
     assert {"workloads", "artifacts", "deployments"} <= names
-    assert names & {"waiting", "poller", "waits"}
+    assert {"waits", "poller"} <= names
 
 
 @pytest.mark.parametrize("path", managers_and_waits(), ids=lambda p: str(p.relative_to(PACKAGE)))
@@ -164,24 +150,33 @@ def test_resource_managers_and_waits_never_import_aiohttp(path: Path) -> None:
     assert offending == [], f"{path.name} imports aiohttp at lines {offending}"
 
 
-#: The HTTP layer: the only client-side modules that may talk to aiohttp (flat, or in ``_http/``).
-HTTP_LAYER = {"_http", "_pool", "_responses", "_failures"}
-
-
 def client_side_modules() -> list[Path]:
-    """The SDK's own modules but the HTTP layer: not the emulator (a server), the CLI or ``contrib/``."""
+    """The SDK's own modules but the HTTP layer (``_http/``, the only client-side code that may
+    talk to aiohttp): not the emulator (a server), the CLI or ``contrib/`` either."""
     outside = {"emulator", "cli", "contrib", "_http"}
-    return sorted(
-        p
-        for p in PACKAGE.rglob("*.py")
-        if p.relative_to(PACKAGE).parts[0] not in outside and p.stem not in HTTP_LAYER
-    )
+    return sorted(p for p in PACKAGE.rglob("*.py") if p.relative_to(PACKAGE).parts[0] not in outside)
+
+
+def test_there_are_client_side_modules_to_check() -> None:
+    rooms = {p.relative_to(PACKAGE).parts[0] for p in client_side_modules()}
+    assert {"_models", "_observe", "_dialects", "_waiting", "_resources", "_client.py"} <= rooms
 
 
 @pytest.mark.parametrize("path", client_side_modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_on_the_client_side_only_the_http_layer_imports_aiohttp(path: Path) -> None:
     offending = [line for module, _, line in imports(path) if module.split(".")[0] == "aiohttp"]
-    assert offending == [], f"{path.name} imports aiohttp at lines {offending}: go through the HTTP layer"
+    assert offending == [], f"{path.name} imports aiohttp at lines {offending}: go through _http/"
+
+
+def test_the_command_line_and_contrib_never_import_aiohttp() -> None:
+    """They talk to the API through the public client; only the emulator they start serves HTTP."""
+    offending = [
+        f"{p.relative_to(PACKAGE)}:{line}"
+        for p in files(PACKAGE / "cli") + files(PACKAGE / "contrib")
+        for module, _, line in imports(p)
+        if module.split(".")[0] == "aiohttp"
+    ]
+    assert offending == []
 
 
 def test_importing_the_sdk_and_its_command_line_imports_no_extra() -> None:

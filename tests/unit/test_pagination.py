@@ -15,7 +15,7 @@ SECOND = f"{API}/console/workloads/?limit=100&offset=100"
 
 
 @pytest.fixture
-async def client(clock: FakeClock) -> AsyncIterator[Client]:
+async def mock_client(clock: FakeClock) -> AsyncIterator[Client]:
     async with Client(API, "t0ken", clock=clock, retries=RetryPolicy(attempts=1)) as c:
         yield c
 
@@ -43,11 +43,11 @@ def page(*ids: str, next: str | None = None) -> dict[str, object]:
     ],
 )
 async def test_a_next_link_is_followed_on_the_clients_own_api_root(
-    client: Client, mock_http: AioResponses, link: str
+    mock_client: Client, mock_http: AioResponses, link: str
 ) -> None:
     mock_http.get(FIRST, payload=page("w1", next=link))
     mock_http.get(SECOND, payload=page("w2"))
-    assert [w.id async for w in client.workloads.list()] == ["w1", "w2"]
+    assert [w.id async for w in mock_client.workloads.list()] == ["w1", "w2"]
     assert [str(url) for _, url in mock_http.requests] == [FIRST, SECOND]
 
 
@@ -61,25 +61,25 @@ async def test_a_next_link_is_followed_on_the_clients_own_api_root(
     ],
 )
 async def test_a_next_link_that_cannot_be_mapped_is_refused_after_the_first_page(
-    client: Client, mock_http: AioResponses, link: str
+    mock_client: Client, mock_http: AioResponses, link: str
 ) -> None:
     mock_http.get(FIRST, payload=page("w1", next=link))
     seen = []
     with pytest.raises(ResponseDecodeError, match="cannot be mapped into the API root"):
-        async for w in client.workloads.list():
+        async for w in mock_client.workloads.list():
             seen.append(w.id)
     assert seen == ["w1"]
     assert len(mock_http.requests) == 1
 
 
 async def test_an_unreadable_item_raises_only_when_the_iteration_reaches_it(
-    client: Client, mock_http: AioResponses
+    mock_client: Client, mock_http: AioResponses
 ) -> None:
     data = [{"id": "w1", "status": "running"}, {"id": "w2", "createdAt": "soon"}, {"id": "w3"}]
     mock_http.get(FIRST, payload={"count": 3, "totalCount": 3, "data": data})
     seen = []
     with pytest.raises(ResponseDecodeError) as caught:
-        async for w in client.workloads.list():
+        async for w in mock_client.workloads.list():
             seen.append(w)
     assert seen == [Workload(id="w1", status=WorkloadStatus.RUNNING)]
     assert "item 1 of the page is not a valid Workload" in str(caught.value)
@@ -88,13 +88,13 @@ async def test_an_unreadable_item_raises_only_when_the_iteration_reaches_it(
 
 
 async def test_first_page_raises_for_an_unreadable_item_on_it(
-    client: Client, mock_http: AioResponses
+    mock_client: Client, mock_http: AioResponses
 ) -> None:
     mock_http.get(FIRST, payload={"count": 2, "data": [{"id": "w1"}, {"id": None}]})
     with pytest.raises(ResponseDecodeError, match="item 1 of the page"):
-        await client.workloads.list().first_page()
+        await mock_client.workloads.list().first_page()
 
 
-async def test_offset_resumes_the_listing(client: Client, mock_http: AioResponses) -> None:
+async def test_offset_resumes_the_listing(mock_client: Client, mock_http: AioResponses) -> None:
     mock_http.get(f"{API}/console/workloads/?limit=100&offset=40&sort=-name", payload=page("w41"))
-    assert [w.id async for w in client.workloads.list(sort="-name", offset=40)] == ["w41"]
+    assert [w.id async for w in mock_client.workloads.list(sort="-name", offset=40)] == ["w41"]

@@ -35,7 +35,7 @@ ART: dict[str, Any] = {"artifact_id": "a" * 24}
 
 
 @pytest.fixture
-async def client(clock: FakeClock) -> AsyncIterator[Client]:
+async def mock_client(clock: FakeClock) -> AsyncIterator[Client]:
     async with Client(API, TOKEN, clock=clock, retries=RetryPolicy(attempts=4, jitter=0)) as c:
         yield c
 
@@ -54,57 +54,57 @@ def header_too_large() -> aiohttp.ClientResponseError:
 
 @pytest.mark.parametrize("method", ["get", "delete"])
 async def test_500_is_retried_for_calls_safe_to_repeat(
-    client: Client, mock_http: AioResponses, method: str
+    mock_client: Client, mock_http: AioResponses, method: str
 ) -> None:
     getattr(mock_http, method)(GET_URL, status=500, payload={"detail": "boom"})
     getattr(mock_http, method)(GET_URL, status=200 if method == "get" else 204, payload=WL)
-    await getattr(client.workloads, method)("w1")
+    await getattr(mock_client.workloads, method)("w1")
     assert len(sent(mock_http, method.upper(), GET_URL)) == 2
 
 
-async def test_500_on_a_start_is_retried(client: Client, mock_http: AioResponses) -> None:
+async def test_500_on_a_start_is_retried(mock_client: Client, mock_http: AioResponses) -> None:
     url = f"{API}/console/workloads/w1/start"
     mock_http.post(url, status=500, payload={"detail": "boom"})
     mock_http.post(url, status=202, payload={"workloadId": "w1", "status": "launching"})
-    assert (await client.workloads.start("w1")).accepted
+    assert (await mock_client.workloads.start("w1")).accepted
     assert len(sent(mock_http, "POST", url)) == 2
 
 
-async def test_500_on_a_create_is_not_retried(client: Client, mock_http: AioResponses) -> None:
+async def test_500_on_a_create_is_not_retried(mock_client: Client, mock_http: AioResponses) -> None:
     mock_http.post(CREATE_URL, status=500, payload={"detail": "boom"})
     with pytest.raises(ServerError):
-        await client.workloads.create(name="n", **ART)
+        await mock_client.workloads.create(name="n", **ART)
     assert len(sent(mock_http, "POST", CREATE_URL)) == 1
 
 
 @pytest.mark.parametrize("header", ["0", "-5"])
 async def test_retry_after_zero_or_negative_means_back_off(
-    client: Client, mock_http: AioResponses, clock: FakeClock, header: str
+    mock_client: Client, mock_http: AioResponses, clock: FakeClock, header: str
 ) -> None:
     mock_http.get(GET_URL, status=503, payload={"detail": "later"}, headers={"Retry-After": header})
     mock_http.get(GET_URL, payload=WL)
-    await client.workloads.get("w1")
+    await mock_client.workloads.get("w1")
     assert clock.monotonic() == RetryPolicy(jitter=0).delay(0)  # the backoff, not zero
 
 
 async def test_a_retry_after_date_is_read_on_the_clients_clock(
-    client: Client, mock_http: AioResponses, clock: FakeClock
+    mock_client: Client, mock_http: AioResponses, clock: FakeClock
 ) -> None:
     """The fake clock starts far from the real time: a date read on the real clock would be a
     wait of years (refused as too long) or none at all."""
     later = format_datetime(clock.now() + timedelta(seconds=4), usegmt=True)
     mock_http.get(GET_URL, status=503, payload={"detail": "later"}, headers={"Retry-After": later})
     mock_http.get(GET_URL, payload=WL)
-    await client.workloads.get("w1")
+    await mock_client.workloads.get("w1")
     assert clock.monotonic() == pytest.approx(4.0)
 
 
 async def test_retry_after_zero_still_lets_a_create_come_back(
-    client: Client, mock_http: AioResponses
+    mock_client: Client, mock_http: AioResponses
 ) -> None:
     mock_http.post(CREATE_URL, status=429, payload={"detail": "slow"}, headers={"Retry-After": "0"})
     mock_http.post(CREATE_URL, status=201, payload=WL)
-    await client.workloads.create(name="n", **ART)
+    await mock_client.workloads.create(name="n", **ART)
     assert len(sent(mock_http, "POST", CREATE_URL)) == 2
 
 
@@ -116,20 +116,20 @@ def test_retry_after_delays_are_jittered_upwards_only() -> None:
     assert len(set(delays)) > 1  # callers told the same Retry-After do not come back in lockstep
 
 
-async def test_a_header_too_large_is_not_retried(client: Client, mock_http: AioResponses) -> None:
+async def test_a_header_too_large_is_not_retried(mock_client: Client, mock_http: AioResponses) -> None:
     mock_http.get(GET_URL, exception=header_too_large())
     mock_http.get(GET_URL, payload=WL)
     with pytest.raises(TransportError, match="the response could not be read: Got more than 8190 bytes"):
-        await client.workloads.get("w1")
+        await mock_client.workloads.get("w1")
     assert len(sent(mock_http, "GET", GET_URL)) == 1
 
 
 async def test_a_response_error_is_chained_without_the_request_headers(
-    client: Client, mock_http: AioResponses
+    mock_client: Client, mock_http: AioResponses
 ) -> None:
     mock_http.get(GET_URL, exception=header_too_large())
     with pytest.raises(TransportError) as caught:
-        await client.workloads.get("w1")
+        await mock_client.workloads.get("w1")
     cause = caught.value.__cause__
     assert isinstance(cause, aiohttp.ClientResponseError)
     assert "Authorization" not in cause.request_info.headers
@@ -138,12 +138,12 @@ async def test_a_response_error_is_chained_without_the_request_headers(
 
 
 async def test_a_create_dropped_after_sending_raises_outcome_unknown(
-    client: Client, mock_http: AioResponses
+    mock_client: Client, mock_http: AioResponses
 ) -> None:
     mock_http.post(CREATE_URL, exception=aiohttp.ServerDisconnectedError())
     mock_http.post(CREATE_URL, status=201, payload=WL)
     with pytest.raises(OutcomeUnknownError) as caught:
-        await client.workloads.create(name="nightly-7", **ART)
+        await mock_client.workloads.create(name="nightly-7", **ART)
     assert len(sent(mock_http, "POST", CREATE_URL)) == 1  # never repeated: it may exist
     error = caught.value
     assert isinstance(error, TransportError) and FromErrors is OutcomeUnknownError
@@ -154,11 +154,11 @@ async def test_a_create_dropped_after_sending_raises_outcome_unknown(
 
 
 async def test_a_create_that_timed_out_raises_outcome_unknown(
-    client: Client, mock_http: AioResponses
+    mock_client: Client, mock_http: AioResponses
 ) -> None:
     mock_http.post(f"{API}/console/deployments/", exception=TimeoutError())
     with pytest.raises(OutcomeUnknownError, match=r"no response within .*list deployments by name"):
-        await client.deployments.create(name="d", workload_id="w1")
+        await mock_client.deployments.create(name="d", workload_id="w1")
 
 
 async def test_a_create_that_never_connected_is_not_outcome_unknown(clock: FakeClock) -> None:
@@ -169,26 +169,26 @@ async def test_a_create_that_never_connected_is_not_outcome_unknown(clock: FakeC
 
 
 async def test_the_per_call_timeout_bounds_the_retries(
-    client: Client, mock_http: AioResponses, clock: FakeClock
+    mock_client: Client, mock_http: AioResponses, clock: FakeClock
 ) -> None:
     for _ in range(4):
         mock_http.get(GET_URL, status=503, payload={"detail": "later"}, headers={"Retry-After": "1.5"})
     with pytest.raises(ServerError):
-        await client.workloads.get("w1", timeout=2.0)
+        await mock_client.workloads.get("w1", timeout=2.0)
     assert len(sent(mock_http, "GET", GET_URL)) == 2  # a second retry would end past the 2 s
     assert clock.monotonic() == 1.5
 
 
-async def test_a_per_call_timeout_must_be_positive(client: Client) -> None:
+async def test_a_per_call_timeout_must_be_positive(mock_client: Client) -> None:
     with pytest.raises(ValueError, match="timeout must be > 0 seconds, got 0"):
-        await client.workloads.get("w1", timeout=0)
+        await mock_client.workloads.get("w1", timeout=0)
 
 
-async def test_a_timed_out_attempt_says_so(client: Client, mock_http: AioResponses) -> None:
+async def test_a_timed_out_attempt_says_so(mock_client: Client, mock_http: AioResponses) -> None:
     for _ in range(4):
         mock_http.get(GET_URL, exception=TimeoutError())
     with pytest.raises(RequestTimeoutError):
-        await client.workloads.get("w1")
+        await mock_client.workloads.get("w1")
     assert len(sent(mock_http, "GET", GET_URL)) == 4
 
 
@@ -233,18 +233,18 @@ async def test_a_successful_retry_gives_its_tokens_back(mock_http: AioResponses,
 
 
 async def test_a_repeated_delete_answered_404_after_a_lost_answer_is_done(
-    client: Client, mock_http: AioResponses
+    mock_client: Client, mock_http: AioResponses
 ) -> None:
     mock_http.delete(GET_URL, exception=aiohttp.ServerDisconnectedError())
     mock_http.delete(GET_URL, status=404, payload={"detail": "Workload w1 not found"})
-    await client.workloads.delete("w1")  # the first attempt deleted it: gone, as asked
+    await mock_client.workloads.delete("w1")  # the first attempt deleted it: gone, as asked
     assert len(sent(mock_http, "DELETE", GET_URL)) == 2
 
 
 async def test_a_delete_of_a_missing_workload_still_raises_not_found(
-    client: Client, mock_http: AioResponses
+    mock_client: Client, mock_http: AioResponses
 ) -> None:
     mock_http.delete(GET_URL, status=503, payload={"detail": "later"})
     mock_http.delete(GET_URL, status=404, payload={"detail": "Workload w1 not found"})
     with pytest.raises(NotFoundError):
-        await client.workloads.delete("w1")  # nothing was lost: the 404 is the server's answer
+        await mock_client.workloads.delete("w1")  # nothing was lost: the 404 is the server's answer

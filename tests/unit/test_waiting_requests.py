@@ -17,17 +17,17 @@ LIST = re.compile(r"^http://api\.test/api/v2/console/workloads/\?.*$")
 
 
 @pytest.fixture
-async def client(clock: FakeClock) -> AsyncIterator[Client]:
+async def mock_client(clock: FakeClock) -> AsyncIterator[Client]:
     async with Client(API, "t0ken", clock=clock, timeout=30) as c:
         yield c
 
 
 async def test_a_status_poll_takes_the_clients_request_timeout_not_the_shortest_waits(
-    client: Client, mock_http: AioResponses
+    mock_client: Client, mock_http: AioResponses
 ) -> None:
     mock_http.get(LIST, payload={"data": [{"id": "w1", "status": "initializing"}]}, repeat=True)
     with pytest.raises(WaitTimeoutError):
-        await client.workloads.wait("w1", timeout=0.3)
+        await mock_client.workloads.wait("w1", timeout=0.3)
     calls = [call for (method, _), calls in mock_http.requests.items() if method == "GET" for call in calls]
     assert calls and all(call.kwargs["timeout"].total == 30 for call in calls)
 
@@ -36,13 +36,13 @@ async def test_a_request_waiting_to_retry_stops_once_the_client_is_closed(mock_h
     clock = GatedClock()
     url = f"{API}/console/workloads/w1/"
     mock_http.get(url, status=503, payload={"detail": "busy"}, repeat=True)
-    client = Client(API, "t0ken", clock=clock, retries=RetryPolicy(attempts=5))
-    call = asyncio.create_task(client.workloads.get("w1"))
+    mock_client = Client(API, "t0ken", clock=clock, retries=RetryPolicy(attempts=5))
+    call = asyncio.create_task(mock_client.workloads.get("w1"))
     for _ in range(10_000):  # the first attempt is answered; the retry sleeps at the gate
         if mock_http.requests:
             break
         await asyncio.sleep(0)
-    await client.close()
+    await mock_client.close()
     clock.gate.put_nowait(None)
     with pytest.raises(ClientClosedError, match="closed while this request waited to retry"):
         await call
