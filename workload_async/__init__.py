@@ -8,6 +8,7 @@
 Everything public is re-exported here; the modules with a leading underscore are private.
 """
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from ._client import Client
@@ -108,6 +109,10 @@ from .errors import (
     WorkloadAPIError,
     WorkloadFailedError,
 )
+
+# A library's log lines reach stderr only when the application configures logging (or sets
+# WORKLOAD_ASYNC_LOG): without this, Python's last-resort handler prints every warning.
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
     __version__: str

@@ -122,8 +122,9 @@ class Client:
 
     Every call also takes ``timeout=``: seconds for the whole call, retries included.
 
-    ``WORKLOAD_ASYNC_LOG=info|debug`` in the environment shows the SDK's log lines on stderr
-    when the application has not configured logging.
+    The SDK logs to the ``workload_async`` logger, which stays silent until the application
+    configures logging; ``WORKLOAD_ASYNC_LOG=warning|info|debug`` in the environment shows its
+    lines on stderr without that (another value is ignored, with a ``RuntimeWarning``).
 
     Raises ``ValueError`` when the endpoint or the token is not configured anywhere (the message
     names all three places to set it), when the endpoint is not an absolute ``http(s)`` URL with
