@@ -137,9 +137,21 @@ def test_replica_count_below_one() -> None:
         check_runtime(WorkloadRuntime(replica_count=0))
 
 
-@pytest.mark.parametrize("bad", ["", "   ", None, 42])
+@pytest.mark.parametrize("bad", ["", "   "])
 def test_ids_must_be_non_empty_strings(bad: object) -> None:
     with pytest.raises(ValueError, match="workload_id must be a non-empty string"):
+        check_id(bad, "workload_id")
+
+
+@pytest.mark.parametrize("bad", [None, 42, b"abc", ["abc"]])
+def test_an_id_of_another_type_is_a_type_error(bad: object) -> None:
+    with pytest.raises(TypeError, match="workload_id must be a string id, got"):
+        check_id(bad, "workload_id")
+
+
+@pytest.mark.parametrize("bad", ["a\r\nb", "a b", "a\x00", "x" * 257])
+def test_an_id_with_control_characters_or_too_long_is_refused(bad: str) -> None:
+    with pytest.raises(ValueError, match=r"workload_id (must not hold spaces|is 257 characters long)"):
         check_id(bad, "workload_id")
 
 

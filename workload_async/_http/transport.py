@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import ssl as ssl_module
 from collections.abc import AsyncIterator, Coroutine, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -73,6 +74,10 @@ class Transport:
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     #: Client-wide: shared by every view of a client made with ``attrs.evolve``.
     budget: RetryBudget = attrs.field(default=None)
+    #: aiohttp's ``ssl=`` of every request: True (the pool's verification), False, or a context.
+    ssl: ssl_module.SSLContext | bool = attrs.field(default=True, repr=False)
+    #: Seconds to make a connection (None: only the request's timeout bounds it).
+    connect_timeout: float | None = None
     _detecting: asyncio.Lock | None = attrs.field(default=None, init=False, repr=False)
     #: True when the dialect came from asking the server (``auto``): a 404 is then no hint of it
     _detected: bool = attrs.field(default=False, repr=False, alias="detected")
@@ -129,7 +134,7 @@ class Transport:
         self._plain_headers = plain
         self._json_headers = with_body
         self._base_text = str(self.base)
-        self._default_timeout = aiohttp.ClientTimeout(total=self.timeout)
+        self._default_timeout = aiohttp.ClientTimeout(total=self.timeout, sock_connect=self.connect_timeout)
         if self.budget is None:
             self.budget = RetryBudget(self.retry.budget)
         if self.max_response_bytes < 1:
@@ -159,7 +164,10 @@ class Transport:
     def _timeout(self, deadline: float | None) -> aiohttp.ClientTimeout:
         if deadline is None:
             return self._default_timeout
-        return aiohttp.ClientTimeout(total=min(self.timeout, max(0.001, deadline - self.clock.monotonic())))
+        return aiohttp.ClientTimeout(
+            total=min(self.timeout, max(0.001, deadline - self.clock.monotonic())),
+            sock_connect=self.connect_timeout,
+        )
 
     async def _send_once(
         self,
@@ -183,6 +191,7 @@ class Transport:
                 headers=headers,
                 timeout=timeout,
                 allow_redirects=False,
+                ssl=self.ssl,
                 # only a DELETE asks whether aiohttp repeated it (see _failures.watch_attempts);
                 # the others skip the middleware, which costs every request some microseconds
                 middlewares=None if method == "DELETE" else (),
@@ -393,7 +402,11 @@ class Transport:
         try:
             async with asyncio.timeout(limit):
                 raw = await self._get_session().ws_connect(
-                    url, params=params, headers=self._headers(headers, has_body=False), heartbeat=heartbeat
+                    url,
+                    params=params,
+                    headers=self._headers(headers, has_body=False),
+                    heartbeat=heartbeat,
+                    ssl=self.ssl,
                 )
         except aiohttp.WSServerHandshakeError as exc:
             refused = error_from_response(
@@ -444,7 +457,9 @@ class Transport:
         if read_timeout is not None and read_timeout <= 0:
             raise ValueError(f"read_timeout must be > 0 seconds, got {read_timeout}")
         per_read = read_timeout or self.timeout
-        limits = aiohttp.ClientTimeout(total=timeout, sock_connect=self.timeout, sock_read=per_read)
+        limits = aiohttp.ClientTimeout(
+            total=timeout, sock_connect=self.connect_timeout or self.timeout, sock_read=per_read
+        )
         with self.observe.request(method, route, path, 1, 0.0) as seen:
             try:
                 raw = await self._get_session().request(
@@ -455,6 +470,7 @@ class Transport:
                     headers=all_headers,
                     timeout=limits,
                     allow_redirects=False,
+                    ssl=self.ssl,
                 )
             except (TimeoutError, aiohttp.ClientError, OSError) as exc:
                 failed: TransportError | None = failure(exc, method, path, timeout or per_read)

@@ -8,7 +8,9 @@ contract states are checked here; the server stays the judge of everything else.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import TypeVar
 
 from .enums import ScalingMetricType
 from .inputs import (
@@ -22,7 +24,23 @@ from .inputs import (
     WorkloadRuntime,
 )
 
-__all__ = ["check_allocation", "check_id", "check_input_artifact", "check_runtime"]
+__all__ = [
+    "check_allocation",
+    "check_count",
+    "check_flag",
+    "check_id",
+    "check_ids",
+    "check_input_artifact",
+    "check_instance",
+    "check_moment",
+    "check_runtime",
+    "check_seconds",
+    "check_strings",
+    "check_text",
+    "shown",
+]
+
+T = TypeVar("T")
 
 MIN_PORT, MAX_PORT = 1024, 65535
 
@@ -31,20 +49,126 @@ def _fail(path: str, problem: str) -> ValueError:
     return ValueError(f"{path}: {problem}")
 
 
+def shown(value: object) -> str:
+    """``value`` as a message shows it: its repr, cut short."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:45]}... ({len(text)} characters)"
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+#: The longest id accepted (DataRobot's are 24 or 36 characters).
+MAX_ID_LENGTH = 256
+
+
 def check_id(value: object, what: str) -> str:
-    """An id must be a non-empty string; anything else is a mistake worth naming."""
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{what} must be a non-empty string, got {value!r}")
+    """An id: a non-empty string of at most :data:`MAX_ID_LENGTH` characters, without spaces or
+    control characters (it becomes one segment of a URL's path)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a string id, got {type(value).__name__} {shown(value)}")
+    if not value.strip():
+        raise ValueError(f"{what} must be a non-empty string, got {shown(value)}")
+    if len(value) > MAX_ID_LENGTH:
+        raise ValueError(f"{what} is {len(value)} characters long: an id has at most {MAX_ID_LENGTH}")
+    if any(c.isspace() or not c.isprintable() for c in value):
+        raise ValueError(f"{what} must not hold spaces or control characters, got {shown(value)}")
     return value
 
 
-def check_ids(values: Iterable[object], what: str = "workload_ids") -> list[str]:
+def check_ids(values: object, what: str = "workload_ids") -> list[str]:
     """Ids as a list without repeats, in order; a lone string is refused, never split into letters."""
     if isinstance(values, str | bytes):
+        one = shown(values)
+        raise TypeError(f"{what} must be a collection of ids, got the single string {one}: pass [{one}]")
+    if isinstance(values, Mapping) or not isinstance(values, Iterable):
+        raise TypeError(f"{what} must be a collection of ids (a list), got {type(values).__name__}")
+    return list(dict.fromkeys(check_id(value, f"{what}[{i}]") for i, value in enumerate(values)))
+
+
+def check_strings(values: object, what: str, *, example: str = "x") -> list[str]:
+    """A collection of non-empty strings; a lone string is refused, never split into letters."""
+    if isinstance(values, str | bytes):
+        raise TypeError(f"{what} must be a list of strings, e.g. {what}=[{shown(values)}]; got a string")
+    if isinstance(values, Mapping) or not isinstance(values, Iterable):
+        raise TypeError(f"{what} must be a list of strings, got {type(values).__name__}")
+    out = list(values)
+    for i, item in enumerate(out):
+        if not isinstance(item, str):
+            raise TypeError(f"{what}[{i}] must be a string, got {type(item).__name__}")
+        if not item or any(not c.isprintable() for c in item):
+            raise ValueError(f"{what}[{i}] must be a non-empty string without control characters")
+    return out
+
+
+def check_text(
+    value: object, what: str, *, optional: bool = False, empty: bool = False, limit: int = 100_000
+) -> str | None:
+    """A string (None too when ``optional``): non-empty unless ``empty``, at most ``limit``
+    characters, without control characters other than tab and line breaks."""
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a string, got {type(value).__name__}")
+    if not empty and not value.strip():
+        raise ValueError(f"{what} must be a non-empty string")
+    if len(value) > limit:
+        raise ValueError(f"{what} is {len(value)} characters long: at most {limit}")
+    if any(not c.isprintable() and c not in "\t\n\r" for c in value):
+        raise ValueError(f"{what} must not hold control characters")
+    return value
+
+
+def check_seconds(value: object, what: str, *, zero: bool = False) -> float:
+    """A finite number of seconds > 0 (>= 0 with ``zero``); ``TypeError``/``ValueError`` naming it."""
+    if not _number(value):
+        raise TypeError(f"{what} must be a number of seconds, got {type(value).__name__} {shown(value)}")
+    number = float(value)  # type: ignore[arg-type]
+    if not math.isfinite(number) or not (number >= 0 if zero else number > 0):
+        bound = ">= 0" if zero else "> 0"
+        none = " (None means no limit)" if number == math.inf else ""
+        raise ValueError(f"{what} must be a finite number of seconds {bound}, got {shown(value)}{none}")
+    return number
+
+
+def check_count(value: object, what: str, *, minimum: int = 0, maximum: int | None = None) -> int:
+    """A whole number (not a bool) in ``[minimum, maximum]``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{what} must be a whole number, got {type(value).__name__} {shown(value)}")
+    if value < minimum or (maximum is not None and value > maximum):
+        bound = f"between {minimum} and {maximum}" if maximum is not None else f">= {minimum}"
+        raise ValueError(f"{what} must be {bound}, got {value}")
+    return value
+
+
+def check_flag(value: object, what: str) -> bool:
+    """True or False, nothing that merely looks like one."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{what} must be True or False, got {type(value).__name__} {shown(value)}")
+    return value
+
+
+def check_moment(value: object, what: str) -> datetime:
+    """An aware datetime. A naive one is refused: it may be local time or UTC, and guessing would
+    be silently wrong by hours."""
+    if not isinstance(value, datetime):
+        raise TypeError(f"{what} must be a datetime, got {type(value).__name__} {shown(value)}")
+    if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(
-            f"{what} must be a collection of ids, got the single string {values!r}: pass [{values!r}]"
+            f"{what} must be an aware datetime (with a time zone), e.g. datetime.now(UTC) or "
+            f"datetime(2026, 1, 1, tzinfo=UTC); got a naive one, which could be local time or UTC"
         )
-    return list(dict.fromkeys(check_id(value, "workload_id") for value in values))
+    return value
+
+
+def check_instance(value: object, cls: type[T], what: str, *, optional: bool = True) -> T | None:
+    """``value`` when it is a ``cls`` (or None, when ``optional``); ``TypeError`` naming it otherwise."""
+    if value is None and optional:
+        return None
+    if not isinstance(value, cls):
+        raise TypeError(f"{what} must be a {cls.__name__}, got {type(value).__name__}")
+    return value
 
 
 def _check_resources(r: ResourceRequest, path: str) -> None:

@@ -23,6 +23,7 @@ from ._options import (
     add_everywhere,
     attach_dash_values,
     enable_completion,
+    plain_warnings,
     seconds,
     setup_logging,
 )
@@ -36,8 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workload-async",
         description="Manage DataRobot workloads, artifacts and deployments (API v2.41 or 11.5).",
-        epilog="Endpoint and token come from --endpoint/--token, DATAROBOT_ENDPOINT/DATAROBOT_API_TOKEN, "
-        "or ~/.config/datarobot/drconfig.yaml ($DATAROBOT_CONFIG_FILE). "
+        epilog="Endpoint and token come from one place, taken whole: --endpoint with --token, else the "
+        "file $DATAROBOT_CONFIG_FILE names, else DATAROBOT_ENDPOINT with DATAROBOT_API_TOKEN, else "
+        "~/.config/datarobot/drconfig.yaml. "
         "Exit codes: 0 ok, 1 API error, 2 usage, 3 workload failed, 4 timeout.",
     )
     _add_connection(parser, top=True)
@@ -78,8 +80,9 @@ def _add_api_version(p: argparse.ArgumentParser, *, top: bool) -> None:
         "--api-version",
         choices=("v2.41", "11.5", "auto"),
         default=None if top else argparse.SUPPRESS,
-        help="the Workload API generation to speak (default: $DATAROBOT_WORKLOAD_API_VERSION, "
-        "the config file's api_version, else v2.41; auto asks the server)",
+        help="the Workload API generation to speak (default: the api_version of the endpoint's "
+        "config file, or $DATAROBOT_WORKLOAD_API_VERSION beside $DATAROBOT_ENDPOINT, else v2.41; "
+        "auto asks the server)",
     )
 
 
@@ -114,7 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(args.verbose)
     printer = Printer(output=args.output, quiet=args.quiet)
     try:
-        return asyncio.run(_run(args, printer))
+        with plain_warnings():
+            return asyncio.run(_run(args, printer))
     except KeyboardInterrupt:
         return EXIT["interrupted"]
     except BrokenPipeError:

@@ -13,8 +13,10 @@ import logging
 import math
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, TextIO
 
 __all__ = [
     "VersionAction",
@@ -24,6 +26,7 @@ __all__ = [
     "enable_completion",
     "fraction",
     "needs_one",
+    "plain_warnings",
     "positive",
     "seconds",
     "setup_logging",
@@ -168,6 +171,27 @@ def setup_logging(verbose: int) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("workload_async").setLevel(logging.DEBUG)
+
+
+@contextmanager
+def plain_warnings() -> Iterator[None]:
+    """Show the SDK's warnings (a setting that is not used) as ``warning: ...`` lines on stderr,
+    once each, with no source line and no category, for the duration of a command."""
+
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: TextIO | None = None,
+        line: str | None = None,
+    ) -> None:
+        print(f"warning: {message}", file=sys.stderr, flush=True)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        warnings.showwarning = show
+        yield
 
 
 def enable_completion(parser: argparse.ArgumentParser) -> None:
