@@ -382,7 +382,9 @@ class Client:
         await self.close()
 
     async def close(self) -> None:
-        """Stop the poller, fail pending waits, and close the pool if this client made it.
+        """Stop the poller, fail pending waits, wake every call sleeping before a retry (it raises
+        :class:`~workload_async.errors.ClientClosedError`), and close the pool if this client
+        made it.
 
         Calling it again does nothing; so does calling it on a view made by :meth:`with_options`.
         """
@@ -392,6 +394,7 @@ class Client:
         self._transport.closed = True
         for view in self._views:
             view.closed = True
+        self._transport.sleeps.close()  # every call sleeping before a retry wakes and raises
         await self._poller.close()
         if self._owns_pool:
             await self._pool.close()

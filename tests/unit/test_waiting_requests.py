@@ -47,3 +47,46 @@ async def test_a_request_waiting_to_retry_stops_once_the_client_is_closed(mock_h
     with pytest.raises(ClientClosedError, match="closed while this request waited to retry"):
         await call
     assert sum(len(c) for c in mock_http.requests.values()) == 1
+
+
+async def test_closing_the_client_wakes_every_call_sleeping_before_a_retry(mock_http: AioResponses) -> None:
+    clock = _CountingGate()  # its sleeps end only when the gate opens: here, never
+    for workload_id in ("w1", "w2", "w3"):
+        mock_http.get(
+            f"{API}/console/workloads/{workload_id}/",
+            status=503,
+            headers={"Retry-After": "50"},
+            payload={"detail": "busy"},
+            repeat=True,
+        )
+    client = Client(API, "t0ken", clock=clock, retries=RetryPolicy(attempts=5))
+    view = client.with_options(timeout=100)
+    calls = [
+        asyncio.create_task(client.workloads.get("w1")),
+        asyncio.create_task(client.workloads.get("w2")),
+        asyncio.create_task(view.workloads.get("w3")),
+    ]
+    for _ in range(10_000):  # each first attempt is answered; each retry sleeps at the gate
+        if clock.sleeping == 3:
+            break
+        await asyncio.sleep(0)
+    await client.close()
+    for _ in range(10):
+        await asyncio.sleep(0)
+    assert all(call.done() for call in calls)  # woken by the close, not by the clock
+    for call in calls:
+        with pytest.raises(ClientClosedError, match="closed while this request waited to retry"):
+            await call
+    assert sum(len(c) for c in mock_http.requests.values()) == 3
+
+
+class _CountingGate(GatedClock):
+    """A gated clock that counts the sleeps waiting at its gate."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sleeping = 0
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeping += 1
+        await super().sleep(seconds)

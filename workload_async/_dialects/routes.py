@@ -7,7 +7,7 @@ each id becomes exactly one percent-encoded path segment, so no id can change th
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from yarl import URL
 
@@ -49,10 +49,30 @@ def route_path(route: str, *ids: str, table: RouteParts, tail: str = "") -> str:
         path = parts[0] + "".join(_segment(i) + rest for i, rest in zip(ids, parts[1:], strict=True))
     if tail:
         pieces = tail.lstrip("/").split("/")
-        if any(p in (".", "..") for p in pieces):
-            raise ValueError(f"app path {tail!r} must not contain '.' or '..' segments")
+        if any(_climbs(p) for p in pieces):
+            raise ValueError(f"app path {tail!r} must not contain '.' or '..' segments, encoded or not")
         path += "/".join(quote(p, safe="@:!$&'()*+,;=-._~%") for p in pieces)
     return path
+
+
+_SEPARATORS = re.compile(r"[/\\]")
+
+
+def _climbs(piece: str) -> bool:
+    """True when ``piece`` is a dot segment once a server decodes it (``..``, ``%2e%2e``,
+    ``.%2E``, ``..%2f``, ``..%5c``): some servers and proxies decode before they normalise."""
+    if piece in (".", ".."):
+        return True
+    if "%" not in piece and "\\" not in piece:
+        return False
+    decoded = piece
+    for _ in range(3):  # a doubly encoded dot is decoded by a chain of two servers
+        decoded = unquote(decoded)
+        if any(segment in (".", "..") for segment in _SEPARATORS.split(decoded)):
+            return True
+        if "%" not in decoded:
+            return False
+    return False
 
 
 def relative_path(base: URL, url: URL) -> str:

@@ -45,6 +45,7 @@ from .failures import (
 from .pool import SessionPool
 from .responses import Response, StreamingResponse, WebSocket, status_error
 from .retry_budget import RetryBudget
+from .sleeps import Sleeps
 from .status_errors import error_from_response, other_generation
 
 __all__ = ["Params", "Response", "RetryMode", "StreamingResponse", "Transport", "WebSocket"]
@@ -74,6 +75,8 @@ class Transport:
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     #: Client-wide: shared by every view of a client made with ``attrs.evolve``.
     budget: RetryBudget = attrs.field(default=None)
+    #: Client-wide: the retry sleeps that closing the client wakes.
+    sleeps: Sleeps = attrs.field(default=None, repr=False)
     #: aiohttp's ``ssl=`` of every request: True (the pool's verification), False, or a context.
     ssl: ssl_module.SSLContext | bool = attrs.field(default=True, repr=False)
     #: Seconds to make a connection (None: only the request's timeout bounds it).
@@ -137,6 +140,8 @@ class Transport:
         self._default_timeout = aiohttp.ClientTimeout(total=self.timeout, sock_connect=self.connect_timeout)
         if self.budget is None:
             self.budget = RetryBudget(self.retry.budget)
+        if self.sleeps is None:
+            self.sleeps = Sleeps()
         if self.max_response_bytes < 1:
             raise ValueError(f"max_response_bytes must be >= 1, got {self.max_response_bytes}")
 
@@ -311,8 +316,8 @@ class Transport:
                 raise error
             spent += cost
             self.observe.retry(method, route, path, retries + 1, delay, error)
-            await self.clock.sleep(delay)
-            if self.closed:  # closed while this request waited: no further attempt
+            if not await self.sleeps.sleep(self.clock, delay) or self.closed:
+                # closed while this request waited: woken at once, and no further attempt
                 raise ClientClosedError("the client was closed while this request waited to retry") from error
             retries += 1
 
