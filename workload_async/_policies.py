@@ -86,8 +86,9 @@ class PollPolicy:
 
     A wait's ``n``-th poll comes ``initial * factor**n`` seconds after the previous one, capped at
     ``cap``, with ``± jitter`` relative noise, and never sooner than a ``Retry-After`` the server
-    asked for. ``stale_grace`` is how long a wait treats the opposite settled state (``stopped``
-    while waiting for ``running``, or the reverse) as a stale read rather than an answer.
+    asked for. ``stale_grace`` is how long after this client asked for a start or a stop a wait
+    treats a settled status that is not its target (``stopped`` while waiting for ``running``, an
+    ``errored`` not left yet) as a stale read rather than an answer, until the status moves.
 
     Pass one to the client (every wait's default) or to one wait. Raises ``ValueError`` naming the
     field when a value is out of range (``initial`` or ``cap`` not positive, ``factor`` below 1,
@@ -101,7 +102,7 @@ class PollPolicy:
     factor: float = attrs.field(default=1.3, validator=_at_least_one)
     cap: float = attrs.field(default=5.0, validator=_positive)
     jitter: float = attrs.field(default=0.1, validator=_fraction)
-    stale_grace: float = attrs.field(default=10.0)
+    stale_grace: float = attrs.field(default=10.0, validator=_not_negative)
 
     def interval(self, polls: int) -> float:
         """Seconds between poll ``polls`` and the next, before jitter."""

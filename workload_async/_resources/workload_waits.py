@@ -40,8 +40,9 @@ class WaitMethods:
 
         Raises :class:`~workload_async.errors.WorkloadFailedError` when it goes ``errored`` or
         ``terminated``, :class:`~workload_async.errors.WaitTimeoutError` at the deadline,
-        :class:`~workload_async.errors.UnexpectedStatusError` when it settles in the other state
-        for longer than the poll policy's ``stale_grace``, and
+        :class:`~workload_async.errors.UnexpectedStatusError` when it is settled in the other state
+        (at the first poll, unless this client asked for the change a moment ago: then a status
+        that has not moved yet is given the poll policy's ``stale_grace``), and
         :class:`~workload_async.errors.NotFoundError` when it is deleted.
         """
         return await self._waits.wait(workload_id, WorkloadStatus(until), timeout, deadline, poll)

@@ -111,7 +111,10 @@ class WorkloadsManager(SettingsMethods, InvokeMixin, LogsMixin, WaitMethods):
         response = await self._t.call(
             "POST", "workloads.create", json_body=body, retry="create", timeout=timeout
         )
-        return response.parse(Workload)
+        created = response.parse(Workload)
+        if created.id:
+            self._waits.asked(created.id, WorkloadStatus.RUNNING)  # a new workload starts at once
+        return created
 
     async def _create_body(
         self,
@@ -203,6 +206,14 @@ class WorkloadsManager(SettingsMethods, InvokeMixin, LogsMixin, WaitMethods):
 
     async def _operation(
         self, route: str, workload_id: str, deadline: float | None = None, timeout: float | None = None
+    ) -> Operation:
+        operation = await self._send_operation(route, workload_id, deadline, timeout)
+        target = WorkloadStatus.RUNNING if route == "workloads.start" else WorkloadStatus.STOPPED
+        self._waits.asked(workload_id, target)  # a wait soon after gives a stale status its grace
+        return operation
+
+    async def _send_operation(
+        self, route: str, workload_id: str, deadline: float | None, timeout: float | None
     ) -> Operation:
         try:
             response = await self._t.call(

@@ -92,6 +92,23 @@ class Waits:
         ]
         return min(ends) if ends else None
 
+    def asked(self, workload_id: str, target: WorkloadStatus) -> None:
+        """This client asked for ``workload_id`` to become ``target`` (a start, a stop, a create):
+        a wait for it that starts soon after gives a settled status that has not moved yet the
+        poll policy's ``stale_grace``."""
+        asked = self._poller.asked
+        now = self._clock.monotonic()
+        asked[workload_id] = (target, now)
+        if len(asked) > 4096:  # forget requests long past any grace
+            for key in [k for k, (_, at) in asked.items() if at < now - 3600]:
+                del asked[key]
+
+    def _grace_until(self, workload_id: str, target: WorkloadStatus | None, policy: PollPolicy) -> float:
+        asked = self._poller.asked.get(workload_id)
+        if asked is None or target is None or asked[0] is not target:
+            return float("-inf")
+        return asked[1] + policy.stale_grace
+
     def register(
         self,
         workload_id: str,
@@ -105,16 +122,19 @@ class Waits:
     ) -> Waiter:
         """Make a waiter and hand it to the poller."""
         check_id(workload_id, "workload_id")
+        policy = poll or self.policy
+        target = _target(target)
         waiter = Waiter(
             workload_id=workload_id,
-            target=_target(target),
-            policy=poll or self.policy,
+            target=target,
+            policy=policy,
             started=self._clock.monotonic(),
             deadline=deadline,
             future=asyncio.get_running_loop().create_future(),
             on_change=on_change,
             settle=settle,
             goal=goal,
+            grace_until=self._grace_until(workload_id, target, policy),
         )
         track(self._observe, waiter, watch)
         self._poller.add(waiter)
