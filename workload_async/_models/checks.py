@@ -10,9 +10,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from enum import StrEnum
 from typing import TypeVar
 
 from .enums import ScalingMetricType
+from .field_types import check_field_types
 from .inputs import (
     SECCOMP_TYPES,
     Container,
@@ -26,7 +28,9 @@ from .inputs import (
 
 __all__ = [
     "check_allocation",
+    "check_choice",
     "check_count",
+    "check_deadline",
     "check_flag",
     "check_id",
     "check_ids",
@@ -37,6 +41,7 @@ __all__ = [
     "check_seconds",
     "check_strings",
     "check_text",
+    "check_timeout",
     "shown",
 ]
 
@@ -162,6 +167,39 @@ def check_moment(value: object, what: str) -> datetime:
     return value
 
 
+def check_timeout(value: object, what: str = "timeout") -> float | None:
+    """A call's ``timeout``: None (the client's), or a finite number of seconds > 0."""
+    return None if value is None else check_seconds(value, what)
+
+
+def check_deadline(value: object, what: str = "deadline") -> float | None:
+    """An absolute deadline on the client's clock (:meth:`Client.deadline`): None or a finite number."""
+    if value is None:
+        return None
+    if not _number(value):
+        raise TypeError(
+            f"{what} must be a time from client.deadline(seconds), got {type(value).__name__} {shown(value)}"
+        )
+    if not math.isfinite(float(value)):  # type: ignore[arg-type]
+        raise ValueError(f"{what} must be a finite time from client.deadline(seconds), got {shown(value)}")
+    return float(value)  # type: ignore[arg-type]
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def check_choice(value: object, cls: type[E], what: str) -> E:
+    """One of the values ``cls`` declares (in any case), as its member. The enums read what servers
+    send tolerantly (an unknown value survives); what the SDK sends must be a known one."""
+    choices = ", ".join(repr(m.value) for m in cls.__members__.values())
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be one of {choices}, got {type(value).__name__} {shown(value)}")
+    member = cls(value)
+    if type(member).__members__.get(member.name) is not member:
+        raise ValueError(f"{what} must be one of {choices}, got {shown(value)}")
+    return member
+
+
 def check_instance(value: object, cls: type[T], what: str, *, optional: bool = True) -> T | None:
     """``value`` when it is a ``cls`` (or None, when ``optional``); ``TypeError`` naming it otherwise."""
     if value is None and optional:
@@ -235,6 +273,7 @@ def check_input_artifact(a: InputArtifact, path: str = "artifact") -> None:
     """Raise ``ValueError`` for an artifact the server is bound to reject."""
     if not isinstance(a, InputArtifact):
         raise TypeError(f"{path} must be an InputArtifact, got {type(a).__name__}")
+    check_field_types(a, path)
     if not a.name or len(a.name) > 5000:
         raise _fail(f"{path}.name", "must be 1-5000 characters")
     groups = a.spec.container_groups
@@ -267,6 +306,7 @@ def check_runtime(r: WorkloadRuntime, path: str = "runtime") -> None:
     """Raise ``ValueError`` for a runtime the server is bound to reject."""
     if not isinstance(r, WorkloadRuntime):
         raise TypeError(f"{path} must be a WorkloadRuntime, got {type(r).__name__}")
+    check_field_types(r, path)
     if r.replica_count is not None and r.replica_count < 1:
         raise _fail(f"{path}.replica_count", f"must be >= 1, got {r.replica_count}")
     scaling = r.autoscaling

@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import enum
 import functools
+import math
 from collections.abc import AsyncGenerator, Callable, Iterable
 from typing import Final
 
 import attrs
 
 from .._clock import Clock
-from .._models.checks import check_id, check_ids
+from .._models.checks import check_deadline, check_id, check_ids, check_instance, check_seconds, shown
 from .._models.enums import WorkloadStatus
 from .._models.outputs import Workload
 from .._policies import PollPolicy
@@ -83,10 +84,14 @@ class Waits:
         self.timeout = timeout
 
     def deadline_for(self, timeout: float | Default | None, deadline: float | None) -> float | None:
-        """The earlier of ``now + timeout`` and ``deadline`` (None when both are open)."""
-        limit = self.timeout if timeout is DEFAULT else timeout
-        if limit is not None and not limit >= 0:  # NaN too
-            raise ValueError(f"timeout must be >= 0 or None, got {limit}")
+        """The earlier of ``now + timeout`` and ``deadline`` (None when both are open).
+
+        Raises ``TypeError``/``ValueError`` naming ``timeout`` (``DEFAULT``, None or a finite
+        number of seconds >= 0) or ``deadline`` (None or a finite time from
+        :meth:`Client.deadline`).
+        """
+        limit = self.timeout if timeout is DEFAULT else check_wait_timeout(timeout)
+        deadline = check_deadline(deadline)
         ends = [
             d for d in (deadline, None if limit is None else self._clock.monotonic() + limit) if d is not None
         ]
@@ -122,7 +127,7 @@ class Waits:
     ) -> Waiter:
         """Make a waiter and hand it to the poller."""
         check_id(workload_id, "workload_id")
-        policy = poll or self.policy
+        policy = check_poll(poll) or self.policy
         target = _target(target)
         waiter = Waiter(
             workload_id=workload_id,
@@ -143,27 +148,43 @@ class Waits:
     async def wait(
         self,
         workload_id: str,
-        until: WorkloadStatus,
+        until: WorkloadStatus | str,
         timeout: float | Default | None,
         deadline: float | None,
         poll: PollPolicy | None,
     ) -> Workload:
-        waiter = self.register(workload_id, until, self.deadline_for(timeout, deadline), poll)
+        check_id(workload_id, "workload_id")
+        target = _target(until)
+        end = self.deadline_for(timeout, deadline)
+        waiter = self.register(workload_id, target, end, check_poll(poll))
         return await waiter.future
 
-    async def as_completed(
+    def as_completed(
         self,
         workload_ids: Iterable[str],
-        until: WorkloadStatus,
+        until: WorkloadStatus | str,
         timeout: float | Default | None,
         deadline: float | None,
         poll: PollPolicy | None,
     ) -> AsyncGenerator[WaitOutcome, None]:
+        """Check every argument now, at the call; then the generator that yields the outcomes."""
         ids = check_ids(workload_ids)
+        target = _target(until)
+        self.deadline_for(timeout, deadline)  # checked now; the deadline is counted when iterated
+        return self._as_completed(ids, target, timeout, deadline, check_poll(poll))
+
+    async def _as_completed(
+        self,
+        ids: list[str],
+        until: WorkloadStatus | None,
+        timeout: float | Default | None,
+        deadline: float | None,
+        poll: PollPolicy | None,
+    ) -> AsyncGenerator[WaitOutcome, None]:
         end = self.deadline_for(timeout, deadline)
         settled: asyncio.Queue[Waiter] = asyncio.Queue()
         waiters = []
-        watch = wait_watch(self._observe, _target(until), None, len(ids))
+        watch = wait_watch(self._observe, until, None, len(ids))
         try:
             for workload_id in ids:
                 waiter = self.register(workload_id, until, end, poll, watch=watch)
@@ -178,7 +199,21 @@ class Waits:
             for waiter in waiters:
                 waiter.future.cancel()
 
-    async def watch(
+    def watch(
+        self,
+        workload_id: str,
+        until: WorkloadStatus | str | None,
+        timeout: float | Default | None,
+        deadline: float | None,
+        poll: PollPolicy | None,
+    ) -> AsyncGenerator[Workload, None]:
+        """Check every argument now, at the call; then the generator of the status changes."""
+        check_id(workload_id, "workload_id")
+        target = _target(until)
+        self.deadline_for(timeout, deadline)
+        return self._watch(workload_id, target, timeout, deadline, check_poll(poll))
+
+    async def _watch(
         self,
         workload_id: str,
         until: WorkloadStatus | None,
@@ -203,15 +238,32 @@ class Waits:
             waiter.future.cancel()
 
 
+def check_wait_timeout(value: object) -> float | None:
+    """A wait's ``timeout``: None (no limit, by explicit choice) or a finite number of seconds >= 0."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value == math.inf:
+        raise ValueError("timeout must be a finite number of seconds >= 0, got inf: None means no limit")
+    return check_seconds(value, "timeout", zero=True)
+
+
+def check_poll(value: object) -> PollPolicy | None:
+    """``poll``: None (the client's policy) or a :class:`PollPolicy`."""
+    return check_instance(value, PollPolicy, "poll")
+
+
 _TARGETS = (WorkloadStatus.RUNNING, WorkloadStatus.STOPPED)
 
 
-def _target(until: WorkloadStatus | str | None) -> WorkloadStatus | None:
+def _target(until: object) -> WorkloadStatus | None:
+    """``until``: None, or ``running``/``stopped`` (a :class:`WorkloadStatus` or its value)."""
     if until is None:
         return None
+    if not isinstance(until, str):
+        raise TypeError(f"until must be 'running' or 'stopped', got {type(until).__name__} {shown(until)}")
     status = WorkloadStatus(until)
     if status not in _TARGETS:
-        raise ValueError(f"until must be 'running' or 'stopped', got {str(until)!r}")
+        raise ValueError(f"until must be 'running' or 'stopped', got {shown(str(until))}")
     return status
 
 
