@@ -12,7 +12,7 @@ import asyncio
 import json
 import logging
 import ssl as ssl_module
-from collections.abc import AsyncIterator, Coroutine, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Coroutine, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -181,7 +181,7 @@ class Transport:
         path: str,
         *,
         params: Params,
-        data: bytes | None,
+        data: bytes | AsyncIterable[bytes] | None,
         headers: CIMultiDict[str],
         deadline: float | None,
     ) -> Response:
@@ -239,7 +239,7 @@ class Transport:
         *,
         params: Params = None,
         json_body: Any = None,
-        data: bytes | None = None,
+        data: bytes | AsyncIterable[bytes] | None = None,
         headers: Mapping[str, str] | None = None,
         retry: RetryMode = "safe",
         deadline: float | None = None,
@@ -258,6 +258,8 @@ class Transport:
         route of the contract in logs, hooks and spans.
         """
         self._check_open()
+        if data is not None and not isinstance(data, bytes) and retry != "never":
+            raise TypeError("a body read as it is sent cannot be sent twice: send it with retry='never'")
         deadline = self.deadline_for(timeout, deadline)
         if json_body is not None:
             try:
@@ -442,7 +444,7 @@ class Transport:
         url: URL,
         *,
         params: Params = None,
-        data: bytes | None = None,
+        data: bytes | AsyncIterable[bytes] | None = None,
         headers: Mapping[str, str] | None = None,
         timeout: float | None = None,
         read_timeout: float | None = None,

@@ -8,6 +8,7 @@ contract states are checked here; the server stays the judge of everything else.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from enum import StrEnum
@@ -77,7 +78,7 @@ def check_id(value: object, what: str) -> str:
         raise ValueError(f"{what} must be a non-empty string, got {shown(value)}")
     if len(value) > MAX_ID_LENGTH:
         raise ValueError(f"{what} is {len(value)} characters long: an id has at most {MAX_ID_LENGTH}")
-    if any(c.isspace() or not c.isprintable() for c in value):
+    if _CONTROL.search(value) or _BREAK.search(value) or " " in value:
         raise ValueError(f"{what} must not hold spaces or control characters, got {shown(value)}")
     return value
 
@@ -108,21 +109,33 @@ def check_strings(values: object, what: str, *, example: str = "x") -> list[str]
 
 
 def check_text(
-    value: object, what: str, *, optional: bool = False, empty: bool = False, limit: int = 100_000
+    value: object,
+    what: str,
+    *,
+    optional: bool = False,
+    empty: bool = False,
+    limit: int = 100_000,
+    one_line: bool = False,
 ) -> str | None:
     """A string (None too when ``optional``): non-empty unless ``empty``, at most ``limit``
-    characters, without control characters other than tab and line breaks."""
+    characters, without control characters (tab and line breaks are allowed unless
+    ``one_line``: a query parameter, a header, a name)."""
     if value is None and optional:
         return None
     if not isinstance(value, str):
-        raise TypeError(f"{what} must be a string, got {type(value).__name__}")
+        raise TypeError(f"{what} must be a string, got {type(value).__name__} {shown(value)}")
     if not empty and not value.strip():
         raise ValueError(f"{what} must be a non-empty string")
     if len(value) > limit:
         raise ValueError(f"{what} is {len(value)} characters long: at most {limit}")
-    if any(not c.isprintable() and c not in "\t\n\r" for c in value):
-        raise ValueError(f"{what} must not hold control characters")
+    if _CONTROL.search(value) or (one_line and _BREAK.search(value)):
+        raise ValueError(f"{what} must not hold control characters" + (" or line breaks" if one_line else ""))
     return value
+
+
+#: C0 and C1 control characters, tab and line breaks aside; and those.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_BREAK = re.compile(r"[\t\n\r\u2028\u2029]")
 
 
 def check_seconds(value: object, what: str, *, zero: bool = False) -> float:

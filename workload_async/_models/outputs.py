@@ -186,7 +186,13 @@ class Deployment:
 @attrs.frozen
 class LogRecord:
     """One record of a workload's log. ``level`` is the severity (``INFO``, ``ERROR``, ...);
-    ``stacktrace`` is the traceback of an error, when it has one."""
+    ``stacktrace`` is the traceback of an error, when it has one.
+
+    ``position`` (records that ``follow_logs`` yields, when they have a timestamp) is where the
+    record is in the log, as an opaque string to keep: ``follow_logs(workload_id,
+    after=record.position)`` resumes after it, repeating nothing. It is not the server's and does
+    not take part in comparisons.
+    """
 
     timestamp: datetime | None = None
     level: str | None = None
@@ -194,6 +200,7 @@ class LogRecord:
     span_id: str | None = None
     trace_id: str | None = None
     stacktrace: str | None = None
+    position: str | None = attrs.field(default=None, eq=False)
 
 
 @attrs.frozen

@@ -10,13 +10,23 @@ import attrs
 from .._dialects.dialect import Dialect
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
-from .._models.checks import check_id, check_input_artifact, check_runtime
+from .._models.checks import (
+    check_choice,
+    check_count,
+    check_flag,
+    check_id,
+    check_ids,
+    check_input_artifact,
+    check_runtime,
+    check_text,
+    check_timeout,
+)
 from .._models.enums import Importance, WorkloadStatus
 from .._models.inputs import InputArtifact, WorkloadRuntime
 from .._models.outputs import Operation, Workload
 from .._policies import PollPolicy
 from .._waiting.bulk import BulkResult, Progress, run_bulk
-from .._waiting.waits import DEFAULT, Default, Waits
+from .._waiting.waits import DEFAULT, Default, Waits, check_poll
 from ..errors import ConflictError
 from .invoke import InvokeMixin
 from .workload_logs import LogsMixin
@@ -90,6 +100,7 @@ class WorkloadsManager(SettingsMethods, InvokeMixin, LogsMixin, WaitMethods):
         :class:`~workload_async.errors.OutcomeUnknownError` when the request was sent but no answer
         came (it may exist: list by ``name`` before creating again).
         """
+        check_text(name, "name", optional=True, limit=5000, one_line=True)
         if (artifact is None) == (artifact_id is None):
             raise ValueError("pass exactly one of artifact= or artifact_id=")
         if artifact is not None:
@@ -98,12 +109,15 @@ class WorkloadsManager(SettingsMethods, InvokeMixin, LogsMixin, WaitMethods):
             check_id(artifact_id, "artifact_id")
         if runtime is not None:
             check_runtime(runtime)
+        check_text(description, "description", optional=True, empty=True)
+        chosen = None if importance is None else check_choice(importance, Importance, "importance")
+        check_timeout(timeout)
         dialect = await self._t.get_dialect()
         body = await self._create_body(
             dialect,
             name=name,
             description=description,
-            importance=None if importance is None else Importance(importance),
+            importance=chosen,
             artifact=artifact,
             artifact_id=artifact_id,
             runtime=runtime,
@@ -158,7 +172,7 @@ class WorkloadsManager(SettingsMethods, InvokeMixin, LogsMixin, WaitMethods):
     async def get(self, workload_id: str, *, timeout: float | None = None) -> Workload:
         """One workload. Raises :class:`~workload_async.errors.NotFoundError` if it does not exist."""
         response = await self._t.call(
-            "GET", "workloads.get", check_id(workload_id, "workload_id"), timeout=timeout
+            "GET", "workloads.get", check_id(workload_id, "workload_id"), timeout=check_timeout(timeout)
         )
         return response.parse(Workload)
 
@@ -188,11 +202,13 @@ class WorkloadsManager(SettingsMethods, InvokeMixin, LogsMixin, WaitMethods):
                 print(workload.name, workload.status)
         """
         params: list[tuple[str, str]] = []
+        search = check_text(search, "search", optional=True, empty=True, limit=1000, one_line=True)
         if search is not None:
             params.append(("search", search))
+        sort = check_text(sort, "sort", optional=True, limit=200, one_line=True)
         if sort is not None:
             params.append(("sort", sort))
-        id_list = None if ids is None else [check_id(i, "ids[]") for i in ids]
+        id_list = None if ids is None else check_ids(ids, "ids")
         return AsyncPager(
             self._t,
             "workloads.list",
@@ -334,8 +350,12 @@ class WorkloadsManager(SettingsMethods, InvokeMixin, LogsMixin, WaitMethods):
         timeout: float | Default | None,
         poll: PollPolicy | None,
     ) -> Operation | Workload:
+        check_id(workload_id, "workload_id")
+        check_flag(wait, "wait")
+        check_poll(poll)
         if not wait:
-            return await self._operation(route, workload_id, timeout=None if timeout is DEFAULT else timeout)
+            call_timeout = None if timeout is DEFAULT else check_timeout(timeout)
+            return await self._operation(route, workload_id, timeout=call_timeout)
         deadline = self._waits.deadline_for(timeout, None)  # one deadline for the call and the wait
         await self._operation(route, workload_id, deadline)
         return await self._waits.wait(workload_id, target, None, deadline, poll)
@@ -346,7 +366,7 @@ class WorkloadsManager(SettingsMethods, InvokeMixin, LogsMixin, WaitMethods):
         Raises :class:`~workload_async.errors.NotFoundError` if it does not exist.
         """
         await self._t.call(
-            "DELETE", "workloads.delete", check_id(workload_id, "workload_id"), timeout=timeout
+            "DELETE", "workloads.delete", check_id(workload_id, "workload_id"), timeout=check_timeout(timeout)
         )
 
     # -- bulk -------------------------------------------------------------------------------
@@ -401,16 +421,24 @@ class WorkloadsManager(SettingsMethods, InvokeMixin, LogsMixin, WaitMethods):
         timeout: float | Default | None,
         progress: Progress | None,
     ) -> dict[str, BulkResult]:
+        ids = check_ids(workload_ids)
+        check_count(concurrency, "concurrency", minimum=1)
+        check_flag(wait, "wait")
+        if progress is not None and not callable(progress):
+            kind = type(progress).__name__
+            raise TypeError(f"progress must be a callable (done, total, result), got {kind}")
+        deadline = self._waits.deadline_for(timeout, None)
+
         async def call(workload_id: str, deadline: float | None) -> Operation:
             return await self._operation(route, workload_id, deadline)
 
         work = run_bulk(
-            workload_ids,
+            ids,
             call,
             concurrency=min(concurrency, self._max_connections),
             waits=self._waits if wait else None,
             target=target,
-            deadline=self._waits.deadline_for(timeout, None),
+            deadline=deadline,
             progress=progress,
             closed=lambda: self._t.closed,
         )
