@@ -283,6 +283,7 @@ class Client:
 
         Options left out keep the client's. The view lives as long as the client: closing the
         client closes its views; closing (or leaving the ``async with`` of) a view does nothing.
+        Raises ``TypeError``/``ValueError`` naming a bad option, before the view is made.
         """
         self._check_usable()
         changes: dict[str, Any] = {}
@@ -290,6 +291,9 @@ class Client:
             changes.update(timeout=_positive_timeout(timeout), call_timeout=timeout)
         if retries is not None:
             changes["retry"] = _retry_policy(retries)
+        check_instance(poll, PollPolicy, "poll")
+        if wait_timeout is not _UNSET:
+            wait_timeout = _wait_timeout(wait_timeout)
         view = copy.copy(self)
         view._owns_pool = False
         view._transport = attrs.evolve(self._transport, **changes)  # shares budget, observer, pool
@@ -357,8 +361,10 @@ class Client:
         return self._root._state is _State.CLOSED
 
     def deadline(self, seconds: float) -> float:
-        """An absolute deadline ``seconds`` from now on this client's clock, to share between waits."""
-        return self._clock.monotonic() + seconds
+        """An absolute deadline ``seconds`` from now on this client's clock, to share between waits.
+
+        Raises ``TypeError``/``ValueError`` unless ``seconds`` is a finite number >= 0."""
+        return self._clock.monotonic() + check_seconds(seconds, "seconds", zero=True)
 
     def __repr__(self) -> str:
         view = " view" if self._root is not self else ""

@@ -7,7 +7,7 @@ from typing import Any
 from .._dialects.dialect import Dialect
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
-from .._models.checks import check_id, check_input_artifact
+from .._models.checks import check_choice, check_id, check_input_artifact, check_text, check_timeout
 from .._models.converter import wire_fields
 from .._models.enums import ArtifactStatus
 from .._models.inputs import InputArtifact
@@ -33,6 +33,7 @@ class ArtifactsManager:
         answer came.
         """
         check_input_artifact(artifact)
+        check_timeout(timeout)
         dialect = await self._t.get_dialect()
         body = dialect.artifact_body(artifact)
         response = await self._t.call(
@@ -47,7 +48,7 @@ class ArtifactsManager:
     async def get(self, artifact_id: str, *, timeout: float | None = None) -> Artifact:
         """One artifact. Raises :class:`~workload_async.errors.NotFoundError` if it does not exist."""
         response = await self._t.call(
-            "GET", "artifacts.get", check_id(artifact_id, "artifact_id"), timeout=timeout
+            "GET", "artifacts.get", check_id(artifact_id, "artifact_id"), timeout=check_timeout(timeout)
         )
         return response.parse(Artifact)
 
@@ -71,11 +72,13 @@ class ArtifactsManager:
             drafts = await client.artifacts.list(search="app", status="draft").collect()
         """
         params: list[tuple[str, str]] = []
+        search = check_text(search, "search", optional=True, empty=True, limit=1000, one_line=True)
         if search is not None:
             params.append(("search", search))
+        wanted = None if status is None else check_choice(status, ArtifactStatus, "status")
 
         def in_dialect(dialect: Dialect) -> list[tuple[str, str]]:
-            return params if status is None else [*params, ("status", dialect.artifact_status(status))]
+            return params if wanted is None else [*params, ("status", dialect.artifact_status(wanted))]
 
         return AsyncPager(
             self._t,
@@ -84,7 +87,7 @@ class ArtifactsManager:
             params=in_dialect,
             page_size=page_size,
             offset=offset,
-            timeout=timeout,
+            timeout=check_timeout(timeout),
         )
 
     async def replace(
@@ -94,12 +97,14 @@ class ArtifactsManager:
 
         Raises :class:`~workload_async.errors.ConflictError` when it is registered (immutable).
         """
+        check_id(artifact_id, "artifact_id")
         check_input_artifact(artifact)
+        check_timeout(timeout)
         dialect = await self._t.get_dialect()
         response = await self._t.call(
             "PUT",
             "artifacts.replace",
-            check_id(artifact_id, "artifact_id"),
+            artifact_id,
             json_body=dialect.artifact_body(artifact),
             timeout=timeout,
         )
@@ -117,6 +122,10 @@ class ArtifactsManager:
 
         Raises :class:`~workload_async.errors.ConflictError` when it is registered.
         """
+        check_id(artifact_id, "artifact_id")
+        check_text(name, "name", optional=True, limit=5000, one_line=True)
+        check_text(description, "description", optional=True, empty=True)
+        check_timeout(timeout)
         body = wire_fields(name=name, description=description)
         if not body:
             raise ValueError("update needs name= or description=")
@@ -128,6 +137,8 @@ class ArtifactsManager:
         Sends the client's generation's word (``registered`` on v2.41, ``locked`` on 11.5).
         Raises :class:`~workload_async.errors.ConflictError` when it is already locked.
         """
+        check_id(artifact_id, "artifact_id")
+        check_timeout(timeout)
         dialect = await self._t.get_dialect()
         return await self._patch(artifact_id, {"status": dialect.lock_word}, timeout)
 
@@ -139,14 +150,15 @@ class ArtifactsManager:
 
             draft = await client.artifacts.clone(artifact.id, name=f"{artifact.name}-next")
         """
+        check_id(artifact_id, "artifact_id")
+        check_text(name, "name", limit=5000, one_line=True)
+        check_timeout(timeout)
         dialect = await self._t.get_dialect()
         dialect.require("artifact clones")
-        if not name:
-            raise ValueError("name must be a non-empty string")
         response = await self._t.call(
             "POST",
             "artifacts.clone",
-            check_id(artifact_id, "artifact_id"),
+            artifact_id,
             json_body={"name": name},
             timeout=timeout,
         )
@@ -165,5 +177,5 @@ class ArtifactsManager:
         :class:`~workload_async.errors.NotFoundError` when it does not exist.
         """
         await self._t.call(
-            "DELETE", "artifacts.delete", check_id(artifact_id, "artifact_id"), timeout=timeout
+            "DELETE", "artifacts.delete", check_id(artifact_id, "artifact_id"), timeout=check_timeout(timeout)
         )

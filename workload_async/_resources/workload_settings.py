@@ -16,7 +16,15 @@ import attrs
 from .._dialects.dialect import Dialect
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
-from .._models.checks import check_id, check_runtime
+from .._models.checks import (
+    check_choice,
+    check_flag,
+    check_id,
+    check_moment,
+    check_runtime,
+    check_text,
+    check_timeout,
+)
 from .._models.converter import unstructure, wire_fields
 from .._models.enums import Importance, ReplacementStatus
 from .._models.inputs import WorkloadRuntime
@@ -24,7 +32,7 @@ from .._models.outputs import Replacement, Workload, WorkloadEvent, WorkloadStat
 from .._models.reported import ReportedRuntime
 from .._policies import PollPolicy
 from .._waiting.waiter import Verdict
-from .._waiting.waits import DEFAULT, Default, Waits
+from .._waiting.waits import DEFAULT, Default, Waits, check_poll
 from ..errors import ReplacementFailedError
 
 __all__ = ["SettingsMethods"]
@@ -63,38 +71,43 @@ class SettingsMethods:
         name: str | None = None,
         description: str | None = None,
         importance: Importance | str | None = None,
+        timeout: float | None = None,
     ) -> Workload:
         """Change a workload's name, description and/or importance (API 11.5); return it.
 
-        Raises ``ValueError`` when none is given or ``name`` is empty,
+        ``timeout`` bounds the call in seconds, retries included (as on every call). Raises
+        ``TypeError``/``ValueError`` naming the argument when none is given or one is wrong
+        (``name`` empty, an unknown ``importance``),
         :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client, and
         :class:`~workload_async.errors.NotFoundError` for an unknown id::
 
             await client.workloads.update(workload_id, importance="high")
         """
-        await self._dialect("workload updates")
-        body = wire_fields(
-            name=name,
-            description=description,
-            importance=None if importance is None else Importance(importance),
-        )
+        check_id(workload_id, "workload_id")
+        check_text(name, "name", optional=True, limit=5000, one_line=True)
+        check_text(description, "description", optional=True, empty=True)
+        chosen = None if importance is None else check_choice(importance, Importance, "importance")
+        check_timeout(timeout)
+        body = wire_fields(name=name, description=description, importance=chosen)
         if not body:
             raise ValueError("update needs name=, description= or importance=")
-        if name is not None and not name:
-            raise ValueError("name must be a non-empty string")
+        await self._dialect("workload updates")
         response = await self._t.call(
-            "PATCH", "workloads.update", check_id(workload_id, "workload_id"), json_body=body
+            "PATCH", "workloads.update", workload_id, json_body=body, timeout=timeout
         )
         return response.parse(Workload)
 
-    async def settings(self, workload_id: str) -> ReportedRuntime | None:
+    async def settings(self, workload_id: str, *, timeout: float | None = None) -> ReportedRuntime | None:
         """The runtime settings a workload runs on now (API 11.5), as the server reports them.
 
-        Raises :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client and
+        ``timeout`` bounds the call in seconds, retries included. Raises
+        :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client and
         :class:`~workload_async.errors.NotFoundError` for an unknown id.
         """
+        check_id(workload_id, "workload_id")
+        check_timeout(timeout)
         await self._dialect("workload settings")
-        response = await self._t.call("GET", "workloads.settings", check_id(workload_id, "workload_id"))
+        response = await self._t.call("GET", "workloads.settings", workload_id, timeout=timeout)
         return response.parse(_Settings).runtime
 
     @overload
@@ -136,16 +149,21 @@ class SettingsMethods:
         message when it errors, :class:`~workload_async.errors.ConflictError` while another
         replacement runs, :class:`~workload_async.errors.WaitTimeoutError` at the deadline.
         """
-        dialect = await self._dialect("settings replacements")
+        check_id(workload_id, "workload_id")
         check_runtime(runtime)
-        body = dialect.settings_body(runtime)
+        check_flag(wait, "wait")
+        check_poll(poll)
         deadline = self._waits.deadline_for(timeout, None) if wait else None
+        call_timeout = None if wait or timeout is DEFAULT else check_timeout(timeout)
+        dialect = await self._dialect("settings replacements")
+        body = dialect.settings_body(runtime)
         response = await self._t.call(
             "PATCH",
             "workloads.update_settings",
-            check_id(workload_id, "workload_id"),
+            workload_id,
             json_body=body,
             deadline=deadline,
+            timeout=call_timeout,
         )
         replacement = response.parse(Replacement)
         if not wait:
@@ -163,12 +181,17 @@ class SettingsMethods:
     ) -> Workload:
         """Wait until replacement ``replacement_id`` of the workload settles; return the workload
         once it completed, raise :class:`~workload_async.errors.ReplacementFailedError` when it
-        errored. Polls with every other wait of the client."""
+        errored. Polls with every other wait of the client. ``timeout`` and ``deadline`` as for
+        :meth:`wait`."""
+        check_id(workload_id, "workload_id")
+        check_id(replacement_id, "replacement_id")
+        end = self._waits.deadline_for(timeout, deadline)
+        check_poll(poll)
         await self._dialect("settings replacements")
         waiter = self._waits.register(
             workload_id,
             None,
-            self._waits.deadline_for(timeout, deadline),
+            end,
             poll,
             settle=_replacement_settled,
             goal=f"the end of its settings replacement {replacement_id}",
@@ -186,59 +209,86 @@ class SettingsMethods:
                     return replacement
         return None
 
-    async def promote(self, workload_id: str) -> Workload:
+    async def promote(self, workload_id: str, *, timeout: float | None = None) -> Workload:
         """Lock the draft artifact of a running workload in place, with no restart (API 11.5).
 
-        Raises :class:`~workload_async.errors.UnprocessableEntityError` when the artifact is not a
-        draft or nothing runs.
+        ``timeout`` bounds the call in seconds, retries included. Raises
+        :class:`~workload_async.errors.UnprocessableEntityError` when the artifact is not a draft
+        or nothing runs.
         """
+        check_id(workload_id, "workload_id")
+        check_timeout(timeout)
         await self._dialect("promote")
-        response = await self._t.call("POST", "workloads.promote", check_id(workload_id, "workload_id"))
+        response = await self._t.call("POST", "workloads.promote", workload_id, timeout=timeout)
         return response.parse(Workload)
 
-    def history(self, workload_id: str, *, page_size: int = MAX_PAGE_SIZE) -> AsyncPager[Replacement]:
+    def history(
+        self, workload_id: str, *, page_size: int = MAX_PAGE_SIZE, timeout: float | None = None
+    ) -> AsyncPager[Replacement]:
         """The workload's settings replacements, newest first, fetched lazily (API 11.5).
 
-        Raises :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client; fetching a
-        page raises from the error tree::
+        ``timeout`` bounds the fetch of each page, retries included. Raises
+        :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client; fetching a page
+        raises from the error tree::
 
             async for replacement in client.workloads.history(workload_id):
                 print(replacement.id, replacement.status)
         """
+        check_id(workload_id, "workload_id")
         self._pager_check("history")
         return AsyncPager(
             self._t,
             "workloads.history",
             Replacement,
             page_size=page_size,
-            route_ids=(check_id(workload_id, "workload_id"),),
+            route_ids=(workload_id,),
+            timeout=check_timeout(timeout),
         )
 
-    def events(self, workload_id: str, *, page_size: int = MAX_PAGE_SIZE) -> AsyncPager[WorkloadEvent]:
+    def events(
+        self, workload_id: str, *, page_size: int = MAX_PAGE_SIZE, timeout: float | None = None
+    ) -> AsyncPager[WorkloadEvent]:
         """The workload's events (create, start, stop, settings changes, promote, errors), newest
         first, fetched lazily (API 11.5).
 
-        Raises :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client; fetching a
-        page raises from the error tree.
+        ``timeout`` bounds the fetch of each page, retries included. Raises
+        :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client; fetching a page
+        raises from the error tree.
         """
+        check_id(workload_id, "workload_id")
         self._pager_check("events")
         return AsyncPager(
             self._t,
             "workloads.events",
             WorkloadEvent,
             page_size=page_size,
-            route_ids=(check_id(workload_id, "workload_id"),),
+            route_ids=(workload_id,),
+            timeout=check_timeout(timeout),
         )
 
     async def stats(
-        self, workload_id: str, *, start: datetime | None = None, end: datetime | None = None
+        self,
+        workload_id: str,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        timeout: float | None = None,
     ) -> WorkloadStats:
         """Traffic figures of the workload's invoke route between ``start`` and ``end`` (API 11.5).
 
-        ``start`` and ``end`` are aware datetimes (the server's default window when left out).
-        Raises :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client and
+        ``start`` and ``end`` are aware datetimes (the server's default window when left out); a
+        naive one is refused. ``timeout`` bounds the call in seconds, retries included. Raises
+        ``TypeError``/``ValueError`` naming the argument,
+        :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client and
         :class:`~workload_async.errors.NotFoundError` for an unknown id.
         """
+        check_id(workload_id, "workload_id")
+        for name, value in (("start", start), ("end", end)):
+            if value is not None:
+                check_moment(value, name)
+        if start is not None and end is not None and start > end:
+            raise ValueError(f"start ({start.isoformat()}) is after end ({end.isoformat()})")
+        check_timeout(timeout)
         await self._dialect("workload stats")
         params = [
             (name, str(unstructure(value)))
@@ -246,6 +296,6 @@ class SettingsMethods:
             if value
         ]
         response = await self._t.call(
-            "GET", "workloads.stats", check_id(workload_id, "workload_id"), params=params or None
+            "GET", "workloads.stats", workload_id, params=params or None, timeout=timeout
         )
         return response.parse(WorkloadStats)
