@@ -87,6 +87,22 @@ def _check_clock(clock: object) -> Clock | None:
     return clock  # type: ignore[return-value]
 
 
+_HOOKS = ("on_request", "on_retry", "on_status_change")
+
+
+def _check_hooks(hooks: object) -> None:
+    if hooks is None:
+        return
+    present = [name for name in _HOOKS if getattr(hooks, name, None) is not None]
+    if not present:
+        raise TypeError(
+            f"hooks must have on_request, on_retry or on_status_change, got {type(hooks).__name__}"
+        )
+    for name in present:
+        if not callable(getattr(hooks, name)):
+            raise TypeError(f"hooks.{name} must be callable")
+
+
 def _user_agent(suffix: str | None) -> str:
     own = f"workload-async/{package_version()}"
     return f"{own} {suffix}" if suffix else own
@@ -204,7 +220,11 @@ class Client:
         check_instance(poll, PollPolicy, "poll")
         wait_timeout = _wait_timeout(wait_timeout)
         _check_clock(clock)
+        _check_hooks(hooks)
         check_flag(tracing, "tracing")
+        if tracer_provider is not None and not callable(getattr(tracer_provider, "get_tracer", None)):
+            kind = type(tracer_provider).__name__
+            raise TypeError(f"tracer_provider must be an OpenTelemetry TracerProvider, got {kind}")
         check_count(max_response_bytes, "max_response_bytes", minimum=1)
         if api_version is not None and not isinstance(api_version, str):
             raise TypeError(f"api_version must be a string such as '11.5', got {type(api_version).__name__}")

@@ -52,7 +52,7 @@ def test_bad_poll_policy_is_refused(bad: dict[str, float]) -> None:
 
 
 def test_bad_retry_policy_is_refused() -> None:
-    with pytest.raises(ValueError, match="attempts must be >= 1"):
+    with pytest.raises(ValueError, match="attempts must be between 1 and 1000"):
         RetryPolicy(attempts=0)
 
 

@@ -31,7 +31,7 @@ from ._v11_5.rules import fail_replacement
 if TYPE_CHECKING:
     from ._state import EmulatorState
 
-__all__ = ["TIMINGS", "Controls", "NoSuchWorkload", "add_control_routes"]
+__all__ = ["TIMINGS", "Controls", "NoSuchWorkload", "add_control_routes", "number"]
 
 #: The timings that can be changed, by their wire (camelCase) names.
 TIMINGS = {
@@ -50,7 +50,7 @@ class RealClock(RuntimeError):
     """A control action needs a fake clock, and the emulator runs on the real one."""
 
 
-def _number(name: str, value: Any, *, below: float | None = None) -> float:
+def number(name: str, value: Any, *, below: float | None = None) -> float:
     """``value`` as a finite number >= 0 (and < ``below``); ``TypeError``/``ValueError`` naming it."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError(f"{name} must be a number, got {type(value).__name__}")
@@ -111,7 +111,7 @@ class Controls:
         for name, value in timings.items():
             if name not in known:
                 raise ValueError(f"unknown timing {name!r}; known: {', '.join(sorted(known))}")
-            checked[name] = _number(name, value, below=1.0 if name == "jitter" else None)
+            checked[name] = number(name, value, below=1.0 if name == "jitter" else None)
         current = self.state.store.timings
         for name, value in checked.items():
             setattr(current, name, value)
@@ -179,7 +179,7 @@ class Controls:
         clock = self.state.store.clock
         if not isinstance(clock, FakeClock):
             raise RealClock("the emulator runs on the real clock")
-        clock.advance(_number("seconds", seconds))
+        clock.advance(number("seconds", seconds))
         return clock.monotonic()
 
 
