@@ -115,6 +115,8 @@ def _api_version(given: str | None, settings: Settings) -> str:
     """The generation: the argument, else the chosen source's, else v2.41."""
     value = given if given is not None else settings.api_version
     try:
+        if value is not None and not value.strip():
+            raise ValueError("empty")
         return requested_api_version(value)
     except ValueError:
         where = "api_version=" if given is not None else settings.where("api_version")

@@ -33,9 +33,9 @@ def to_json(value: Any, *, keep_defaults: bool = False) -> Any:
     """
     if not isinstance(keep_defaults, bool):
         raise TypeError(f"keep_defaults must be True or False, got {type(keep_defaults).__name__}")
-    out = unstructure(value, keep_defaults=keep_defaults)
     problem = ""
     try:
+        out = unstructure(value, keep_defaults=keep_defaults)
         jsonlib.dumps(out, allow_nan=False)
     except TypeError as exc:
         kind = str(exc).removeprefix("Object of type ").split(" ", 1)[0]
@@ -68,9 +68,9 @@ def from_json(cls: type[T], data: Any) -> T:
         try:
             data = jsonlib.loads(data)
         except ValueError as exc:
-            problem = f"not JSON: {exc}"
+            problem = f"data is not JSON: {exc}"
         except RecursionError:
-            problem = "the JSON is nested too deeply to read"
+            problem = "data is JSON nested too deeply to read"
         if problem:
             raise ValueError(problem)
     deep = unknown = False
@@ -92,7 +92,7 @@ def from_json(cls: type[T], data: Any) -> T:
         snake = None
     if snake is not None:
         problems.append(f"keys are camelCase, as the API writes them: {snake!r} would be {to_camel(snake)!r}")
-    raise ValueError("; ".join(problems))
+    raise ValueError(f"data does not fit {model.__name__}: " + "; ".join(problems))
 
 
 def _wire_path(problem: str) -> str:

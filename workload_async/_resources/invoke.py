@@ -106,7 +106,7 @@ def _check_params(params: object) -> Params:
 def _check_call(
     resource_id: object, what: str, path: object, method: object, timeout: object
 ) -> tuple[str, str]:
-    check_id(resource_id, what)
+    check_id(resource_id, f"resource_id (the {what.removesuffix('_id')}'s id)")
     tail = check_text(path, "path", empty=True, limit=8000, one_line=True) or ""
     check_app_path(tail.partition("?")[0], "path")
     verb = check_text(method, "method", limit=20, one_line=True) or ""

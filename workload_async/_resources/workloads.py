@@ -217,7 +217,7 @@ class WorkloadsManager(SettingsMethods, InvokeMixin, LogsMixin, WaitMethods):
             page_size=page_size,
             offset=offset,
             ids=id_list,
-            timeout=timeout,
+            timeout=check_timeout(timeout),
         )
 
     async def _operation(

@@ -104,7 +104,7 @@ class Emulator:
         _check_options(locals())
         if not _is_loopback(host) and not allow_remote:
             raise ValueError(
-                f"refusing to bind {host!r}: the emulator serves loopback only unless allow_remote=True "
+                f"host {host!r} is not loopback: the emulator serves loopback only unless allow_remote=True "
                 "(--allow-remote on the command line)"
             )
         if api_version not in API_VERSIONS:

@@ -77,7 +77,7 @@ class Fault:
     rate: float = attrs.field(default=1.0, validator=_seconds)
     times: int | None = attrs.field(default=None, validator=_count)
     seconds: float = attrs.field(default=0.0, validator=_seconds)
-    hits: int = 0
+    hits: int = attrs.field(default=0, validator=_count)
 
     def matches(self, route: str, method: str) -> bool:
         """True when a request of ``method`` to route ``route`` is one this rule applies to (and
