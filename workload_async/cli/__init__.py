@@ -28,13 +28,14 @@ from ._options import (
     setup_logging,
 )
 from ._output import EXIT, Printer, exit_code_for
+from ._parser import Parser
 from ._serve import add_emulator_command, serve_emulator
 
 __all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="workload-async",
         description="Manage DataRobot workloads, artifacts and deployments (API v2.41 or 11.5).",
         epilog="Endpoint and token come from one place, taken whole: --endpoint with --token, else the "
