@@ -523,6 +523,7 @@ FUNCTION_ROWS: list[Row] = [
         allow_remote=FLAG,
         log_requests=FLAG,
         api_version=kind(unknown="12", number=11.5),
+        request_log_size=kind(negative=-1, fraction=1.5, string="10", none=None),
     ),
     row(
         "Fault",

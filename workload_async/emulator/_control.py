@@ -165,6 +165,8 @@ class Controls:
         """Add a token with its own user (who sees only its own resources)."""
         if token is not None and (not isinstance(token, str) or not token.strip()):
             raise ValueError("token must be a non-empty string")
+        if token is not None and (not token.isprintable() or " " in token):
+            raise ValueError("token must not hold spaces or control characters: a header could not carry it")
         if not isinstance(read_only, bool):
             raise TypeError(f"read_only must be true or false, got {type(read_only).__name__}")
         _text("email", email, optional=True)
@@ -187,8 +189,8 @@ def _json(data: Any, status: int = 200) -> web.Response:
     return web.json_response(data, status=status)
 
 
-def _bad(message: str) -> web.HTTPBadRequest:
-    return web.HTTPBadRequest(text=json.dumps({"detail": message}), content_type="application/json")
+def _bad(message: str) -> web.HTTPUnprocessableEntity:
+    return web.HTTPUnprocessableEntity(text=json.dumps({"detail": message}), content_type="application/json")
 
 
 async def _read(request: web.Request) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from ._app import make_app
 from ._control import Controls, number
 from ._faults import Fault
 from ._records import Timings, User, new_id
-from ._state import API_PREFIX, EmulatorState
+from ._state import API_PREFIX, REQUEST_LOG_SIZE, EmulatorState
 from ._store import Store
 
 __all__ = ["API_VERSIONS", "Emulator"]
@@ -50,6 +50,11 @@ def _check_options(given: dict[str, Any]) -> None:
         callable(getattr(clock, m, None)) for m in ("monotonic", "now", "sleep")
     ):
         raise TypeError(f"clock must be a Clock (monotonic, now and sleep), got {type(clock).__name__}")
+    size = given["request_log_size"]
+    if isinstance(size, bool) or not isinstance(size, int):
+        raise TypeError(f"request_log_size must be a whole number, got {type(size).__name__}")
+    if size < 0:
+        raise ValueError(f"request_log_size must be >= 0, got {size}")
     if not isinstance(given["api_version"], str):
         raise TypeError(f"api_version must be a string, got {type(given['api_version']).__name__}")
 
@@ -75,7 +80,9 @@ class Emulator:
     routes, shapes and rules) instead of v2.41.
 
     Raises ``ValueError`` for a non-loopback ``host`` without ``allow_remote=True``, an unknown
-    ``api_version``, negative timings or a ``jitter`` outside [0, 1)::
+    ``api_version``, negative timings or a ``jitter`` outside [0, 1), and ``TypeError`` naming an
+    argument of the wrong type. ``request_log_size`` bounds :attr:`request_log` (the oldest
+    requests go first)::
 
         clock = FakeClock()
         async with Emulator(clock=clock, startup_seconds=30) as emu:
@@ -100,6 +107,7 @@ class Emulator:
         allow_remote: bool = False,
         log_requests: bool = False,
         api_version: str = "v2.41",
+        request_log_size: int = REQUEST_LOG_SIZE,
     ) -> None:
         _check_options(locals())
         if not _is_loopback(host) and not allow_remote:
@@ -123,6 +131,7 @@ class Emulator:
             api_version=api_version,
         )
         self.state = EmulatorState(store=self.store, log_requests=log_requests)
+        self.state.bound_request_log(request_log_size)
         self.state.faults.rng = random.Random(rng.random())
         self.token = token or secrets.token_hex(20)
         self.state.control_token = self.token
@@ -264,8 +273,10 @@ class Emulator:
 
     @property
     def request_log(self) -> list[tuple[float, str, int]]:
-        """``(clock time, route name, status)`` of every API request (status 0: dropped)."""
-        return self.state.request_log
+        """``(clock time, route name, status)`` of the API requests (status 0: dropped), oldest
+        first: the last ``request_log_size`` of them (100,000 by default; ``counts`` counts
+        every request)."""
+        return list(self.state.request_log)
 
     def reset_counters(self) -> None:
         """Zero the request counters and the request log."""
