@@ -363,6 +363,12 @@ class Client:
         return str(self._endpoint)
 
     @property
+    def wait_timeout(self) -> float | None:
+        """The default ``timeout`` of this client's (or view's) waits, in seconds (None: no limit):
+        what a call's ``timeout`` is when it is not given."""
+        return self._waits.timeout
+
+    @property
     def clock(self) -> Clock:
         """The clock of this client's waits and retries."""
         return self._clock

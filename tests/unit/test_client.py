@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import inspect
 import ssl
 from typing import Any
 
@@ -165,3 +166,11 @@ async def test_pool_passes_its_settings_to_aiohttp() -> None:
 def test_pool_needs_a_connection() -> None:
     with pytest.raises(ValueError, match="max_connections must be >= 1"):
         SessionPool(max_connections=0)
+
+
+def test_help_shows_a_timeout_defaulting_to_the_clients_as_that() -> None:
+    client = Client(API, "t", wait_timeout=120)
+    shown = str(inspect.signature(client.workloads.wait))
+    assert "timeout: 'float | Default | None' = client.wait_timeout" in shown
+    assert "Default.TOKEN" not in shown
+    assert client.wait_timeout == 120 and client.with_options(wait_timeout=None).wait_timeout is None

@@ -97,7 +97,7 @@ class ReplacementRef:
 
 @attrs.frozen
 class Workload:
-    """A workload as the server reports it. Some servers echo ``workloadId`` instead of ``id``.
+    r"""A workload as the server reports it. Some servers echo ``workloadId`` instead of ``id``.
 
     What :meth:`client.workloads.get`, ``create``, ``list`` and the waits return. ``status`` is a
     :class:`WorkloadStatus` (``unknown`` when the server did not say; a value this SDK does not

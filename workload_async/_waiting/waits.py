@@ -29,6 +29,9 @@ class Default(enum.Enum):
 
     TOKEN = 0
 
+    def __repr__(self) -> str:
+        return "client.wait_timeout"  # how help() and inspect.signature show the default
+
 
 DEFAULT: Final = Default.TOKEN
 
