@@ -1,9 +1,12 @@
-"""The resource commands: ``workloads``, ``artifacts`` and ``deployments``."""
+"""Running the resource commands: ``workloads``, ``artifacts`` and ``deployments``.
+
+Their arguments are in :mod:`._parser`; an action that names a runner of its own there
+(``workloads logs``, ``workloads invoke``, ...) is run by that, not by these.
+"""
 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from .. import (
@@ -18,19 +21,10 @@ from .. import (
     to_json,
 )
 from ..errors import WorkloadAPIError, WorkloadFailedError
-from ._invoke import add_invoke_options, run_invoke
-from ._logs import add_bundles_command, add_logs_command, run_bundles, run_logs
-from ._options import needs_one, positive, seconds
+from ._options import needs_one
 from ._output import EXIT, Printer, exit_code_for
-from ._workload_settings import (
-    WORKLOAD_ACTIONS,
-    add_artifact_clone,
-    add_workload_commands,
-    run_artifact_clone,
-    run_workload,
-)
 
-__all__ = ["add_resource_commands", "run_resource_command"]
+__all__ = ["run_artifacts", "run_deployments", "run_workloads"]
 
 WORKLOAD_COLUMNS = ("id", "name", "status", "artifactId", "updatedAt")
 ARTIFACT_COLUMNS = ("id", "name", "status", "version", "updatedAt")
@@ -39,27 +33,6 @@ DEPLOYMENT_COLUMNS = ("id", "name", "status", "workloadId", "importance")
 
 #: The container of ``--image``, and its defaults: nothing to say with ``--file`` or ``--artifact-id``.
 _IMAGE_ONLY = {"port": 8080, "no_port": False, "cpu": 1.0, "memory_gib": 1.0}
-
-
-def _artifact_options(p: argparse.ArgumentParser, *, workload: bool = False) -> None:
-    source = p.add_mutually_exclusive_group()
-    if workload:
-        source.add_argument("--artifact-id", help="an existing artifact")
-        p.add_argument("--name", help="the workload's name (and its new artifact's, with --image)")
-    else:
-        p.add_argument("--name", help="the artifact's name (with --image)")
-    source.add_argument("--file", type=Path, help="an InputArtifact as JSON (the API's camelCase form)")
-    source.add_argument("--image", help="container image URI of a one-container artifact")
-    port = p.add_mutually_exclusive_group()
-    port.add_argument("--port", type=int, help="the --image container's port (default 8080)")
-    port.add_argument(
-        "--no-port",
-        action="store_true",
-        default=None,
-        help="the --image container exposes no port (it runs but cannot be invoked)",
-    )
-    p.add_argument("--cpu", type=positive, help="the --image container's CPU cores (default 1)")
-    p.add_argument("--memory-gib", type=positive, help="the --image container's memory in GiB (default 1)")
 
 
 def _image_only_given(args: argparse.Namespace) -> str:
@@ -97,89 +70,6 @@ def _artifact_from(args: argparse.Namespace) -> InputArtifact:
     return InputArtifact.single(args.name or args.image.rsplit("/", 1)[-1], container)
 
 
-def _wait_options(p: argparse.ArgumentParser, wait_flag: bool = True) -> None:
-    if wait_flag:
-        p.add_argument("--wait", action="store_true", help="wait until the workloads get there")
-    p.add_argument("--timeout", type=seconds, default=1800.0, help="seconds to wait at most (default 1800)")
-
-
-def add_resource_commands(sub: Any) -> None:
-    """Register ``workloads``, ``artifacts`` and ``deployments`` on the top-level subparsers."""
-    w = sub.add_parser("workloads", help="create, start, stop, wait for and invoke workloads").add_subparsers(
-        dest="action", required=True
-    )
-    p = w.add_parser("list", help="list workloads")
-    p.add_argument("--search")
-    p.add_argument("--sort", help="name, createdAt, updatedAt or status; '-' prefix for descending (-name)")
-    p.add_argument("--limit", type=int, help="show at most this many")
-    w.add_parser("get", help="show one workload").add_argument("id")
-    p = w.add_parser("create", help="create (and start) a workload")
-    _artifact_options(p, workload=True)
-    p.add_argument("--replicas", type=int, help="replica count")
-    _wait_options(p)
-    for action in ("start", "stop"):
-        p = w.add_parser(action, help=f"{action} workloads")
-        p.add_argument("ids", nargs="+", metavar="ID")
-        p.add_argument("--concurrency", type=int, default=32)
-        _wait_options(p)
-    w.add_parser("delete", help="delete workloads").add_argument("ids", nargs="+", metavar="ID")
-    p = w.add_parser("wait", help="wait until workloads are running (or stopped)")
-    p.add_argument("ids", nargs="+", metavar="ID")
-    p.add_argument("--until", choices=("running", "stopped"), default="running")
-    _wait_options(p, wait_flag=False)
-    p = w.add_parser("watch", help="print each status change of a workload until it settles")
-    p.add_argument("id")
-    _wait_options(p, wait_flag=False)
-    add_invoke_options(w.add_parser("invoke", help="call a workload's application"))
-    add_logs_command(w)
-    add_workload_commands(w)
-
-    a = sub.add_parser("artifacts", help="manage artifacts").add_subparsers(dest="action", required=True)
-    p = a.add_parser("list", help="list artifacts")
-    p.add_argument("--search")
-    p.add_argument("--status", choices=("draft", "registered"))
-    a.add_parser("get", help="show one artifact").add_argument("id")
-    p = a.add_parser("create", help="create an artifact")
-    _artifact_options(p)
-    p = a.add_parser("replace", help="replace a draft artifact (PUT)")
-    p.add_argument("id")
-    _artifact_options(p)
-    p = a.add_parser("update", help="rename or describe a draft artifact")
-    p.add_argument("id")
-    p.add_argument("--name")
-    p.add_argument("--description")
-    a.add_parser("register", help="register (lock) an artifact").add_argument("id")
-    a.add_parser("delete", help="delete a draft artifact").add_argument("id")
-    add_artifact_clone(a)
-
-    d = sub.add_parser("deployments", help="manage deployments").add_subparsers(dest="action", required=True)
-    p = d.add_parser("list", help="list deployments")
-    p.add_argument("--search")
-    p.add_argument(
-        "--workload-id",
-        action="append",
-        dest="workload_ids",
-        metavar="ID",
-        help="only the deployments of this workload (repeatable)",
-    )
-    p.add_argument("--with-workload", action="store_true", help="embed each deployment's workload (JSON)")
-    d.add_parser("get", help="show one deployment").add_argument("id")
-    p = d.add_parser("create", help="deploy a workload")
-    p.add_argument("--name", required=True)
-    p.add_argument("--workload-id", required=True)
-    p.add_argument("--description")
-    p.add_argument("--importance", choices=("critical", "high", "moderate", "low"))
-    p = d.add_parser("update", help="change a deployment")
-    p.add_argument("id")
-    p.add_argument("--name")
-    p.add_argument("--description")
-    p.add_argument("--importance", choices=("critical", "high", "moderate", "low"))
-    d.add_parser("delete", help="delete a deployment").add_argument("id")
-    d.add_parser("stats", help="traffic stats of a deployment").add_argument("id")
-    add_invoke_options(d.add_parser("invoke", help="call a deployment's application"))
-    add_bundles_command(sub)
-
-
 async def _bulk(client: Client, args: argparse.Namespace, printer: Printer) -> int:
     progress = printer.progress({"start": "starting", "stop": "stopping"}[args.action], len(set(args.ids)))
     method = client.workloads.start_many if args.action == "start" else client.workloads.stop_many
@@ -204,7 +94,7 @@ async def _bulk(client: Client, args: argparse.Namespace, printer: Printer) -> i
     return max((exit_code_for(e) for e in errors), default=EXIT["ok"])
 
 
-async def _workloads(client: Client, args: argparse.Namespace, printer: Printer) -> int:
+async def run_workloads(client: Client, args: argparse.Namespace, printer: Printer) -> int:
     wl = client.workloads
     if args.action == "list":
         if args.limit is not None and args.limit < 1:
@@ -262,12 +152,6 @@ async def _workloads(client: Client, args: argparse.Namespace, printer: Printer)
             printer.error(WorkloadFailedError(workload=last))  # why, and its last log lines
             return EXIT["failed"]
         return EXIT["ok"]
-    elif args.action == "invoke":
-        return await run_invoke(client, wl, args, printer)
-    elif args.action == "logs":
-        return await run_logs(client, args, printer)
-    elif args.action in WORKLOAD_ACTIONS:
-        return await run_workload(client, args, printer)
     return EXIT["ok"]
 
 
@@ -285,7 +169,7 @@ async def _delete_each(manager: Any, ids: list[str], printer: Printer) -> int:
     return code
 
 
-async def _artifacts(client: Client, args: argparse.Namespace, printer: Printer) -> int:
+async def run_artifacts(client: Client, args: argparse.Namespace, printer: Printer) -> int:
     ar = client.artifacts
     if args.action == "list":
         printer.many(await ar.list(search=args.search, status=args.status).collect(), ARTIFACT_COLUMNS)
@@ -303,12 +187,10 @@ async def _artifacts(client: Client, args: argparse.Namespace, printer: Printer)
     elif args.action == "delete":
         await ar.delete(args.id)
         printer.deleted(args.id)
-    elif args.action == "clone":
-        return await run_artifact_clone(client, args, printer)
     return EXIT["ok"]
 
 
-async def _deployments(client: Client, args: argparse.Namespace, printer: Printer) -> int:
+async def run_deployments(client: Client, args: argparse.Namespace, printer: Printer) -> int:
     dp = client.deployments
     if args.action == "list":
         listing = dp.list(
@@ -336,17 +218,4 @@ async def _deployments(client: Client, args: argparse.Namespace, printer: Printe
         printer.deleted(args.id)
     elif args.action == "stats":
         printer.one(await dp.stats(args.id))
-    elif args.action == "invoke":
-        return await run_invoke(client, dp, args, printer)
     return EXIT["ok"]
-
-
-async def run_resource_command(client: Client, args: argparse.Namespace, printer: Printer) -> int:
-    """Run a parsed ``workloads|artifacts|deployments|bundles`` command; return its exit code."""
-    handlers = {
-        "workloads": _workloads,
-        "artifacts": _artifacts,
-        "deployments": _deployments,
-        "bundles": run_bundles,
-    }
-    return await handlers[args.command](client, args, printer)

@@ -1,0 +1,36 @@
+"""``artifacts ...``: run by :mod:`.._commands`, except ``clone`` (:mod:`.._workload_settings`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._options import runs
+from .common import add_artifact_options
+
+__all__ = ["add_artifacts_command"]
+
+
+def add_artifacts_command(sub: Any) -> None:
+    """Register ``artifacts`` and its actions on the top-level subparsers."""
+    group = sub.add_parser("artifacts", help="manage artifacts")
+    runs(group, "_commands:run_artifacts")
+    a = group.add_subparsers(dest="action", required=True)
+    p = a.add_parser("list", help="list artifacts")
+    p.add_argument("--search")
+    p.add_argument("--status", choices=("draft", "registered"))
+    a.add_parser("get", help="show one artifact").add_argument("id")
+    p = a.add_parser("create", help="create an artifact")
+    add_artifact_options(p)
+    p = a.add_parser("replace", help="replace a draft artifact (PUT)")
+    p.add_argument("id")
+    add_artifact_options(p)
+    p = a.add_parser("update", help="rename or describe a draft artifact")
+    p.add_argument("id")
+    p.add_argument("--name")
+    p.add_argument("--description")
+    a.add_parser("register", help="register (lock) an artifact").add_argument("id")
+    a.add_parser("delete", help="delete a draft artifact").add_argument("id")
+    p = a.add_parser("clone", help="a new draft with an artifact's spec (API 11.5)")
+    p.add_argument("id")
+    p.add_argument("--name", required=True, help="the new artifact's name")
+    runs(p, "_workload_settings:run_artifact_clone")

@@ -1,0 +1,102 @@
+"""``workloads ...``: run by :mod:`.._commands`, except the actions that name their own runner."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._options import runs, seconds
+from .common import IMPORTANCES, add_artifact_options, add_invoke_options, add_wait_options
+
+__all__ = ["LOG_LEVELS", "add_workloads_command"]
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def add_workloads_command(sub: Any) -> None:
+    """Register ``workloads`` and its actions on the top-level subparsers."""
+    group = sub.add_parser("workloads", help="create, start, stop, wait for and invoke workloads")
+    runs(group, "_commands:run_workloads")
+    w = group.add_subparsers(dest="action", required=True)
+    p = w.add_parser("list", help="list workloads")
+    p.add_argument("--search")
+    p.add_argument("--sort", help="name, createdAt, updatedAt or status; '-' prefix for descending (-name)")
+    p.add_argument("--limit", type=int, help="show at most this many")
+    w.add_parser("get", help="show one workload").add_argument("id")
+    p = w.add_parser("create", help="create (and start) a workload")
+    add_artifact_options(p, workload=True)
+    p.add_argument("--replicas", type=int, help="replica count")
+    add_wait_options(p)
+    for action in ("start", "stop"):
+        p = w.add_parser(action, help=f"{action} workloads")
+        p.add_argument("ids", nargs="+", metavar="ID")
+        p.add_argument("--concurrency", type=int, default=32)
+        add_wait_options(p)
+    w.add_parser("delete", help="delete workloads").add_argument("ids", nargs="+", metavar="ID")
+    p = w.add_parser("wait", help="wait until workloads are running (or stopped)")
+    p.add_argument("ids", nargs="+", metavar="ID")
+    p.add_argument("--until", choices=("running", "stopped"), default="running")
+    add_wait_options(p, wait_flag=False)
+    p = w.add_parser("watch", help="print each status change of a workload until it settles")
+    p.add_argument("id")
+    add_wait_options(p, wait_flag=False)
+    p = w.add_parser("invoke", help="call a workload's application")
+    add_invoke_options(p)
+    runs(p, "_invoke:run_workload_invoke")
+    _add_logs(w)
+    _add_settings_commands(w)
+
+
+def _add_logs(w: Any) -> None:
+    p = w.add_parser(
+        "logs",
+        help="print a workload's log (oldest first); --follow prints new records as they come",
+        description="Print a workload's log, oldest record first. --since and --until take a duration "
+        "(10m, 2h, 1d: that long ago) or a time (2026-06-10T08:00:00Z).",
+    )
+    p.add_argument("id")
+    p.add_argument("-f", "--follow", action="store_true", help="keep printing new records until Ctrl-C")
+    p.add_argument(
+        "--until-settled",
+        action="store_true",
+        help="with --follow: stop once the workload is running, stopped or errored (exit 3 if errored)",
+    )
+    p.add_argument("--level", type=str.upper, choices=LOG_LEVELS, help="only records of this severity")
+    p.add_argument("--since", help="only records from then on (10m, 2h, 1d, or a time)")
+    p.add_argument("--until", help="only records up to then (not with --follow)")
+    p.add_argument("--include", action="append", default=[], help="message contains this (repeatable)")
+    p.add_argument("--exclude", action="append", default=[], help="message does not contain this")
+    p.add_argument("--tail", type=int, help="only the last N records (not with --follow)")
+    runs(p, "_logs:run_logs")
+
+
+def _add_settings_commands(w: Any) -> None:
+    """What the 11.5 generation adds (run by :mod:`.._workload_settings`)."""
+    p = w.add_parser("update", help="rename, describe or reprioritise a workload (API 11.5)")
+    p.add_argument("id")
+    p.add_argument("--name")
+    p.add_argument("--description")
+    p.add_argument("--importance", choices=IMPORTANCES)
+    w.add_parser("settings", help="show a workload's runtime settings (API 11.5)").add_argument("id")
+    p = w.add_parser(
+        "update-settings",
+        help="redeploy a workload onto new settings, rolling (API 11.5)",
+        description="Redeploy a workload onto new runtime settings with a rolling replacement. "
+        "The settings given change the workload's current ones and the rest are kept (--replicas "
+        "replaces autoscaling); with --replace they are the whole new runtime. See 'workloads "
+        "settings ID' for the current ones.",
+    )
+    p.add_argument("id")
+    p.add_argument("--group", help="the container group to set (default: the artifact's only one)")
+    p.add_argument("--replicas", type=int, help="replica count")
+    p.add_argument("--bundle", help="a resource bundle id (see 'workload-async bundles')")
+    p.add_argument(
+        "--replace", action="store_true", help="send only the settings given; the others are dropped"
+    )
+    p.add_argument("--wait", action="store_true", help="wait until the replacement completed")
+    p.add_argument("--timeout", type=seconds, default=1800.0, help="seconds to wait at most (default 1800)")
+    w.add_parser("promote", help="lock a running workload's draft artifact (API 11.5)").add_argument("id")
+    w.add_parser("history", help="a workload's settings replacements (API 11.5)").add_argument("id")
+    w.add_parser("events", help="a workload's events, newest first (API 11.5)").add_argument("id")
+    w.add_parser("stats", help="traffic stats of a workload (API 11.5)").add_argument("id")
+    for action in ("update", "settings", "update-settings", "promote", "history", "events", "stats"):
+        runs(w.choices[action], "_workload_settings:run_workload")
