@@ -14,9 +14,12 @@ Type checkers read the imports under ``TYPE_CHECKING``, which name the same home
 the two together): a new public name goes in both, and in ``__all__``.
 """
 
-from typing import TYPE_CHECKING, Any
+from __future__ import annotations
 
+TYPE_CHECKING = False  # importing typing would cost more than the rest of this module
 if TYPE_CHECKING:
+    from typing import Any
+
     from ._client import Client
     from ._clock import Clock, FakeClock, SystemClock
     from ._http.pagination import AsyncPager

@@ -195,3 +195,19 @@ def test_every_command_names_a_function_that_runs_it(words: tuple[str, ...]) -> 
 
 def test_the_parser_offers_the_importances_the_models_know() -> None:
     assert tuple(i.value for i in Importance) == IMPORTANCES
+
+
+def help_of(parser: argparse.ArgumentParser, words: tuple[str, ...]) -> str:
+    for word in words:
+        action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        parser = action.choices[word]
+    return parser.format_help()
+
+
+@pytest.mark.parametrize("words", list(commands(build_parser())), ids=lambda w: " ".join(w) or "top")
+def test_the_parser_built_for_a_command_line_parses_that_command_as_the_whole_parser(
+    words: tuple[str, ...],
+) -> None:
+    """Only the commands named on the command line are built beyond their help line; for those,
+    nothing differs from the parser the reference documents."""
+    assert help_of(build_parser(words), words) == help_of(build_parser(), words)

@@ -11,6 +11,7 @@ imported; :mod:`._run` runs the parsed command, importing the module that runs i
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -22,9 +23,11 @@ __all__ = ["main"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (the console script exits with it)."""
-    parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    completing = os.environ.get("COMP_LINE", "").split() if "_ARGCOMPLETE" in os.environ else []
+    parser = build_parser([*words, *completing])  # only the commands named are built whole
     enable_completion(parser)
-    args = parser.parse_args(attach_dash_values(sys.argv[1:] if argv is None else argv))
+    args = parser.parse_args(attach_dash_values(words))
     from ._run import run_parsed  # the SDK is imported here, once there is a command to run
 
     return run_parsed(args)

@@ -15,7 +15,11 @@ import math
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+
+TYPE_CHECKING = False  # typing itself costs the parser more than the parser costs
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
 
 __all__ = [
     "VersionAction",
@@ -25,6 +29,7 @@ __all__ = [
     "enable_completion",
     "fraction",
     "needs_one",
+    "path",
     "positive",
     "runs",
     "seconds",
@@ -54,6 +59,13 @@ def seconds(text: str) -> float:
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected seconds >= 0, got {text!r}")
     return value
+
+
+def path(text: str) -> Path:
+    """An option's value as a path (``pathlib`` is imported only when one is given)."""
+    from pathlib import Path
+
+    return Path(text)
 
 
 def positive(text: str) -> float:

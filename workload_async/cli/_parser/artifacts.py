@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+import argparse
 
 from .._options import runs
 from .common import add_artifact_options
 
-__all__ = ["add_artifacts_command"]
+__all__ = ["HELP", "add_arguments"]
+
+HELP = "manage artifacts"
 
 
-def add_artifacts_command(sub: Any) -> None:
-    """Register ``artifacts`` and its actions on the top-level subparsers."""
-    group = sub.add_parser("artifacts", help="manage artifacts")
+def add_arguments(group: argparse.ArgumentParser) -> None:
+    """The actions of ``artifacts`` and their arguments."""
     runs(group, "_commands:run_artifacts")
     a = group.add_subparsers(dest="action", required=True)
     p = a.add_parser("list", help="list artifacts")

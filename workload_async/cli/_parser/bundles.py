@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+import argparse
 
 from .._options import runs
 
-__all__ = ["add_bundles_command"]
+__all__ = ["HELP", "add_arguments"]
+
+HELP = "the compute bundles a runtime can name"
 
 
-def add_bundles_command(sub: Any) -> None:
-    """Register ``bundles list`` on the top-level subparsers."""
-    group = sub.add_parser("bundles", help="the compute bundles a runtime can name")
+def add_arguments(group: argparse.ArgumentParser) -> None:
+    """``bundles list`` and its arguments."""
     b = group.add_subparsers(dest="action", required=True)
     p = b.add_parser("list", help="list compute bundles")
     p.add_argument(

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from .._options import positive, seconds
+from .._options import path, positive, seconds
 
 __all__ = ["IMPORTANCES", "add_artifact_options", "add_invoke_options", "add_wait_options"]
 
@@ -22,7 +21,7 @@ def add_artifact_options(p: argparse.ArgumentParser, *, workload: bool = False) 
         p.add_argument("--name", help="the workload's name (and its new artifact's, with --image)")
     else:
         p.add_argument("--name", help="the artifact's name (with --image)")
-    source.add_argument("--file", type=Path, help="an InputArtifact as JSON (the API's camelCase form)")
+    source.add_argument("--file", type=path, help="an InputArtifact as JSON (the API's camelCase form)")
     source.add_argument("--image", help="container image URI of a one-container artifact")
     port = p.add_mutually_exclusive_group()
     port.add_argument("--port", type=int, help="the --image container's port (default 8080)")

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+import argparse
 
 from .._options import runs
 from .common import IMPORTANCES, add_invoke_options
 
-__all__ = ["add_deployments_command"]
+__all__ = ["HELP", "add_arguments"]
+
+HELP = "manage deployments"
 
 
-def add_deployments_command(sub: Any) -> None:
-    """Register ``deployments`` and its actions on the top-level subparsers."""
-    group = sub.add_parser("deployments", help="manage deployments")
+def add_arguments(group: argparse.ArgumentParser) -> None:
+    """The actions of ``deployments`` and their arguments."""
     runs(group, "_commands:run_deployments")
     d = group.add_subparsers(dest="action", required=True)
     p = d.add_parser("list", help="list deployments")

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from .._options import fraction, runs, seconds
 
-__all__ = ["DEFAULT_EMULATOR_TOKEN", "add_demo_command", "add_emulator_command"]
+__all__ = [
+    "DEFAULT_EMULATOR_TOKEN",
+    "DEMO_HELP",
+    "EMULATOR_HELP",
+    "add_demo_arguments",
+    "add_emulator_arguments",
+]
+
+DEMO_HELP = "run a fleet through its lifecycle on the embedded emulator"
+EMULATOR_HELP = "serve the Workload API locally from memory"
 
 DEFAULT_EMULATOR_TOKEN = "emulator-token"
 
@@ -22,17 +30,15 @@ def _port(text: str) -> int:
     return port
 
 
-def add_demo_command(sub: Any) -> None:
-    """Register ``demo`` on the top-level subparsers."""
-    demo = sub.add_parser("demo", help="run a fleet through its lifecycle on the embedded emulator")
+def add_demo_arguments(demo: argparse.ArgumentParser) -> None:
+    """The arguments of ``demo``."""
     demo.add_argument("--fleet", type=int, default=200, help="how many workloads (default 200)")
     demo.add_argument("--startup-seconds", type=seconds, default=1.5)
     runs(demo, "_demo:run_demo_command", calls_api=False)
 
 
-def add_emulator_command(sub: Any) -> None:
-    """Register ``emulator`` on the top-level subparsers."""
-    p = sub.add_parser("emulator", help="serve the Workload API locally from memory")
+def add_emulator_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``emulator``."""
     p.add_argument("--host", default="127.0.0.1", help="address to bind (loopback unless --allow-remote)")
     p.add_argument("--port", type=_port, default=8080, help="0-65535; 0 picks a free port (default 8080)")
     p.add_argument(

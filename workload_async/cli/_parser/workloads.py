@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+import argparse
 
 from .._options import runs, seconds
 from .common import IMPORTANCES, add_artifact_options, add_invoke_options, add_wait_options
 
-__all__ = ["LOG_LEVELS", "add_workloads_command"]
+__all__ = ["HELP", "LOG_LEVELS", "add_arguments"]
+
+HELP = "create, start, stop, wait for and invoke workloads"
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # what add_subparsers returns (generic for type checkers only)
+    Actions = argparse._SubParsersAction[argparse.ArgumentParser]
 
-def add_workloads_command(sub: Any) -> None:
-    """Register ``workloads`` and its actions on the top-level subparsers."""
-    group = sub.add_parser("workloads", help="create, start, stop, wait for and invoke workloads")
+
+def add_arguments(group: argparse.ArgumentParser) -> None:
+    """The actions of ``workloads`` and their arguments."""
     runs(group, "_commands:run_workloads")
     w = group.add_subparsers(dest="action", required=True)
     p = w.add_parser("list", help="list workloads")
@@ -46,7 +51,7 @@ def add_workloads_command(sub: Any) -> None:
     _add_settings_commands(w)
 
 
-def _add_logs(w: Any) -> None:
+def _add_logs(w: Actions) -> None:
     p = w.add_parser(
         "logs",
         help="print a workload's log (oldest first); --follow prints new records as they come",
@@ -69,7 +74,7 @@ def _add_logs(w: Any) -> None:
     runs(p, "_logs:run_logs")
 
 
-def _add_settings_commands(w: Any) -> None:
+def _add_settings_commands(w: Actions) -> None:
     """What the 11.5 generation adds (run by :mod:`.._workload_settings`)."""
     p = w.add_parser("update", help="rename, describe or reprioritise a workload (API 11.5)")
     p.add_argument("id")
