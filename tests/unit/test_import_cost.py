@@ -82,3 +82,39 @@ def test_dir_lists_the_public_names_before_they_are_used() -> None:
 def test_star_import_gives_every_public_name() -> None:
     found = modules_after("from workload_async import *\nassert Client and WorkloadStatus and gib")
     assert "workload_async._client" in found
+
+
+NEVER_FOR_A_CLIENT = (
+    "workload_async._dialects.v11_5",  # until a client speaks 11.5
+    "workload_async.emulator",
+    "workload_async._observe.tracing",  # until the application uses OpenTelemetry
+    "workload_async.cli",
+    "workload_async.contrib",
+    "opentelemetry",
+    "yaml",
+    "airflow",
+    "argcomplete",
+)
+
+
+def never_for_a_client(found: set[str]) -> list[str]:
+    return sorted(m for m in found if m.startswith(NEVER_FOR_A_CLIENT))
+
+
+def test_a_v2_41_client_imports_neither_the_11_5_dialect_nor_the_emulator_nor_tracing() -> None:
+    found = modules_after(
+        "from workload_async import Client\n"
+        "client = Client('https://example.com/api/v2', 't', api_version='v2.41')\n"
+        "assert client.api_version == 'v2.41'"
+    )
+    assert "workload_async._client" in found
+    assert never_for_a_client(found) == []
+
+
+def test_an_11_5_client_imports_its_dialect_and_nothing_else_it_does_not_use() -> None:
+    found = modules_after(
+        "from workload_async import Client\n"
+        "client = Client('https://example.com/api/v2', 't', api_version='11.5')\n"
+        "assert client.api_version == '11.5'"
+    )
+    assert never_for_a_client(found) == ["workload_async._dialects.v11_5"]
