@@ -40,6 +40,7 @@ if TYPE_CHECKING:
         Container,
         ContainerGroup,
         ContainerResources,
+        CreateWorkload,
         CredentialEnvironmentVariable,
         EnvironmentVariable,
         GroupRuntime,
@@ -97,7 +98,7 @@ if TYPE_CHECKING:
     )
     from ._observe.hooks import Hooks, RequestEvent, RetryEvent, StatusChangeEvent
     from ._policies import PollPolicy, RetryPolicy
-    from ._waiting.bulk import BulkResult, BulkState
+    from ._waiting.bulk import BulkResult, BulkState, CreateResult, DeleteResult
     from ._waiting.waits import ReturnWhen, WaitOutcome
     from .errors import (
         APIStatusError,
@@ -148,6 +149,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
         "Container",
         "ContainerGroup",
         "ContainerResources",
+        "CreateWorkload",
         "CredentialEnvironmentVariable",
         "EnvironmentVariable",
         "GroupRuntime",
@@ -205,7 +207,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
     ),
     "._observe.hooks": ("Hooks", "RequestEvent", "RetryEvent", "StatusChangeEvent"),
     "._policies": ("PollPolicy", "RetryPolicy"),
-    "._waiting.bulk": ("BulkResult", "BulkState"),
+    "._waiting.bulk": ("BulkResult", "BulkState", "CreateResult", "DeleteResult"),
     "._waiting.waits": ("ReturnWhen", "WaitOutcome"),
     ".errors": (
         "APIStatusError",
@@ -278,8 +280,11 @@ __all__ = [
     "Container",
     "ContainerGroup",
     "ContainerResources",
+    "CreateResult",
+    "CreateWorkload",
     "Creator",
     "CredentialEnvironmentVariable",
+    "DeleteResult",
     "Deployment",
     "DeploymentMetrics",
     "DeploymentStats",
