@@ -7,11 +7,16 @@ Their arguments are in :mod:`._parser`; an action that names a runner of its own
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from .. import (
     Client,
     Container,
+    CreateResult,
+    CreateWorkload,
+    DeleteResult,
     InputArtifact,
     ResourceRequest,
     WorkloadRuntime,
@@ -20,15 +25,16 @@ from .. import (
     gib,
     to_json,
 )
-from ..errors import WorkloadAPIError, WorkloadFailedError
+from ..errors import WorkloadFailedError
 from ._options import needs_one
-from ._output import EXIT, Printer, exit_code_for
+from ._output import EXIT, Printer, Progress, exit_code_for
 
 __all__ = ["run_artifacts", "run_deployments", "run_workloads"]
 
 WORKLOAD_COLUMNS = ("id", "name", "status", "artifactId", "updatedAt")
 ARTIFACT_COLUMNS = ("id", "name", "status", "version", "updatedAt")
 DEPLOYMENT_COLUMNS = ("id", "name", "status", "workloadId", "importance")
+CREATED_COLUMNS = ("id", "name", "result", "status", "error")
 
 
 #: The container of ``--image``, and its defaults: nothing to say with ``--file`` or ``--artifact-id``.
@@ -103,6 +109,8 @@ async def run_workloads(client: Client, args: argparse.Namespace, printer: Print
     elif args.action == "get":
         printer.one(await wl.get(args.id))
     elif args.action == "create":
+        if args.count is not None or args.from_file is not None:
+            return await _create_many(client, args, printer)
         runtime = WorkloadRuntime(replica_count=args.replicas) if args.replicas is not None else None
         if args.artifact_id:
             if given := _image_only_given(args):
@@ -122,7 +130,7 @@ async def run_workloads(client: Client, args: argparse.Namespace, printer: Print
     elif args.action in ("start", "stop"):
         return await _bulk(client, args, printer)
     elif args.action == "delete":
-        return await _delete_each(wl, args.ids, printer)
+        return await _delete_many(wl.delete_many, args, printer)
     elif args.action == "wait":
         progress = printer.progress(f"waiting for {args.until}", len(set(args.ids)))
         outcomes = {}
@@ -155,18 +163,105 @@ async def run_workloads(client: Client, args: argparse.Namespace, printer: Print
     return EXIT["ok"]
 
 
-async def _delete_each(manager: Any, ids: list[str], printer: Printer) -> int:
-    """Delete each id in turn, reporting each failure and going on; the worst exit code wins."""
-    code = EXIT["ok"]
-    for resource_id in ids:
-        try:
-            await manager.delete(resource_id)
-        except WorkloadAPIError as exc:
-            printer.error(exc)
-            code = max(code, exit_code_for(exc))
+def _suffixed(base: str, count: int) -> list[str]:
+    """``web-1`` to ``web-N``, the numbers padded to one width so that the names sort as numbered."""
+    width = len(str(count))
+    return [f"{base}-{n:0{width}d}" for n in range(1, count + 1)]
+
+
+def _read_specs(path: Path) -> list[CreateWorkload]:
+    """The workloads of a JSON Lines file (``-``: stdin), one :class:`CreateWorkload` a line."""
+    try:
+        text = sys.stdin.read() if str(path) == "-" else path.read_text()
+    except OSError as exc:
+        raise ValueError(f"--from-file {path}: cannot read it: {exc.strerror or exc}") from None
+    specs = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip():
+            try:
+                specs.append(from_json(CreateWorkload, line))
+            except ValueError as exc:
+                raise ValueError(f"--from-file {path} line {number}: {exc}") from None
+    if not specs:
+        raise ValueError(f"--from-file {path}: no workload in it (one JSON object a line)")
+    return specs
+
+
+def _many_requests(args: argparse.Namespace) -> list[CreateWorkload]:
+    """The workloads ``create --count`` or ``create --from-file`` asks for."""
+    if args.from_file is not None:
+        options = (("--name", args.name), ("--replicas", args.replicas), ("--count", args.count))
+        extra = [option for option, value in options if value is not None]
+        if container := _image_only_given(args):
+            extra.append(container.rsplit(" ", 1)[0])  # "--cpu and --port are" -> "--cpu and --port"
+        if extra:
+            raise ValueError(f"{', '.join(extra)}: each line of --from-file describes its workload whole")
+        return _read_specs(args.from_file)
+    runtime = WorkloadRuntime(replica_count=args.replicas) if args.replicas is not None else None
+    if args.artifact_id:
+        if given := _image_only_given(args):
+            raise ValueError(f"{given} for the container of --image, not of an existing artifact")
+        if args.name is None:
+            raise ValueError(
+                "--count with --artifact-id needs --name: the workloads are named NAME-1 to NAME-N"
+            )
+        names = _suffixed(args.name, args.count)
+        return [CreateWorkload(name=name, artifact_id=args.artifact_id, runtime=runtime) for name in names]
+    artifact = _artifact_from(args)  # each workload gets its own, as one create would
+    return [
+        CreateWorkload(name=name, artifact=artifact, runtime=runtime)
+        for name in _suffixed(args.name or artifact.name, args.count)
+    ]
+
+
+async def _create_many(client: Client, args: argparse.Namespace, printer: Printer) -> int:
+    """``workloads create --count N`` or ``--from-file``: a row per workload, the worst exit code."""
+    requests = _many_requests(args)
+    progress = printer.progress("creating", len(requests))
+    results = await client.workloads.create_many(
+        requests,
+        concurrency=args.concurrency,
+        wait=args.wait,
+        timeout=args.timeout,
+        progress=_advance(progress),
+    )
+    rows = [
+        {
+            "id": r.workload_id,
+            "name": r.workload.name if r.workload else r.request.name,
+            "result": r.state.value,
+            "status": r.workload.status.value if r.workload else None,
+            "error": str(r.error) if r.error else None,
+        }
+        for r in results
+    ]
+    if printer.quiet:  # the ids of the workloads made, one a line; why the others were not, on stderr
+        printer.many([row for row in rows if row["id"]], CREATED_COLUMNS)
+        for result in results:
+            if result.workload is None and result.error is not None:
+                printer.error(result.error)
+    else:
+        printer.many(rows, CREATED_COLUMNS)
+    return max((exit_code_for(r.error) for r in results if r.error), default=EXIT["ok"])
+
+
+def _advance(progress: Progress) -> Callable[[int, int, CreateResult | DeleteResult], None]:
+    return lambda done, _total, result: progress.update(done, result.ok)
+
+
+async def _delete_many(
+    delete_many: Callable[..., Awaitable[dict[str, DeleteResult]]], args: argparse.Namespace, printer: Printer
+) -> int:
+    """Delete every id given, ``--concurrency`` at once; then say which are gone (stdout) and why
+    the others are not (stderr), in the order given. The worst exit code wins."""
+    progress = printer.progress("deleting", len(set(args.ids)))
+    results = await delete_many(args.ids, concurrency=args.concurrency, progress=_advance(progress))
+    for resource_id, result in results.items():
+        if result.error is not None:
+            printer.error(result.error)
         else:
             printer.deleted(resource_id)
-    return code
+    return max((exit_code_for(r.error) for r in results.values() if r.error), default=EXIT["ok"])
 
 
 async def run_artifacts(client: Client, args: argparse.Namespace, printer: Printer) -> int:
@@ -185,8 +280,7 @@ async def run_artifacts(client: Client, args: argparse.Namespace, printer: Print
     elif args.action == "register":
         printer.one(await ar.register(args.id))
     elif args.action == "delete":
-        await ar.delete(args.id)
-        printer.deleted(args.id)
+        return await _delete_many(ar.delete_many, args, printer)
     return EXIT["ok"]
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "add_common_options",
     "add_everywhere",
     "attach_dash_values",
+    "count",
     "enable_completion",
     "fraction",
     "needs_one",
@@ -58,6 +59,17 @@ def seconds(text: str) -> float:
     value = _number(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected seconds >= 0, got {text!r}")
+    return value
+
+
+def count(text: str) -> int:
+    """An option's value as a whole number >= 1 (how many, how many at once)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {text!r}")
     return value
 
 

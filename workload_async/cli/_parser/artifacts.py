@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .._options import runs
+from .._options import count, runs
 from .common import add_artifact_options
 
 __all__ = ["HELP", "add_arguments"]
@@ -30,7 +30,9 @@ def add_arguments(group: argparse.ArgumentParser) -> None:
     p.add_argument("--name")
     p.add_argument("--description")
     a.add_parser("register", help="register (lock) an artifact").add_argument("id")
-    a.add_parser("delete", help="delete a draft artifact").add_argument("id")
+    p = a.add_parser("delete", help="delete draft artifacts")
+    p.add_argument("ids", nargs="+", metavar="ID")
+    p.add_argument("--concurrency", type=count, default=32, help="deletes at once (default 32)")
     p = a.add_parser("clone", help="a new draft with an artifact's spec (API 11.5)")
     p.add_argument("id")
     p.add_argument("--name", required=True, help="the new artifact's name")

@@ -12,9 +12,11 @@ __all__ = ["IMPORTANCES", "add_artifact_options", "add_invoke_options", "add_wai
 IMPORTANCES = ("critical", "high", "moderate", "low")
 
 
-def add_artifact_options(p: argparse.ArgumentParser, *, workload: bool = False) -> None:
+def add_artifact_options(
+    p: argparse.ArgumentParser, *, workload: bool = False
+) -> argparse._MutuallyExclusiveGroup:
     """Where an artifact comes from: ``--file``, or ``--image`` and its container's options (and,
-    for a workload, ``--artifact-id``)."""
+    for a workload, ``--artifact-id``). Returns the group of sources, one of which may be given."""
     source = p.add_mutually_exclusive_group()
     if workload:
         source.add_argument("--artifact-id", help="an existing artifact")
@@ -33,6 +35,7 @@ def add_artifact_options(p: argparse.ArgumentParser, *, workload: bool = False) 
     )
     p.add_argument("--cpu", type=positive, help="the --image container's CPU cores (default 1)")
     p.add_argument("--memory-gib", type=positive, help="the --image container's memory in GiB (default 1)")
+    return source
 
 
 def add_wait_options(p: argparse.ArgumentParser, wait_flag: bool = True) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .._options import runs, seconds
+from .._options import count, path, runs, seconds
 from .common import IMPORTANCES, add_artifact_options, add_invoke_options, add_wait_options
 
 __all__ = ["HELP", "LOG_LEVELS", "add_arguments"]
@@ -27,16 +27,37 @@ def add_arguments(group: argparse.ArgumentParser) -> None:
     p.add_argument("--sort", help="name, createdAt, updatedAt or status; '-' prefix for descending (-name)")
     p.add_argument("--limit", type=int, help="show at most this many")
     w.add_parser("get", help="show one workload").add_argument("id")
-    p = w.add_parser("create", help="create (and start) a workload")
-    add_artifact_options(p, workload=True)
+    p = w.add_parser(
+        "create",
+        help="create (and start) a workload, or many",
+        description="Create (and start) a workload; --count N creates N alike, named NAME-1 to NAME-N "
+        "(numbers padded to one width), and --from-file creates one per line of a JSON Lines file "
+        "(each line a CreateWorkload in the API's camelCase form, '-' reads stdin).",
+    )
+    source = add_artifact_options(p, workload=True)
+    source.add_argument(
+        "--from-file",
+        type=path,
+        metavar="FILE",
+        help="JSON Lines: one workload to create a line ('-': stdin)",
+    )
     p.add_argument("--replicas", type=int, help="replica count")
+    p.add_argument("--count", type=count, help="create this many alike, their names suffixed -1 to -N")
+    p.add_argument(
+        "--concurrency",
+        type=count,
+        default=32,
+        help="with --count or --from-file: creates at once (default 32)",
+    )
     add_wait_options(p)
     for action in ("start", "stop"):
         p = w.add_parser(action, help=f"{action} workloads")
         p.add_argument("ids", nargs="+", metavar="ID")
         p.add_argument("--concurrency", type=int, default=32)
         add_wait_options(p)
-    w.add_parser("delete", help="delete workloads").add_argument("ids", nargs="+", metavar="ID")
+    p = w.add_parser("delete", help="delete workloads")
+    p.add_argument("ids", nargs="+", metavar="ID")
+    p.add_argument("--concurrency", type=count, default=32, help="deletes at once (default 32)")
     p = w.add_parser("wait", help="wait until workloads are running (or stopped)")
     p.add_argument("ids", nargs="+", metavar="ID")
     p.add_argument("--until", choices=("running", "stopped"), default="running")
