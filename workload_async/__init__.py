@@ -26,6 +26,13 @@ if TYPE_CHECKING:
     from ._http.pool import SessionPool
     from ._http.responses import Response, StreamingResponse, WebSocket
     from ._http.sse import ServerSentEvent
+    from ._models.activity import (
+        Replacement,
+        ReplacementConfig,
+        WorkloadEvent,
+        WorkloadMetrics,
+        WorkloadStats,
+    )
     from ._models.enums import (
         ArtifactStatus,
         Importance,
@@ -68,16 +75,11 @@ if TYPE_CHECKING:
         LogRecord,
         Operation,
         Page,
-        Replacement,
-        ReplacementConfig,
         ReplacementRef,
         StatsPeriod,
         StatusCondition,
         StatusDetails,
         Workload,
-        WorkloadEvent,
-        WorkloadMetrics,
-        WorkloadStats,
     )
     from ._models.reported import (
         ReportedArtifactSpec,
@@ -166,6 +168,13 @@ _HOMES: dict[str, tuple[str, ...]] = {
         "mib",
     ),
     "._models.json": ("from_json", "to_json"),
+    "._models.activity": (
+        "Replacement",
+        "ReplacementConfig",
+        "WorkloadEvent",
+        "WorkloadMetrics",
+        "WorkloadStats",
+    ),
     "._models.outputs": (
         "Artifact",
         "ArtifactRef",
@@ -177,16 +186,11 @@ _HOMES: dict[str, tuple[str, ...]] = {
         "LogRecord",
         "Operation",
         "Page",
-        "Replacement",
-        "ReplacementConfig",
         "ReplacementRef",
         "StatsPeriod",
         "StatusCondition",
         "StatusDetails",
         "Workload",
-        "WorkloadEvent",
-        "WorkloadMetrics",
-        "WorkloadStats",
     ),
     "._models.reported": (
         "ReportedArtifactSpec",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from contextlib import aclosing
 from datetime import datetime
-from typing import Literal, overload
+from typing import TYPE_CHECKING, Literal, overload
 
 import attrs
 
@@ -20,12 +20,15 @@ from .._models.checks import check_id, check_runtime
 from .._models.converter import unstructure, wire_fields
 from .._models.enums import Importance, ReplacementStatus
 from .._models.inputs import WorkloadRuntime
-from .._models.outputs import Replacement, Workload, WorkloadEvent, WorkloadStats
+from .._models.outputs import Workload
 from .._models.reported import ReportedRuntime
 from .._policies import PollPolicy
 from .._waiting.waiter import Verdict
 from .._waiting.waits import DEFAULT, Default, Waits
 from ..errors import ReplacementFailedError
+
+if TYPE_CHECKING:  # imported where used: a program that never asks for its activity never loads it
+    from .._models.activity import Replacement, WorkloadEvent, WorkloadStats
 
 __all__ = ["SettingsMethods"]
 
@@ -147,6 +150,8 @@ class SettingsMethods:
             json_body=body,
             deadline=deadline,
         )
+        from .._models.activity import Replacement
+
         replacement = response.parse(Replacement)
         if not wait:
             return replacement
@@ -206,6 +211,8 @@ class SettingsMethods:
                 print(replacement.id, replacement.status)
         """
         self._pager_check("history")
+        from .._models.activity import Replacement
+
         return AsyncPager(
             self._t,
             "workloads.history",
@@ -222,6 +229,8 @@ class SettingsMethods:
         page raises from the error tree.
         """
         self._pager_check("events")
+        from .._models.activity import WorkloadEvent
+
         return AsyncPager(
             self._t,
             "workloads.events",
@@ -248,4 +257,6 @@ class SettingsMethods:
         response = await self._t.call(
             "GET", "workloads.stats", check_id(workload_id, "workload_id"), params=params or None
         )
+        from .._models.activity import WorkloadStats
+
         return response.parse(WorkloadStats)
