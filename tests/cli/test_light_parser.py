@@ -119,6 +119,16 @@ def test_version_and_argument_errors_import_nothing_of_the_sdk() -> None:
     assert "invalid choice: 'frobnicate'" in err  # each mistake was refused by the parser
 
 
+def test_a_command_that_calls_no_api_imports_no_client() -> None:
+    """``emulator`` imports the emulator to run, never the client (here it refuses its options)."""
+    argv = ("emulator", "--host", "0.0.0.0", "--port", "0", "--allow-remote")
+    code = f"from workload_async.cli import main\nassert main({list(argv)!r}) == 2"
+    found, err = modules_after(code, {"DATAROBOT_API_TOKEN": ""})
+    assert "--allow-remote needs a token of your own" in err
+    assert "workload_async.emulator" in found
+    assert not [m for m in found if m.startswith(("workload_async._client", "workload_async._http"))]
+
+
 def test_shell_completion_imports_nothing_of_the_sdk(tmp_path: Path) -> None:
     pytest.importorskip("argcomplete")
     line = "workload-async workloads st"

@@ -15,7 +15,6 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import cast
 
-from .. import Client
 from ..errors import WorkloadAPIError
 from ._output import EXIT, Printer, exit_code_for
 
@@ -52,6 +51,8 @@ async def _run(args: argparse.Namespace, printer: Printer) -> int:
                 f"--endpoint and --token are for commands that call an API, not {args.command}{own}"
             )
         return await run(args)
+    from .. import Client  # only a command that calls the API imports the client
+
     async with Client(args.endpoint, args.token, api_version=args.api_version) as client:
         return await run(client, args, printer)
 
