@@ -78,6 +78,8 @@ async def test_a_create_with_an_inline_artifact_autoscaling_a_bundle_and_contain
 
 
 async def test_a_settings_change(mock_client: Client, mock_http: AioResponses) -> None:
+    empty: dict[str, object] = {"count": 0, "totalCount": 0, "next": None, "previous": None, "data": []}
+    mock_http.get(f"{API}/workloads/w1/history?limit=1", payload=empty)  # what it had before
     mock_http.patch(f"{API}/workloads/w1/settings", status=202, payload=REPLACEMENT)
     runtime = WorkloadRuntime(
         container_groups=[

@@ -14,12 +14,14 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
-from .enums import ArtifactStatus, Importance, ReplacementStatus, WorkloadStatus
+from .enums import ArtifactStatus, BuildStatus, Importance, ReplacementStatus, WorkloadStatus
 from .reported import ReportedArtifactSpec, ReportedRuntime
 
 __all__ = [
     "Artifact",
     "ArtifactRef",
+    "Build",
+    "BuildLogLine",
     "ComputeBundle",
     "Creator",
     "Deployment",
@@ -88,11 +90,16 @@ class Creator:
 
 @attrs.frozen
 class ReplacementRef:
-    """The settings replacement a workload is going through (API 11.5), as the workload shows it."""
+    """The replacement a workload is going through (API 11.5), as the workload shows it: briefly
+    None right after one is asked for, then its status until it settles; a ``completed`` one is
+    cleared about a second later, a failed one stays until the next change. Some servers also
+    send its ``id`` and ``message``."""
 
     status: ReplacementStatus = ReplacementStatus.UNKNOWN
     strategy: str | None = None
     candidate_proton_ids: tuple[str, ...] = ()
+    id: str | None = None
+    message: str | None = None
 
 
 @attrs.frozen
@@ -283,10 +290,13 @@ class ReplacementConfig:
 
 @attrs.frozen
 class Replacement:
-    """A settings change of a workload (API 11.5): a rolling redeploy onto ``runtime``.
+    """A replacement of a workload (API 11.5): a rolling redeploy onto a new artifact
+    (``candidate_artifact_id``, from ``client.workloads.replace``) or new settings (``runtime``,
+    from ``update_settings``).
 
-    ``status`` settles in ``completed`` (the workload now runs on ``runtime``) or ``errored``
-    (``message`` says why; the workload keeps its old settings).
+    ``status`` settles in ``completed`` (the workload now runs the candidate) or a failure,
+    ``errored``, ``failed`` or ``canceled`` (``message`` says why; the workload keeps serving its
+    old version).
     """
 
     id: str
@@ -307,6 +317,44 @@ class Replacement:
     switched_at: datetime | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+
+
+@attrs.frozen
+class Build:
+    """An image build of an artifact's container (API 11.5), from ``client.artifacts.build``.
+
+    ``status`` goes ``PENDING``, ``IN_PROGRESS``, ``BUILT`` (not yet pushed), then ``COMPLETED``
+    (the container's ``image_uri`` is set: the artifact can be deployed), ``FAILED`` or
+    ``CANCELLED`` (see ``client.artifacts.build_logs``).
+    """
+
+    id: str
+    artifact_id: str | None = None
+    status: BuildStatus = BuildStatus.UNKNOWN
+    name: str | None = None
+    creator: Creator | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@attrs.frozen
+class BuildLogLine:
+    """One line of a build's log (API 11.5). Lines the server writes as JSON are read into
+    ``timestamp``, ``level``, ``logger``, ``message`` and ``build_id``; any other line is its own
+    ``message``. ``text`` is the line as it came; ``str(line)`` reads ``[timestamp] LEVEL: message``
+    (the line itself when it was not JSON)."""
+
+    message: str = ""
+    timestamp: str | None = attrs.field(default=None, metadata={"wire": "asctime"})
+    level: str | None = attrs.field(default=None, metadata={"wire": "levelname"})
+    logger: str | None = attrs.field(default=None, metadata={"wire": "name"})
+    build_id: str | None = attrs.field(default=None, metadata={"wire": "build_id"})
+    text: str = attrs.field(default="", metadata={"wire": False})
+
+    def __str__(self) -> str:
+        if self.level is None and self.timestamp is None:
+            return self.text or self.message
+        return f"[{self.timestamp or '-'}] {(self.level or 'INFO').upper()}: {self.message}"
 
 
 @attrs.frozen

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 from typing import Any, Literal, overload
 
 import attrs
@@ -18,8 +19,11 @@ from .._policies import PollPolicy
 from .._waiting.bulk import BulkResult, Progress, run_bulk
 from .._waiting.waits import DEFAULT, Default, Waits
 from ..errors import ConflictError
+from .artifacts import lock
+from .exactly_once import leaving
 from .invoke import InvokeMixin
 from .workload_logs import LogsMixin
+from .workload_replacements import ReplacementMethods
 from .workload_settings import SettingsMethods
 from .workload_waits import WaitMethods
 
@@ -30,6 +34,14 @@ __all__ = ["WorkloadsManager"]
 class _Named:
     id: str
     name: str | None = None
+
+
+def _made_for_it(artifact_id: str, *, locked: bool) -> str:
+    state = "locked" if locked else "a draft (its lock failed)"
+    return (
+        f"artifact {artifact_id}, made for this workload, {state}: if no workload was created, "
+        f"reuse it (artifact_id={artifact_id!r}) or delete it"
+    )
 
 
 #: 11.5 answers a start 409 unless stopped: in these statuses that means "already up", a no-op
@@ -45,13 +57,14 @@ _UP = frozenset(
 )
 
 
-class WorkloadsManager(SettingsMethods, InvokeMixin, LogsMixin, WaitMethods):
+class WorkloadsManager(SettingsMethods, ReplacementMethods, InvokeMixin, LogsMixin, WaitMethods):
     """Everything about workloads. Reached as ``client.workloads``.
 
     ``invoke(workload_id, path, ...)`` and ``stream(workload_id, path, ...)`` call the workload's
     application through the API gateway; ``logs(workload_id, ...)`` and
     ``follow_logs(workload_id, ...)`` read its log. ``update``, ``settings``, ``update_settings``,
-    ``promote``, ``history``, ``events`` and ``stats`` exist on API 11.5 only.
+    ``replace``, ``replacement``, ``cancel_replacement``, ``wait_for_replacement``, ``promote``,
+    ``history``, ``events`` and ``stats`` exist on API 11.5 only.
     """
 
     _invoke_route = "workloads.invoke"
@@ -88,7 +101,9 @@ class WorkloadsManager(SettingsMethods, InvokeMixin, LogsMixin, WaitMethods):
         :class:`~workload_async.errors.ConflictError` when a draft artifact already backs a live
         workload (v2.41); :class:`~workload_async.errors.UnprocessableEntityError`;
         :class:`~workload_async.errors.OutcomeUnknownError` when the request was sent but no answer
-        came (it may exist: list by ``name`` before creating again).
+        came (it may exist: list by ``name`` before creating again). On 11.5, where an inline
+        locked artifact is created and locked first, an error after that names the artifact it
+        left (in its message and ``left_behind``).
         """
         if (artifact is None) == (artifact_id is None):
             raise ValueError("pass exactly one of artifact= or artifact_id=")
@@ -98,8 +113,9 @@ class WorkloadsManager(SettingsMethods, InvokeMixin, LogsMixin, WaitMethods):
             check_id(artifact_id, "artifact_id")
         if runtime is not None:
             check_runtime(runtime)
+        deadline = self._t.deadline_for(timeout)
         dialect = await self._t.get_dialect()
-        body = await self._create_body(
+        body, made = await self._create_body(
             dialect,
             name=name,
             description=description,
@@ -107,10 +123,13 @@ class WorkloadsManager(SettingsMethods, InvokeMixin, LogsMixin, WaitMethods):
             artifact=artifact,
             artifact_id=artifact_id,
             runtime=runtime,
+            deadline=deadline,
         )
-        response = await self._t.call(
-            "POST", "workloads.create", json_body=body, retry="create", timeout=timeout
-        )
+        left = nullcontext() if made is None else leaving(_made_for_it(made, locked=True))
+        async with left:
+            response = await self._t.call(
+                "POST", "workloads.create", json_body=body, retry="create", deadline=deadline
+            )
         return response.parse(Workload)
 
     async def _create_body(
@@ -123,13 +142,15 @@ class WorkloadsManager(SettingsMethods, InvokeMixin, LogsMixin, WaitMethods):
         artifact: InputArtifact | None,
         artifact_id: str | None,
         runtime: WorkloadRuntime | None,
-    ) -> dict[str, Any]:
+        deadline: float | None = None,
+    ) -> tuple[dict[str, Any], str | None]:
         """A create's body in the client's dialect, with what that dialect needs done first: a name
         where one is required (the artifact's, as v2.41 servers default it), and an inline artifact
         that should be locked created and locked where a create cannot lock it (11.5 servers make
-        inline artifacts drafts)."""
+        inline artifacts drafts); and the id of the artifact made so, if one was."""
         if name is None and artifact_id is not None and dialect.has("workload names required"):
-            name = (await self._t.call("GET", "artifacts.get", artifact_id)).parse(_Named).name
+            named = await self._t.call("GET", "artifacts.get", artifact_id, deadline=deadline)
+            name = named.parse(_Named).name
         body = dialect.create_body(
             name=name,
             description=description,
@@ -144,13 +165,15 @@ class WorkloadsManager(SettingsMethods, InvokeMixin, LogsMixin, WaitMethods):
             and inline.get("status") == dialect.lock_word
             and not dialect.has("lock on create")
         ):
-            created = await self._t.call("POST", "artifacts.create", json_body=inline, retry="create")
-            locked = await self._t.call(
-                "PATCH", "artifacts.update", created.parse(_Named).id, json_body={"status": dialect.lock_word}
+            created = await self._t.call(
+                "POST", "artifacts.create", json_body=inline, retry="create", deadline=deadline
             )
-            artifact_id = locked.parse(_Named).id
+            artifact_id = created.parse(_Named).id
+            async with leaving(_made_for_it(artifact_id, locked=False)):
+                await lock(self._t, artifact_id, deadline)
             body = dict(("artifactId", artifact_id) if k == "artifact" else (k, v) for k, v in body.items())
-        return body
+            return body, artifact_id
+        return body, None
 
     async def get(self, workload_id: str, *, timeout: float | None = None) -> Workload:
         """One workload. Raises :class:`~workload_async.errors.NotFoundError` if it does not exist."""
