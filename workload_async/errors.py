@@ -83,8 +83,9 @@ class WorkloadAPIError(Exception):
             log.error("no workload: %s", error)
     """
 
-    #: What the failed call made on the server before it failed and left there, each in words
-    #: naming its id (an artifact made for a workload whose create then failed); usually empty.
+    #: The ids of what the failed call made on the server before it failed, and left there (an
+    #: artifact made for a workload whose create then failed; the message says what each is);
+    #: usually empty.
     left_behind: tuple[str, ...] = ()
 
     def __init__(self, message: str) -> None:

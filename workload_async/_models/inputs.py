@@ -216,7 +216,7 @@ class ImageBuildConfig:
         )
     """
 
-    dockerfile: Dockerfile = attrs.field(factory=Dockerfile)
+    dockerfile: Dockerfile = attrs.field(factory=Dockerfile, metadata={"always": True})
     code_ref: CodeRef | None = None
 
 

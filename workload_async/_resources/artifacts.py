@@ -73,9 +73,8 @@ class ArtifactsManager(BuildMethods):
         created = response.parse(Artifact)
         wants_lock = artifact.status is not None and ArtifactStatus(artifact.status).is_locked
         if wants_lock and not created.is_locked:
-            async with leaving(
-                f"artifact {created.id}, created as a draft: lock it with register({created.id!r})"
-            ):
+            what = f"artifact {created.id}, created as a draft: lock it with register({created.id!r})"
+            async with leaving(created.id, what):
                 return await lock(self._t, created.id, deadline)
         return created
 

@@ -51,10 +51,15 @@ R = TypeVar("R")
 
 
 async def newest(
-    transport: Transport, route: str, ids: Sequence[str], model: type[Any], deadline: float | None
+    transport: Transport,
+    route: str,
+    ids: Sequence[str],
+    model: type[Any],
+    deadline: float | None,
+    params: Sequence[tuple[str, str]] = (),
 ) -> str | None:
     """The id of the newest entry of a newest-first list (None when it is empty)."""
-    pager = AsyncPager(transport, route, model, page_size=1, route_ids=ids, deadline=deadline)
+    pager = AsyncPager(transport, route, model, params=params, page_size=1, route_ids=ids, deadline=deadline)
     page = await pager.first_page()
     return page.data[0].id if page.data else None
 
@@ -66,11 +71,12 @@ async def since(
     model: type[T],
     marker: str | None,
     deadline: float | None,
+    params: Sequence[tuple[str, str]] = (),
 ) -> list[T]:
     """The entries of a newest-first list above ``marker`` (all of them when it is None): what
     was added since :func:`newest` returned it, newest first."""
     found: list[T] = []
-    pager = AsyncPager(transport, route, model, route_ids=ids, deadline=deadline)
+    pager = AsyncPager(transport, route, model, params=params, route_ids=ids, deadline=deadline)
     async with aclosing(pager.__aiter__()) as items:
         async for item in items:
             if item.id == marker:
@@ -131,13 +137,14 @@ def unknown(lost: OutcomeUnknownError, resource: str, how: str) -> OutcomeUnknow
 
 
 @asynccontextmanager
-async def leaving(what: str) -> AsyncIterator[None]:
-    """Inside, an error of the SDK says (in its message and its ``left_behind``) that the failed
-    call left ``what`` on the server: an artifact made on the way to something that then failed."""
+async def leaving(made: str, what: str) -> AsyncIterator[None]:
+    """Inside, an error of the SDK says that the failed call left ``made`` (an id) on the server:
+    in its ``left_behind`` and, as ``what`` (words naming it), in its message. For an artifact
+    made on the way to something that then failed."""
     try:
         yield
     except WorkloadAPIError as exc:
-        exc.left_behind = (*exc.left_behind, what)
+        exc.left_behind = (*exc.left_behind, made)
         if exc.args:
             exc.args = (f"{exc.args[0]}; left behind: {what}", *exc.args[1:])
         log.warning("left behind: %s", what)

@@ -18,9 +18,9 @@ from .._models.outputs import Operation, Workload
 from .._policies import PollPolicy
 from .._waiting.bulk import BulkResult, Progress, run_bulk
 from .._waiting.waits import DEFAULT, Default, Waits
-from ..errors import ConflictError
+from ..errors import ConflictError, OutcomeUnknownError, WorkloadAPIError
 from .artifacts import lock
-from .exactly_once import leaving
+from .exactly_once import leaving, newest, since, unknown
 from .invoke import InvokeMixin
 from .workload_logs import LogsMixin
 from .workload_replacements import ReplacementMethods
@@ -125,7 +125,7 @@ class WorkloadsManager(SettingsMethods, ReplacementMethods, InvokeMixin, LogsMix
             runtime=runtime,
             deadline=deadline,
         )
-        left = nullcontext() if made is None else leaving(_made_for_it(made, locked=True))
+        left = nullcontext() if made is None else leaving(made, _made_for_it(made, locked=True))
         async with left:
             response = await self._t.call(
                 "POST", "workloads.create", json_body=body, retry="create", deadline=deadline
@@ -165,15 +165,37 @@ class WorkloadsManager(SettingsMethods, ReplacementMethods, InvokeMixin, LogsMix
             and inline.get("status") == dialect.lock_word
             and not dialect.has("lock on create")
         ):
-            created = await self._t.call(
-                "POST", "artifacts.create", json_body=inline, retry="create", deadline=deadline
-            )
-            artifact_id = created.parse(_Named).id
-            async with leaving(_made_for_it(artifact_id, locked=False)):
+            artifact_id = await self._create_inline(inline, deadline)
+            async with leaving(artifact_id, _made_for_it(artifact_id, locked=False)):
                 await lock(self._t, artifact_id, deadline)
             body = dict(("artifactId", artifact_id) if k == "artifact" else (k, v) for k, v in body.items())
             return body, artifact_id
         return body, None
+
+    async def _create_inline(self, inline: dict[str, Any], deadline: float | None) -> str:
+        """Create the artifact of an 11.5 create that must be locked first, exactly once: when the
+        answer is lost, the artifacts created since (newest first) with its name say which."""
+        newest_first = [("sort", "-createdAt")]
+        marker = await newest(self._t, "artifacts.list", (), _Named, deadline, newest_first)
+        try:
+            created = await self._t.call(
+                "POST", "artifacts.create", json_body=inline, retry="create", deadline=deadline
+            )
+        except OutcomeUnknownError as lost:
+            name = inline.get("name")
+            how = f"list client.artifacts.list(search={name!r}) before creating the workload again"
+            try:
+                made = await since(self._t, "artifacts.list", (), _Named, marker, deadline, newest_first)
+            except WorkloadAPIError as exc:
+                raise unknown(lost, "artifacts", f"listing them failed too ({exc}); {how}") from None
+            named = [a.id for a in made if a.name == name]
+            if len(named) != 1:
+                said = ", ".join(named) or "none"
+                raise unknown(
+                    lost, "artifacts", f"artifacts named {name!r} made since: {said}; {how}"
+                ) from None
+            return named[0]
+        return created.parse(_Named).id
 
     async def get(self, workload_id: str, *, timeout: float | None = None) -> Workload:
         """One workload. Raises :class:`~workload_async.errors.NotFoundError` if it does not exist."""
