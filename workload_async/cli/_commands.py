@@ -18,10 +18,12 @@ from .. import (
     to_json,
 )
 from ..errors import WorkloadAPIError, WorkloadFailedError
+from ._builds import BUILD_ACTIONS, add_build_commands, run_build
 from ._invoke import add_invoke_options, run_invoke
 from ._logs import add_bundles_command, add_logs_command, run_bundles, run_logs
 from ._options import needs_one, positive, seconds
 from ._output import EXIT, Printer, exit_code_for
+from ._replacements import REPLACEMENT_ACTIONS, add_replacement_commands, run_replacement
 from ._workload_settings import (
     WORKLOAD_ACTIONS,
     add_artifact_clone,
@@ -133,6 +135,7 @@ def add_resource_commands(sub: Any) -> None:
     add_invoke_options(w.add_parser("invoke", help="call a workload's application"))
     add_logs_command(w)
     add_workload_commands(w)
+    add_replacement_commands(w)
 
     a = sub.add_parser("artifacts", help="manage artifacts").add_subparsers(dest="action", required=True)
     p = a.add_parser("list", help="list artifacts")
@@ -151,6 +154,7 @@ def add_resource_commands(sub: Any) -> None:
     a.add_parser("register", help="register (lock) an artifact").add_argument("id")
     a.add_parser("delete", help="delete a draft artifact").add_argument("id")
     add_artifact_clone(a)
+    add_build_commands(a)
 
     d = sub.add_parser("deployments", help="manage deployments").add_subparsers(dest="action", required=True)
     p = d.add_parser("list", help="list deployments")
@@ -268,6 +272,8 @@ async def _workloads(client: Client, args: argparse.Namespace, printer: Printer)
         return await run_logs(client, args, printer)
     elif args.action in WORKLOAD_ACTIONS:
         return await run_workload(client, args, printer)
+    elif args.action in REPLACEMENT_ACTIONS:
+        return await run_replacement(client, args, printer)
     return EXIT["ok"]
 
 
@@ -305,6 +311,8 @@ async def _artifacts(client: Client, args: argparse.Namespace, printer: Printer)
         printer.deleted(args.id)
     elif args.action == "clone":
         return await run_artifact_clone(client, args, printer)
+    elif args.action in BUILD_ACTIONS:
+        return await run_build(client, args, printer)
     return EXIT["ok"]
 
 
