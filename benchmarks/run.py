@@ -18,6 +18,7 @@ from ._calls import run_calls, run_import_time
 from ._emulator_speed import run_emulator_speed
 from ._layers import run_layers
 from ._scale import run_wait_scale
+from ._shipping import run_shipping_counts
 from ._waiting import run_list_memory, run_waiting
 
 #: The targets, as (key, comparison, bound).
@@ -39,6 +40,9 @@ TARGETS = [
     ("emulator_list_page_ms_p50_10000", "<", 10.0),
     ("emulator_status_change_ms_p50_10000", "<", 10.0),
     ("per_trigger_over_shared_calls_1000", ">=", 20.0),  # only where the airflow extra is installed
+    ("replacement_status_calls_per_round_1000", "<=", 10.0),  # ⌈N/100⌉
+    ("build_status_calls_per_round_100", "<=", 1.0),  # one per artifact
+    ("build_status_calls_per_round_100_over_10_artifacts", "<=", 10.0),
 ]
 KEYS = [
     "get_ratio_c1",
@@ -60,6 +64,8 @@ KEYS = [
     "wait_memory_mb_100000",
     "wait_register_seconds_20000",
     "import_ratio",
+    "replacement_status_calls_per_round_1000",
+    "build_status_calls_per_round_100",
 ]
 
 
@@ -100,13 +106,15 @@ async def _suite(quick: bool, only: set[str]) -> dict[str, float]:
         figures.update(await run_emulator_speed(samples=100 if quick else 300))
     if not only or "airflow" in only:
         figures.update(await run_deferred_waits(1000))
+    if not only or "shipping" in only:
+        figures.update(await run_shipping_counts())
     return figures
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller runs (about five minutes on 2 cores)")
-    parts = ["calls", "layers", "import", "waiting", "memory", "scale", "emulator", "airflow"]
+    parts = ["calls", "layers", "import", "waiting", "memory", "scale", "emulator", "airflow", "shipping"]
     parser.add_argument("--only", action="append", default=[], choices=parts)
     args = parser.parse_args(argv)
     started = time.perf_counter()
