@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import nullcontext
-from typing import Any, Literal, overload
+from typing import Literal, overload
 
-import attrs
-
-from .._dialects.dialect import Dialect
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
 from .._models.checks import check_id, check_input_artifact, check_runtime
@@ -18,30 +15,16 @@ from .._models.outputs import Operation, Workload
 from .._policies import PollPolicy
 from .._waiting.bulk import BulkResult, Progress, run_bulk
 from .._waiting.waits import DEFAULT, Default, Waits
-from ..errors import ConflictError, OutcomeUnknownError, WorkloadAPIError
-from .artifacts import lock
-from .exactly_once import leaving, newest, since, unknown
+from ..errors import ConflictError
+from .exactly_once import leaving
 from .invoke import InvokeMixin
+from .workload_create import create_body, made_for_it
 from .workload_logs import LogsMixin
 from .workload_replacements import ReplacementMethods
 from .workload_settings import SettingsMethods
 from .workload_waits import WaitMethods
 
 __all__ = ["WorkloadsManager"]
-
-
-@attrs.frozen
-class _Named:
-    id: str
-    name: str | None = None
-
-
-def _made_for_it(artifact_id: str, *, locked: bool) -> str:
-    state = "locked" if locked else "a draft (its lock failed)"
-    return (
-        f"artifact {artifact_id}, made for this workload, {state}: if no workload was created, "
-        f"reuse it (artifact_id={artifact_id!r}) or delete it"
-    )
 
 
 #: 11.5 answers a start 409 unless stopped: in these statuses that means "already up", a no-op
@@ -115,7 +98,8 @@ class WorkloadsManager(SettingsMethods, ReplacementMethods, InvokeMixin, LogsMix
             check_runtime(runtime)
         deadline = self._t.deadline_for(timeout)
         dialect = await self._t.get_dialect()
-        body, made = await self._create_body(
+        body, made = await create_body(
+            self._t,
             dialect,
             name=name,
             description=description,
@@ -125,77 +109,12 @@ class WorkloadsManager(SettingsMethods, ReplacementMethods, InvokeMixin, LogsMix
             runtime=runtime,
             deadline=deadline,
         )
-        left = nullcontext() if made is None else leaving(made, _made_for_it(made, locked=True))
+        left = nullcontext() if made is None else leaving(made, made_for_it(made, locked=True))
         async with left:
             response = await self._t.call(
                 "POST", "workloads.create", json_body=body, retry="create", deadline=deadline
             )
         return response.parse(Workload)
-
-    async def _create_body(
-        self,
-        dialect: Dialect,
-        *,
-        name: str | None,
-        description: str | None,
-        importance: Importance | None,
-        artifact: InputArtifact | None,
-        artifact_id: str | None,
-        runtime: WorkloadRuntime | None,
-        deadline: float | None = None,
-    ) -> tuple[dict[str, Any], str | None]:
-        """A create's body in the client's dialect, with what that dialect needs done first: a name
-        where one is required (the artifact's, as v2.41 servers default it), and an inline artifact
-        that should be locked created and locked where a create cannot lock it (11.5 servers make
-        inline artifacts drafts); and the id of the artifact made so, if one was."""
-        if name is None and artifact_id is not None and dialect.has("workload names required"):
-            named = await self._t.call("GET", "artifacts.get", artifact_id, deadline=deadline)
-            name = named.parse(_Named).name
-        body = dialect.create_body(
-            name=name,
-            description=description,
-            importance=importance,
-            artifact=artifact,
-            artifact_id=artifact_id,
-            runtime=runtime,
-        )
-        inline = body.get("artifact")
-        if (
-            inline is not None
-            and inline.get("status") == dialect.lock_word
-            and not dialect.has("lock on create")
-        ):
-            artifact_id = await self._create_inline(inline, deadline)
-            async with leaving(artifact_id, _made_for_it(artifact_id, locked=False)):
-                await lock(self._t, artifact_id, deadline)
-            body = dict(("artifactId", artifact_id) if k == "artifact" else (k, v) for k, v in body.items())
-            return body, artifact_id
-        return body, None
-
-    async def _create_inline(self, inline: dict[str, Any], deadline: float | None) -> str:
-        """Create the artifact of an 11.5 create that must be locked first, exactly once: when the
-        answer is lost, the artifacts created since (newest first) with its name say which."""
-        newest_first = [("sort", "-createdAt")]
-        marker = await newest(self._t, "artifacts.list", (), _Named, deadline, newest_first)
-        try:
-            created = await self._t.call(
-                "POST", "artifacts.create", json_body=inline, retry="create", deadline=deadline
-            )
-        except OutcomeUnknownError as lost:
-            name = inline.get("name")
-            how = f"list client.artifacts.list(search={name!r}) before creating the workload again"
-            try:
-                made = await since(self._t, "artifacts.list", (), _Named, marker, deadline, newest_first)
-            except WorkloadAPIError as exc:
-                raise unknown(lost, "artifacts", f"listing them failed too ({exc}); {how}") from None
-            named = [a.id for a in made if a.name == name]
-            if len(named) != 1:
-                said = ", ".join(named) or "none"
-                raise unknown(
-                    lost, "artifacts", f"artifacts named {name!r} made since: {said}; {how}"
-                ) from None
-            return named[0]
-        return created.parse(_Named).id
 
     async def get(self, workload_id: str, *, timeout: float | None = None) -> Workload:
         """One workload. Raises :class:`~workload_async.errors.NotFoundError` if it does not exist."""

@@ -199,6 +199,8 @@ class Controls:
         :class:`~._store.StoreError` (409) when none is running."""
         text = _text("message", message)
         _text("build_id", build_id, optional=True)
+        if status not in builds.FAILURES:
+            raise ValueError(f"status must be one of {', '.join(builds.FAILURES)}, got {status!r}")
         store = self.state.store
         rec = self.artifact(artifact_id)
         if build_id is not None and not any(b.id == build_id for b in store.builds.get(rec.id, [])):
