@@ -103,6 +103,15 @@ async def once_in_effect(
     """
     uncertain: WorkloadAPIError | None = None
     policy, clock = transport.retry, transport.clock
+
+    async def made() -> R | None:
+        try:
+            state = await read()
+        except WorkloadAPIError as exc:  # the state cannot be read either: what happened is unknown
+            assert uncertain is not None
+            raise uncertain from exc
+        return state if done(state) else None
+
     for attempt in range(policy.attempts):
         try:
             return await send()
@@ -111,12 +120,12 @@ async def once_in_effect(
         except (ConflictError, UnprocessableEntityError, PermissionDeniedError):
             if uncertain is None:
                 raise
-            state = await read()
-            if done(state):
+            state = await made()
+            if state is not None:
                 return state
             raise
-        state = await read()
-        if done(state):
+        state = await made()
+        if state is not None:
             log.info("an answer was lost; the change had been made: %s", uncertain)
             return state
         delay = policy.delay(attempt)
