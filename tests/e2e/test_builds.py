@@ -125,8 +125,10 @@ async def test_waiting_for_many_builds_of_one_artifact_costs_one_call_a_round(
     for _ in range(10):
         clock.advance(1)
         await asyncio.sleep(0.01)
-    assert client.poller.rounds - rounds >= 9
-    assert emu.counts["artifacts.builds"] == client.poller.rounds - rounds  # one call a round
+    rounds = client.poller.rounds - rounds
+    # 13 waits for 12 builds of one artifact: one call a round (give or take the round whose call
+    # was on its way when the counting started or ended)
+    assert rounds >= 9 and rounds - 1 <= emu.counts["artifacts.builds"] <= rounds + 1
     emu.release_builds(art.id)
     clock.advance(10)
     results = await asyncio.gather(*waits)
