@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 import pytest
 
+from tests.e2e.test_fault_soak import FAILURE_FAULTS  # the same faults as the fleet's soak
 from workload_async import (
     APIStatusError,
     Artifact,
@@ -42,17 +43,6 @@ from workload_async import (
 from workload_async.emulator import Emulator
 
 LIVES = 24
-FAILURE_FAULTS: list[dict[str, object]] = [
-    {"kind": "status", "status": 500},
-    {"kind": "status", "status": 502},
-    {"kind": "status", "status": 503},
-    {"kind": "status", "status": 503, "retry_after": 1},
-    {"kind": "status", "status": 429},
-    {"kind": "status", "status": 429, "retry_after": 2},
-    {"kind": "status", "status": 504},
-    {"kind": "drop_before"},
-    {"kind": "drop_after"},
-]
 CHANGES = (
     "workloads.create",
     "artifacts.create",
