@@ -19,6 +19,7 @@ from ._calls import run_calls
 from ._emulator_speed import run_emulator_speed
 from ._layers import run_layers
 from ._scale import run_wait_scale
+from ._shipping import run_shipping_counts
 from ._startup import run_cli_help, run_import_time
 from ._waiting import run_list_memory, run_waiting
 
@@ -46,6 +47,9 @@ TARGETS = [
     ("emulator_list_page_ms_p50_10000", "<", 10.0),
     ("emulator_status_change_ms_p50_10000", "<", 10.0),
     ("per_trigger_over_shared_calls_1000", ">=", 20.0),  # only where the airflow extra is installed
+    ("replacement_status_calls_per_round_1000", "<=", 10.0),  # ⌈N/100⌉
+    ("build_status_calls_per_round_100", "<=", 1.0),  # one per artifact
+    ("build_status_calls_per_round_100_over_10_artifacts", "<=", 10.0),
 ]
 KEYS = [
     "get_ratio_c1",
@@ -72,6 +76,8 @@ KEYS = [
     "import_ratio",
     "cli_help_ms",
     "cli_help_over_python",
+    "replacement_status_calls_per_round_1000",
+    "build_status_calls_per_round_100",
 ]
 
 
@@ -118,13 +124,27 @@ async def _suite(quick: bool, only: set[str]) -> dict[str, float]:
         figures.update(await run_emulator_speed(samples=100 if quick else 300))
     if not only or "airflow" in only:
         figures.update(await run_deferred_waits(1000))
+    if not only or "shipping" in only:
+        figures.update(await run_shipping_counts())
     return figures
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller runs (about five minutes on 2 cores)")
-    parts = ["calls", "layers", "bulk", "import", "cli", "waiting", "memory", "scale", "emulator", "airflow"]
+    parts = [
+        "calls",
+        "layers",
+        "bulk",
+        "import",
+        "cli",
+        "waiting",
+        "memory",
+        "scale",
+        "emulator",
+        "airflow",
+        "shipping",
+    ]
     parser.add_argument("--only", action="append", default=[], choices=parts)
     args = parser.parse_args(argv)
     started = time.perf_counter()

@@ -125,3 +125,17 @@ class GatedClock(FakeClock):
 def workloads_path(client: Client) -> str:
     """Where a client's workloads live: ``console/workloads/`` (v2.41) or ``workloads/`` (11.5)."""
     return "console/workloads/" if client.api_version == "v2.41" else "workloads/"
+
+
+async def advance_a_round(clock: FakeClock, client: Client, seconds: float) -> None:
+    """Move ``clock`` by ``seconds`` and let the client's poller finish the round that falls due:
+    its calls travel over real loopback, so this waits for the round itself (up to 30 s of real
+    time, failing then), never for a guessed time."""
+    poller = client.poller
+    rounds = poller.rounds
+    clock.advance(seconds)
+    for _ in range(30_000):  # 30 s at most
+        if poller.rounds > rounds and not poller.rounds_in_flight:
+            return
+        await asyncio.sleep(0.001)
+    raise AssertionError(f"no polling round ended after the clock moved {seconds} s")

@@ -189,8 +189,8 @@ class Client:
         self._waits = waits
         #: Workloads: CRUD, start/stop, waits, bulk operations and invoke.
         self.workloads = WorkloadsManager(self._transport, waits, self._pool.connections_per_host)
-        #: Artifacts: create, read, replace, update, register, delete.
-        self.artifacts = ArtifactsManager(self._transport)
+        #: Artifacts: create, read, replace, update, register, delete; clone and image builds (11.5).
+        self.artifacts = ArtifactsManager(self._transport, waits)
         self._deployments = DeploymentsManager(self._transport)
         #: Compute bundles: the catalogue a runtime's ``resources`` name.
         self.bundles = BundlesManager(self._transport)

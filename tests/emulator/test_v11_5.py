@@ -239,12 +239,16 @@ async def test_a_settings_change_is_a_replacement_that_completes_over_the_startu
         seen.append((current["status"], current["replacement"] and current["replacement"]["status"]))
         assert current["runtime"]["containerGroups"][0]["replicaCount"] == 1
         clock.advance(0.5)
-    assert seen == [("running", "submitted"), ("running", "initializing"), ("running", "initializing"),
-                    ("running", "switching")]  # fmt: skip
+    # the live timeline: no record for a moment, then its steps while the old settings serve
+    assert seen == [("running", None), ("running", "initializing"), ("running", "staged"),
+                    ("running", "promoting")]  # fmt: skip
     current = (await raw("GET", f"workloads/{wl['id']}"))[1]
-    assert current["replacement"] is None
+    assert current["replacement"]["status"] == "completed"  # shown a moment once it switched
     assert current["runtime"]["containerGroups"][0]["replicaCount"] == 3
     assert current["protonId"] == rep["candidateProtonIds"][0]
+    clock.advance(1)
+    current = (await raw("GET", f"workloads/{wl['id']}"))[1]
+    assert current["replacement"] is None
     settings = (await raw("GET", f"workloads/{wl['id']}/settings"))[1]
     assert settings == {"runtime": current["runtime"]}
     (done,) = (await raw("GET", f"workloads/{wl['id']}/history"))[1]["data"]

@@ -86,7 +86,6 @@ def test_star_import_gives_every_public_name() -> None:
 
 NEVER_FOR_A_CLIENT = (
     "workload_async._dialects.v11_5",  # until a client speaks 11.5
-    "workload_async._models.activity",  # until a program asks for a workload's history, events, stats
     "workload_async.emulator",
     "workload_async._observe.tracing",  # until the application uses OpenTelemetry
     "workload_async.cli",
@@ -110,15 +109,6 @@ def test_a_v2_41_client_imports_neither_the_11_5_dialect_nor_the_emulator_nor_tr
     )
     assert "workload_async._client" in found
     assert never_for_a_client(found) == []
-
-
-def test_the_activity_models_are_imported_when_a_program_first_asks_for_them() -> None:
-    found = modules_after(
-        "from workload_async import Client\n"
-        "client = Client('https://example.com/api/v2', 't', api_version='11.5')\n"
-        "client.workloads.history('w1')"
-    )
-    assert "workload_async._models.activity" in found
 
 
 def test_an_11_5_client_imports_its_dialect_and_nothing_else_it_does_not_use() -> None:

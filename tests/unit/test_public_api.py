@@ -120,6 +120,21 @@ EXPECTED |= {  # the 11.5 generation
     "WorkloadMetrics",
     "WorkloadStats",
 }
+EXPECTED |= {  # replacements and image builds (11.5)
+    "Build",
+    "BuildFailedError",
+    "BuildLogLine",
+    "BuildStatus",
+    "CodeRef",
+    "ContainerBuild",
+    "DataRobotCodeRef",
+    "Dockerfile",
+    "ImageBuildConfig",
+    "ReportedCodeRef",
+    "ReportedDataRobotCodeRef",
+    "ReportedDockerfile",
+    "ReportedImageBuildConfig",
+}
 
 
 def test_all_is_exactly_the_public_surface() -> None:

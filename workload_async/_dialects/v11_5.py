@@ -208,6 +208,13 @@ def _v11_5() -> Dialect:
         "workloads.events": "workloads/{}/events",
         "workloads.stats": "workloads/{}/stats",
         "artifacts.clone": "artifacts/{}/clone",
+        "workloads.replace": "workloads/{}/replacement/",
+        "workloads.replacement": "workloads/{}/replacement/",
+        "workloads.cancel_replacement": "workloads/{}/replacement/",
+        "artifacts.build": "artifacts/{}/builds/",
+        "artifacts.builds": "artifacts/{}/builds/",
+        "artifacts.get_build": "artifacts/{}/builds/{}/",
+        "artifacts.build_logs": "artifacts/{}/builds/{}/logs",
     }
     return Dialect(
         name="11.5",
@@ -224,6 +231,8 @@ def _v11_5() -> Dialect:
                 "events",
                 "workload stats",
                 "artifact clones",
+                "replacements",
+                "image builds",
                 "start conflicts unless stopped",
                 "workload names required",
             }

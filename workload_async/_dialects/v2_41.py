@@ -66,6 +66,8 @@ def refuse_11_5_artifact_parts(artifact: InputArtifact, path: str = "artifact") 
                         raise _not_here(f"{cpath}.{probe_name}.{field}")
             if c.resource_request is not None and c.resource_request.gpu_memory is not None:
                 raise _not_here(f"{cpath}.resource_request.gpu_memory")
+            if c.image_build_config is not None:
+                raise _not_here(f"{cpath}.image_build_config (an image built from source)")
 
 
 _V11_5_METRICS = frozenset(

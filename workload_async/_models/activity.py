@@ -1,9 +1,8 @@
-"""Models of a workload's activity (API 11.5): its settings replacements, its event log and its
-traffic stats, as ``client.workloads.update_settings``, ``history``, ``events`` and ``stats`` return
-them.
+"""Models of what happens to workloads and artifacts over time (API 11.5): replacements (rolling
+redeploys onto another artifact or other settings), image builds and their logs, a workload's event
+log and its traffic stats.
 
-A module of their own so that a program loads them only when it first calls one of those methods
-(most never do); they read as tolerantly as every model of :mod:`.outputs`.
+They read as tolerantly as every model of :mod:`.outputs`.
 """
 
 from __future__ import annotations
@@ -13,11 +12,19 @@ from typing import Any
 
 import attrs
 
-from .enums import ReplacementStatus
-from .outputs import DeploymentMetrics, StatsPeriod
+from .enums import BuildStatus, ReplacementStatus
+from .outputs import Creator, DeploymentMetrics, StatsPeriod
 from .reported import ReportedRuntime
 
-__all__ = ["Replacement", "ReplacementConfig", "WorkloadEvent", "WorkloadMetrics", "WorkloadStats"]
+__all__ = [
+    "Build",
+    "BuildLogLine",
+    "Replacement",
+    "ReplacementConfig",
+    "WorkloadEvent",
+    "WorkloadMetrics",
+    "WorkloadStats",
+]
 
 
 @attrs.frozen
@@ -30,10 +37,13 @@ class ReplacementConfig:
 
 @attrs.frozen
 class Replacement:
-    """A settings change of a workload (API 11.5): a rolling redeploy onto ``runtime``.
+    """A replacement of a workload (API 11.5): a rolling redeploy onto a new artifact
+    (``candidate_artifact_id``, from ``client.workloads.replace``) or new settings (``runtime``,
+    from ``update_settings``).
 
-    ``status`` settles in ``completed`` (the workload now runs on ``runtime``) or ``errored``
-    (``message`` says why; the workload keeps its old settings).
+    ``status`` settles in ``completed`` (the workload now runs the candidate) or a failure,
+    ``errored``, ``failed`` or ``canceled`` (``message`` says why; the workload keeps serving its
+    old version).
     """
 
     id: str
@@ -54,6 +64,44 @@ class Replacement:
     switched_at: datetime | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+
+
+@attrs.frozen
+class Build:
+    """An image build of an artifact's container (API 11.5), from ``client.artifacts.build``.
+
+    ``status`` goes ``PENDING``, ``IN_PROGRESS``, ``BUILT`` (not yet pushed), then ``COMPLETED``
+    (the container's ``image_uri`` is set: the artifact can be deployed), ``FAILED`` or
+    ``CANCELLED`` (see ``client.artifacts.build_logs``).
+    """
+
+    id: str
+    artifact_id: str | None = None
+    status: BuildStatus = BuildStatus.UNKNOWN
+    name: str | None = None
+    creator: Creator | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@attrs.frozen
+class BuildLogLine:
+    """One line of a build's log (API 11.5). Lines the server writes as JSON are read into
+    ``timestamp``, ``level``, ``logger``, ``message`` and ``build_id``; any other line is its own
+    ``message``. ``text`` is the line as it came; ``str(line)`` reads ``[timestamp] LEVEL: message``
+    (the line itself when it was not JSON)."""
+
+    message: str = ""
+    timestamp: str | None = attrs.field(default=None, metadata={"wire": "asctime"})
+    level: str | None = attrs.field(default=None, metadata={"wire": "levelname"})
+    logger: str | None = attrs.field(default=None, metadata={"wire": "name"})
+    build_id: str | None = attrs.field(default=None, metadata={"wire": "build_id"})
+    text: str = attrs.field(default="", metadata={"wire": False})
+
+    def __str__(self) -> str:
+        if self.level is None and self.timestamp is None:
+            return self.text or self.message
+        return f"[{self.timestamp or '-'}] {(self.level or 'INFO').upper()}: {self.message}"
 
 
 @attrs.frozen

@@ -10,11 +10,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+from .activity import ReplacementConfig
 from .enums import Importance, ScalingMetricType
 from .inputs import (
+    DOCKERFILE_SOURCES,
     SECCOMP_TYPES,
     Container,
     CreateWorkload,
+    ImageBuildConfig,
     InputArtifact,
     ProbeConfig,
     ResourceAllocation,
@@ -30,6 +33,7 @@ __all__ = [
     "check_id",
     "check_ids",
     "check_input_artifact",
+    "check_replacement_config",
     "check_runtime",
 ]
 
@@ -47,12 +51,13 @@ def check_id(value: object, what: str) -> str:
     return value
 
 
-def check_ids(values: Iterable[object], what: str = "workload_ids", one: str = "workload_id") -> list[str]:
+def check_ids(values: Iterable[object], what: str = "workload_ids", one: str | None = None) -> list[str]:
     """Ids as a list without repeats, in order; a lone string is refused, never split into letters."""
     if isinstance(values, str | bytes):
         raise ValueError(
             f"{what} must be a collection of ids, got the single string {values!r}: pass [{values!r}]"
         )
+    one = one or what.removesuffix("s")
     return list(dict.fromkeys(check_id(value, one) for value in values))
 
 
@@ -104,9 +109,37 @@ def _check_security(s: SecurityContext, path: str) -> None:
             raise _fail(f"{path}.seccomp_profile.localhost_profile", "goes only with type 'Localhost'")
 
 
+def _check_build_config(b: ImageBuildConfig, path: str) -> None:
+    if not isinstance(b, ImageBuildConfig):
+        raise TypeError(f"{path} must be an ImageBuildConfig, got {type(b).__name__}")
+    d = b.dockerfile
+    if d.source not in DOCKERFILE_SOURCES:
+        choices = ", ".join(repr(s) for s in DOCKERFILE_SOURCES)
+        raise _fail(f"{path}.dockerfile.source", f"must be one of {choices}, got {d.source!r}")
+    generated = ("execution_environment_id", "execution_environment_version_id", "entrypoint")
+    for name in generated:
+        value = getattr(d, name)
+        if d.source == "generated" and not value:
+            raise _fail(f"{path}.dockerfile.{name}", "is needed for a generated Dockerfile")
+        if d.source == "provided" and value is not None:
+            raise _fail(f"{path}.dockerfile.{name}", "goes only with source 'generated'")
+    if d.source == "generated" and d.path is not None:
+        raise _fail(f"{path}.dockerfile.path", "goes only with source 'provided'")
+    if b.code_ref is not None:
+        ref = b.code_ref.datarobot
+        for name in ("catalog_id", "catalog_version_id"):
+            check_id(getattr(ref, name), f"{path}.code_ref.datarobot.{name}")
+
+
 def _check_container(c: Container, path: str) -> None:
-    if not c.image_uri:
-        raise _fail(f"{path}.image_uri", "must not be empty")
+    if c.image_build_config is not None:
+        _check_build_config(c.image_build_config, f"{path}.image_build_config")
+        if not c.primary:
+            raise _fail(f"{path}.image_build_config", "only the primary container of a group can be built")
+    elif not c.image_uri:
+        raise _fail(
+            f"{path}.image_uri", "must not be empty (or build the image from source: image_build_config)"
+        )
     if c.port is not None and not MIN_PORT <= c.port <= MAX_PORT:
         raise _fail(f"{path}.port", f"{c.port} is outside {MIN_PORT}-{MAX_PORT}")
     if c.environment_vars:
@@ -201,3 +234,19 @@ def check_create_workload(r: CreateWorkload, path: str | None = None) -> Importa
     if r.runtime is not None:
         check_runtime(r.runtime, at("runtime"))
     return None if r.importance is None else Importance(r.importance)
+
+
+def check_replacement_config(c: ReplacementConfig, path: str = "config") -> ReplacementConfig:
+    """Raise for a rollout config the server must refuse; return it with whole minutes as ints."""
+    if not isinstance(c, ReplacementConfig):
+        raise TypeError(f"{path} must be a ReplacementConfig, got {type(c).__name__}")
+    minutes: dict[str, int] = {}
+    for name in ("warmup_duration_minutes", "keep_old_version_minutes"):
+        value = getattr(c, name)
+        if value is None:
+            continue
+        whole = isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer()
+        if not whole or value < 0:
+            raise _fail(f"{path}.{name}", f"must be a whole number of minutes >= 0, got {value!r}")
+        minutes[name] = int(value)
+    return ReplacementConfig(**minutes)

@@ -21,13 +21,17 @@ __all__ = [
     "ArtifactSpec",
     "Autoscaling",
     "Capabilities",
+    "CodeRef",
     "Container",
     "ContainerGroup",
     "ContainerResources",
     "CreateWorkload",
     "CredentialEnvironmentVariable",
+    "DataRobotCodeRef",
+    "Dockerfile",
     "EnvironmentVariable",
     "GroupRuntime",
+    "ImageBuildConfig",
     "InputArtifact",
     "ProbeConfig",
     "ResourceAllocation",
@@ -142,12 +146,90 @@ class SecurityContext:
     seccomp_profile: SeccompProfile | None = None
 
 
+DOCKERFILE_SOURCES = ("provided", "generated")
+
+
+@attrs.frozen
+class Dockerfile:
+    """Where the Dockerfile of a built image comes from (API 11.5).
+
+    ``source="provided"``: the code holds it, at ``path`` (``./Dockerfile`` when unset).
+    ``source="generated"``: DataRobot writes one from an execution environment
+    (``execution_environment_id`` and ``execution_environment_version_id``) that runs
+    ``entrypoint``. Use :meth:`provided` or :meth:`generated`.
+    """
+
+    source: str = attrs.field(default="provided", metadata={"always": True})
+    path: str | None = None
+    execution_environment_id: str | None = None
+    execution_environment_version_id: str | None = None
+    entrypoint: tuple[str, ...] | None = attrs.field(default=None, converter=_tuple)
+
+    @classmethod
+    def provided(cls, path: str | None = None) -> Dockerfile:
+        """The code's own Dockerfile, at ``path`` (``./Dockerfile`` when None)."""
+        return cls(source="provided", path=path)
+
+    @classmethod
+    def generated(cls, environment_id: str, environment_version_id: str, entrypoint: list[str]) -> Dockerfile:
+        """A Dockerfile DataRobot generates from an execution environment version, running
+        ``entrypoint``::
+
+            Dockerfile.generated(env.id, env.version_id, ["python", "app.py"])
+        """
+        return cls(
+            source="generated",
+            execution_environment_id=environment_id,
+            execution_environment_version_id=environment_version_id,
+            entrypoint=tuple(entrypoint),
+        )
+
+
+@attrs.frozen
+class DataRobotCodeRef:
+    """Code stored in DataRobot's catalog: an item and one of its versions."""
+
+    catalog_id: str
+    catalog_version_id: str
+
+
+@attrs.frozen
+class CodeRef:
+    """Where the code of a built image is (API 11.5): a version of a DataRobot catalog item."""
+
+    datarobot: DataRobotCodeRef
+    provider: str | None = None
+    type: str | None = None
+
+
+@attrs.frozen
+class ImageBuildConfig:
+    """How a container's image is built from source (API 11.5): a :class:`Dockerfile`, and
+    optionally the :class:`CodeRef` of the code it builds. A container with one needs no
+    ``image_uri``: the server sets it when a build completes (``client.artifacts.build``)::
+
+        Container(
+            port=8080,
+            image_build_config=ImageBuildConfig(
+                dockerfile=Dockerfile.provided(),
+                code_ref=CodeRef(DataRobotCodeRef(catalog_id, catalog_version_id)),
+            ),
+        )
+    """
+
+    dockerfile: Dockerfile = attrs.field(factory=Dockerfile, metadata={"always": True})
+    code_ref: CodeRef | None = None
+
+
 @attrs.frozen
 class Container:
     """One container of a group. Exactly one container of a group is ``primary``.
 
     The primary container's ``port`` is where invocations go; a workload whose primary container
-    has no port runs but serves nothing (invoking it answers 503).
+    has no port runs but serves nothing (invoking it answers 503). ``image_uri`` names the image
+    to run; on API 11.5 a primary container may instead be built from source
+    (``image_build_config``, see :class:`ImageBuildConfig`), and the server fills in
+    ``image_uri`` when its build completes.
 
     Building one checks nothing; sending it does: a value the contract rules out (a ``port``
     outside 1024-65535, a duplicate environment variable name, two primary containers) is a
@@ -161,7 +243,7 @@ class Container:
         )
     """
 
-    image_uri: str
+    image_uri: str | None = None
     port: int | None = None
     primary: bool = False
     name: str | None = None
@@ -175,6 +257,8 @@ class Container:
     liveness_probe: ProbeConfig | None = None
     startup_probe: ProbeConfig | None = None
     security_context: SecurityContext | None = None
+    #: 11.5 only: build the image from source instead of naming one (see :class:`ImageBuildConfig`).
+    image_build_config: ImageBuildConfig | None = None
 
 
 @attrs.frozen

@@ -84,11 +84,16 @@ class Creator:
 
 @attrs.frozen
 class ReplacementRef:
-    """The settings replacement a workload is going through (API 11.5), as the workload shows it."""
+    """The replacement a workload is going through (API 11.5), as the workload shows it: briefly
+    None right after one is asked for, then its status until it settles; a ``completed`` one is
+    cleared about a second later, a failed one stays until the next change. Some servers also
+    send its ``id`` and ``message``."""
 
     status: ReplacementStatus = ReplacementStatus.UNKNOWN
     strategy: str | None = None
     candidate_proton_ids: tuple[str, ...] = ()
+    id: str | None = None
+    message: str | None = None
 
 
 @attrs.frozen

@@ -1,8 +1,9 @@
-"""``client.artifacts``: what workloads run."""
+"""``client.artifacts``: what workloads run (image builds are in :mod:`.artifact_builds`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import aclosing
 from typing import Any
 
 from .._dialects.dialect import Dialect
@@ -14,15 +15,44 @@ from .._models.enums import ArtifactStatus
 from .._models.inputs import InputArtifact
 from .._models.outputs import Artifact
 from .._waiting.bulk import DeleteResult, Progress, deadline_after, run_deletes
+from .._waiting.waits import Waits
+from ..errors import OutcomeUnknownError, WorkloadAPIError
+from .artifact_builds import BuildMethods
+from .exactly_once import leaving, once_in_effect, unknown
 
-__all__ = ["ArtifactsManager"]
+__all__ = ["ArtifactsManager", "lock"]
 
 
-class ArtifactsManager:
-    """Create, read, edit, register (lock) and delete artifacts; ``clone`` on API 11.5."""
+async def lock(transport: Transport, artifact_id: str, deadline: float | None) -> Artifact:
+    """Lock an artifact in the client's dialect, exactly once in effect: after a lost answer the
+    artifact is read back, and the lock sent again only while it is still a draft (so a lock that
+    was made is never reported as refused)."""
+    dialect = await transport.get_dialect()
 
-    def __init__(self, transport: Transport) -> None:
+    async def send() -> Artifact:
+        response = await transport.call(
+            "PATCH",
+            "artifacts.update",
+            artifact_id,
+            json_body={"status": dialect.lock_word},
+            retry="create",
+            deadline=deadline,
+        )
+        return response.parse(Artifact)
+
+    async def read() -> Artifact:
+        return (await transport.call("GET", "artifacts.get", artifact_id, deadline=deadline)).parse(Artifact)
+
+    return await once_in_effect(transport, send, read, lambda artifact: artifact.is_locked, deadline)
+
+
+class ArtifactsManager(BuildMethods):
+    """Create, read, edit, register (lock) and delete artifacts; ``clone`` and image builds
+    (``build``, ``builds``, ``get_build``, ``build_logs``, ``wait_for_builds``) on API 11.5."""
+
+    def __init__(self, transport: Transport, waits: Waits) -> None:
         self._t = transport
+        self._waits = waits
 
     async def create(self, artifact: InputArtifact, *, timeout: float | None = None) -> Artifact:
         """Create an artifact (a draft unless ``artifact.status`` is ``registered``/``locked``: then
@@ -32,18 +62,22 @@ class ArtifactsManager:
         Raises ``ValueError`` for input the contract (or the client's API generation) forbids,
         before sending; :class:`~workload_async.errors.UnprocessableEntityError` for what the
         server rejects; :class:`~workload_async.errors.OutcomeUnknownError` when it was sent but no
-        answer came.
+        answer came. When the lock of the second call fails, the error names the draft it left
+        (``left_behind``).
         """
         check_input_artifact(artifact)
+        deadline = self._t.deadline_for(timeout)
         dialect = await self._t.get_dialect()
         body = dialect.artifact_body(artifact)
         response = await self._t.call(
-            "POST", "artifacts.create", json_body=body, retry="create", timeout=timeout
+            "POST", "artifacts.create", json_body=body, retry="create", deadline=deadline
         )
         created = response.parse(Artifact)
         wants_lock = artifact.status is not None and ArtifactStatus(artifact.status).is_locked
         if wants_lock and not created.is_locked:
-            return await self.register(created.id, timeout=timeout)
+            what = f"artifact {created.id}, created as a draft: lock it with register({created.id!r})"
+            async with leaving(created.id, what):
+                return await lock(self._t, created.id, deadline)
         return created
 
     async def get(self, artifact_id: str, *, timeout: float | None = None) -> Artifact:
@@ -127,32 +161,63 @@ class ArtifactsManager:
     async def register(self, artifact_id: str, *, timeout: float | None = None) -> Artifact:
         """Register (lock) an artifact: it gets a ``version`` and becomes immutable and undeletable.
 
-        Sends the client's generation's word (``registered`` on v2.41, ``locked`` on 11.5).
-        Raises :class:`~workload_async.errors.ConflictError` when it is already locked.
+        Sends the client's generation's word (``registered`` on v2.41, ``locked`` on 11.5), exactly
+        once in effect: after a lost answer the artifact is read back and the lock sent again only
+        while it is still a draft. Raises :class:`~workload_async.errors.ConflictError` (or, on
+        11.5 servers, :class:`~workload_async.errors.PermissionDeniedError`) when it was already
+        locked, and :class:`~workload_async.errors.UnprocessableEntityError` (11.5) when an image
+        it builds from source is not built yet.
         """
-        dialect = await self._t.get_dialect()
-        return await self._patch(artifact_id, {"status": dialect.lock_word}, timeout)
+        check_id(artifact_id, "artifact_id")
+        return await lock(self._t, artifact_id, self._t.deadline_for(timeout))
 
     async def clone(self, artifact_id: str, *, name: str, timeout: float | None = None) -> Artifact:
         """A new draft with the same spec as artifact ``artifact_id``, named ``name`` (API 11.5).
 
-        Raises :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client and
-        :class:`~workload_async.errors.NotFoundError` for an unknown id::
+        Made exactly once: when the answer is lost, the artifacts named ``name`` say whether the
+        clone was made (give clones names of their own to make this certain).
+
+        Raises :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client,
+        :class:`~workload_async.errors.NotFoundError` for an unknown id and
+        :class:`~workload_async.errors.OutcomeUnknownError` when the answer was lost and the
+        artifacts of that name cannot tell::
 
             draft = await client.artifacts.clone(artifact.id, name=f"{artifact.name}-next")
         """
+        check_id(artifact_id, "artifact_id")
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"name must be a non-empty string, got {name!r}")
+        deadline = self._t.deadline_for(timeout)
         dialect = await self._t.get_dialect()
         dialect.require("artifact clones")
-        if not name:
-            raise ValueError("name must be a non-empty string")
-        response = await self._t.call(
-            "POST",
-            "artifacts.clone",
-            check_id(artifact_id, "artifact_id"),
-            json_body={"name": name},
-            timeout=timeout,
-        )
+        try:
+            response = await self._t.call(
+                "POST",
+                "artifacts.clone",
+                artifact_id,
+                json_body={"name": name},
+                retry="create",
+                deadline=deadline,
+            )
+        except OutcomeUnknownError as lost:
+            return await self._clone_made(lost, name, deadline)
         return response.parse(Artifact)
+
+    async def _clone_made(self, lost: OutcomeUnknownError, name: str, deadline: float | None) -> Artifact:
+        how = f"list client.artifacts.list(search={name!r}) before cloning again"
+        named: list[Artifact] = []
+        try:
+            pager = AsyncPager(
+                self._t, "artifacts.list", Artifact, params=[("search", name)], deadline=deadline
+            )
+            async with aclosing(pager.__aiter__()) as artifacts:
+                named = [a async for a in artifacts if a.name == name]
+        except WorkloadAPIError as exc:
+            raise unknown(lost, "artifacts", f"listing them failed too ({exc}); {how}") from None
+        if len(named) == 1 and not named[0].is_locked:
+            return named[0]
+        found = ", ".join(a.id for a in named) or "none"
+        raise unknown(lost, "artifacts", f"the artifacts named {name!r} ({found}) cannot tell; {how}")
 
     async def _patch(self, artifact_id: str, body: dict[str, Any], timeout: float | None) -> Artifact:
         response = await self._t.call(

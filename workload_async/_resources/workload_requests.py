@@ -7,24 +7,17 @@ other. It sends what it is given: the callers check their arguments first.
 
 from __future__ import annotations
 
-from typing import Any
+from contextlib import nullcontext
 
-import attrs
-
-from .._dialects.dialect import Dialect
 from .._http.transport import Transport
 from .._models.enums import Importance, WorkloadStatus
 from .._models.inputs import CreateWorkload
 from .._models.outputs import Operation, Workload
 from ..errors import ConflictError
+from .exactly_once import leaving
+from .workload_create import create_body, made_for_it
 
 __all__ = ["WorkloadRequests"]
-
-
-@attrs.frozen
-class _Named:
-    id: str
-    name: str | None = None
 
 
 #: 11.5 answers a start 409 unless stopped: in these statuses that means "already up", a no-op
@@ -57,56 +50,29 @@ class WorkloadRequests:
         """Create the workload ``request`` describes (already checked; ``importance`` as checked).
 
         The POST is retried only when it provably did not reach the server; when its answer is
-        lost, :class:`~workload_async.errors.OutcomeUnknownError` says how to find out.
+        lost, :class:`~workload_async.errors.OutcomeUnknownError` says how to find out. What the
+        dialect needs done first is :func:`.workload_create.create_body`'s; an error after it made
+        an artifact names that artifact (``left_behind``).
         """
+        deadline = self._t.deadline_for(timeout, deadline)
         dialect = await self._t.get_dialect()
-        body = await self._create_body(dialect, request, importance, deadline)
-        response = await self._t.call(
-            "POST", "workloads.create", json_body=body, retry="create", timeout=timeout, deadline=deadline
-        )
-        return response.parse(Workload)
-
-    async def _create_body(
-        self, dialect: Dialect, request: CreateWorkload, importance: Importance | None, deadline: float | None
-    ) -> dict[str, Any]:
-        """A create's body in the client's dialect, with what that dialect needs done first: a name
-        where one is required (the artifact's, as v2.41 servers default it), and an inline artifact
-        that should be locked created and locked where a create cannot lock it (11.5 servers make
-        inline artifacts drafts)."""
-        name, artifact_id = request.name, request.artifact_id
-        if name is None and artifact_id is not None and dialect.has("workload names required"):
-            name = (
-                (await self._t.call("GET", "artifacts.get", artifact_id, deadline=deadline))
-                .parse(_Named)
-                .name
-            )
-        body = dialect.create_body(
-            name=name,
+        body, made = await create_body(
+            self._t,
+            dialect,
+            name=request.name,
             description=request.description,
             importance=importance,
             artifact=request.artifact,
-            artifact_id=artifact_id,
+            artifact_id=request.artifact_id,
             runtime=request.runtime,
+            deadline=deadline,
         )
-        inline = body.get("artifact")
-        if (
-            inline is not None
-            and inline.get("status") == dialect.lock_word
-            and not dialect.has("lock on create")
-        ):
-            created = await self._t.call(
-                "POST", "artifacts.create", json_body=inline, retry="create", deadline=deadline
+        left = nullcontext() if made is None else leaving(made, made_for_it(made, locked=True))
+        async with left:
+            response = await self._t.call(
+                "POST", "workloads.create", json_body=body, retry="create", deadline=deadline
             )
-            locked = await self._t.call(
-                "PATCH",
-                "artifacts.update",
-                created.parse(_Named).id,
-                json_body={"status": dialect.lock_word},
-                deadline=deadline,
-            )
-            artifact_id = locked.parse(_Named).id
-            body = dict(("artifactId", artifact_id) if k == "artifact" else (k, v) for k, v in body.items())
-        return body
+        return response.parse(Workload)
 
     async def get(self, workload_id: str, *, timeout: float | None = None) -> Workload:
         """One workload."""

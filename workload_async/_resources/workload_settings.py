@@ -1,4 +1,5 @@
-"""``client.workloads``' updates, settings replacements, promote, history, events and stats.
+"""``client.workloads``' updates, settings, promote, history, events and stats (replacements,
+settings changes included, are in :mod:`.workload_replacements`).
 
 They exist on API 11.5 only: on a v2.41 client each raises
 :class:`~workload_async.errors.UnsupportedFeatureError` before sending anything (the manager asks
@@ -7,28 +8,21 @@ the client's dialect).
 
 from __future__ import annotations
 
-from contextlib import aclosing
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal, overload
 
 import attrs
 
 from .._dialects.dialect import Dialect
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
-from .._models.checks import check_id, check_runtime
+from .._models.activity import Replacement, WorkloadEvent, WorkloadStats
+from .._models.checks import check_id
 from .._models.converter import unstructure, wire_fields
-from .._models.enums import Importance, ReplacementStatus
-from .._models.inputs import WorkloadRuntime
+from .._models.enums import Importance
 from .._models.outputs import Workload
 from .._models.reported import ReportedRuntime
-from .._policies import PollPolicy
-from .._waiting.waiter import Verdict
-from .._waiting.waits import DEFAULT, Default, Waits
-from ..errors import ReplacementFailedError
-
-if TYPE_CHECKING:  # imported where used: a program that never asks for its activity never loads it
-    from .._models.activity import Replacement, WorkloadEvent, WorkloadStats
+from .._waiting.waits import Waits
+from .exactly_once import once_in_effect
 
 __all__ = ["SettingsMethods"]
 
@@ -36,11 +30,6 @@ __all__ = ["SettingsMethods"]
 @attrs.frozen
 class _Settings:
     runtime: ReportedRuntime | None = None
-
-
-def _replacement_settled(workload: Workload) -> Verdict:
-    replacement = workload.replacement
-    return "reached" if replacement is None or replacement.status.is_settled else "pending"
 
 
 class SettingsMethods:
@@ -100,106 +89,36 @@ class SettingsMethods:
         response = await self._t.call("GET", "workloads.settings", check_id(workload_id, "workload_id"))
         return response.parse(_Settings).runtime
 
-    @overload
-    async def update_settings(
-        self,
-        workload_id: str,
-        runtime: WorkloadRuntime,
-        *,
-        wait: Literal[False] = False,
-        timeout: float | Default | None = DEFAULT,
-        poll: PollPolicy | None = None,
-    ) -> Replacement: ...
-
-    @overload
-    async def update_settings(
-        self,
-        workload_id: str,
-        runtime: WorkloadRuntime,
-        *,
-        wait: Literal[True],
-        timeout: float | Default | None = DEFAULT,
-        poll: PollPolicy | None = None,
-    ) -> Workload: ...
-
-    async def update_settings(
-        self,
-        workload_id: str,
-        runtime: WorkloadRuntime,
-        *,
-        wait: bool = False,
-        timeout: float | Default | None = DEFAULT,
-        poll: PollPolicy | None = None,
-    ) -> Replacement | Workload:
-        """Redeploy a workload onto new runtime settings with a rolling replacement (API 11.5).
-
-        Returns the :class:`~workload_async.Replacement` the server started; with ``wait=True``
-        waits (on the client's shared poller) and returns the workload once the replacement
-        completed. Raises :class:`~workload_async.errors.ReplacementFailedError` with the server's
-        message when it errors, :class:`~workload_async.errors.ConflictError` while another
-        replacement runs, :class:`~workload_async.errors.WaitTimeoutError` at the deadline.
-        """
-        dialect = await self._dialect("settings replacements")
-        check_runtime(runtime)
-        body = dialect.settings_body(runtime)
-        deadline = self._waits.deadline_for(timeout, None) if wait else None
-        response = await self._t.call(
-            "PATCH",
-            "workloads.update_settings",
-            check_id(workload_id, "workload_id"),
-            json_body=body,
-            deadline=deadline,
-        )
-        from .._models.activity import Replacement
-
-        replacement = response.parse(Replacement)
-        if not wait:
-            return replacement
-        return await self.wait_for_replacement(workload_id, replacement.id, deadline=deadline, poll=poll)
-
-    async def wait_for_replacement(
-        self,
-        workload_id: str,
-        replacement_id: str,
-        *,
-        timeout: float | Default | None = DEFAULT,
-        deadline: float | None = None,
-        poll: PollPolicy | None = None,
-    ) -> Workload:
-        """Wait until replacement ``replacement_id`` of the workload settles; return the workload
-        once it completed, raise :class:`~workload_async.errors.ReplacementFailedError` when it
-        errored. Polls with every other wait of the client."""
-        await self._dialect("settings replacements")
-        waiter = self._waits.register(
-            workload_id,
-            None,
-            self._waits.deadline_for(timeout, deadline),
-            poll,
-            settle=_replacement_settled,
-            goal=f"the end of its settings replacement {replacement_id}",
-        )
-        workload = await waiter.future
-        replacement = await self._find_replacement(workload_id, replacement_id)
-        if replacement is not None and replacement.status == ReplacementStatus.ERRORED:
-            raise ReplacementFailedError(replacement=replacement, workload=workload)
-        return workload
-
-    async def _find_replacement(self, workload_id: str, replacement_id: str) -> Replacement | None:
-        async with aclosing(self.history(workload_id).__aiter__()) as replacements:
-            async for replacement in replacements:
-                if replacement.id == replacement_id:
-                    return replacement
-        return None
-
-    async def promote(self, workload_id: str) -> Workload:
+    async def promote(self, workload_id: str, *, timeout: float | None = None) -> Workload:
         """Lock the draft artifact of a running workload in place, with no restart (API 11.5).
 
-        Raises :class:`~workload_async.errors.UnprocessableEntityError` when the artifact is not a
-        draft or nothing runs.
+        Made exactly once in effect: when an answer is lost, the workload is read back, and the
+        promote sent again only if its artifact is still a draft. ``timeout`` bounds the whole call.
+
+        Raises ``ValueError`` for a bad id or timeout,
+        :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client,
+        :class:`~workload_async.errors.UnprocessableEntityError` when the artifact is not a draft
+        or nothing runs, and :class:`~workload_async.errors.OutcomeUnknownError` when no answer
+        came and the workload could not be read.
         """
+        check_id(workload_id, "workload_id")
+        deadline = self._t.deadline_for(timeout)
         await self._dialect("promote")
-        response = await self._t.call("POST", "workloads.promote", check_id(workload_id, "workload_id"))
-        return response.parse(Workload)
+
+        async def send() -> Workload:
+            response = await self._t.call(
+                "POST", "workloads.promote", workload_id, retry="create", deadline=deadline
+            )
+            return response.parse(Workload)
+
+        async def read() -> Workload:
+            return (await self._t.call("GET", "workloads.get", workload_id, deadline=deadline)).parse(
+                Workload
+            )
+
+        return await once_in_effect(
+            self._t, send, read, lambda w: w.artifact is not None and w.artifact.is_locked, deadline
+        )
 
     def history(self, workload_id: str, *, page_size: int = MAX_PAGE_SIZE) -> AsyncPager[Replacement]:
         """The workload's settings replacements, newest first, fetched lazily (API 11.5).
@@ -211,8 +130,6 @@ class SettingsMethods:
                 print(replacement.id, replacement.status)
         """
         self._pager_check("history")
-        from .._models.activity import Replacement
-
         return AsyncPager(
             self._t,
             "workloads.history",
@@ -229,8 +146,6 @@ class SettingsMethods:
         page raises from the error tree.
         """
         self._pager_check("events")
-        from .._models.activity import WorkloadEvent
-
         return AsyncPager(
             self._t,
             "workloads.events",
@@ -257,6 +172,4 @@ class SettingsMethods:
         response = await self._t.call(
             "GET", "workloads.stats", check_id(workload_id, "workload_id"), params=params or None
         )
-        from .._models.activity import WorkloadStats
-
         return response.parse(WorkloadStats)

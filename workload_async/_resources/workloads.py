@@ -16,6 +16,7 @@ from .._waiting.waits import DEFAULT, Default, Waits
 from .invoke import InvokeMixin
 from .workload_bulk import BulkMethods
 from .workload_logs import LogsMixin
+from .workload_replacements import ReplacementMethods
 from .workload_requests import WorkloadRequests
 from .workload_settings import SettingsMethods
 from .workload_waits import WaitMethods
@@ -23,13 +24,14 @@ from .workload_waits import WaitMethods
 __all__ = ["WorkloadsManager"]
 
 
-class WorkloadsManager(BulkMethods, SettingsMethods, InvokeMixin, LogsMixin, WaitMethods):
+class WorkloadsManager(BulkMethods, SettingsMethods, ReplacementMethods, InvokeMixin, LogsMixin, WaitMethods):
     """Everything about workloads. Reached as ``client.workloads``.
 
     ``invoke(workload_id, path, ...)`` and ``stream(workload_id, path, ...)`` call the workload's
     application through the API gateway; ``logs(workload_id, ...)`` and
     ``follow_logs(workload_id, ...)`` read its log. ``update``, ``settings``, ``update_settings``,
-    ``promote``, ``history``, ``events`` and ``stats`` exist on API 11.5 only.
+    ``replace``, ``replacement``, ``cancel_replacement``, ``wait_for_replacement``, ``promote``,
+    ``history``, ``events`` and ``stats`` exist on API 11.5 only.
     """
 
     _invoke_route = "workloads.invoke"
@@ -67,7 +69,9 @@ class WorkloadsManager(BulkMethods, SettingsMethods, InvokeMixin, LogsMixin, Wai
         :class:`~workload_async.errors.ConflictError` when a draft artifact already backs a live
         workload (v2.41); :class:`~workload_async.errors.UnprocessableEntityError`;
         :class:`~workload_async.errors.OutcomeUnknownError` when the request was sent but no answer
-        came (it may exist: list by ``name`` before creating again).
+        came (it may exist: list by ``name`` before creating again). On 11.5, where an inline
+        locked artifact is created and locked first, an error after that names the artifact it
+        left (in its message and ``left_behind``).
         """
         if (artifact is None) == (artifact_id is None):
             raise ValueError("pass exactly one of artifact= or artifact_id=")

@@ -16,9 +16,10 @@ from .._models.enums import WorkloadStatus
 from .._models.outputs import Workload
 from .._policies import PollPolicy
 from ..errors import WorkloadAPIError
+from .builds_wait import BuildsWaiter
 from .poller import StatusPoller
 from .telemetry import WaitWatch, track, wait_watch
-from .waiter import Verdict, Waiter
+from .waiter import Shown, Verdict, Waiter
 
 __all__ = ["DEFAULT", "Default", "ReturnWhen", "WaitOutcome", "Waits", "outcome_of"]
 
@@ -99,7 +100,7 @@ class Waits:
         deadline: float | None,
         poll: PollPolicy | None = None,
         on_change: Callable[[Workload], None] | None = None,
-        settle: Callable[[Workload], Verdict] | None = None,
+        settle: Callable[[WorkloadStatus, Shown, float], Verdict] | None = None,
         watch: WaitWatch | None = None,
         goal: str | None = None,
     ) -> Waiter:
@@ -117,6 +118,21 @@ class Waits:
             goal=goal,
         )
         track(self._observe, waiter, watch)
+        self._poller.add(waiter)
+        return waiter
+
+    def register_builds(
+        self, artifact_id: str, build_ids: tuple[str, ...], deadline: float | None, poll: PollPolicy | None
+    ) -> BuildsWaiter:
+        """Make a waiter for some builds of an artifact and hand it to the poller."""
+        waiter = BuildsWaiter(
+            artifact_id=check_id(artifact_id, "artifact_id"),
+            build_ids=build_ids,
+            policy=poll or self.policy,
+            started=self._clock.monotonic(),
+            deadline=deadline,
+            future=asyncio.get_running_loop().create_future(),
+        )
         self._poller.add(waiter)
         return waiter
 

@@ -208,3 +208,14 @@ def enable_completion(parser: argparse.ArgumentParser) -> None:
         print("shell completion needs: pip install 'workload-async[completion]'", file=sys.stderr)
         return
     argcomplete.autocomplete(parser)
+
+
+def minutes(text: str) -> int:
+    """A whole number of minutes >= 0, as an option's type."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of minutes, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value

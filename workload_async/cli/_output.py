@@ -10,6 +10,7 @@ from typing import Any, TextIO
 import attrs
 
 from ..errors import (
+    BuildFailedError,
     ReplacementFailedError,
     UnexpectedStatusError,
     WaitTimeoutError,
@@ -24,9 +25,11 @@ EXIT = {"ok": 0, "error": 1, "usage": 2, "failed": 3, "timeout": 4, "interrupted
 
 
 def exit_code_for(error: BaseException) -> int:
-    """The exit code for an error: 3 for a failed workload (or settings replacement), 4 for a
-    timeout, 1 for the rest."""
-    if isinstance(error, WorkloadFailedError | UnexpectedStatusError | ReplacementFailedError):
+    """The exit code for an error: 3 for a failed workload (or replacement, or image build), 4 for
+    a timeout, 1 for the rest."""
+    if isinstance(
+        error, WorkloadFailedError | UnexpectedStatusError | ReplacementFailedError | BuildFailedError
+    ):
         return EXIT["failed"]
     if isinstance(error, WaitTimeoutError):
         return EXIT["timeout"]

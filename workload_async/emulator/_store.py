@@ -19,6 +19,7 @@ from ._bundles import CATALOGUE, bundle_problems
 from ._logbook import LogEntry, crash_script, ready_script, start_script, stop_script
 from ._records import (
     ArtifactRec,
+    BuildRec,
     DeploymentRec,
     EventRec,
     ReplacementRec,
@@ -59,6 +60,11 @@ class Store:
     #: 11.5 only: settings replacements and events, per workload id (see ``_v11_5/rules.py``).
     replacements: dict[str, list[ReplacementRec]] = attrs.field(factory=dict)
     events: dict[str, list[EventRec]] = attrs.field(factory=dict)
+    #: 11.5 only: image builds per artifact id, and the statuses controls hold replacements (by
+    #: workload id) and builds (by artifact id) at (see ``_v11_5/replacements.py``, ``builds.py``)
+    builds: dict[str, list[BuildRec]] = attrs.field(factory=dict)
+    replacement_holds: dict[str, str] = attrs.field(factory=dict)
+    build_holds: dict[str, str] = attrs.field(factory=dict)
     _versions: dict[tuple[str, str], int] = attrs.field(factory=dict)
     _epoch: tuple[float, datetime] | None = None
 
@@ -81,6 +87,9 @@ class Store:
         self.deployments.clear()
         self.replacements.clear()
         self.events.clear()
+        self.builds.clear()
+        self.replacement_holds.clear()
+        self.build_holds.clear()
         self._versions.clear()
 
     # -- access -----------------------------------------------------------------------------
@@ -340,5 +349,5 @@ def _containers(artifact: ArtifactRec) -> list[dict[str, Any]]:
 
 
 def _crashes(containers: list[dict[str, Any]]) -> bool:
-    images = (str(c["imageUri"]) for c in containers)
+    images = (str(c.get("imageUri")) for c in containers)
     return any(i == CRASH_IMAGE or i.startswith(CRASH_IMAGE + ":") for i in images)

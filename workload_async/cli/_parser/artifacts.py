@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from .._options import count, runs
+from .._options import count, runs, seconds
 from .common import add_artifact_options
 
 __all__ = ["HELP", "add_arguments"]
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # what add_subparsers returns (generic for type checkers only)
+    Actions = argparse._SubParsersAction[argparse.ArgumentParser]
 
 HELP = "manage artifacts"
 
@@ -37,3 +41,24 @@ def add_arguments(group: argparse.ArgumentParser) -> None:
     p.add_argument("id")
     p.add_argument("--name", required=True, help="the new artifact's name")
     runs(p, "_workload_settings:run_artifact_clone")
+    _add_build_commands(a)
+
+
+def _add_build_commands(artifacts: Actions) -> None:
+    """``artifacts build`` and ``builds`` (API 11.5)."""
+    p = artifacts.add_parser(
+        "build",
+        help="build a draft artifact's images from source (API 11.5)",
+        description="Start one image build for each container of the artifact that has an "
+        "imageBuildConfig. A build goes PENDING, IN_PROGRESS, BUILT (not yet pushed), then "
+        "COMPLETED (its container's imageUri is set), FAILED or CANCELLED.",
+    )
+    p.add_argument("id")
+    p.add_argument("--wait", action="store_true", help="wait until every build completed")
+    p.add_argument("--logs", action="store_true", help="print each build's log on stderr")
+    p.add_argument("--timeout", type=seconds, default=1800.0, help="seconds to wait at most (default 1800)")
+    runs(p, "_builds:run_build")
+    p = artifacts.add_parser("builds", help="an artifact's image builds, newest first (API 11.5)")
+    p.add_argument("id")
+    p.add_argument("--limit", type=int, help="show at most this many")
+    runs(p, "_builds:run_build")

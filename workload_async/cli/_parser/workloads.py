@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .._options import count, path, runs, seconds
+from .._options import count, minutes, path, runs, seconds
 from .common import IMPORTANCES, add_artifact_options, add_invoke_options, add_wait_options
 
 __all__ = ["HELP", "LOG_LEVELS", "add_arguments"]
@@ -70,6 +70,7 @@ def add_arguments(group: argparse.ArgumentParser) -> None:
     runs(p, "_invoke:run_workload_invoke")
     _add_logs(w)
     _add_settings_commands(w)
+    _add_replacement_commands(w)
 
 
 def _add_logs(w: Actions) -> None:
@@ -126,3 +127,37 @@ def _add_settings_commands(w: Actions) -> None:
     w.add_parser("stats", help="traffic stats of a workload (API 11.5)").add_argument("id")
     for action in ("update", "settings", "update-settings", "promote", "history", "events", "stats"):
         runs(w.choices[action], "_workload_settings:run_workload")
+
+
+def _add_replacement_commands(workloads: Actions) -> None:
+    """``workloads replace``, ``replacement`` and ``cancel-replacement`` (API 11.5)."""
+    p = workloads.add_parser(
+        "replace",
+        help="roll another artifact onto a running workload (API 11.5)",
+        description="Roll artifact ARTIFACT_ID onto a running workload with a rolling replacement: the "
+        "new version starts beside the old one, which serves until the switch. A draft replaces a "
+        "draft, a locked artifact a locked one. One asked for while another runs waits its turn.",
+    )
+    p.add_argument("id")
+    p.add_argument("--artifact-id", required=True, help="the artifact to roll onto the workload")
+    p.add_argument(
+        "--replicas", type=int, help="the new version's replica count (default: the current one's)"
+    )
+    p.add_argument(
+        "--warmup-minutes", type=minutes, help="minutes the new version warms up before the switch"
+    )
+    p.add_argument("--keep-old-minutes", type=minutes, help="minutes the old version is kept after it")
+    p.add_argument("--wait", action="store_true", help="wait until the rollout completed")
+    p.add_argument("--timeout", type=seconds, default=1800.0, help="seconds to wait at most (default 1800)")
+    runs(p, "_replacements:run_replacement")
+    p = workloads.add_parser(
+        "replacement", help="the replacement a workload is going through, if any (API 11.5)"
+    )
+    p.add_argument("id")
+    runs(p, "_replacements:run_replacement")
+    p = workloads.add_parser(
+        "cancel-replacement",
+        help="cancel a workload's replacement in progress; the old version serves (API 11.5)",
+    )
+    p.add_argument("id")
+    runs(p, "_replacements:run_replacement")

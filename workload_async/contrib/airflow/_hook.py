@@ -28,6 +28,7 @@ _EXTRA_OPTIONS: dict[str, tuple[type, ...]] = {
     "retries": (int,),
     "max_connections": (int,),
     "wait_timeout": (int, float),
+    "api_version": (str,),
 }
 
 
@@ -80,7 +81,8 @@ def client_options(conn: Any) -> dict[str, Any]:
     - the endpoint: the extra ``endpoint``, else ``host`` when it is a URL
       (``https://app.datarobot.com/api/v2``), else ``https://<host>[:<port>]/<schema or api/v2>``;
     - the token: ``password`` (or the extra ``token``);
-    - the extras ``timeout``, ``retries``, ``max_connections`` and ``wait_timeout``, when set.
+    - the extras ``timeout``, ``retries``, ``max_connections`` and ``wait_timeout``, when set,
+      and ``api_version`` (``"v2.41"``, ``"11.5"`` or ``"auto"``) for the generation to speak.
 
     Raises :class:`ValueError` naming the connection and the field when one is missing or wrong.
     """
@@ -94,7 +96,8 @@ def client_options(conn: Any) -> dict[str, Any]:
             continue
         value = extra[name]
         if isinstance(value, bool) or not isinstance(value, types):
-            raise ValueError(f"connection {conn.conn_id!r}: extra {name!r} must be a number, got {value!r}")
+            kind = "a string" if str in types else "a number"
+            raise ValueError(f"connection {conn.conn_id!r}: extra {name!r} must be {kind}, got {value!r}")
         options[name] = value
     return options
 

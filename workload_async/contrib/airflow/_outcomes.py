@@ -7,7 +7,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from workload_async import (
+    BuildFailedError,
     NotFoundError,
+    ReplacementFailedError,
     UnexpectedStatusError,
     WaitOutcome,
     WaitTimeoutError,
@@ -15,14 +17,15 @@ from workload_async import (
     WorkloadFailedError,
 )
 
-__all__ = ["Result", "error_outcome", "failures", "outcome_json", "parse_fail_on"]
+__all__ = ["Result", "error_outcome", "failures", "outcome_json", "parse_fail_on", "result_of"]
 
 
 class Result(enum.StrEnum):
     """How one workload's wait ended, as the ``result`` of its outcome and a ``fail_on`` choice."""
 
     REACHED = "reached"  #: it reached the status waited for
-    FAILED = "failed"  #: it went errored or terminated, or settled in the other state
+    FAILED = "failed"  #: it went errored or terminated, or settled in the other state (or the
+    #: replacement or build waited for failed)
     TIMED_OUT = "timed_out"  #: the deadline passed first
     MISSING = "missing"  #: it does not exist (deleted, or not visible to the token)
     ERROR = "error"  #: the request failed (bad token, conflict, server error, ...)
@@ -31,10 +34,13 @@ class Result(enum.StrEnum):
 _FAILING = frozenset(Result) - {Result.REACHED}
 
 
-def _result(error: WorkloadAPIError | None) -> Result:
+def result_of(error: WorkloadAPIError | None) -> Result:
+    """The :class:`Result` of a wait that ended with ``error`` (None: it reached its goal)."""
     if error is None:
         return Result.REACHED
-    if isinstance(error, WorkloadFailedError | UnexpectedStatusError):
+    if isinstance(
+        error, WorkloadFailedError | UnexpectedStatusError | ReplacementFailedError | BuildFailedError
+    ):
         return Result.FAILED
     if isinstance(error, WaitTimeoutError):
         return Result.TIMED_OUT
@@ -49,7 +55,7 @@ def outcome_json(outcome: WaitOutcome) -> dict[str, Any]:
     return {
         "status": None if workload is None else str(workload.status),
         "ok": outcome.ok,
-        "result": str(_result(outcome.error)),
+        "result": str(result_of(outcome.error)),
         "error": None if outcome.error is None else str(outcome.error),
     }
 

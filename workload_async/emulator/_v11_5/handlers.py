@@ -12,7 +12,7 @@ from .._records import ArtifactRec, WorkloadRec
 from .._state import api_root, state_of, user_of
 from .._store import Store, StoreError
 from .._web import json_response, page_of, query_error, read_body, time_query
-from . import render, rules
+from . import builds, render, replacements, rules
 from .validate import (
     CLONE_ARTIFACT,
     CREATE_WORKLOAD,
@@ -75,6 +75,11 @@ def _artifact(request: web.Request) -> tuple[Store, ArtifactRec]:
 async def create_workload(request: web.Request) -> web.Response:
     store = state_of(request).store
     body = await read_body(request, CREATE_WORKLOAD, "workload", validate)
+    if "artifactId" in body:  # an image built from source must be built first; an inline one cannot be
+        artifact = store.artifact(user_of(request), body["artifactId"])
+        builds.refuse_unbuilt(store, artifact, ("body", "artifactId"))
+    else:
+        builds.refuse_inline_source(body["artifact"], ("body", "artifact"))
     rec = rules.create_workload(store, user_of(request), body)
     return json_response(render.workload(store, rec, api_root(request)), 201)
 
@@ -167,13 +172,13 @@ async def stop_workload(request: web.Request) -> web.Response:
 
 async def get_settings(request: web.Request) -> web.Response:
     store, rec = _workload(request)
-    return json_response({"runtime": rules.current_runtime(store, rec)[0]})
+    return json_response({"runtime": replacements.current_runtime(store, rec)[0]})
 
 
 async def update_settings(request: web.Request) -> web.Response:
     store, rec = _workload(request)
     body = await read_body(request, PATCH_SETTINGS, "", validate)
-    replacement = rules.replace_settings(store, rec, user_of(request), body["runtime"])
+    replacement = replacements.replace_settings(store, rec, user_of(request), body["runtime"])
     return json_response(render.replacement(store, replacement), 202)
 
 
@@ -269,6 +274,7 @@ async def replace_artifact(request: web.Request) -> web.Response:
     store, rec = _artifact(request)
     body = _normalized(await read_body(request, INPUT_ARTIFACT, "artifact", validate))
     _unlocked(rec)
+    builds.merge_images(rec, body["spec"])
     rec.name, rec.spec = body["name"], body["spec"]
     rec.description, rec.type = body.get("description", ""), body.get("type", "service")
     rec.updated = store.now()
@@ -279,6 +285,10 @@ async def update_artifact(request: web.Request) -> web.Response:
     store, rec = _artifact(request)
     body = await read_body(request, PATCH_ARTIFACT, "", validate)
     _unlocked(rec)
+    if "spec" in body:
+        builds.merge_images(rec, body["spec"])
+    if body.get("status") == "locked":  # checked before anything changes
+        builds.refuse_unbuilt(store, rec, ("body", "status"), spec=body.get("spec"))
     for key in ("name", "description"):
         if key in body:
             setattr(rec, key, body[key])
@@ -296,6 +306,7 @@ async def delete_artifact(request: web.Request) -> web.Response:
     if store.users_of(rec):
         raise StoreError(409, f"Artifact {rec.id} is used by a workload")
     del store.artifacts[rec.id]
+    store.builds.pop(rec.id, None)
     return web.Response(status=204)
 
 
@@ -330,4 +341,22 @@ ROUTES: list[tuple[str, str, str, Handler]] = [
     ("PATCH", "/artifacts/{id}", "artifacts.update", update_artifact),
     ("DELETE", "/artifacts/{id}", "artifacts.delete", delete_artifact),
     ("POST", "/artifacts/{id}/clone", "artifacts.clone", clone_artifact),
+    *replacements.ROUTES,
+    *builds.ROUTES,
 ]
+
+
+def _settling(handler: Handler) -> Handler:
+    """``handler``, after the replacements and builds that completed since the last request
+    took effect (their switch, their image)."""
+
+    async def settled(request: web.Request) -> web.StreamResponse:
+        store = state_of(request).store
+        replacements.settle(store)
+        builds.settle(store)
+        return await handler(request)
+
+    return settled
+
+
+ROUTES = [(method, path, name, _settling(handler)) for method, path, name, handler in ROUTES]

@@ -1,8 +1,6 @@
-"""The rules of the 11.5 generation over the shared store: creates, start/stop, settings
-replacements, promote and events (``api-11.5.md`` §4).
-
-Like workload status, a replacement's status is never stored: it is derived from when it was asked
-for and the start-up time, so a fake clock moves it too.
+"""The rules of the 11.5 generation over the shared store: creates, start/stop, promote and
+events (``api-11.5.md`` §4); replacements are in :mod:`.replacements`, image builds in
+:mod:`.builds`.
 """
 
 from __future__ import annotations
@@ -12,26 +10,24 @@ import re
 from typing import Any
 
 from .._bundles import CATALOGUE, resolved_view
-from .._records import ArtifactRec, EventRec, ReplacementRec, User, WorkloadRec, new_id
+from .._records import ArtifactRec, EventRec, User, WorkloadRec, new_id
 from .._store import Store, StoreError
 from .validate import group_names, runtime_problems
 
 __all__ = [
     "BUNDLES",
+    "check_runtime",
     "create_workload",
-    "current_runtime",
     "events_of",
+    "normalized_runtime",
     "promote",
-    "replace_settings",
-    "replacement_status",
-    "running_replacement",
+    "record",
     "start",
     "stop",
 ]
 
 #: The resource bundles a group runtime may name: the v2.41 catalogue, as 11.5 shows a bundle.
 BUNDLES: dict[str, dict[str, Any]] = {b["id"]: resolved_view(b) for b in CATALOGUE}
-_SETTLED_REPLACEMENT = frozenset({"completed", "errored"})
 _SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?i?B?)\s*", re.IGNORECASE)
 _UNITS = {"": 1, "B": 1, "K": 1000, "M": 1000**2, "G": 1000**3, "T": 1000**4}
 
@@ -79,7 +75,7 @@ def normalized_runtime(runtime: dict[str, Any] | None, artifact: ArtifactRec) ->
     return {"containerGroups": groups}
 
 
-def _check_runtime(runtime: dict[str, Any], artifact: ArtifactRec, loc: tuple[str, ...]) -> None:
+def check_runtime(runtime: dict[str, Any], artifact: ArtifactRec, loc: tuple[str, ...]) -> None:
     problems = runtime_problems(runtime, artifact.spec, artifact.type, loc, set(BUNDLES))
     if problems:
         raise StoreError(422, problems)
@@ -100,9 +96,9 @@ def create_workload(store: Store, user: User, body: dict[str, Any]) -> WorkloadR
         spec = inline["spec"]
         groups = [{"name": g.get("name", "default"), **g} for g in spec["containerGroups"]]
         inline = {**inline, "spec": {"type": "service", **spec, "containerGroups": groups}}
-        _check_runtime(body.get("runtime") or {"containerGroups": []}, _probe(inline), ("body", "runtime"))
+        check_runtime(body.get("runtime") or {"containerGroups": []}, _probe(inline), ("body", "runtime"))
         artifact = store.create_artifact(user, {**inline, "status": "draft"})
-    _check_runtime(body.get("runtime") or {"containerGroups": []}, artifact, ("body", "runtime"))
+    check_runtime(body.get("runtime") or {"containerGroups": []}, artifact, ("body", "runtime"))
     rec = store.create_workload(user, {"artifactId": artifact.id, "name": body["name"]}, check_draft=False)
     rec.runtime = normalized_runtime(body.get("runtime"), artifact)
     rec.description = body.get("description", "")
@@ -143,74 +139,6 @@ def stop(store: Store, w: WorkloadRec, user: User) -> bool:
     store.begin(w, "stop")
     record(store, w, "stop", user.id)
     return True
-
-
-def replacement_status(store: Store, r: ReplacementRec, now: float | None = None) -> tuple[str, float]:
-    """A replacement's status and when it entered it: submitted 20%, initializing 40%, switching 40%."""
-    now = store.now() if now is None else now
-    if r.failed is not None and now >= r.failed[0]:
-        return "errored", r.failed[0]
-    elapsed = now - r.created
-    marks = (("submitted", 0.0), ("initializing", 0.2), ("switching", 0.6), ("completed", 1.0))
-    state, since = marks[0]
-    for name, fraction in marks:
-        if elapsed >= r.duration * fraction:
-            state, since = name, fraction
-    return state, r.created + r.duration * since
-
-
-def running_replacement(store: Store, w: WorkloadRec) -> ReplacementRec | None:
-    """The replacement still in progress, if any."""
-    for r in store.replacements.get(w.id, []):
-        if replacement_status(store, r)[0] not in _SETTLED_REPLACEMENT:
-            return r
-    return None
-
-
-def _completed(store: Store, w: WorkloadRec) -> ReplacementRec | None:
-    done = [r for r in store.replacements.get(w.id, []) if replacement_status(store, r)[0] == "completed"]
-    return done[-1] if done else None
-
-
-def current_runtime(store: Store, w: WorkloadRec) -> tuple[dict[str, Any], str]:
-    """The runtime and proton the workload runs on now: those of its last completed replacement."""
-    done = _completed(store, w)
-    return (w.runtime, w.proton_id) if done is None else (done.runtime, done.candidate_proton_id)
-
-
-def replace_settings(store: Store, w: WorkloadRec, user: User, runtime: dict[str, Any]) -> ReplacementRec:
-    """``PATCH …/settings``: check the runtime against the artifact, then start a replacement."""
-    artifact = store.artifacts.get(w.artifact_id)
-    if artifact is None:
-        raise StoreError(409, f"Workload {w.id}'s artifact is gone")
-    _check_runtime(runtime, artifact, ("body", "runtime"))
-    if running_replacement(store, w) is not None:
-        raise StoreError(409, f"Workload {w.id} has a replacement in progress; wait for it to finish")
-    now = store.now()
-    rec = ReplacementRec(
-        id=new_id(),
-        workload_id=w.id,
-        user_id=user.id,
-        candidate_artifact_id=artifact.id,
-        candidate_proton_id=new_id(),
-        previous_proton_id=current_runtime(store, w)[1],
-        runtime=normalized_runtime(runtime, artifact),
-        created=now,
-        duration=store.timings.startup_seconds,
-    )
-    store.replacements.setdefault(w.id, []).append(rec)
-    record(store, w, "settings_change", user.id, replacementId=rec.id)
-    return rec
-
-
-def fail_replacement(store: Store, w: WorkloadRec, message: str) -> ReplacementRec:
-    """Send the replacement in progress to ``errored`` now (the workload keeps its old settings)."""
-    rec = running_replacement(store, w)
-    if rec is None:
-        raise StoreError(409, f"Workload {w.id} has no replacement in progress")
-    rec.failed = (store.now(), message)
-    record(store, w, "error", None, replacementId=rec.id, message=message)
-    return rec
 
 
 def promote(store: Store, w: WorkloadRec, user: User) -> None:

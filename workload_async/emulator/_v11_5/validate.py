@@ -30,6 +30,7 @@ __all__ = [
     "PATCH_ARTIFACT",
     "PATCH_SETTINGS",
     "PATCH_WORKLOAD",
+    "REPLACE",
     "SCALING_METRICS",
     "validate",
 ]
@@ -50,8 +51,36 @@ _ENV_VAR = {
     "drCredentialId": F("str", min_len=1),
     "key": F("str", min_len=1),
 }
+_DOCKERFILE = {
+    "source": F("enum", required=True, choices=("provided", "generated")),
+    "path": F("str", min_len=1),
+    "executionEnvironmentId": F("str", min_len=1),
+    "executionEnvironmentVersionId": F("str", min_len=1),
+    "entrypoint": F("list", item=F("str")),
+}
+_CODE_REF = {
+    "provider": F("str"),
+    "type": F("str"),
+    "datarobot": F(
+        "obj",
+        required=True,
+        schema={
+            "catalogId": F("str", required=True, min_len=1),
+            "catalogVersionId": F("str", required=True, min_len=1),
+        },
+    ),
+}
+IMAGE_BUILD_CONFIG = {
+    "dockerfile": F("obj", required=True, schema=_DOCKERFILE),
+    "codeRef": F("obj", schema=_CODE_REF),
+}
+#: What a response shows of a container's latest build: a client may send a spec it read back.
+_BUILD_SEEN = {"artifactImageBuildId": F("str"), "status": F("str"), "createdAt": F("str")}
 _CONTAINER = {
     **{key: f for key, f in CONTAINER.items() if key != "resourceRequest"},
+    "imageUri": F("str", min_len=1),  # required unless the image is built from source
+    "imageBuildConfig": F("obj", schema=IMAGE_BUILD_CONFIG),
+    "build": F("obj", schema=_BUILD_SEEN),
     "environmentVars": F("list", item=F("obj", schema=_ENV_VAR)),
     "readinessProbe": F("obj", schema=_PROBE),
     "livenessProbe": F("obj", schema=_PROBE),
@@ -132,6 +161,15 @@ PATCH_ARTIFACT = {
     "status": F("enum", choices=("locked",)),
 }
 CLONE_ARTIFACT = {"name": F("str", required=True, min_len=1, max_len=5000)}
+REPLACE = {
+    "artifactId": F("str", required=True, min_len=1),
+    "strategy": F("enum", choices=("rolling",)),
+    "config": F(
+        "obj",
+        schema={"warmupDurationMinutes": F("int", ge=0), "keepOldVersionMinutes": F("int", ge=0)},
+    ),
+    "runtime": F("obj", schema=RUNTIME),
+}
 
 
 def group_names(spec: dict[str, Any]) -> list[str]:
@@ -152,12 +190,34 @@ def _artifact_rules(artifact: dict[str, Any], loc: Loc, out: list[Problem]) -> N
             msg = f"Exactly one container must be primary, found {len(primaries)}"
             out.append(_problem(gloc, msg, "value_error"))
         for i, c in enumerate(containers):
+            _image_rules(c, artifact.get("type", "service"), i in primaries, (*gloc, i), out)
             env = c.get("environmentVars", [])
             if len({e["name"] for e in env}) != len(env):
                 msg = "Environment variable names must be unique"
                 out.append(_problem((*gloc, i, "environmentVars"), msg, "value_error"))
             for e, var in enumerate(env):
                 _env_rules(var, (*gloc, i, "environmentVars", e), out)
+
+
+def _image_rules(c: dict[str, Any], artifact_type: str, primary: bool, loc: Loc, out: list[Problem]) -> None:
+    """A container names its image or builds it from source (the primary container only)."""
+    build = c.get("imageBuildConfig")
+    if build is None:
+        if "imageUri" not in c:
+            out.append(_problem((*loc, "imageUri"), "Field required", "missing"))
+        return
+    if not primary:
+        msg = "Only the primary container of a group can be built from source"
+        out.append(_problem((*loc, "imageBuildConfig"), msg, "value_error"))
+    if "codeRef" in build and artifact_type == "nim":
+        msg = "A nim artifact takes no code reference"
+        out.append(_problem((*loc, "imageBuildConfig", "codeRef"), msg, "value_error"))
+    dockerfile = build["dockerfile"]
+    if dockerfile["source"] == "generated":
+        for key in ("executionEnvironmentId", "executionEnvironmentVersionId", "entrypoint"):
+            if not dockerfile.get(key):
+                msg = "Field required for a generated Dockerfile"
+                out.append(_problem((*loc, "imageBuildConfig", "dockerfile", key), msg, "missing"))
 
 
 def _env_rules(var: dict[str, Any], loc: Loc, out: list[Problem]) -> None:
