@@ -207,8 +207,8 @@ async def test_one_model_maps_onto_the_group_runtime(client: Client) -> None:
     assert group.autoscaling is not None and group.autoscaling.enabled
     (policy,) = group.autoscaling.policies
     assert (policy.scaling_metric, policy.target, policy.min_count, policy.max_count) == (
-        ScalingMetricType.HTTP_REQUESTS_CONCURRENCY, 5, 0, 3,
-    )  # fmt: skip
+        ScalingMetricType.HTTP_REQUESTS_CONCURRENCY, 5, None, None,
+    )  # fmt: skip  # the live service answers the bounds beside the policies
     assert group.resource_bundles == ("cpu.medium",)
     assert group.resolved_bundle is not None and group.resolved_bundle.id == "cpu.medium"
     assert group.containers == (

@@ -226,6 +226,7 @@ def _v11_5() -> Dialect:
                 "artifact clones",
                 "start conflicts unless stopped",
                 "workload names required",
+                "lower-case log levels",
             }
         ),
         create_body=create_body,

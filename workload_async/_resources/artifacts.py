@@ -92,7 +92,9 @@ class ArtifactsManager:
     ) -> Artifact:
         """Replace a draft artifact entirely (``PUT``), spec included.
 
-        Raises :class:`~workload_async.errors.ConflictError` when it is registered (immutable).
+        Raises :class:`~workload_async.errors.ConflictError` when it is registered (immutable) on
+        API v2.41, :class:`~workload_async.errors.PermissionDeniedError` when it is locked on 11.5
+        (the server answers 403).
         """
         check_input_artifact(artifact)
         dialect = await self._t.get_dialect()
@@ -115,7 +117,8 @@ class ArtifactsManager:
     ) -> Artifact:
         """Change a draft's name and/or description (``PATCH``).
 
-        Raises :class:`~workload_async.errors.ConflictError` when it is registered.
+        Raises :class:`~workload_async.errors.ConflictError` when it is registered (v2.41),
+        :class:`~workload_async.errors.PermissionDeniedError` when it is locked (11.5).
         """
         body = wire_fields(name=name, description=description)
         if not body:
@@ -126,7 +129,8 @@ class ArtifactsManager:
         """Register (lock) an artifact: it gets a ``version`` and becomes immutable and undeletable.
 
         Sends the client's generation's word (``registered`` on v2.41, ``locked`` on 11.5).
-        Raises :class:`~workload_async.errors.ConflictError` when it is already locked.
+        Raises :class:`~workload_async.errors.ConflictError` when it is already locked (v2.41),
+        :class:`~workload_async.errors.PermissionDeniedError` on 11.5.
         """
         dialect = await self._t.get_dialect()
         return await self._patch(artifact_id, {"status": dialect.lock_word}, timeout)

@@ -12,7 +12,7 @@ from ._output import EXIT, Printer
 
 __all__ = ["add_bundles_command", "add_logs_command", "parse_moment", "run_bundles", "run_logs"]
 
-_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_LEVELS = ("debug", "info", "warn", "warning", "error", "critical")
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)([smhdw])")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 BUNDLE_COLUMNS = ("id", "name", "cpuCount", "memoryGiB", "gpuCount", "gpuType", "useCases")
@@ -48,7 +48,12 @@ def add_logs_command(workloads: Any) -> None:
         action="store_true",
         help="with --follow: stop once the workload is running, stopped or errored (exit 3 if errored)",
     )
-    p.add_argument("--level", type=str.upper, choices=_LEVELS, help="only records of this severity")
+    p.add_argument(
+        "--level",
+        type=str.lower,
+        choices=_LEVELS,
+        help="only records of this severity (on API 11.5: and of every more severe one); warn is warning",
+    )
     p.add_argument("--since", help="only records from then on (10m, 2h, 1d, or a time)")
     p.add_argument("--until", help="only records up to then (not with --follow)")
     p.add_argument("--include", action="append", default=[], help="message contains this (repeatable)")

@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 
+from ._failures import Failure
 from ._logbook import Logbook
 
 __all__ = [
@@ -82,6 +83,8 @@ class WorkloadRec:
     crash: bool
     containers: list[dict[str, Any]]  # as of the last start: edits wait for a restart
     forced_error: tuple[float, str] | None = None
+    #: a failure it plays (see :mod:`._failures`), kept through restarts until cleared
+    failure: Failure | None = None
     description: str = ""
     importance: str = "low"
     proton_id: str = attrs.field(factory=lambda: new_id())

@@ -16,6 +16,7 @@ import attrs
 
 from .._clock import Clock
 from ._bundles import CATALOGUE, bundle_problems
+from ._failures import KINDS, Failure, container_named, default_message
 from ._logbook import LogEntry, crash_script, ready_script, start_script, stop_script
 from ._records import (
     ArtifactRec,
@@ -59,6 +60,8 @@ class Store:
     #: 11.5 only: settings replacements and events, per workload id (see ``_v11_5/rules.py``).
     replacements: dict[str, list[ReplacementRec]] = attrs.field(factory=dict)
     events: dict[str, list[EventRec]] = attrs.field(factory=dict)
+    #: image -> the failure every start of a workload running it plays (see :mod:`._failures`)
+    failing_images: dict[str, str] = attrs.field(factory=dict)
     _versions: dict[tuple[str, str], int] = attrs.field(factory=dict)
     _epoch: tuple[float, datetime] | None = None
 
@@ -81,6 +84,7 @@ class Store:
         self.deployments.clear()
         self.replacements.clear()
         self.events.clear()
+        self.failing_images.clear()
         self._versions.clear()
 
     # -- access -----------------------------------------------------------------------------
@@ -120,6 +124,10 @@ class Store:
         elapsed = now - w.op_at
         if w.op == "stop":
             return ("stopping", w.op_at) if elapsed < w.stop_for else ("stopped", w.op_at + w.stop_for)
+        if w.failure is not None:
+            shown = self.failure_shown(w, now)
+            if shown is not None:
+                return shown
         submitted_for = w.startup * self.timings.submitted_fraction
         if elapsed < submitted_for:
             return "submitted", w.op_at
@@ -138,7 +146,99 @@ class Store:
             return "stopped", w.op_at + ttl
         return "running", w.op_at + w.startup
 
+    # -- failures played (see ._failures) -----------------------------------------------------
+
+    @property
+    def _stuck_status(self) -> str:
+        """Where a start that cannot pull its image stays: ``initializing`` (v2.41), ``launching``."""
+        return "initializing" if self.api_version == "v2.41" else "launching"
+
+    def pull_at(self, w: WorkloadRec) -> float:
+        """When the current start pulls its images: as ``initializing`` (v2.41) or ``launching``
+        (11.5) begins."""
+        submitted_for = w.startup * self.timings.submitted_fraction
+        if self.api_version == "v2.41":
+            return w.op_at + submitted_for
+        return w.op_at + submitted_for + (w.startup - submitted_for) / 2
+
+    def failure_at(self, w: WorkloadRec) -> float | None:
+        """When the workload's failure shows in its current start (None: not in this one: it is
+        stopping, or a pull failure came after the images were pulled)."""
+        f = w.failure
+        if f is None or w.op != "start":
+            return None
+        up = w.op_at + w.startup
+        if f.kind == "image_pull_backoff":
+            return self.pull_at(w) if f.at < up else None
+        return max(f.at, up)
+
+    def failure_shown(self, w: WorkloadRec, now: float) -> tuple[str, float] | None:
+        """The status a failure holds the workload in at ``now``, and since when (None: none yet)."""
+        at = self.failure_at(w)
+        if at is None or now < at or w.failure is None:
+            return None
+        return (self._stuck_status if w.failure.kind == "image_pull_backoff" else "errored"), at
+
+    def play(
+        self, w: WorkloadRec, kind: str, *, container: str | None = None, message: str | None = None
+    ) -> Failure:
+        """Make a workload play failure ``kind`` from now on (see :mod:`._failures`): in the start
+        under way, or from its next start; ``ValueError`` for an unknown kind or container."""
+        if kind not in KINDS:
+            raise ValueError(f"failure kind must be one of {', '.join(KINDS)}, got {kind!r}")
+        found = container_named(w.containers or _containers(self.artifacts[w.artifact_id]), container)
+        if found is None:
+            raise ValueError(f"workload {w.id} has no container {container!r}")
+        name, image = found
+        now = self.now()
+        w.failure = Failure(kind, name, image, now, message or default_message(kind, name, image))
+        w.log.schedule(now, self._with_failure(w, list(w.log.pending)))
+        return w.failure
+
+    def _with_failure(self, w: WorkloadRec, lines: list[LogEntry]) -> list[LogEntry]:
+        """The planned log ``lines`` of the current start, cut where its failure shows and ended
+        with the lines of that failure."""
+        f, at = w.failure, self.failure_at(w)
+        if f is None or at is None:
+            return lines
+        if f.kind == "image_pull_backoff":
+            pulled = f'Pulled image "{f.image}"'
+            kept = [e for e in lines if e.t <= at and e.message != pulled]
+            return [
+                *kept,
+                LogEntry(at, "WARNING", f'Failed to pull image "{f.image}": {f.message}'),
+                LogEntry(at, "WARNING", f'Back-off pulling image "{f.image}"'),
+            ]
+        kept = [e for e in lines if e.t < at]
+        return [*kept, LogEntry(at, "ERROR", f"{f.reason}: {f.message}")]
+
+    def _failing_image(self, w: WorkloadRec) -> None:
+        """A start of a workload whose container runs an image set to fail plays that failure."""
+        if w.failure is not None or not self.failing_images:
+            return
+        for i, c in enumerate(w.containers):
+            kind = self.failing_images.get(str(c.get("imageUri")))
+            if kind is not None:
+                name = str(c.get("name") or f"container-{i}")
+                image = str(c["imageUri"])
+                w.failure = Failure(kind, name, image, w.op_at, default_message(kind, name, image))
+                return
+
     def status_details(self, w: WorkloadRec, status: str, since: float) -> dict[str, Any] | None:
+        f = w.failure
+        if f is not None and self.failure_shown(w, self.now()) == (status, since):
+            return {
+                "conditions": [
+                    {
+                        "type": "ContainersReady",
+                        "status": "False",
+                        "reason": f.reason,
+                        "message": f"container {f.container}: {f.message}",
+                        "lastTransitionTime": since,
+                    }
+                ],
+                "logTail": w.log.tail(self.now()),
+            }
         if status != "errored":
             return None
         if w.forced_error is not None and w.forced_error[0] == since:
@@ -172,6 +272,7 @@ class Store:
             w.log.schedule(w.op_at, stop_script(w.op_at, w.stop_for, w.containers))
 
     def _plan_start(self, w: WorkloadRec) -> None:
+        self._failing_image(w)
         at, startup = w.op_at, w.startup
         lines = start_script(at, startup, self.timings.submitted_fraction, w.containers, w.runtime)
         up = at + startup
@@ -182,7 +283,7 @@ class Store:
             draft = artifact is not None and artifact.status == "draft"
             ttl = self.timings.draft_ttl_seconds
             lines += ready_script(up, w.port, at + ttl if draft and ttl > startup else None)
-        w.log.schedule(self.now(), lines)
+        w.log.schedule(self.now(), self._with_failure(w, lines))
 
     def write_log(
         self,
