@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from .enums import ScalingMetricType
 from .inputs import (
     SECCOMP_TYPES,
+    Autoscaling,
     Container,
     InputArtifact,
     ProbeConfig,
@@ -150,12 +151,38 @@ def check_runtime(r: WorkloadRuntime, path: str = "runtime") -> None:
         return
     if scaling.enabled and r.replica_count is not None:
         raise _fail(f"{path}.replica_count", "cannot be set together with enabled autoscaling")
+    _check_scaling(scaling, f"{path}.autoscaling")
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_scaling(scaling: Autoscaling, path: str) -> None:
+    for name in ("min_replica_count", "max_replica_count"):
+        value = getattr(scaling, name)
+        if value is not None and (not _whole(value) or value < 0):
+            raise _fail(f"{path}.{name}", f"must be a whole number >= 0, got {value!r}")
+    scales_to_zero = ScalingMetricType.HTTP_REQUESTS_CONCURRENCY
     for i, policy in enumerate(scaling.policies):
-        ppath = f"{path}.autoscaling.policies[{i}]"
+        ppath = f"{path}.policies[{i}]"
         if not 0 <= policy.target < math.inf:
             raise _fail(f"{ppath}.target", f"must be a finite number >= 0, got {policy.target}")
-        floor = 0 if policy.scaling_metric == ScalingMetricType.HTTP_REQUESTS_CONCURRENCY else 1
-        if policy.min_count < floor:
+        floor = 0 if policy.scaling_metric == scales_to_zero else 1
+        if policy.min_count is not None and policy.min_count < floor:
             raise _fail(f"{ppath}.min_count", f"must be >= {floor} for {policy.scaling_metric}")
-        if policy.max_count < max(1, policy.min_count):
+        if policy.max_count is not None and policy.max_count < max(1, policy.min_count or 0):
             raise _fail(f"{ppath}.max_count", "must be >= 1 and >= min_count")
+    low, high = scaling.replica_bounds
+    if scaling.enabled and (low is None or high is None):
+        raise _fail(
+            f"{path}.min_replica_count",
+            "an enabled autoscaling needs its bounds: min_replica_count and max_replica_count "
+            "(or min_count and max_count on its policies)",
+        )
+    if high is not None and high < 1:
+        raise _fail(f"{path}.max_replica_count", f"must be >= 1, got {high}")
+    if low is not None and high is not None and low > high:
+        raise _fail(f"{path}.min_replica_count", f"must be <= max_replica_count ({high}), got {low}")
+    if low == 0 and any(p.scaling_metric != scales_to_zero for p in scaling.policies):
+        raise _fail(f"{path}.min_replica_count", f"0 needs every policy to follow {scales_to_zero}")

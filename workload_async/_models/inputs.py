@@ -235,21 +235,57 @@ class InputArtifact:
 
 @attrs.frozen
 class ScalingPolicy:
-    """One autoscaling rule. ``min_count`` 0 is allowed only with ``httpRequestsConcurrency``."""
+    """One autoscaling rule: the metric to follow and its target.
+
+    ``min_count``/``max_count`` are the replica bounds as v2.41 and the first 11.5 servers took
+    them, per policy; they are still accepted (the bounds are the least ``min_count`` and the
+    greatest ``max_count``), but today's servers keep the bounds on :class:`Autoscaling`
+    (``min_replica_count``/``max_replica_count``), which is where to set them. A bound of 0 is
+    allowed only with ``httpRequestsConcurrency``.
+    """
 
     scaling_metric: ScalingMetricType
     target: float
-    min_count: int
-    max_count: int
+    min_count: int | None = None
+    max_count: int | None = None
     priority: int | None = None
 
 
 @attrs.frozen
 class Autoscaling:
-    """Autoscaling settings; when ``enabled``, the runtime must not also set ``replica_count``."""
+    """Autoscaling settings: between ``min_replica_count`` and ``max_replica_count`` replicas,
+    following the ``policies``. When ``enabled``, the runtime must not also set ``replica_count``.
+
+    The bounds may instead come from the policies' legacy ``min_count``/``max_count`` (see
+    :attr:`replica_bounds`); the client writes them where its API generation wants them::
+
+        Autoscaling(
+            enabled=True,
+            min_replica_count=1,
+            max_replica_count=5,
+            policies=[ScalingPolicy(ScalingMetricType.CPU_AVERAGE_UTILIZATION, target=70)],
+        )
+    """
 
     enabled: bool
     policies: tuple[ScalingPolicy, ...] = attrs.field(default=(), converter=_tuple)
+    min_replica_count: int | None = None
+    max_replica_count: int | None = None
+
+    @property
+    def replica_bounds(self) -> tuple[int | None, int | None]:
+        """The least and the greatest number of replicas: ``min_replica_count`` and
+        ``max_replica_count`` when set, else the least ``min_count`` and the greatest
+        ``max_count`` of the policies (as servers read the legacy counts); None where neither
+        says."""
+        low, high = self.min_replica_count, self.max_replica_count
+        if low is None:
+            lows = [p.min_count for p in self.policies if p.min_count is not None]
+            low = min(lows) if lows else None
+        if high is None:
+            highs = [p.max_count for p in self.policies if p.max_count is not None]
+            high = max(highs) if highs else None
+        return low, high
 
 
 @attrs.frozen
