@@ -16,7 +16,14 @@ from ._http.pagination import AsyncPager
 from ._http.pool import SessionPool
 from ._http.responses import Response, StreamingResponse, WebSocket
 from ._http.sse import ServerSentEvent
-from ._models.enums import ArtifactStatus, Importance, ReplacementStatus, ScalingMetricType, WorkloadStatus
+from ._models.enums import (
+    ArtifactStatus,
+    Importance,
+    ProtonRole,
+    ReplacementStatus,
+    ScalingMetricType,
+    WorkloadStatus,
+)
 from ._models.inputs import (
     ArtifactSpec,
     Autoscaling,
@@ -62,6 +69,15 @@ from ._models.outputs import (
     WorkloadMetrics,
     WorkloadStats,
 )
+from ._models.protons import (
+    ContainerState,
+    OverallStatus,
+    Proton,
+    ProtonSnapshot,
+    ProtonStatusDetails,
+    Replica,
+    ReplicaCondition,
+)
 from ._models.reported import (
     ReportedArtifactSpec,
     ReportedAutoscaling,
@@ -78,6 +94,16 @@ from ._models.reported import (
     ReportedSeccompProfile,
     ReportedSecurityContext,
     ResolvedBundle,
+)
+from ._models.stats import (
+    FleetConcurrency,
+    FleetErrorRate,
+    FleetRequests,
+    FleetResponseTime,
+    FleetStats,
+    FleetWorkloads,
+    MetricSeries,
+    SeriesSummary,
 )
 from ._observe.hooks import Hooks, RequestEvent, RetryEvent, StatusChangeEvent
 from ._policies import PollPolicy, RetryPolicy
@@ -143,6 +169,7 @@ __all__ = [
     "Container",
     "ContainerGroup",
     "ContainerResources",
+    "ContainerState",
     "Creator",
     "CredentialEnvironmentVariable",
     "Deployment",
@@ -151,24 +178,38 @@ __all__ = [
     "EnvironmentVariable",
     "FakeClock",
     "FieldError",
+    "FleetConcurrency",
+    "FleetErrorRate",
+    "FleetRequests",
+    "FleetResponseTime",
+    "FleetStats",
+    "FleetWorkloads",
     "GroupRuntime",
     "Hooks",
     "Importance",
     "InputArtifact",
     "LogRecord",
+    "MetricSeries",
     "NotFoundError",
     "Operation",
     "OutcomeUnknownError",
+    "OverallStatus",
     "Page",
     "PermissionDeniedError",
     "PollPolicy",
     "ProbeConfig",
+    "Proton",
+    "ProtonRole",
+    "ProtonSnapshot",
+    "ProtonStatusDetails",
     "RateLimitError",
     "Replacement",
     "ReplacementConfig",
     "ReplacementFailedError",
     "ReplacementRef",
     "ReplacementStatus",
+    "Replica",
+    "ReplicaCondition",
     "ReportedArtifactSpec",
     "ReportedAutoscaling",
     "ReportedContainer",
@@ -198,6 +239,7 @@ __all__ = [
     "ScalingPolicy",
     "SeccompProfile",
     "SecurityContext",
+    "SeriesSummary",
     "ServerError",
     "ServerSentEvent",
     "SessionPool",

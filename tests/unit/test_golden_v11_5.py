@@ -70,7 +70,8 @@ async def test_a_create_with_an_inline_artifact_autoscaling_a_bundle_and_contain
         artifact=InputArtifact.single("scorer", container),
         runtime=WorkloadRuntime(
             autoscaling=Autoscaling(
-                True, [ScalingPolicy(ScalingMetricType.CPU_AVERAGE_UTILIZATION, 70, 1, 4)]  # hoisted
+                True,
+                [ScalingPolicy(ScalingMetricType.CPU_AVERAGE_UTILIZATION, 70, 1, 4)],  # hoisted
             ),
             resources=[ResourceBundle("cpu.medium")],
         ),

@@ -117,6 +117,24 @@ EXPECTED |= {  # the 11.5 generation
     "WorkloadMetrics",
     "WorkloadStats",
 }
+EXPECTED |= {  # what the live 11.5 service adds: protons, the fleet's figures, a metric's series
+    "ContainerState",
+    "FleetConcurrency",
+    "FleetErrorRate",
+    "FleetRequests",
+    "FleetResponseTime",
+    "FleetStats",
+    "FleetWorkloads",
+    "MetricSeries",
+    "OverallStatus",
+    "Proton",
+    "ProtonRole",
+    "ProtonSnapshot",
+    "ProtonStatusDetails",
+    "Replica",
+    "ReplicaCondition",
+    "SeriesSummary",
+}
 
 
 def test_all_is_exactly_the_public_surface() -> None:

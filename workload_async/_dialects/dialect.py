@@ -39,6 +39,11 @@ _ROUTE_FEATURES = {
     "workloads.history": "history",
     "workloads.events": "events",
     "workloads.stats": "workload stats",
+    "workloads.stats_series": "workload stats",
+    "workloads.fleet_stats": "fleet stats",
+    "workloads.protons": "protons",
+    "workloads.proton": "protons",
+    "workloads.proton_status": "protons",
     "artifacts.clone": "artifact clones",
 }
 

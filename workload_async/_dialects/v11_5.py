@@ -232,6 +232,11 @@ def _v11_5() -> Dialect:
         "workloads.history": "workloads/{}/history",
         "workloads.events": "workloads/{}/events",
         "workloads.stats": "workloads/{}/stats",
+        "workloads.stats_series": "workloads/{}/stats/{}",
+        "workloads.fleet_stats": "workloads/stats",
+        "workloads.protons": "workloads/{}/protons",
+        "workloads.proton": "workloads/{}/protons/{}",
+        "workloads.proton_status": "workloads/{}/protons/{}/statusDetails",
         "artifacts.clone": "artifacts/{}/clone",
     }
     return Dialect(
@@ -252,6 +257,10 @@ def _v11_5() -> Dialect:
                 "start conflicts unless stopped",
                 "workload names required",
                 "lower-case log levels",
+                "workload list filters",
+                "protons",
+                "fleet stats",
+                "artifact type filter",
             }
         ),
         create_body=create_body,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from .enums import ScalingMetricType
+from .enums import ScalingMetricType, _OpenStrEnum
 from .inputs import (
     SECCOMP_TYPES,
     Autoscaling,
@@ -23,7 +23,7 @@ from .inputs import (
     WorkloadRuntime,
 )
 
-__all__ = ["check_allocation", "check_id", "check_input_artifact", "check_runtime"]
+__all__ = ["check_allocation", "check_choices", "check_id", "check_input_artifact", "check_runtime"]
 
 MIN_PORT, MAX_PORT = 1024, 65535
 
@@ -46,6 +46,25 @@ def check_ids(values: Iterable[object], what: str = "workload_ids") -> list[str]
             f"{what} must be a collection of ids, got the single string {values!r}: pass [{values!r}]"
         )
     return list(dict.fromkeys(check_id(value, "workload_id") for value in values))
+
+
+def check_choices(values: object, kind: type[_OpenStrEnum], what: str) -> list[str]:
+    """One value or several of an open enum (``kind``), as the wire values, without repeats; each
+    must be one the SDK knows (in any case): ``ValueError`` naming ``what`` otherwise."""
+    items = [values] if isinstance(values, str) else values
+    if not isinstance(items, Iterable) or isinstance(items, bytes):
+        raise TypeError(f"{what} must be a string or a collection of strings, got {type(values).__name__}")
+    out: list[str] = []
+    for value in items:
+        member = kind(value) if isinstance(value, str) else None
+        if member is None or not member.is_known:
+            choices = ", ".join(m.value for m in kind)
+            raise ValueError(f"{what} must be one or more of {choices}; got {value!r}")
+        if member.value not in out:
+            out.append(member.value)
+    if not out:
+        raise ValueError(f"{what} must name at least one value when given")
+    return out
 
 
 def _check_resources(r: ResourceRequest, path: str) -> None:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Self
 
-__all__ = ["ArtifactStatus", "Importance", "ReplacementStatus", "ScalingMetricType", "WorkloadStatus"]
+__all__ = [
+    "ArtifactStatus",
+    "Importance",
+    "ProtonRole",
+    "ReplacementStatus",
+    "ScalingMetricType",
+    "WorkloadStatus",
+]
 
 
 class _OpenStrEnum(StrEnum):
@@ -135,3 +142,11 @@ class ReplacementStatus(_OpenStrEnum):
     def is_settled(self) -> bool:
         """True for ``completed`` and ``errored``."""
         return self in (ReplacementStatus.COMPLETED, ReplacementStatus.ERRORED)
+
+
+class ProtonRole(_OpenStrEnum):
+    """What a proton is to its workload (API 11.5): the ``active`` one serves it; a ``candidate``
+    is the one a settings replacement is bringing up. A proton with no role (None) served once."""
+
+    ACTIVE = "active"
+    CANDIDATE = "candidate"

@@ -56,12 +56,15 @@ class ArtifactsManager:
         *,
         search: str | None = None,
         status: ArtifactStatus | str | None = None,
+        type: str | None = None,
         page_size: int = MAX_PAGE_SIZE,
         offset: int = 0,
         timeout: float | None = None,
     ) -> AsyncPager[Artifact]:
         """Artifacts whose name contains ``search``, optionally only ``draft`` or locked ones
-        (``registered`` and ``locked`` both ask for locked ones in either API generation).
+        (``registered`` and ``locked`` both ask for locked ones in either API generation), and on
+        API 11.5 only those of a ``type`` (``service``, ``nim``, ...; a v2.41 client raises
+        :class:`~workload_async.errors.UnsupportedFeatureError`).
 
         Returns an :class:`~workload_async.AsyncPager`: ``async for`` it, or ``await .collect()``.
         ``offset`` skips that many matches, to resume a listing.
@@ -73,8 +76,16 @@ class ArtifactsManager:
         params: list[tuple[str, str]] = []
         if search is not None:
             params.append(("search", search))
+        if type is not None:
+            if not isinstance(type, str) or not type.strip():
+                raise ValueError(f"type must be a non-empty string such as 'service', got {type!r}")
+            params.append(("type", type))
+            if self._t.dialect is not None:
+                self._t.dialect.require("artifact type filter")
 
         def in_dialect(dialect: Dialect) -> list[tuple[str, str]]:
+            if type is not None:
+                dialect.require("artifact type filter")
             return params if status is None else [*params, ("status", dialect.artifact_status(status))]
 
         return AsyncPager(
