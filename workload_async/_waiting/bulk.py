@@ -130,6 +130,8 @@ async def run_bulk(
             await asyncio.wait([waiter.future for waiter, _ in pending_waits])
         for waiter, operation in pending_waits:  # whatever a callback has not recorded yet
             settle(waiter, operation)
+        if waits is not None:  # why the first few failed waits are stuck, on their errors
+            await waits.diagnose_many(waiter for waiter, _ in pending_waits)
     finally:
         for waiter, _ in pending_waits:
             waiter.future.cancel()

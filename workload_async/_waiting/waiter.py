@@ -70,6 +70,9 @@ class Waiter:
     last_status: WorkloadStatus | None = None
     #: The ``statusDetails`` of the last answer, as it came (usually None while pending).
     last_details: Any = None
+    #: The workload's active proton as the last answer named it (11.5; None before, or on v2.41):
+    #: where a diagnosis reads why a failed wait is stuck.
+    proton_id: str | None = None
     last_error: BaseException | None = None
     #: Consecutive polls whose answer could not be read.
     strikes: int = 0

@@ -196,6 +196,7 @@ async def _bulk(client: Client, args: argparse.Namespace, printer: Printer) -> i
             "result": r.state.value,
             "status": r.workload.status.value if r.workload else None,
             "error": str(r.error) if r.error else None,
+            "diagnosis": getattr(r.error, "diagnosis", None),
         }
         for r in results.values()
     ]
@@ -246,6 +247,7 @@ async def _workloads(client: Client, args: argparse.Namespace, printer: Printer)
                 "id": o.workload_id,
                 "status": o.workload.status.value if o.workload else None,
                 "error": str(o.error) if o.error else None,
+                "diagnosis": getattr(o.error, "diagnosis", None),
             }
             for o in outcomes.values()
         ]

@@ -55,8 +55,8 @@ def default_message(kind: str, container: str, image: str) -> str:
     if kind == "image_pull_backoff":
         return f"{image} not found"
     if kind == "crash_loop":
-        return f"back-off restarting failed container {container} (exit code 1)"
-    return f"container {container} used more memory than its limit and was killed (exit code 137)"
+        return "exit code 1"
+    return "exit code 137, over its memory limit"
 
 
 def restarts(failure: Failure, since: float, now: float) -> int:

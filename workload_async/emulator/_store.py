@@ -168,8 +168,8 @@ class Store:
         if f is None or w.op != "start":
             return None
         up = w.op_at + w.startup
-        if f.kind == "image_pull_backoff":
-            return self.pull_at(w) if f.at < up else None
+        if f.kind == "image_pull_backoff":  # played before its images were pulled (or as it began)
+            return self.pull_at(w) if f.at <= up else None
         return max(f.at, up)
 
     def failure_shown(self, w: WorkloadRec, now: float) -> tuple[str, float] | None:
