@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from .enums import ScalingMetricType, _OpenStrEnum
+from .enums import ArtifactStatus, ScalingMetricType, _OpenStrEnum
 from .inputs import (
     SECCOMP_TYPES,
     Autoscaling,
@@ -133,6 +133,8 @@ def check_input_artifact(a: InputArtifact, path: str = "artifact") -> None:
         raise TypeError(f"{path} must be an InputArtifact, got {type(a).__name__}")
     if not a.name or len(a.name) > 5000:
         raise _fail(f"{path}.name", "must be 1-5000 characters")
+    if a.status is not None and not ArtifactStatus(a.status).is_known:
+        raise _fail(f"{path}.status", f"must be draft, registered or locked, got {a.status.value!r}")
     groups = a.spec.container_groups
     if not groups:
         raise _fail(f"{path}.spec.container_groups", "needs at least one container group")

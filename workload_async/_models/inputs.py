@@ -55,6 +55,11 @@ def _tuple(value: object) -> object:
     return tuple(value) if isinstance(value, list) else value
 
 
+def _artifact_status(value: ArtifactStatus | str | None) -> ArtifactStatus | None:
+    """A status given as a plain string (``"draft"``) is that member of :class:`ArtifactStatus`."""
+    return ArtifactStatus(value) if isinstance(value, str) else value
+
+
 @attrs.frozen
 class EnvironmentVariable:
     """One environment variable of a container; names must be unique within the container."""
@@ -199,7 +204,8 @@ class InputArtifact:
     """An artifact as sent on create or replace (``PUT``): a name and a spec of container groups.
 
     Most artifacts are one container: :meth:`single` builds those. ``status`` ``registered`` (v2.41)
-    or ``locked`` (11.5) creates it locked. What the contract rules out is a ``ValueError`` naming
+    or ``locked`` (11.5) creates it locked; a plain string (``"draft"``) is read as that
+    :class:`ArtifactStatus`. What the contract rules out is a ``ValueError`` naming
     the field when the artifact is sent (see :class:`Container`).
     """
 
@@ -207,7 +213,7 @@ class InputArtifact:
     spec: ArtifactSpec
     description: str | None = None
     type: str | None = None
-    status: ArtifactStatus | None = None
+    status: ArtifactStatus | None = attrs.field(default=None, converter=_artifact_status)
 
     @classmethod
     def single(
@@ -216,7 +222,7 @@ class InputArtifact:
         container: Container,
         *,
         description: str | None = None,
-        status: ArtifactStatus | None = None,
+        status: ArtifactStatus | str | None = None,
     ) -> InputArtifact:
         """An artifact of one group holding one container, made primary.
 
