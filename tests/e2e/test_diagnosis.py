@@ -16,6 +16,7 @@ from workload_async import (
     Container,
     FakeClock,
     InputArtifact,
+    UnsupportedFeatureError,
     WaitTimeoutError,
     WorkloadFailedError,
     WorkloadStatus,
@@ -172,3 +173,23 @@ async def test_cancelling_a_wait_during_its_diagnosis_leaves_nothing_behind(
         with pytest.raises(asyncio.CancelledError):
             await wait
         assert client.poller.pending == 0
+
+
+@pytest.mark.v11_5_only
+async def test_a_diagnosis_on_demand(client: Client, emu: Emulator, clock: FakeClock) -> None:
+    workload = await client.workloads.create(name=unique_name(), artifact=app())
+    assert await client.workloads.diagnose(workload.id) is None  # the proton has not reported yet
+    await client.workloads.wait(workload.id)
+    assert await client.workloads.diagnose(workload.id) == "running: All replicas are running and ready"
+    emu.play_failure(workload.id, "crash_loop")
+    clock.advance(10)
+    assert (
+        await client.workloads.diagnose(workload.id)
+        == "container app: crash loop back-off (exit code 1), 1 restart"
+    )
+
+
+@pytest.mark.v2_41_only
+async def test_no_diagnosis_on_demand_on_v2_41(client: Client) -> None:
+    with pytest.raises(UnsupportedFeatureError, match="protons"):
+        await client.workloads.diagnose("w")

@@ -7,10 +7,19 @@ the client's dialect), after the arguments were checked and before anything is s
 
 from __future__ import annotations
 
+import attrs
+
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
 from .._models.checks import check_id
 from .._models.protons import Proton, ProtonSnapshot
+from .._waiting.diagnosis import describe
+
+
+@attrs.frozen
+class _Active:
+    proton_id: str | None = None
+
 
 __all__ = ["ProtonMethods"]
 
@@ -87,3 +96,28 @@ class ProtonMethods:
         if response.status == 204 or not response.body.strip():
             return None
         return response.parse(ProtonSnapshot)
+
+    async def diagnose(self, workload_id: str, *, timeout: float | None = None) -> str | None:
+        """Why the workload is where it is, in one line, as a failed wait says it (API 11.5):
+        ``container app: image pull back-off (registry.example.com/app:1 not found), 0 restarts``.
+
+        It reads the workload (for its active proton) and that proton's status snapshot: two
+        calls, for the workloads a batch of waits left undiagnosed (see
+        :class:`~workload_async.errors.WaitError`'s ``diagnosis``); of a healthy workload it gives
+        the monitor's summary (``running: All replicas are running and ready``). Returns None when
+        the proton has not reported yet or its snapshot says nothing. ``timeout`` bounds each call.
+        Raises ``ValueError`` for an empty id,
+        :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client and
+        :class:`~workload_async.errors.NotFoundError` for an unknown workload::
+
+            for outcome in outcomes.values():
+                if not outcome.ok and outcome.error.diagnosis is None:
+                    print(outcome.workload_id, await client.workloads.diagnose(outcome.workload_id))
+        """
+        wid = check_id(workload_id, "workload_id")
+        (await self._t.get_dialect()).require("protons")
+        active = (await self._t.call("GET", "workloads.get", wid, timeout=timeout)).parse(_Active)
+        if active.proton_id is None:
+            return None
+        snapshot = await self.proton_status(wid, active.proton_id, timeout=timeout)
+        return None if snapshot is None else describe(snapshot)

@@ -57,7 +57,7 @@ class WorkloadsManager(SettingsMethods, StatsMethods, ProtonMethods, InvokeMixin
     application through the API gateway; ``logs(workload_id, ...)`` and
     ``follow_logs(workload_id, ...)`` read its log. ``update``, ``settings``, ``update_settings``,
     ``promote``, ``history``, ``events``, ``stats``, ``stats_series``, ``fleet_stats``,
-    ``protons``, ``proton`` and ``proton_status`` exist on API 11.5 only.
+    ``protons``, ``proton``, ``proton_status`` and ``diagnose`` exist on API 11.5 only.
     """
 
     _invoke_route = "workloads.invoke"

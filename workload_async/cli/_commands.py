@@ -18,6 +18,14 @@ from .. import (
     to_json,
 )
 from ..errors import WorkloadAPIError, WorkloadFailedError
+from ._inspect import (
+    INSPECT_ACTIONS,
+    add_inspect_commands,
+    add_list_filters,
+    artifact_filters,
+    run_inspect,
+    workload_filters,
+)
 from ._invoke import add_invoke_options, run_invoke
 from ._logs import add_bundles_command, add_logs_command, run_bundles, run_logs
 from ._options import needs_one, positive, seconds
@@ -112,6 +120,7 @@ def add_resource_commands(sub: Any) -> None:
     p.add_argument("--search")
     p.add_argument("--sort", help="name, createdAt, updatedAt or status; '-' prefix for descending (-name)")
     p.add_argument("--limit", type=int, help="show at most this many")
+    workloads_list = p
     w.add_parser("get", help="show one workload").add_argument("id")
     p = w.add_parser("create", help="create (and start) a workload")
     _artifact_options(p, workload=True)
@@ -133,11 +142,13 @@ def add_resource_commands(sub: Any) -> None:
     add_invoke_options(w.add_parser("invoke", help="call a workload's application"))
     add_logs_command(w)
     add_workload_commands(w)
+    add_inspect_commands(w)
 
     a = sub.add_parser("artifacts", help="manage artifacts").add_subparsers(dest="action", required=True)
     p = a.add_parser("list", help="list artifacts")
     p.add_argument("--search")
-    p.add_argument("--status", choices=("draft", "registered"))
+    p.add_argument("--status", choices=("draft", "registered", "locked"))
+    add_list_filters(workloads_list, p)
     a.add_parser("get", help="show one artifact").add_argument("id")
     p = a.add_parser("create", help="create an artifact")
     _artifact_options(p)
@@ -210,7 +221,8 @@ async def _workloads(client: Client, args: argparse.Namespace, printer: Printer)
     if args.action == "list":
         if args.limit is not None and args.limit < 1:
             raise ValueError(f"--limit must be at least 1, got {args.limit}")
-        printer.many(await wl.list(search=args.search, sort=args.sort).collect(args.limit), WORKLOAD_COLUMNS)
+        listing = wl.list(search=args.search, sort=args.sort, **workload_filters(args))
+        printer.many(await listing.collect(args.limit), WORKLOAD_COLUMNS)
     elif args.action == "get":
         printer.one(await wl.get(args.id))
     elif args.action == "create":
@@ -270,6 +282,8 @@ async def _workloads(client: Client, args: argparse.Namespace, printer: Printer)
         return await run_logs(client, args, printer)
     elif args.action in WORKLOAD_ACTIONS:
         return await run_workload(client, args, printer)
+    elif args.action in INSPECT_ACTIONS:
+        return await run_inspect(client, args, printer)
     return EXIT["ok"]
 
 
@@ -290,7 +304,8 @@ async def _delete_each(manager: Any, ids: list[str], printer: Printer) -> int:
 async def _artifacts(client: Client, args: argparse.Namespace, printer: Printer) -> int:
     ar = client.artifacts
     if args.action == "list":
-        printer.many(await ar.list(search=args.search, status=args.status).collect(), ARTIFACT_COLUMNS)
+        listing = ar.list(search=args.search, status=args.status, **artifact_filters(args))
+        printer.many(await listing.collect(), ARTIFACT_COLUMNS)
     elif args.action == "get":
         printer.one(await ar.get(args.id))
     elif args.action == "create":

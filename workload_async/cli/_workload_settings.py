@@ -1,5 +1,6 @@
 """The commands of what the 11.5 generation adds: ``workloads update|settings|update-settings|
-promote|history|events|stats`` and ``artifacts clone``. On a v2.41 client they exit 1 with the
+promote|history|events`` and ``artifacts clone`` (``stats`` and the rest that look into a
+workload are in :mod:`._inspect`). On a v2.41 client they exit 1 with the
 client's ``UnsupportedFeatureError``, which names the feature and the generation."""
 
 from __future__ import annotations
@@ -21,9 +22,7 @@ __all__ = [
     "run_workload",
 ]
 
-WORKLOAD_ACTIONS = frozenset(
-    {"update", "settings", "update-settings", "promote", "history", "events", "stats"}
-)
+WORKLOAD_ACTIONS = frozenset({"update", "settings", "update-settings", "promote", "history", "events"})
 REPLACEMENT_COLUMNS = ("id", "status", "message", "createdAt", "switchedAt")
 EVENT_COLUMNS = ("timestamp", "eventType", "actorId", "details")
 
@@ -58,7 +57,6 @@ def add_workload_commands(workloads: Any) -> None:
     )
     workloads.add_parser("history", help="a workload's settings replacements (API 11.5)").add_argument("id")
     workloads.add_parser("events", help="a workload's events, newest first (API 11.5)").add_argument("id")
-    workloads.add_parser("stats", help="traffic stats of a workload (API 11.5)").add_argument("id")
 
 
 def add_artifact_clone(artifacts: Any) -> None:
@@ -137,10 +135,8 @@ async def run_workload(client: Client, args: argparse.Namespace, printer: Printe
         printer.one(await wl.promote(args.id))
     elif args.action == "history":
         printer.many(await wl.history(args.id).collect(), REPLACEMENT_COLUMNS)
-    elif args.action == "events":
-        printer.many(await wl.events(args.id).collect(), EVENT_COLUMNS)
     else:
-        printer.one(await wl.stats(args.id))
+        printer.many(await wl.events(args.id).collect(), EVENT_COLUMNS)
     return EXIT["ok"]
 
 
