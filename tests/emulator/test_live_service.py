@@ -491,3 +491,15 @@ async def test_fleet_stats_take_the_lists_filters(raw: Raw, clock: FakeClock) ->
     high = (await raw("GET", "workloads/stats/", params={"importance": "high"}))[1]
     assert high["workloads"]["total"] == 1
     assert (await raw("GET", "workloads/stats", params={"status": "asleep"}))[0] == 422
+
+
+async def test_clearing_a_failure_lets_the_start_it_held_go_on(raw: Raw, clock: FakeClock) -> None:
+    wl = await create(raw)
+    raw.emu.play_failure(wl["id"], "image_pull_backoff")
+    clock.advance(30)
+    assert (await raw("GET", f"workloads/{wl['id']}"))[1]["status"] == "launching"
+    raw.emu.clear_failure(wl["id"])  # the tag was pushed: the cluster's next retry pulls it
+    current = (await raw("GET", f"workloads/{wl['id']}"))[1]
+    assert current["status"] == "running" and current["statusDetails"]["conditions"] == []
+    logged = (await raw("GET", f"otel/workload/{wl['id']}/logs/", params={"limit": 1}))[1]["data"]
+    assert logged[0]["message"] == "Workload is ready"

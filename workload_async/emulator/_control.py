@@ -150,10 +150,11 @@ class Controls:
         return self.state.store.play(self.workload(workload_id), kind, container=container, message=message)
 
     def clear_failure(self, workload_id: str) -> WorkloadRec:
-        """Stop playing a workload's failure: its next start goes well (the one under way keeps
-        what it showed)."""
+        """Stop playing a workload's failure, as when its cause is fixed: a start it held goes on
+        at once (the cluster's retry pulls the image, the restarted container stays up), and the
+        next starts go well."""
         rec = self.workload(workload_id)
-        rec.failure = None
+        self.state.store.clear_failure(rec)
         return rec
 
     def fail_image(self, image: str, kind: str | None) -> dict[str, str]:

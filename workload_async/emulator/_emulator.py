@@ -231,8 +231,10 @@ class Emulator:
         self._controls.play_failure(workload_id, kind, container=container, message=message)
 
     def clear_failure(self, workload_id: str) -> None:
-        """Stop playing a workload's failure (see :meth:`play_failure`): its next start goes well.
-        Raises ``KeyError`` for an unknown id."""
+        """Stop playing a workload's failure (see :meth:`play_failure`), as when its cause is
+        fixed: a start the failure held goes on at once (the cluster's retry pulls the image, the
+        restarted container stays up), and the next starts go well. Raises ``KeyError`` for an
+        unknown id."""
         self._controls.clear_failure(workload_id)
 
     def fail_image(self, image: str, kind: str | None = "image_pull_backoff") -> None:

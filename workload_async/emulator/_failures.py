@@ -10,8 +10,8 @@
   workload is ``errored``, its container ``terminated``.
 
 A failure is played on one workload (it stays until cleared, through restarts: the image, the
-code or the memory are still what they were), or on every workload whose container runs a given
-image. Like a workload's status, what a failure shows is derived from the clock on every read.
+code or the memory are still what they were; clearing it is fixing the cause, and a start it held
+goes on), or on every workload whose container runs a given image. Like a workload's status, what a failure shows is derived from the clock on every read.
 """
 
 from __future__ import annotations

@@ -195,6 +195,15 @@ class Store:
         w.log.schedule(now, self._with_failure(w, list(w.log.pending)))
         return w.failure
 
+    def clear_failure(self, w: WorkloadRec) -> None:
+        """Stop playing a workload's failure, as when its cause is fixed: a start it held goes on
+        at once (the cluster's retry pulls the image, the restarted container stays up)."""
+        now = self.now()
+        held = self.failure_shown(w, now) is not None
+        w.failure = None
+        if held and self.phase(w, now)[0] == "running":
+            w.log.schedule(now, ready_script(now, w.port, None))
+
     def _with_failure(self, w: WorkloadRec, lines: list[LogEntry]) -> list[LogEntry]:
         """The planned log ``lines`` of the current start, cut where its failure shows and ended
         with the lines of that failure."""
