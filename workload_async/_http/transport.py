@@ -184,7 +184,7 @@ class Transport:
                 headers=headers,
                 timeout=timeout,
                 allow_redirects=False,
-                # only a DELETE asks whether aiohttp repeated it (see _failures.watch_attempts);
+                # only a DELETE asks whether aiohttp repeated it (see failures.watch_attempts);
                 # the others skip the middleware, which costs every request some microseconds
                 middlewares=None if method == "DELETE" else (),
                 # a POST with no body (start, stop, promote) says nothing of a body's type:
