@@ -39,9 +39,9 @@ ROOMS: tuple[str, ...] = (
     # the emulator stands on the clock alone; the command line and contrib/ use it
     "emulator._faults",
     "emulator._logbook",
-    "emulator._failures",
     "emulator._bundles",
     "emulator._records",
+    "emulator._failures",
     "emulator._store",
     "emulator._state",
     "emulator._web",

@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from .._clock import FakeClock
-from ._failures import KINDS, Failure
+from ._failures import KINDS
 from ._faults import Fault
 from ._logbook import LEVELS, level_named
-from ._records import ReplacementRec, User, WorkloadRec, new_id
+from ._records import Failure, ReplacementRec, User, WorkloadRec, new_id
 from ._store import StoreError
 from ._v11_5.rules import fail_replacement
 

@@ -11,43 +11,35 @@
 
 A failure is played on one workload (it stays until cleared, through restarts: the image, the
 code or the memory are still what they were; clearing it is fixing the cause, and a start it held
-goes on), or on every workload whose container runs a given image. Like a workload's status, what a failure shows is derived from the clock on every read.
+goes on), or on every workload whose container runs a given image. Like a workload's status, what
+a failure shows is derived from the clock on every read: :func:`failure_shown` is what the store's
+:meth:`~._store.Store.phase` asks first.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import attrs
+from ._logbook import LogEntry
+from ._records import REASONS, Failure, WorkloadRec
 
-__all__ = ["KINDS", "Failure", "restarts", "summary"]
+__all__ = [
+    "KINDS",
+    "container_named",
+    "default_message",
+    "failing_image",
+    "failure_at",
+    "failure_condition",
+    "failure_shown",
+    "new_failure",
+    "restarts",
+    "summary",
+    "with_failure",
+]
 
 #: The failures that can be played, by name.
-KINDS = ("image_pull_backoff", "crash_loop", "oom_kill")
-#: How each kind is named by the cluster (a container's waiting or terminated reason).
-REASONS = {
-    "image_pull_backoff": "ImagePullBackOff",
-    "crash_loop": "CrashLoopBackOff",
-    "oom_kill": "OOMKilled",
-}
+KINDS = tuple(REASONS)
 _FIRST_BACKOFF, _MOST_BACKOFF = 10.0, 300.0
-
-
-@attrs.frozen
-class Failure:
-    """A failure a workload plays from clock time ``at``: ``kind`` (one of :data:`KINDS`), in
-    container ``container`` running ``image``; ``message`` says why, in the cluster's words."""
-
-    kind: str
-    container: str
-    image: str
-    at: float
-    message: str
-
-    @property
-    def reason(self) -> str:
-        """The cluster's name for it: ``ImagePullBackOff``, ``CrashLoopBackOff``, ``OOMKilled``."""
-        return REASONS[self.kind]
 
 
 def default_message(kind: str, container: str, image: str) -> str:
@@ -57,6 +49,100 @@ def default_message(kind: str, container: str, image: str) -> str:
     if kind == "crash_loop":
         return "exit code 1"
     return "exit code 137, over its memory limit"
+
+
+def pull_at(w: WorkloadRec, submitted_fraction: float, v2_41: bool) -> float:
+    """When the current start pulls its images: as ``initializing`` (v2.41) or ``launching``
+    (11.5) begins."""
+    submitted_for = w.startup * submitted_fraction
+    if v2_41:
+        return w.op_at + submitted_for
+    return w.op_at + submitted_for + (w.startup - submitted_for) / 2
+
+
+def failure_at(w: WorkloadRec, submitted_fraction: float, v2_41: bool) -> float | None:
+    """When the workload's failure shows in its current start (None: not in this one: it is
+    stopping, or a pull failure came after the images were pulled)."""
+    f = w.failure
+    if f is None or w.op != "start":
+        return None
+    up = w.op_at + w.startup
+    if f.kind == "image_pull_backoff":  # played before its images were pulled (or as it began)
+        return pull_at(w, submitted_fraction, v2_41) if f.at <= up else None
+    return max(f.at, up)
+
+
+def failure_shown(
+    w: WorkloadRec, now: float, submitted_fraction: float, v2_41: bool
+) -> tuple[str, float] | None:
+    """The status a failure holds the workload in at ``now``, and since when (None: none yet):
+    ``launching`` (``initializing`` on v2.41) for an image that cannot be pulled, else
+    ``errored``."""
+    at = failure_at(w, submitted_fraction, v2_41)
+    if at is None or now < at or w.failure is None:
+        return None
+    if w.failure.kind == "image_pull_backoff":
+        return ("initializing" if v2_41 else "launching"), at
+    return "errored", at
+
+
+def with_failure(w: WorkloadRec, lines: list[LogEntry], at: float | None) -> list[LogEntry]:
+    """The planned log ``lines`` of the current start, cut where its failure shows (``at``) and
+    ended with the lines of that failure."""
+    f = w.failure
+    if f is None or at is None:
+        return lines
+    if f.kind == "image_pull_backoff":
+        pulled = f'Pulled image "{f.image}"'
+        kept = [e for e in lines if e.t <= at and e.message != pulled]
+        return [
+            *kept,
+            LogEntry(at, "WARNING", f'Failed to pull image "{f.image}": {f.message}'),
+            LogEntry(at, "WARNING", f'Back-off pulling image "{f.image}"'),
+        ]
+    kept = [e for e in lines if e.t < at]
+    return [*kept, LogEntry(at, "ERROR", f"{f.reason}: {f.message}")]
+
+
+def failing_image(w: WorkloadRec, images: dict[str, str]) -> Failure | None:
+    """The failure a start of ``w`` plays because a container runs an image set to fail."""
+    for i, c in enumerate(w.containers):
+        kind = images.get(str(c.get("imageUri")))
+        if kind is not None:
+            name = str(c.get("name") or f"container-{i}")
+            image = str(c["imageUri"])
+            return Failure(kind, name, image, w.op_at, default_message(kind, name, image))
+    return None
+
+
+def new_failure(
+    workload_id: str,
+    containers: list[dict[str, Any]],
+    kind: str,
+    container: str | None,
+    message: str | None,
+    now: float,
+) -> Failure:
+    """A failure ``kind`` played from ``now`` in ``container`` of a workload's ``containers``;
+    ``ValueError`` for an unknown kind or container."""
+    if kind not in KINDS:
+        raise ValueError(f"failure kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    found = container_named(containers, container)
+    if found is None:
+        raise ValueError(f"workload {workload_id} has no container {container!r}")
+    name, image = found
+    return Failure(kind, name, image, now, message or default_message(kind, name, image))
+
+
+def failure_condition(failure: Failure, since: float) -> dict[str, Any]:
+    """The condition a failure shows in the workload's ``statusDetails``."""
+    return {
+        "type": "ContainersReady",
+        "status": "False",
+        "reason": failure.reason,
+        "message": f"container {failure.container}: {failure.message}",
+        "lastTransitionTime": since,
+    }
 
 
 def restarts(failure: Failure, since: float, now: float) -> int:

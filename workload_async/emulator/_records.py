@@ -11,13 +11,14 @@ from typing import Any
 
 import attrs
 
-from ._failures import Failure
 from ._logbook import Logbook
 
 __all__ = [
+    "REASONS",
     "ArtifactRec",
     "DeploymentRec",
     "EventRec",
+    "Failure",
     "ReplacementRec",
     "Timings",
     "User",
@@ -40,6 +41,33 @@ class Timings:
     submitted_fraction: float = 0.2
     jitter: float = 0.0
     draft_ttl_seconds: float = 8 * 3600.0
+
+
+#: How a cluster names each failure the emulator plays (a container's waiting or terminated
+#: reason); see :mod:`._failures`.
+REASONS = {
+    "image_pull_backoff": "ImagePullBackOff",
+    "crash_loop": "CrashLoopBackOff",
+    "oom_kill": "OOMKilled",
+}
+
+
+@attrs.frozen
+class Failure:
+    """A failure a workload plays from clock time ``at`` (see :mod:`._failures`): ``kind`` (a key
+    of :data:`REASONS`), in container ``container`` running ``image``; ``message`` says why, in the
+    cluster's words."""
+
+    kind: str
+    container: str
+    image: str
+    at: float
+    message: str
+
+    @property
+    def reason(self) -> str:
+        """The cluster's name for it: ``ImagePullBackOff``, ``CrashLoopBackOff``, ``OOMKilled``."""
+        return REASONS[self.kind]
 
 
 @attrs.define

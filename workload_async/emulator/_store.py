@@ -16,12 +16,13 @@ import attrs
 
 from .._clock import Clock
 from ._bundles import CATALOGUE, bundle_problems
-from ._failures import KINDS, Failure, container_named, default_message
+from ._failures import failing_image, failure_at, failure_condition, failure_shown, new_failure, with_failure
 from ._logbook import LogEntry, crash_script, ready_script, start_script, stop_script
 from ._records import (
     ArtifactRec,
     DeploymentRec,
     EventRec,
+    Failure,
     ReplacementRec,
     Timings,
     User,
@@ -148,51 +149,22 @@ class Store:
 
     # -- failures played (see ._failures) -----------------------------------------------------
 
-    @property
-    def _stuck_status(self) -> str:
-        """Where a start that cannot pull its image stays: ``initializing`` (v2.41), ``launching``."""
-        return "initializing" if self.api_version == "v2.41" else "launching"
-
-    def pull_at(self, w: WorkloadRec) -> float:
-        """When the current start pulls its images: as ``initializing`` (v2.41) or ``launching``
-        (11.5) begins."""
-        submitted_for = w.startup * self.timings.submitted_fraction
-        if self.api_version == "v2.41":
-            return w.op_at + submitted_for
-        return w.op_at + submitted_for + (w.startup - submitted_for) / 2
-
-    def failure_at(self, w: WorkloadRec) -> float | None:
-        """When the workload's failure shows in its current start (None: not in this one: it is
-        stopping, or a pull failure came after the images were pulled)."""
-        f = w.failure
-        if f is None or w.op != "start":
-            return None
-        up = w.op_at + w.startup
-        if f.kind == "image_pull_backoff":  # played before its images were pulled (or as it began)
-            return self.pull_at(w) if f.at <= up else None
-        return max(f.at, up)
-
     def failure_shown(self, w: WorkloadRec, now: float) -> tuple[str, float] | None:
-        """The status a failure holds the workload in at ``now``, and since when (None: none yet)."""
-        at = self.failure_at(w)
-        if at is None or now < at or w.failure is None:
-            return None
-        return (self._stuck_status if w.failure.kind == "image_pull_backoff" else "errored"), at
+        """The status the workload's failure holds it in at ``now``, and since when (None: none)."""
+        return failure_shown(w, now, self.timings.submitted_fraction, self.api_version == "v2.41")
+
+    def _with_failure(self, w: WorkloadRec, lines: list[LogEntry]) -> list[LogEntry]:
+        at = failure_at(w, self.timings.submitted_fraction, self.api_version == "v2.41")
+        return with_failure(w, lines, at)
 
     def play(
         self, w: WorkloadRec, kind: str, *, container: str | None = None, message: str | None = None
     ) -> Failure:
         """Make a workload play failure ``kind`` from now on (see :mod:`._failures`): in the start
         under way, or from its next start; ``ValueError`` for an unknown kind or container."""
-        if kind not in KINDS:
-            raise ValueError(f"failure kind must be one of {', '.join(KINDS)}, got {kind!r}")
-        found = container_named(w.containers or _containers(self.artifacts[w.artifact_id]), container)
-        if found is None:
-            raise ValueError(f"workload {w.id} has no container {container!r}")
-        name, image = found
-        now = self.now()
-        w.failure = Failure(kind, name, image, now, message or default_message(kind, name, image))
-        w.log.schedule(now, self._with_failure(w, list(w.log.pending)))
+        containers = w.containers or _containers(self.artifacts[w.artifact_id])
+        w.failure = new_failure(w.id, containers, kind, container, message, self.now())
+        w.log.schedule(self.now(), self._with_failure(w, list(w.log.pending)))
         return w.failure
 
     def clear_failure(self, w: WorkloadRec) -> None:
@@ -204,50 +176,9 @@ class Store:
         if held and self.phase(w, now)[0] == "running":
             w.log.schedule(now, ready_script(now, w.port, None))
 
-    def _with_failure(self, w: WorkloadRec, lines: list[LogEntry]) -> list[LogEntry]:
-        """The planned log ``lines`` of the current start, cut where its failure shows and ended
-        with the lines of that failure."""
-        f, at = w.failure, self.failure_at(w)
-        if f is None or at is None:
-            return lines
-        if f.kind == "image_pull_backoff":
-            pulled = f'Pulled image "{f.image}"'
-            kept = [e for e in lines if e.t <= at and e.message != pulled]
-            return [
-                *kept,
-                LogEntry(at, "WARNING", f'Failed to pull image "{f.image}": {f.message}'),
-                LogEntry(at, "WARNING", f'Back-off pulling image "{f.image}"'),
-            ]
-        kept = [e for e in lines if e.t < at]
-        return [*kept, LogEntry(at, "ERROR", f"{f.reason}: {f.message}")]
-
-    def _failing_image(self, w: WorkloadRec) -> None:
-        """A start of a workload whose container runs an image set to fail plays that failure."""
-        if w.failure is not None or not self.failing_images:
-            return
-        for i, c in enumerate(w.containers):
-            kind = self.failing_images.get(str(c.get("imageUri")))
-            if kind is not None:
-                name = str(c.get("name") or f"container-{i}")
-                image = str(c["imageUri"])
-                w.failure = Failure(kind, name, image, w.op_at, default_message(kind, name, image))
-                return
-
     def status_details(self, w: WorkloadRec, status: str, since: float) -> dict[str, Any] | None:
-        f = w.failure
-        if f is not None and self.failure_shown(w, self.now()) == (status, since):
-            return {
-                "conditions": [
-                    {
-                        "type": "ContainersReady",
-                        "status": "False",
-                        "reason": f.reason,
-                        "message": f"container {f.container}: {f.message}",
-                        "lastTransitionTime": since,
-                    }
-                ],
-                "logTail": w.log.tail(self.now()),
-            }
+        if w.failure is not None and self.failure_shown(w, self.now()) == (status, since):
+            return {"conditions": [failure_condition(w.failure, since)], "logTail": w.log.tail(self.now())}
         if status != "errored":
             return None
         if w.forced_error is not None and w.forced_error[0] == since:
@@ -281,7 +212,8 @@ class Store:
             w.log.schedule(w.op_at, stop_script(w.op_at, w.stop_for, w.containers))
 
     def _plan_start(self, w: WorkloadRec) -> None:
-        self._failing_image(w)
+        if w.failure is None and self.failing_images:
+            w.failure = failing_image(w, self.failing_images)
         at, startup = w.op_at, w.startup
         lines = start_script(at, startup, self.timings.submitted_fraction, w.containers, w.runtime)
         up = at + startup

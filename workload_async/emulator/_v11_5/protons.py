@@ -19,9 +19,9 @@ from typing import Any
 import attrs
 from aiohttp import web
 
-from .._failures import Failure, restarts, summary
+from .._failures import restarts, summary
 from .._invoke import Handler
-from .._records import WorkloadRec
+from .._records import Failure, WorkloadRec
 from .._state import api_root, state_of, user_of
 from .._store import Store, StoreError
 from .._web import json_response, page_of, timestamp
