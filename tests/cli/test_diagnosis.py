@@ -7,9 +7,8 @@ import json
 
 import pytest
 
+from tests.cli.test_cli import run
 from workload_async.emulator import Emulator
-
-from .test_cli import run
 
 pytestmark = pytest.mark.parametrize("api_version", ["11.5"], indirect=True)
 IMAGE = "registry.example.com/x:1"

@@ -7,10 +7,9 @@ import json
 
 import pytest
 
+from tests.cli.test_cli import run
+from tests.cli.test_rough_edges import refused_by_the_parser
 from workload_async.emulator import Emulator
-
-from .test_cli import run
-from .test_rough_edges import refused_by_the_parser
 
 IMAGE = "registry.example.com/x:1"
 V = ("--api-version", "11.5")
