@@ -38,7 +38,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 if TYPE_CHECKING:
-    from ._models.outputs import Replacement, Workload
+    from ._models.activity import Replacement
+    from ._models.outputs import Workload
 
 __all__ = [
     "APIStatusError",

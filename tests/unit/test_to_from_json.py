@@ -10,9 +10,12 @@ import pytest
 from workload_async import (
     Artifact,
     Container,
+    CreateWorkload,
     DeploymentStats,
+    Importance,
     InputArtifact,
     Workload,
+    WorkloadRuntime,
     WorkloadStatus,
     from_json,
     to_json,
@@ -25,6 +28,15 @@ def test_a_model_goes_to_camel_case_json_and_comes_back_equal() -> None:
     assert data["spec"]["containerGroups"][0]["containers"][0]["imageUri"] == "img:1"
     assert from_json(InputArtifact, json.dumps(data)) == artifact
     assert from_json(InputArtifact, data) == artifact
+
+
+def test_a_workload_to_create_reads_from_one_line_of_the_apis_json() -> None:
+    line = '{"name": "web-1", "artifactId": "a1", "runtime": {"replicaCount": 2}, "importance": "high"}'
+    request = from_json(CreateWorkload, line)
+    assert request == CreateWorkload(
+        name="web-1", artifact_id="a1", runtime=WorkloadRuntime(replica_count=2), importance=Importance.HIGH
+    )
+    assert to_json(request) == json.loads(line)
 
 
 def test_timestamps_and_enums_are_written_as_the_api_writes_them() -> None:

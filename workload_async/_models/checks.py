@@ -10,11 +10,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from .enums import ArtifactStatus, ScalingMetricType, _OpenStrEnum
+from .enums import ArtifactStatus, Importance, ScalingMetricType, _OpenStrEnum
 from .inputs import (
     SECCOMP_TYPES,
     Autoscaling,
     Container,
+    CreateWorkload,
     InputArtifact,
     ProbeConfig,
     ResourceAllocation,
@@ -23,7 +24,16 @@ from .inputs import (
     WorkloadRuntime,
 )
 
-__all__ = ["check_allocation", "check_choices", "check_id", "check_input_artifact", "check_runtime"]
+__all__ = [
+    "check_allocation",
+    "check_choices",
+    "check_concurrency",
+    "check_create_workload",
+    "check_id",
+    "check_ids",
+    "check_input_artifact",
+    "check_runtime",
+]
 
 MIN_PORT, MAX_PORT = 1024, 65535
 
@@ -39,13 +49,22 @@ def check_id(value: object, what: str) -> str:
     return value
 
 
-def check_ids(values: Iterable[object], what: str = "workload_ids") -> list[str]:
+def check_ids(values: Iterable[object], what: str = "workload_ids", one: str = "workload_id") -> list[str]:
     """Ids as a list without repeats, in order; a lone string is refused, never split into letters."""
     if isinstance(values, str | bytes):
         raise ValueError(
             f"{what} must be a collection of ids, got the single string {values!r}: pass [{values!r}]"
         )
-    return list(dict.fromkeys(check_id(value, "workload_id") for value in values))
+    return list(dict.fromkeys(check_id(value, one) for value in values))
+
+
+def check_concurrency(concurrency: object) -> int:
+    """A bulk call's ``concurrency``: an int >= 1 (``TypeError``/``ValueError`` naming it)."""
+    if not isinstance(concurrency, int) or isinstance(concurrency, bool):
+        raise TypeError(f"concurrency must be an int, got {type(concurrency).__name__}")
+    if concurrency < 1:
+        raise ValueError(f"concurrency must be >= 1, got {concurrency}")
+    return concurrency
 
 
 def check_choices(values: object, kind: type[_OpenStrEnum], what: str) -> list[str]:
@@ -207,3 +226,27 @@ def _check_scaling(scaling: Autoscaling, path: str) -> None:
         raise _fail(f"{path}.min_replica_count", f"must be <= max_replica_count ({high}), got {low}")
     if low == 0 and any(p.scaling_metric != scales_to_zero for p in scaling.policies):
         raise _fail(f"{path}.min_replica_count", f"0 needs every policy to follow {scales_to_zero}")
+
+
+def check_create_workload(r: CreateWorkload, path: str | None = None) -> Importance | None:
+    """Raise ``ValueError`` for a workload to create that the server is bound to reject (``TypeError``
+    when it is not a :class:`CreateWorkload`); return its importance as an :class:`Importance`.
+
+    Fields are named under ``path`` (``requests[3].artifact_id``), or bare without one."""
+
+    def at(field: str) -> str:
+        return field if path is None else f"{path}.{field}"
+
+    if not isinstance(r, CreateWorkload):
+        raise TypeError(f"{path or 'request'} must be a CreateWorkload, got {type(r).__name__}")
+    if (r.artifact is None) == (r.artifact_id is None):
+        raise _fail(path or "request", "give exactly one of artifact and artifact_id")
+    if r.name is not None and not isinstance(r.name, str):
+        raise TypeError(f"{at('name')} must be a string, got {type(r.name).__name__}")
+    if r.artifact is not None:
+        check_input_artifact(r.artifact, at("artifact"))
+    if r.artifact_id is not None:
+        check_id(r.artifact_id, at("artifact_id"))
+    if r.runtime is not None:
+        check_runtime(r.runtime, at("runtime"))
+    return None if r.importance is None else Importance(r.importance)

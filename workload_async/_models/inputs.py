@@ -1,4 +1,4 @@
-"""Models a user writes: artifacts, containers, resources, probes and runtimes.
+"""Models a user writes: artifacts, containers, resources, probes, runtimes, and workloads to create.
 
 All are frozen attrs classes with snake_case fields; the converter maps them to camelCase. Optional
 fields default to None and are then not sent, so the server applies its own defaults. Validation of
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import attrs
 
-from .enums import ArtifactStatus, ScalingMetricType
+from .enums import ArtifactStatus, Importance, ScalingMetricType
 
 __all__ = [
     "ArtifactSpec",
@@ -24,6 +24,7 @@ __all__ = [
     "Container",
     "ContainerGroup",
     "ContainerResources",
+    "CreateWorkload",
     "CredentialEnvironmentVariable",
     "EnvironmentVariable",
     "GroupRuntime",
@@ -351,3 +352,25 @@ class WorkloadRuntime:
     autoscaling: Autoscaling | None = None
     resources: tuple[ResourceBundle, ...] | None = attrs.field(default=None, converter=_tuple)
     container_groups: tuple[GroupRuntime, ...] | None = attrs.field(default=None, converter=_tuple)
+
+
+@attrs.frozen
+class CreateWorkload:
+    """One workload to create, as ``client.workloads.create`` takes it: what
+    ``client.workloads.create_many`` creates, one request each (the API's ``CreateWorkload``).
+
+    Exactly one of ``artifact`` (inline) and ``artifact_id`` (an existing one); ``description``
+    and ``importance`` exist on API 11.5 only (a v2.41 client refuses them before sending). In
+    JSON (``from_json(CreateWorkload, line)``, ``workloads create --from-file``) it is the API's
+    camelCase form: ``{"name": "web-1", "artifactId": "..."}``::
+
+        requests = [CreateWorkload(name=f"web-{n}", artifact_id=artifact.id) for n in range(100)]
+        results = await client.workloads.create_many(requests, wait=True, timeout=600)
+    """
+
+    name: str | None = None
+    artifact: InputArtifact | None = None
+    artifact_id: str | None = None
+    runtime: WorkloadRuntime | None = None
+    description: str | None = None
+    importance: Importance | None = None

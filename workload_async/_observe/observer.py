@@ -17,7 +17,7 @@ import logging
 import os
 import sys
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from contextvars import ContextVar, Token
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -35,7 +35,7 @@ log = logging.getLogger("workload_async")
 LOG_ENV = "WORKLOAD_ASYNC_LOG"
 _LOG_LEVELS = {"info": logging.INFO, "debug": logging.DEBUG}
 R = TypeVar("R")
-M = TypeVar("M", bound=Mapping[str, Any])
+M = TypeVar("M", bound=Collection[Any])
 
 
 def log_from_env() -> None:
@@ -194,7 +194,7 @@ class Observer:
         return _QUIET if active is None else RoundWatch(spans, active)
 
     async def bulk(self, route: str, wait: bool, work: Awaitable[M]) -> M:
-        """Await ``work`` (a bulk call's results by id) inside a ``workload_async.bulk`` span."""
+        """Await ``work`` (a bulk call's results: by id, or a list) inside a ``workload_async.bulk`` span."""
         spans = self.spans()
         active = None
         if spans is not None:
@@ -210,7 +210,8 @@ class Observer:
         except BaseException as exc:
             spans.end(active, {}, exc)
             raise
-        states = Counter(str(getattr(r, "state", "")) for r in results.values())
+        items = results.values() if isinstance(results, Mapping) else results
+        states = Counter(str(getattr(r, "state", "")) for r in items)
         summary: dict[str, int] = {f"workload_async.bulk.{state}": n for state, n in states.items()}
         summary["workload_async.workload.count"] = len(results)
         spans.end(active, summary)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from .._dialects.dialect import Dialect
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
-from .._models.checks import check_id, check_input_artifact
+from .._models.checks import check_concurrency, check_id, check_ids, check_input_artifact
 from .._models.converter import wire_fields
 from .._models.enums import ArtifactStatus
 from .._models.inputs import InputArtifact
 from .._models.outputs import Artifact
+from .._waiting.bulk import DeleteResult, Progress, deadline_after, run_deletes
 
 __all__ = ["ArtifactsManager"]
 
@@ -182,3 +184,38 @@ class ArtifactsManager:
         await self._t.call(
             "DELETE", "artifacts.delete", check_id(artifact_id, "artifact_id"), timeout=timeout
         )
+
+    async def delete_many(
+        self,
+        artifact_ids: Iterable[str],
+        *,
+        concurrency: int = 32,
+        timeout: float | None = None,
+        progress: Progress[DeleteResult] | None = None,
+    ) -> dict[str, DeleteResult]:
+        """Delete many draft artifacts with at most ``concurrency`` requests in flight (never more
+        than the connection pool allows), like ``client.workloads.delete_many``.
+
+        Returns one :class:`~workload_async.DeleteResult` per id, in the order given, and never
+        raises because one failed: a registered artifact, or one a live workload uses, is
+        ``failed`` with its :class:`~workload_async.errors.ConflictError`, an unknown id with its
+        :class:`~workload_async.errors.NotFoundError`. ``timeout`` bounds the whole call (no limit
+        of its own by default). Raises ``TypeError``/``ValueError`` for a bad id or
+        ``concurrency``, before anything is sent.
+        """
+        ids = check_ids(artifact_ids, "artifact_ids", "artifact_id")
+        check_concurrency(concurrency)
+
+        async def delete(artifact_id: str, deadline: float | None) -> None:
+            await self._t.call("DELETE", "artifacts.delete", artifact_id, deadline=deadline)
+
+        work = run_deletes(
+            ids,
+            delete,
+            concurrency=min(concurrency, self._t.pool.connections_per_host),
+            deadline=deadline_after(self._t.clock, timeout),
+            progress=progress,
+            closed=lambda: self._t.closed,
+            what="artifact",
+        )
+        return await self._t.observe.bulk("artifacts.delete", False, work)

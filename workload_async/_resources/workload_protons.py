@@ -7,13 +7,17 @@ the client's dialect), after the arguments were checked and before anything is s
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import attrs
 
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
 from .._models.checks import check_id
-from .._models.protons import Proton, ProtonSnapshot
 from .._waiting.diagnosis import describe
+
+if TYPE_CHECKING:  # imported where used: a program that never asks for protons never loads them
+    from .._models.protons import Proton, ProtonSnapshot
 
 
 @attrs.frozen
@@ -52,6 +56,8 @@ class ProtonMethods:
         wid = check_id(workload_id, "workload_id")
         if self._t.dialect is not None:
             self._t.dialect.require("protons")
+        from .._models.protons import Proton
+
         return AsyncPager(
             self._t,
             "workloads.protons",
@@ -72,6 +78,8 @@ class ProtonMethods:
         ids = check_id(workload_id, "workload_id"), check_id(proton_id, "proton_id")
         (await self._t.get_dialect()).require("protons")
         response = await self._t.call("GET", "workloads.proton", *ids, timeout=timeout)
+        from .._models.protons import Proton
+
         return response.parse(Proton)
 
     async def proton_status(
@@ -95,6 +103,8 @@ class ProtonMethods:
         response = await self._t.call("GET", "workloads.proton_status", *ids, timeout=timeout)
         if response.status == 204 or not response.body.strip():
             return None
+        from .._models.protons import ProtonSnapshot
+
         return response.parse(ProtonSnapshot)
 
     async def diagnose(self, workload_id: str, *, timeout: float | None = None) -> str | None:

@@ -8,7 +8,7 @@ the client's dialect).
 from __future__ import annotations
 
 from contextlib import aclosing
-from typing import Literal, overload
+from typing import TYPE_CHECKING, Literal, overload
 
 import attrs
 
@@ -19,12 +19,15 @@ from .._models.checks import check_id, check_runtime
 from .._models.converter import wire_fields
 from .._models.enums import Importance, ReplacementStatus
 from .._models.inputs import WorkloadRuntime
-from .._models.outputs import Replacement, Workload, WorkloadEvent
+from .._models.outputs import Workload
 from .._models.reported import ReportedRuntime
 from .._policies import PollPolicy
 from .._waiting.waiter import Verdict
 from .._waiting.waits import DEFAULT, Default, Waits
 from ..errors import ReplacementFailedError
+
+if TYPE_CHECKING:  # imported where used: a program that never asks for its activity never loads it
+    from .._models.activity import Replacement, WorkloadEvent
 
 __all__ = ["SettingsMethods"]
 
@@ -146,6 +149,8 @@ class SettingsMethods:
             json_body=body,
             deadline=deadline,
         )
+        from .._models.activity import Replacement
+
         replacement = response.parse(Replacement)
         if not wait:
             return replacement
@@ -214,6 +219,8 @@ class SettingsMethods:
                 print(replacement.id, replacement.status)
         """
         self._pager_check("history")
+        from .._models.activity import Replacement
+
         return AsyncPager(
             self._t,
             "workloads.history",
@@ -244,6 +251,8 @@ class SettingsMethods:
                 print(event.timestamp, event.event_type, event.details)
         """
         self._pager_check("events")
+        from .._models.activity import WorkloadEvent
+
         return AsyncPager(
             self._t,
             "workloads.events",

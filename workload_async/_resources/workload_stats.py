@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from .._http.transport import Transport
 from .._models.checks import check_choices, check_id, check_ids
 from .._models.converter import wire_fields
 from .._models.enums import Importance, WorkloadStatus
-from .._models.outputs import WorkloadStats
-from .._models.stats import FleetStats, MetricSeries
+
+if TYPE_CHECKING:  # imported where used: a program that never asks for figures never loads them
+    from .._models.activity import WorkloadStats
+    from .._models.stats import FleetStats, MetricSeries
 
 __all__ = ["METRICS", "RESOLUTIONS", "StatsMethods"]
 
@@ -108,6 +111,8 @@ class StatsMethods:
         params = _window(start, end) + _figures(proton_id, response_time_quantile, slow_requests_threshold)
         await self._require("workload stats")
         response = await self._t.call("GET", "workloads.stats", wid, params=params or None, timeout=timeout)
+        from .._models.activity import WorkloadStats
+
         return response.parse(WorkloadStats)
 
     async def stats_series(
@@ -148,6 +153,8 @@ class StatsMethods:
         response = await self._t.call(
             "GET", "workloads.stats_series", wid, metric, params=params, timeout=timeout
         )
+        from .._models.stats import MetricSeries
+
         return response.parse(MetricSeries)
 
     async def fleet_stats(
@@ -185,4 +192,6 @@ class StatsMethods:
             params.append(("artifactId", check_id(artifact_id, "artifact_id")))
         await self._require("fleet stats")
         response = await self._t.call("GET", "workloads.fleet_stats", params=params or None, timeout=timeout)
+        from .._models.stats import FleetStats
+
         return response.parse(FleetStats)

@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, Literal, overload
-
-import attrs
+from typing import Literal, overload
 
 from .._dialects.dialect import Dialect
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
-from .._models.checks import check_choices, check_id, check_input_artifact, check_runtime
+from .._models.checks import check_choices, check_create_workload, check_id
 from .._models.enums import Importance, WorkloadStatus
-from .._models.inputs import InputArtifact, WorkloadRuntime
+from .._models.inputs import CreateWorkload, InputArtifact, WorkloadRuntime
 from .._models.outputs import Operation, Workload
 from .._policies import PollPolicy
-from .._waiting.bulk import BulkResult, Progress, run_bulk
 from .._waiting.waits import DEFAULT, Default, Waits
-from ..errors import ConflictError
 from .invoke import InvokeMixin
+from .workload_bulk import BulkMethods
 from .workload_logs import LogsMixin
 from .workload_protons import ProtonMethods
+from .workload_requests import WorkloadRequests
 from .workload_settings import SettingsMethods
 from .workload_stats import StatsMethods
 from .workload_waits import WaitMethods
@@ -31,26 +29,9 @@ __all__ = ["WorkloadsManager"]
 _Params = list[tuple[str, str]]
 
 
-@attrs.frozen
-class _Named:
-    id: str
-    name: str | None = None
-
-
-#: 11.5 answers a start 409 unless stopped: in these statuses that means "already up", a no-op
-_UP = frozenset(
-    {
-        WorkloadStatus.SUBMITTED,
-        WorkloadStatus.INITIALIZING,
-        WorkloadStatus.PROVISIONING,
-        WorkloadStatus.LAUNCHING,
-        WorkloadStatus.WARMING,
-        WorkloadStatus.RUNNING,
-    }
-)
-
-
-class WorkloadsManager(SettingsMethods, StatsMethods, ProtonMethods, InvokeMixin, LogsMixin, WaitMethods):
+class WorkloadsManager(
+    BulkMethods, SettingsMethods, StatsMethods, ProtonMethods, InvokeMixin, LogsMixin, WaitMethods
+):
     """Everything about workloads. Reached as ``client.workloads``.
 
     ``invoke(workload_id, path, ...)`` and ``stream(workload_id, path, ...)`` call the workload's
@@ -67,6 +48,7 @@ class WorkloadsManager(SettingsMethods, StatsMethods, ProtonMethods, InvokeMixin
         self._t = transport
         self._waits = waits
         self._max_connections = max_connections
+        self._requests = WorkloadRequests(transport)
 
     # -- CRUD -------------------------------------------------------------------------------
 
@@ -98,72 +80,19 @@ class WorkloadsManager(SettingsMethods, StatsMethods, ProtonMethods, InvokeMixin
         """
         if (artifact is None) == (artifact_id is None):
             raise ValueError("pass exactly one of artifact= or artifact_id=")
-        if artifact is not None:
-            check_input_artifact(artifact)
-        if artifact_id is not None:
-            check_id(artifact_id, "artifact_id")
-        if runtime is not None:
-            check_runtime(runtime)
-        dialect = await self._t.get_dialect()
-        body = await self._create_body(
-            dialect,
+        request = CreateWorkload(
             name=name,
+            artifact=artifact,
+            artifact_id=artifact_id,
+            runtime=runtime,
             description=description,
             importance=None if importance is None else Importance(importance),
-            artifact=artifact,
-            artifact_id=artifact_id,
-            runtime=runtime,
         )
-        response = await self._t.call(
-            "POST", "workloads.create", json_body=body, retry="create", timeout=timeout
-        )
-        return response.parse(Workload)
-
-    async def _create_body(
-        self,
-        dialect: Dialect,
-        *,
-        name: str | None,
-        description: str | None,
-        importance: Importance | None,
-        artifact: InputArtifact | None,
-        artifact_id: str | None,
-        runtime: WorkloadRuntime | None,
-    ) -> dict[str, Any]:
-        """A create's body in the client's dialect, with what that dialect needs done first: a name
-        where one is required (the artifact's, as v2.41 servers default it), and an inline artifact
-        that should be locked created and locked where a create cannot lock it (11.5 servers make
-        inline artifacts drafts)."""
-        if name is None and artifact_id is not None and dialect.has("workload names required"):
-            name = (await self._t.call("GET", "artifacts.get", artifact_id)).parse(_Named).name
-        body = dialect.create_body(
-            name=name,
-            description=description,
-            importance=importance,
-            artifact=artifact,
-            artifact_id=artifact_id,
-            runtime=runtime,
-        )
-        inline = body.get("artifact")
-        if (
-            inline is not None
-            and inline.get("status") == dialect.lock_word
-            and not dialect.has("lock on create")
-        ):
-            created = await self._t.call("POST", "artifacts.create", json_body=inline, retry="create")
-            locked = await self._t.call(
-                "PATCH", "artifacts.update", created.parse(_Named).id, json_body={"status": dialect.lock_word}
-            )
-            artifact_id = locked.parse(_Named).id
-            body = dict(("artifactId", artifact_id) if k == "artifact" else (k, v) for k, v in body.items())
-        return body
+        return await self._requests.create(request, check_create_workload(request), timeout=timeout)
 
     async def get(self, workload_id: str, *, timeout: float | None = None) -> Workload:
         """One workload. Raises :class:`~workload_async.errors.NotFoundError` if it does not exist."""
-        response = await self._t.call(
-            "GET", "workloads.get", check_id(workload_id, "workload_id"), timeout=timeout
-        )
-        return response.parse(Workload)
+        return await self._requests.get(check_id(workload_id, "workload_id"), timeout=timeout)
 
     def list(
         self,
@@ -236,38 +165,6 @@ class WorkloadsManager(SettingsMethods, StatsMethods, ProtonMethods, InvokeMixin
             return params
 
         return in_dialect
-
-    async def _operation(
-        self, route: str, workload_id: str, deadline: float | None = None, timeout: float | None = None
-    ) -> Operation:
-        try:
-            response = await self._t.call(
-                "POST", route, check_id(workload_id, "workload_id"), deadline=deadline, timeout=timeout
-            )
-        except ConflictError:
-            dialect = self._t.dialect
-            if (
-                route != "workloads.start"
-                or dialect is None
-                or not dialect.has("start conflicts unless stopped")
-            ):
-                raise
-            current = await self.get(workload_id)  # 409 means "not stopped": up is a no-op, stopping is not
-            if current.status not in _UP:
-                raise
-            return Operation(
-                workload_id=workload_id, status=f"Workload is already {current.status.value}", accepted=False
-            )
-        body = response.parse(Operation) if response.body.strip() else Operation()
-        accepted = response.status == 202
-        if body.accepted == accepted and body.workload_id:
-            return body  # the usual answer, as it came
-        return Operation(
-            workload_id=body.workload_id or workload_id,
-            status=body.status,
-            track_via=body.track_via,
-            accepted=accepted,
-        )
 
     @overload
     async def start(
@@ -359,10 +256,13 @@ class WorkloadsManager(SettingsMethods, StatsMethods, ProtonMethods, InvokeMixin
         timeout: float | Default | None,
         poll: PollPolicy | None,
     ) -> Operation | Workload:
+        check_id(workload_id, "workload_id")
         if not wait:
-            return await self._operation(route, workload_id, timeout=None if timeout is DEFAULT else timeout)
+            return await self._requests.operation(
+                route, workload_id, timeout=None if timeout is DEFAULT else timeout
+            )
         deadline = self._waits.deadline_for(timeout, None)  # one deadline for the call and the wait
-        await self._operation(route, workload_id, deadline)
+        await self._requests.operation(route, workload_id, deadline)
         return await self._waits.wait(workload_id, target, None, deadline, poll)
 
     async def delete(self, workload_id: str, *, timeout: float | None = None) -> None:
@@ -370,73 +270,4 @@ class WorkloadsManager(SettingsMethods, StatsMethods, ProtonMethods, InvokeMixin
 
         Raises :class:`~workload_async.errors.NotFoundError` if it does not exist.
         """
-        await self._t.call(
-            "DELETE", "workloads.delete", check_id(workload_id, "workload_id"), timeout=timeout
-        )
-
-    # -- bulk -------------------------------------------------------------------------------
-
-    async def start_many(
-        self,
-        workload_ids: Iterable[str],
-        *,
-        concurrency: int = 32,
-        wait: bool = False,
-        timeout: float | Default | None = DEFAULT,
-        progress: Progress | None = None,
-    ) -> dict[str, BulkResult]:
-        """Start many workloads with at most ``concurrency`` requests in flight (never more than the
-        connection pool allows); with ``wait=True``, also wait for each to be running.
-
-        Returns one :class:`~workload_async.BulkResult` per workload, in the order given, and never
-        raises because one workload failed. ``timeout`` bounds the whole call.
-        """
-        return await self._bulk(
-            "workloads.start", workload_ids, WorkloadStatus.RUNNING, concurrency, wait, timeout, progress
-        )
-
-    async def stop_many(
-        self,
-        workload_ids: Iterable[str],
-        *,
-        concurrency: int = 32,
-        wait: bool = False,
-        timeout: float | Default | None = DEFAULT,
-        progress: Progress | None = None,
-    ) -> dict[str, BulkResult]:
-        """Stop many workloads, like :meth:`start_many`; with ``wait=True`` waits for ``stopped``.
-
-        Returns one :class:`~workload_async.BulkResult` per workload, in the order given, and never
-        raises because one workload failed::
-
-            results = await client.workloads.stop_many(ids, concurrency=16, wait=True, timeout=300)
-            failed = [r for r in results.values() if not r.ok]
-        """
-        return await self._bulk(
-            "workloads.stop", workload_ids, WorkloadStatus.STOPPED, concurrency, wait, timeout, progress
-        )
-
-    async def _bulk(
-        self,
-        route: str,
-        workload_ids: Iterable[str],
-        target: WorkloadStatus,
-        concurrency: int,
-        wait: bool,
-        timeout: float | Default | None,
-        progress: Progress | None,
-    ) -> dict[str, BulkResult]:
-        async def call(workload_id: str, deadline: float | None) -> Operation:
-            return await self._operation(route, workload_id, deadline)
-
-        work = run_bulk(
-            workload_ids,
-            call,
-            concurrency=min(concurrency, self._max_connections),
-            waits=self._waits if wait else None,
-            target=target,
-            deadline=self._waits.deadline_for(timeout, None),
-            progress=progress,
-            closed=lambda: self._t.closed,
-        )
-        return await self._t.observe.bulk(route, wait, work)
+        await self._requests.delete(check_id(workload_id, "workload_id"), timeout=timeout)

@@ -27,13 +27,15 @@ import asyncio
 import logging
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._clock import Clock
 from .._http.transport import Transport
 from .._models.converter import structure
-from .._models.protons import ContainerState, ProtonSnapshot
 from ..errors import WaitError, WaitTimeoutError, WorkloadFailedError
+
+if TYPE_CHECKING:  # read only when a wait fails on 11.5: imported there
+    from .._models.protons import ContainerState, ProtonSnapshot
 
 __all__ = ["AT_ONCE", "BUDGET", "CALL_TIMEOUT", "PER_BATCH", "Diagnoser", "describe", "describe_event"]
 
@@ -232,6 +234,8 @@ class Diagnoser:
                     )
                     if response.status == 204 or not response.body.strip():
                         return None
+                    from .._models.protons import ProtonSnapshot
+
                     return describe(structure(response.json(), ProtonSnapshot))
                 response = await self._t.call(
                     "GET",

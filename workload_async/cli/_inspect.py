@@ -1,7 +1,8 @@
-"""The commands that look into workloads on API 11.5: ``workloads protons|proton-status|diagnose|
-stats|stats-series|fleet-stats``, and the list filters the live service has (``workloads list
---status/--importance/--artifact-id``, ``artifacts list --type``). On a v2.41 client they exit 1
-with the client's ``UnsupportedFeatureError``, which names the feature and the generation."""
+"""Running the commands that look into workloads on API 11.5: ``workloads protons|proton-status|
+diagnose|stats|stats-series|fleet-stats``, and the list filters the live service has (``workloads
+list --status/--importance/--artifact-id``, ``artifacts list --type``); their arguments are in
+:mod:`._parser.workloads`. On a v2.41 client they exit 1 with the client's
+``UnsupportedFeatureError``, which names the feature and the generation."""
 
 from __future__ import annotations
 
@@ -9,82 +10,15 @@ import argparse
 from datetime import datetime, timedelta
 from typing import Any
 
-from .. import Client, Importance, WorkloadStatus
+from .. import Client
 from ._logs import parse_moment
 from ._output import EXIT, Printer
 
-__all__ = [
-    "INSPECT_ACTIONS",
-    "add_inspect_commands",
-    "add_list_filters",
-    "artifact_filters",
-    "run_inspect",
-    "workload_filters",
-]
+__all__ = ["artifact_filters", "run_inspect", "workload_filters"]
 
-INSPECT_ACTIONS = frozenset({"protons", "proton-status", "diagnose", "stats", "stats-series", "fleet-stats"})
 PROTON_COLUMNS = ("id", "role", "status", "artifactId", "runningSince")
 CONTAINER_COLUMNS = ("replica", "phase", "container", "status", "ready", "restarts", "image")
 BUCKET_COLUMNS = ("start", "end", "value")
-_METRICS = (
-    "totalRequests",
-    "requestsOverN",
-    "requestsPerMinute",
-    "concurrentRequests",
-    "responseTime",
-    "totalErrorRate",
-)
-_RESOLUTIONS = ("PT1M", "PT5M", "PT1H", "P1D", "P7D", "P1M")
-_STATUSES = tuple(s.value for s in WorkloadStatus)
-_IMPORTANCE = tuple(i.value for i in Importance)
-
-
-def _quantile(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1 (0.95 is p95), got {text!r}")
-    return value
-
-
-def _millis(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"expected whole milliseconds >= 0, got {text!r}")
-    return int(text)
-
-
-def add_list_filters(
-    workloads_list: argparse.ArgumentParser, artifacts_list: argparse.ArgumentParser
-) -> None:
-    """The filters of ``workloads list`` and ``artifacts list`` only API 11.5 has."""
-    _workload_filter_options(workloads_list)
-    artifacts_list.add_argument("--type", help="only artifacts of this type: service, nim, ... (API 11.5)")
-
-
-def _workload_filter_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--status",
-        action="append",
-        type=str.lower,
-        choices=_STATUSES,
-        dest="statuses",
-        metavar="STATUS",
-        help="only workloads in this status (repeatable; API 11.5)",
-    )
-    p.add_argument(
-        "--importance",
-        action="append",
-        type=str.lower,
-        choices=_IMPORTANCE,
-        dest="importances",
-        metavar="IMPORTANCE",
-        help="only workloads of this importance (repeatable; API 11.5)",
-    )
-    p.add_argument(
-        "--artifact-id", dest="filter_artifact_id", help="only workloads running this artifact (API 11.5)"
-    )
 
 
 def workload_filters(args: argparse.Namespace) -> dict[str, Any]:
@@ -102,43 +36,6 @@ def workload_filters(args: argparse.Namespace) -> dict[str, Any]:
 def artifact_filters(args: argparse.Namespace) -> dict[str, Any]:
     """The ``client.artifacts.list`` filters the options asked for."""
     return {"type": args.type} if getattr(args, "type", None) else {}
-
-
-def _figure_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--proton-id", help="the figures of this proton (default: the active one)")
-    p.add_argument(
-        "--quantile", type=_quantile, help="the response time's quantile (default 0.5; 0.95 is p95)"
-    )
-    p.add_argument("--slow-ms", type=_millis, help="a request is slow past this many ms (default 2000)")
-    p.add_argument("--since", help="from then on (10m, 2h, 1d: that long ago, or a time)")
-    p.add_argument("--until", help="up to then (a duration ago, or a time)")
-
-
-def add_inspect_commands(workloads: Any) -> None:
-    """Register the commands that look into workloads (API 11.5)."""
-    workloads.add_parser("protons", help="a workload's protons, newest first (API 11.5)").add_argument("id")
-    p = workloads.add_parser(
-        "proton-status",
-        help="a proton's replicas and containers (API 11.5)",
-        description="The latest status of a proton's replicas and their containers: waiting, "
-        "running or terminated, ready, restarts. Without PROTON_ID, the workload's active proton.",
-    )
-    p.add_argument("id")
-    p.add_argument("proton_id", nargs="?", metavar="PROTON_ID")
-    workloads.add_parser(
-        "diagnose", help="why a workload is not running, in one line (API 11.5)"
-    ).add_argument("id")
-    p = workloads.add_parser("stats", help="traffic stats of a workload (API 11.5)")
-    p.add_argument("id")
-    _figure_options(p)
-    p = workloads.add_parser("stats-series", help="one metric of a workload over time (API 11.5)")
-    p.add_argument("id")
-    p.add_argument("metric", choices=_METRICS)
-    p.add_argument("--resolution", choices=_RESOLUTIONS, default="P1D", help="bucket width (default P1D)")
-    _figure_options(p)
-    p = workloads.add_parser("fleet-stats", help="traffic stats of many workloads together (API 11.5)")
-    p.add_argument("--search")
-    _workload_filter_options(p)
 
 
 def _moment(value: str | None, option: str, now: datetime) -> datetime | None:

@@ -13,20 +13,7 @@ from .. import Client, WorkloadStatus
 from ..errors import NotFoundError
 from ._output import EXIT, Printer
 
-__all__ = ["add_invoke_options", "run_invoke"]
-
-
-def add_invoke_options(p: argparse.ArgumentParser) -> None:
-    """The arguments of ``workloads invoke`` and ``deployments invoke``."""
-    p.add_argument("id")
-    p.add_argument("path", nargs="?", default="", help="the application path, e.g. predict (a '?query' too)")
-    p.add_argument("-X", "--method", help="the HTTP method (default: GET, or POST with -d)")
-    p.add_argument("-d", "--data", help="request body; @FILE reads a file")
-    p.add_argument("-H", "--header", action="append", default=[], help="'Name: value', repeatable")
-    p.add_argument(
-        "--query", action="append", default=[], metavar="NAME=VALUE", help="a query parameter, repeatable"
-    )
-    p.add_argument("--json", action="store_true", help="send --data as application/json")
+__all__ = ["run_deployment_invoke", "run_invoke", "run_workload_invoke"]
 
 
 class PlatformAnswer(Exception):
@@ -124,3 +111,13 @@ async def run_invoke(client: Client, manager: Any, args: argparse.Namespace, pri
     if not response.ok:
         print(f"the application answered {response.status}", file=sys.stderr)
     return EXIT["ok"] if response.ok else EXIT["error"]
+
+
+async def run_workload_invoke(client: Client, args: argparse.Namespace, printer: Printer) -> int:
+    """Run ``workloads invoke``."""
+    return await run_invoke(client, client.workloads, args, printer)
+
+
+async def run_deployment_invoke(client: Client, args: argparse.Namespace, printer: Printer) -> int:
+    """Run ``deployments invoke``."""
+    return await run_invoke(client, client.deployments, args, printer)

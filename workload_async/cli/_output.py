@@ -9,7 +9,6 @@ from typing import Any, TextIO
 
 import attrs
 
-from .. import to_json
 from ..errors import (
     ReplacementFailedError,
     UnexpectedStatusError,
@@ -36,7 +35,11 @@ def exit_code_for(error: BaseException) -> int:
 
 def _plain(value: Any) -> Any:
     # what the server said, zeros and false included: a script reads a count of 0, not a gap
-    return to_json(value, keep_defaults=True) if attrs.has(type(value)) else value
+    if not attrs.has(type(value)):
+        return value
+    from .. import to_json  # the models' converter, imported by the first model printed
+
+    return to_json(value, keep_defaults=True)
 
 
 @attrs.define
