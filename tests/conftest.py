@@ -7,6 +7,7 @@ The ``workload_emulator``/``workload_client`` fixtures come from the package's o
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -120,6 +121,15 @@ class GatedClock(FakeClock):
     async def sleep(self, seconds: float) -> None:
         await self.gate.get()
         await super().sleep(seconds)
+
+
+_NAMES = itertools.count(1)
+
+
+def unique_name(prefix: str = "wl") -> str:
+    """A name no other workload of the test run has: an 11.5 server refuses a workload name its
+    user already has (409), and a workload's name is its artifact's when not given."""
+    return f"{prefix}-{next(_NAMES)}"
 
 
 def workloads_path(client: Client) -> str:

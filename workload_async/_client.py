@@ -25,6 +25,7 @@ from ._resources.bundles import BundlesManager
 from ._resources.deployments import DeploymentsManager
 from ._resources.workloads import WorkloadsManager
 from ._version import package_version
+from ._waiting.diagnosis import Diagnoser
 from ._waiting.poller import StatusPoller
 from ._waiting.waits import Waits
 from .errors import ClientClosedError
@@ -182,7 +183,8 @@ class Client:
             dialect=dialect_for(self._api_version),
         )
         self._poller = StatusPoller(self._transport, self._clock)
-        self._attach(Waits(self._poller, self._clock, poll or PollPolicy(), wait_timeout))
+        self._diagnoser = Diagnoser(self._transport, self._clock)
+        self._attach(Waits(self._poller, self._clock, poll or PollPolicy(), wait_timeout, self._diagnoser))
 
     def _attach(self, waits: Waits) -> None:
         """Hang the resource managers off this client (or view), over its transport and waits."""
@@ -235,6 +237,7 @@ class Client:
                 self._clock,
                 poll or self._waits.policy,
                 self._waits.timeout if wait_timeout is _UNSET else wait_timeout,
+                self._diagnoser,
             )
         )
         return view

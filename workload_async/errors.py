@@ -19,8 +19,10 @@ The tree::
     ├── ClientClosedError            the client (or its session pool) was used after ``close()``
     ├── UnsupportedFeatureError      the API generation the client speaks has no such thing
     └── WaitError                    a wait ended without reaching its target
-        ├── WaitTimeoutError         the deadline passed; ``.last_seen`` is the last workload seen
-        ├── WorkloadFailedError      the workload went ``errored``/``terminated``; ``.workload``
+        ├── WaitTimeoutError         the deadline passed; ``.last_seen`` is the last workload seen,
+        │                            ``.diagnosis`` why it is stuck (API 11.5)
+        ├── WorkloadFailedError      the workload went ``errored``/``terminated``; ``.workload``,
+        │                            ``.diagnosis``
         ├── UnexpectedStatusError    it settled in the other state (``stopped`` while waiting for ``running``)
         ├── ReplacementFailedError   a replacement (11.5) failed: ``errored``/``failed``/``canceled``
         └── BuildFailedError         an image build (11.5) ended ``FAILED``/``CANCELLED``; ``.log_tail``
@@ -310,13 +312,22 @@ class WaitError(WorkloadAPIError):
     """A wait ended without the workload reaching the status asked for.
 
     ``workload_id`` names it; ``workload`` is the last :class:`~workload_async.Workload` seen
-    (None when no poll answered).
+    (None when no poll answered). ``diagnosis`` says why, when the SDK could read it (API 11.5:
+    from the workload's active proton, e.g. ``container app: image pull back-off
+    (registry.example.com/app:1 not found), 0 restarts``), and is None otherwise; the message ends
+    with it.
     """
 
     def __init__(self, message: str, *, workload_id: str, workload: Workload | None) -> None:
         self.workload_id = workload_id
         self.workload = workload
+        self.diagnosis: str | None = None
         super().__init__(message)
+
+    def _diagnosed(self, diagnosis: str) -> None:
+        """Say why, in ``diagnosis`` and at the end of the message (the SDK's waits call this)."""
+        self.diagnosis = diagnosis
+        self.args = (_one_line(f"{self.message}; diagnosis: {diagnosis}", limit=600),)
 
 
 class WaitTimeoutError(WaitError):

@@ -143,7 +143,7 @@ def test_shell_completion_imports_nothing_of_the_sdk(tmp_path: Path) -> None:
     # argcomplete ends the process with os._exit; end it with SystemExit instead, to count
     code = "import os\nos._exit = lambda code: sys.exit(code)\n" + RUN_EACH.format(words=[()], extra="")
     found, _ = modules_after(code, env)
-    assert set(answer.read_text().split()) == {"start", "stats", "stop"}
+    assert set(answer.read_text().split()) == {"start", "stats", "stats-series", "stop"}
     assert [m for m in heavy(found) if m.split(".")[0] != "argcomplete"] == []
 
 

@@ -205,9 +205,11 @@ async def test_one_model_maps_onto_the_group_runtime(client: Client) -> None:
     assert wl.runtime is not None
     (group,) = wl.runtime.container_groups or ()
     assert group.autoscaling is not None and group.autoscaling.enabled
+    # the policy's legacy counts went as the bounds of the autoscaling, and come back so
+    assert (group.autoscaling.min_replica_count, group.autoscaling.max_replica_count) == (0, 3)
     (policy,) = group.autoscaling.policies
     assert (policy.scaling_metric, policy.target, policy.min_count, policy.max_count) == (
-        ScalingMetricType.HTTP_REQUESTS_CONCURRENCY, 5, 0, 3,
+        ScalingMetricType.HTTP_REQUESTS_CONCURRENCY, 5, None, None,
     )  # fmt: skip
     assert group.resource_bundles == ("cpu.medium",)
     assert group.resolved_bundle is not None and group.resolved_bundle.id == "cpu.medium"

@@ -188,6 +188,51 @@ BAD: list[tuple[str, Callable[[Emulator], Any], str, str, dict[str, Any], int, t
         KeyError,
     ),
     (
+        "play an unknown failure",
+        lambda emu: emu.play_failure(UNKNOWN, "melt"),
+        "POST",
+        f"workloads/{UNKNOWN}/failure",
+        {"kind": "melt"},
+        422,
+        ValueError,
+    ),
+    (
+        "play a failure on an unknown workload",
+        lambda emu: emu.play_failure(UNKNOWN, "oom_kill"),
+        "POST",
+        f"workloads/{UNKNOWN}/failure",
+        {"kind": "oom_kill"},
+        404,
+        KeyError,
+    ),
+    (
+        "a failure named by a number",
+        lambda emu: emu.play_failure(UNKNOWN, 3),  # type: ignore[arg-type]
+        "POST",
+        f"workloads/{UNKNOWN}/failure",
+        {"kind": 3},
+        422,
+        TypeError,
+    ),
+    (
+        "fail an image with an unknown failure",
+        lambda emu: emu.fail_image("registry.example.com/x:1", "melt"),
+        "PUT",
+        "failing-images",
+        {"image": "registry.example.com/x:1", "kind": "melt"},
+        422,
+        ValueError,
+    ),
+    (
+        "fail an empty image",
+        lambda emu: emu.fail_image(""),
+        "PUT",
+        "failing-images",
+        {"image": "", "kind": "image_pull_backoff"},
+        422,
+        ValueError,
+    ),
+    (
         "a user with an empty token",
         lambda emu: emu.add_user(""),
         "POST",
@@ -206,6 +251,7 @@ def _snapshot(emu: Emulator) -> tuple[Any, ...]:
         len(emu.store.users),
         dict(emu.store.replacement_holds),
         dict(emu.store.build_holds),
+        dict(emu.store.failing_images),
     )
 
 

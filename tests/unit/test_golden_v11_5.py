@@ -1,4 +1,5 @@
-"""The bytes an 11.5 client sends, against request bodies written by hand from ``api-11.5.md`` §3.
+"""The bytes an 11.5 client sends, against request bodies written by hand from ``api-11.5.md`` §3
+(as ``api-live.md`` amends it: autoscaling bounds beside the policies).
 
 Each golden file holds the exact body (compact JSON, no trailing newline); the test drives the
 public API with aioresponses at the socket and compares what left byte for byte.
@@ -75,7 +76,8 @@ async def test_a_create_with_an_inline_artifact_autoscaling_a_bundle_and_contain
         artifact=InputArtifact.single("scorer", container),
         runtime=WorkloadRuntime(
             autoscaling=Autoscaling(
-                True, [ScalingPolicy(ScalingMetricType.CPU_AVERAGE_UTILIZATION, 70, 1, 4)]
+                True,
+                [ScalingPolicy(ScalingMetricType.CPU_AVERAGE_UTILIZATION, 70, 1, 4)],  # hoisted
             ),
             resources=[ResourceBundle("cpu.medium")],
         ),

@@ -41,6 +41,7 @@ ROOMS: tuple[str, ...] = (
     "emulator._logbook",
     "emulator._bundles",
     "emulator._records",
+    "emulator._failures",
     "emulator._store",
     "emulator._state",
     "emulator._web",

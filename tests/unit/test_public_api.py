@@ -135,6 +135,24 @@ EXPECTED |= {  # replacements and image builds (11.5)
     "ReportedDockerfile",
     "ReportedImageBuildConfig",
 }
+EXPECTED |= {  # what the live 11.5 service adds: protons, the fleet's figures, a metric's series
+    "ContainerState",
+    "FleetConcurrency",
+    "FleetErrorRate",
+    "FleetRequests",
+    "FleetResponseTime",
+    "FleetStats",
+    "FleetWorkloads",
+    "MetricSeries",
+    "OverallStatus",
+    "Proton",
+    "ProtonRole",
+    "ProtonSnapshot",
+    "ProtonStatusDetails",
+    "Replica",
+    "ReplicaCondition",
+    "SeriesSummary",
+}
 
 
 def test_all_is_exactly_the_public_surface() -> None:

@@ -51,6 +51,7 @@ __all__ = ["Params", "Response", "RetryMode", "StreamingResponse", "Transport", 
 #: The default limit of a response body read whole (streams are not limited).
 DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024**2
 Params = Mapping[str, Any] | list[tuple[str, str]] | None
+_NO_BODY_TYPE = ("Content-Type",)
 
 
 @attrs.define(eq=False)
@@ -186,6 +187,9 @@ class Transport:
                 # only a DELETE asks whether aiohttp repeated it (see failures.watch_attempts);
                 # the others skip the middleware, which costs every request some microseconds
                 middlewares=None if method == "DELETE" else (),
+                # a POST with no body (start, stop, promote) says nothing of a body's type:
+                # aiohttp would add application/octet-stream, which no DataRobot client sends
+                skip_auto_headers=_NO_BODY_TYPE if data is None else None,
             ) as raw:
                 body = await self._read_body(raw, method, path)
                 response = Response(

@@ -11,10 +11,11 @@ import math
 from collections.abc import Iterable
 
 from .activity import ReplacementConfig
-from .enums import Importance, ScalingMetricType
+from .enums import ArtifactStatus, Importance, ScalingMetricType, _OpenStrEnum
 from .inputs import (
     DOCKERFILE_SOURCES,
     SECCOMP_TYPES,
+    Autoscaling,
     Container,
     CreateWorkload,
     ImageBuildConfig,
@@ -28,6 +29,7 @@ from .inputs import (
 
 __all__ = [
     "check_allocation",
+    "check_choices",
     "check_concurrency",
     "check_create_workload",
     "check_id",
@@ -68,6 +70,25 @@ def check_concurrency(concurrency: object) -> int:
     if concurrency < 1:
         raise ValueError(f"concurrency must be >= 1, got {concurrency}")
     return concurrency
+
+
+def check_choices(values: object, kind: type[_OpenStrEnum], what: str) -> list[str]:
+    """One value or several of an open enum (``kind``), as the wire values, without repeats; each
+    must be one the SDK knows (in any case): ``ValueError`` naming ``what`` otherwise."""
+    items = [values] if isinstance(values, str) else values
+    if not isinstance(items, Iterable) or isinstance(items, bytes):
+        raise TypeError(f"{what} must be a string or a collection of strings, got {type(values).__name__}")
+    out: list[str] = []
+    for value in items:
+        member = kind(value) if isinstance(value, str) else None
+        if member is None or not member.is_known:
+            choices = ", ".join(m.value for m in kind)
+            raise ValueError(f"{what} must be one or more of {choices}; got {value!r}")
+        if member.value not in out:
+            out.append(member.value)
+    if not out:
+        raise ValueError(f"{what} must name at least one value when given")
+    return out
 
 
 def _check_resources(r: ResourceRequest, path: str) -> None:
@@ -164,6 +185,8 @@ def check_input_artifact(a: InputArtifact, path: str = "artifact") -> None:
         raise TypeError(f"{path} must be an InputArtifact, got {type(a).__name__}")
     if not a.name or len(a.name) > 5000:
         raise _fail(f"{path}.name", "must be 1-5000 characters")
+    if a.status is not None and not ArtifactStatus(a.status).is_known:
+        raise _fail(f"{path}.status", f"must be draft, registered or locked, got {a.status.value!r}")
     groups = a.spec.container_groups
     if not groups:
         raise _fail(f"{path}.spec.container_groups", "needs at least one container group")
@@ -201,15 +224,41 @@ def check_runtime(r: WorkloadRuntime, path: str = "runtime") -> None:
         return
     if scaling.enabled and r.replica_count is not None:
         raise _fail(f"{path}.replica_count", "cannot be set together with enabled autoscaling")
+    _check_scaling(scaling, f"{path}.autoscaling")
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_scaling(scaling: Autoscaling, path: str) -> None:
+    for name in ("min_replica_count", "max_replica_count"):
+        value = getattr(scaling, name)
+        if value is not None and (not _whole(value) or value < 0):
+            raise _fail(f"{path}.{name}", f"must be a whole number >= 0, got {value!r}")
+    scales_to_zero = ScalingMetricType.HTTP_REQUESTS_CONCURRENCY
     for i, policy in enumerate(scaling.policies):
-        ppath = f"{path}.autoscaling.policies[{i}]"
+        ppath = f"{path}.policies[{i}]"
         if not 0 <= policy.target < math.inf:
             raise _fail(f"{ppath}.target", f"must be a finite number >= 0, got {policy.target}")
-        floor = 0 if policy.scaling_metric == ScalingMetricType.HTTP_REQUESTS_CONCURRENCY else 1
-        if policy.min_count < floor:
+        floor = 0 if policy.scaling_metric == scales_to_zero else 1
+        if policy.min_count is not None and policy.min_count < floor:
             raise _fail(f"{ppath}.min_count", f"must be >= {floor} for {policy.scaling_metric}")
-        if policy.max_count < max(1, policy.min_count):
+        if policy.max_count is not None and policy.max_count < max(1, policy.min_count or 0):
             raise _fail(f"{ppath}.max_count", "must be >= 1 and >= min_count")
+    low, high = scaling.replica_bounds
+    if scaling.enabled and (low is None or high is None):
+        raise _fail(
+            f"{path}.min_replica_count",
+            "an enabled autoscaling needs its bounds: min_replica_count and max_replica_count "
+            "(or min_count and max_count on its policies)",
+        )
+    if high is not None and high < 1:
+        raise _fail(f"{path}.max_replica_count", f"must be >= 1, got {high}")
+    if low is not None and high is not None and low > high:
+        raise _fail(f"{path}.min_replica_count", f"must be <= max_replica_count ({high}), got {low}")
+    if low == 0 and any(p.scaling_metric != scales_to_zero for p in scaling.policies):
+        raise _fail(f"{path}.min_replica_count", f"0 needs every policy to follow {scales_to_zero}")
 
 
 def check_create_workload(r: CreateWorkload, path: str | None = None) -> Importance | None:

@@ -9,6 +9,7 @@ __all__ = [
     "ArtifactStatus",
     "BuildStatus",
     "Importance",
+    "ProtonRole",
     "ReplacementStatus",
     "ScalingMetricType",
     "WorkloadStatus",
@@ -201,3 +202,11 @@ class BuildStatus(_OpenStrEnum):
     def is_failure(self) -> bool:
         """True for ``FAILED`` and ``CANCELLED``."""
         return self in (BuildStatus.FAILED, BuildStatus.CANCELLED)
+
+
+class ProtonRole(_OpenStrEnum):
+    """What a proton is to its workload (API 11.5): the ``active`` one serves it; a ``candidate``
+    is the one a settings replacement is bringing up. A proton with no role (None) served once."""
+
+    ACTIVE = "active"
+    CANDIDATE = "candidate"

@@ -60,6 +60,11 @@ def _tuple(value: object) -> object:
     return tuple(value) if isinstance(value, list) else value
 
 
+def _artifact_status(value: ArtifactStatus | str | None) -> ArtifactStatus | None:
+    """A status given as a plain string (``"draft"``) is that member of :class:`ArtifactStatus`."""
+    return ArtifactStatus(value) if isinstance(value, str) else value
+
+
 @attrs.frozen
 class EnvironmentVariable:
     """One environment variable of a container; names must be unique within the container."""
@@ -284,7 +289,8 @@ class InputArtifact:
     """An artifact as sent on create or replace (``PUT``): a name and a spec of container groups.
 
     Most artifacts are one container: :meth:`single` builds those. ``status`` ``registered`` (v2.41)
-    or ``locked`` (11.5) creates it locked. What the contract rules out is a ``ValueError`` naming
+    or ``locked`` (11.5) creates it locked; a plain string (``"draft"``) is read as that
+    :class:`ArtifactStatus`. What the contract rules out is a ``ValueError`` naming
     the field when the artifact is sent (see :class:`Container`).
     """
 
@@ -292,7 +298,7 @@ class InputArtifact:
     spec: ArtifactSpec
     description: str | None = None
     type: str | None = None
-    status: ArtifactStatus | None = None
+    status: ArtifactStatus | None = attrs.field(default=None, converter=_artifact_status)
 
     @classmethod
     def single(
@@ -301,7 +307,7 @@ class InputArtifact:
         container: Container,
         *,
         description: str | None = None,
-        status: ArtifactStatus | None = None,
+        status: ArtifactStatus | str | None = None,
     ) -> InputArtifact:
         """An artifact of one group holding one container, made primary.
 
@@ -320,21 +326,57 @@ class InputArtifact:
 
 @attrs.frozen
 class ScalingPolicy:
-    """One autoscaling rule. ``min_count`` 0 is allowed only with ``httpRequestsConcurrency``."""
+    """One autoscaling rule: the metric to follow and its target.
+
+    ``min_count``/``max_count`` are the replica bounds as v2.41 and the first 11.5 servers took
+    them, per policy; they are still accepted (the bounds are the least ``min_count`` and the
+    greatest ``max_count``), but today's servers keep the bounds on :class:`Autoscaling`
+    (``min_replica_count``/``max_replica_count``), which is where to set them. A bound of 0 is
+    allowed only with ``httpRequestsConcurrency``.
+    """
 
     scaling_metric: ScalingMetricType
     target: float
-    min_count: int
-    max_count: int
+    min_count: int | None = None
+    max_count: int | None = None
     priority: int | None = None
 
 
 @attrs.frozen
 class Autoscaling:
-    """Autoscaling settings; when ``enabled``, the runtime must not also set ``replica_count``."""
+    """Autoscaling settings: between ``min_replica_count`` and ``max_replica_count`` replicas,
+    following the ``policies``. When ``enabled``, the runtime must not also set ``replica_count``.
+
+    The bounds may instead come from the policies' legacy ``min_count``/``max_count`` (see
+    :attr:`replica_bounds`); the client writes them where its API generation wants them::
+
+        Autoscaling(
+            enabled=True,
+            min_replica_count=1,
+            max_replica_count=5,
+            policies=[ScalingPolicy(ScalingMetricType.CPU_AVERAGE_UTILIZATION, target=70)],
+        )
+    """
 
     enabled: bool
     policies: tuple[ScalingPolicy, ...] = attrs.field(default=(), converter=_tuple)
+    min_replica_count: int | None = None
+    max_replica_count: int | None = None
+
+    @property
+    def replica_bounds(self) -> tuple[int | None, int | None]:
+        """The least and the greatest number of replicas: ``min_replica_count`` and
+        ``max_replica_count`` when set, else the least ``min_count`` and the greatest
+        ``max_count`` of the policies (as servers read the legacy counts); None where neither
+        says."""
+        low, high = self.min_replica_count, self.max_replica_count
+        if low is None:
+            lows = [p.min_count for p in self.policies if p.min_count is not None]
+            low = min(lows) if lows else None
+        if high is None:
+            highs = [p.max_count for p in self.policies if p.max_count is not None]
+            high = max(highs) if highs else None
+        return low, high
 
 
 @attrs.frozen

@@ -179,7 +179,8 @@ class ReportedArtifactSpec:
 
 @attrs.frozen
 class ReportedScalingPolicy:
-    """An autoscaling rule as reported (newer servers keep the bounds elsewhere)."""
+    """An autoscaling rule as reported; ``min_count``/``max_count`` only from servers that keep
+    the bounds per policy (today's keep them on :class:`ReportedAutoscaling`)."""
 
     scaling_metric: ScalingMetricType | None = None
     target: float | None = None
@@ -190,10 +191,14 @@ class ReportedScalingPolicy:
 
 @attrs.frozen
 class ReportedAutoscaling:
-    """Autoscaling settings as reported; ``enabled`` is None when the server does not say."""
+    """Autoscaling settings as reported; ``enabled`` is None when the server does not say.
+    ``min_replica_count``/``max_replica_count`` are the replica bounds as today's servers
+    answer them (None from a server that keeps them on the policies)."""
 
     enabled: bool | None = None
     policies: tuple[ReportedScalingPolicy, ...] = ()
+    min_replica_count: int | None = None
+    max_replica_count: int | None = None
 
 
 @attrs.frozen

@@ -92,12 +92,15 @@ class ArtifactsManager(BuildMethods):
         *,
         search: str | None = None,
         status: ArtifactStatus | str | None = None,
+        type: str | None = None,
         page_size: int = MAX_PAGE_SIZE,
         offset: int = 0,
         timeout: float | None = None,
     ) -> AsyncPager[Artifact]:
         """Artifacts whose name contains ``search``, optionally only ``draft`` or locked ones
-        (``registered`` and ``locked`` both ask for locked ones in either API generation).
+        (``registered`` and ``locked`` both ask for locked ones in either API generation), and on
+        API 11.5 only those of a ``type`` (``service``, ``nim``, ...; a v2.41 client raises
+        :class:`~workload_async.errors.UnsupportedFeatureError`).
 
         Returns an :class:`~workload_async.AsyncPager`: ``async for`` it, or ``await .collect()``.
         ``offset`` skips that many matches, to resume a listing.
@@ -109,8 +112,16 @@ class ArtifactsManager(BuildMethods):
         params: list[tuple[str, str]] = []
         if search is not None:
             params.append(("search", search))
+        if type is not None:
+            if not isinstance(type, str) or not type.strip():
+                raise ValueError(f"type must be a non-empty string such as 'service', got {type!r}")
+            params.append(("type", type))
+            if self._t.dialect is not None:
+                self._t.dialect.require("artifact type filter")
 
         def in_dialect(dialect: Dialect) -> list[tuple[str, str]]:
+            if type is not None:
+                dialect.require("artifact type filter")
             return params if status is None else [*params, ("status", dialect.artifact_status(status))]
 
         return AsyncPager(
@@ -128,7 +139,9 @@ class ArtifactsManager(BuildMethods):
     ) -> Artifact:
         """Replace a draft artifact entirely (``PUT``), spec included.
 
-        Raises :class:`~workload_async.errors.ConflictError` when it is registered (immutable).
+        Raises :class:`~workload_async.errors.ConflictError` when it is registered (immutable) on
+        API v2.41, :class:`~workload_async.errors.PermissionDeniedError` when it is locked on 11.5
+        (the server answers 403).
         """
         check_input_artifact(artifact)
         dialect = await self._t.get_dialect()
@@ -151,7 +164,8 @@ class ArtifactsManager(BuildMethods):
     ) -> Artifact:
         """Change a draft's name and/or description (``PATCH``).
 
-        Raises :class:`~workload_async.errors.ConflictError` when it is registered.
+        Raises :class:`~workload_async.errors.ConflictError` when it is registered (v2.41),
+        :class:`~workload_async.errors.PermissionDeniedError` when it is locked (11.5).
         """
         body = wire_fields(name=name, description=description)
         if not body:

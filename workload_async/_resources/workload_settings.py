@@ -1,5 +1,6 @@
-"""``client.workloads``' updates, settings, promote, history, events and stats (replacements,
-settings changes included, are in :mod:`.workload_replacements`).
+"""``client.workloads``' updates, settings, promote, history and events (replacements,
+settings changes included, are in :mod:`.workload_replacements`; traffic figures in
+:mod:`.workload_stats`).
 
 They exist on API 11.5 only: on a v2.41 client each raises
 :class:`~workload_async.errors.UnsupportedFeatureError` before sending anything (the manager asks
@@ -8,16 +9,14 @@ the client's dialect).
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import attrs
 
 from .._dialects.dialect import Dialect
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
-from .._models.activity import Replacement, WorkloadEvent, WorkloadStats
+from .._models.activity import Replacement, WorkloadEvent
 from .._models.checks import check_id
-from .._models.converter import unstructure, wire_fields
+from .._models.converter import wire_fields
 from .._models.enums import Importance
 from .._models.outputs import Workload
 from .._models.reported import ReportedRuntime
@@ -120,11 +119,20 @@ class SettingsMethods:
             self._t, send, read, lambda w: w.artifact is not None and w.artifact.is_locked, deadline
         )
 
-    def history(self, workload_id: str, *, page_size: int = MAX_PAGE_SIZE) -> AsyncPager[Replacement]:
+    def history(
+        self,
+        workload_id: str,
+        *,
+        page_size: int = MAX_PAGE_SIZE,
+        offset: int = 0,
+        timeout: float | None = None,
+    ) -> AsyncPager[Replacement]:
         """The workload's settings replacements, newest first, fetched lazily (API 11.5).
 
-        Raises :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client; fetching a
-        page raises from the error tree::
+        ``offset`` skips that many, to resume a listing; ``timeout`` bounds the fetch of each
+        page, retries included. Raises ``ValueError`` for a ``page_size`` outside 1-100 or a
+        negative ``offset``, :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41
+        client; fetching a page raises from the error tree::
 
             async for replacement in client.workloads.history(workload_id):
                 print(replacement.id, replacement.status)
@@ -135,15 +143,29 @@ class SettingsMethods:
             "workloads.history",
             Replacement,
             page_size=page_size,
+            offset=offset,
             route_ids=(check_id(workload_id, "workload_id"),),
+            timeout=timeout,
         )
 
-    def events(self, workload_id: str, *, page_size: int = MAX_PAGE_SIZE) -> AsyncPager[WorkloadEvent]:
-        """The workload's events (create, start, stop, settings changes, promote, errors), newest
-        first, fetched lazily (API 11.5).
+    def events(
+        self,
+        workload_id: str,
+        *,
+        page_size: int = MAX_PAGE_SIZE,
+        offset: int = 0,
+        timeout: float | None = None,
+    ) -> AsyncPager[WorkloadEvent]:
+        """The workload's events (create, start, stop, settings changes, promote, errors, and the
+        cluster's warnings), newest first, fetched lazily (API 11.5).
 
-        Raises :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client; fetching a
-        page raises from the error tree.
+        ``offset`` and ``timeout`` as for :meth:`history`. Raises ``ValueError`` for a
+        ``page_size`` outside 1-100 or a negative ``offset``,
+        :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client; fetching a page
+        raises from the error tree::
+
+            async for event in client.workloads.events(workload_id, offset=20):
+                print(event.timestamp, event.event_type, event.details)
         """
         self._pager_check("events")
         return AsyncPager(
@@ -151,25 +173,7 @@ class SettingsMethods:
             "workloads.events",
             WorkloadEvent,
             page_size=page_size,
+            offset=offset,
             route_ids=(check_id(workload_id, "workload_id"),),
+            timeout=timeout,
         )
-
-    async def stats(
-        self, workload_id: str, *, start: datetime | None = None, end: datetime | None = None
-    ) -> WorkloadStats:
-        """Traffic figures of the workload's invoke route between ``start`` and ``end`` (API 11.5).
-
-        ``start`` and ``end`` are aware datetimes (the server's default window when left out).
-        Raises :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client and
-        :class:`~workload_async.errors.NotFoundError` for an unknown id.
-        """
-        await self._dialect("workload stats")
-        params = [
-            (name, str(unstructure(value)))
-            for name, value in (("startTime", start), ("endTime", end))
-            if value
-        ]
-        response = await self._t.call(
-            "GET", "workloads.stats", check_id(workload_id, "workload_id"), params=params or None
-        )
-        return response.parse(WorkloadStats)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Literal, overload
 
+from .._dialects.dialect import Dialect
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
-from .._models.checks import check_create_workload, check_id
+from .._models.checks import check_choices, check_create_workload, check_id
 from .._models.enums import Importance, WorkloadStatus
 from .._models.inputs import CreateWorkload, InputArtifact, WorkloadRuntime
 from .._models.outputs import Operation, Workload
@@ -16,22 +17,37 @@ from .._waiting.waits import DEFAULT, Default, Waits
 from .invoke import InvokeMixin
 from .workload_bulk import BulkMethods
 from .workload_logs import LogsMixin
+from .workload_protons import ProtonMethods
 from .workload_replacements import ReplacementMethods
 from .workload_requests import WorkloadRequests
 from .workload_settings import SettingsMethods
+from .workload_stats import StatsMethods
 from .workload_waits import WaitMethods
 
 __all__ = ["WorkloadsManager"]
 
 
-class WorkloadsManager(BulkMethods, SettingsMethods, ReplacementMethods, InvokeMixin, LogsMixin, WaitMethods):
+_Params = list[tuple[str, str]]
+
+
+class WorkloadsManager(
+    BulkMethods,
+    SettingsMethods,
+    ReplacementMethods,
+    StatsMethods,
+    ProtonMethods,
+    InvokeMixin,
+    LogsMixin,
+    WaitMethods,
+):
     """Everything about workloads. Reached as ``client.workloads``.
 
     ``invoke(workload_id, path, ...)`` and ``stream(workload_id, path, ...)`` call the workload's
     application through the API gateway; ``logs(workload_id, ...)`` and
     ``follow_logs(workload_id, ...)`` read its log. ``update``, ``settings``, ``update_settings``,
     ``replace``, ``replacement``, ``cancel_replacement``, ``wait_for_replacement``, ``promote``,
-    ``history``, ``events`` and ``stats`` exist on API 11.5 only.
+    ``history``, ``events``, ``stats``, ``stats_series``, ``fleet_stats``, ``protons``, ``proton``,
+    ``proton_status`` and ``diagnose`` exist on API 11.5 only.
     """
 
     _invoke_route = "workloads.invoke"
@@ -95,6 +111,9 @@ class WorkloadsManager(BulkMethods, SettingsMethods, ReplacementMethods, InvokeM
         ids: Iterable[str] | None = None,
         search: str | None = None,
         sort: str | None = None,
+        status: WorkloadStatus | str | Iterable[WorkloadStatus | str] | None = None,
+        importance: Importance | str | Iterable[Importance | str] | None = None,
+        artifact_id: str | None = None,
         page_size: int = MAX_PAGE_SIZE,
         offset: int = 0,
         timeout: float | None = None,
@@ -107,29 +126,56 @@ class WorkloadsManager(BulkMethods, SettingsMethods, ReplacementMethods, InvokeM
         descending; an unknown key is the server's 422). ``offset`` skips that many matches, to
         resume a listing; ``timeout`` bounds the fetch of each page, retries included.
 
+        On API 11.5 the server filters too: ``status`` keeps workloads in that status (one, or
+        any of several), ``importance`` those of that importance (one or several), and
+        ``artifact_id`` those running that artifact. A v2.41 client raises
+        :class:`~workload_async.errors.UnsupportedFeatureError` for them (at once when its
+        generation is known, else when the iteration starts); a value the SDK does not know is a
+        ``ValueError`` naming the argument, before anything is sent.
+
         Nothing is sent until the iteration starts; a page that cannot be fetched raises from the
         error tree there, and an unreadable item raises
         :class:`~workload_async.errors.ResponseDecodeError` when it is reached::
 
             async for workload in client.workloads.list(search="canary", sort="-updatedAt"):
                 print(workload.name, workload.status)
+            stuck = await client.workloads.list(status=["provisioning", "launching"]).collect()
         """
         params: list[tuple[str, str]] = []
         if search is not None:
             params.append(("search", search))
         if sort is not None:
             params.append(("sort", sort))
+        filters: list[tuple[str, str]] = []
+        if status is not None:
+            filters += [("status", s) for s in check_choices(status, WorkloadStatus, "status")]
+        if importance is not None:
+            filters += [("importance", i) for i in check_choices(importance, Importance, "importance")]
+        if artifact_id is not None:
+            filters.append(("artifactId", check_id(artifact_id, "artifact_id")))
         id_list = None if ids is None else [check_id(i, "ids[]") for i in ids]
         return AsyncPager(
             self._t,
             "workloads.list",
             Workload,
-            params=params,
+            params=params if not filters else self._filtered(params + filters, "workload list filters"),
             page_size=page_size,
             offset=offset,
             ids=id_list,
             timeout=timeout,
         )
+
+    def _filtered(self, params: _Params, feature: str) -> Callable[[Dialect], _Params]:
+        """``params``, once the client's generation is known to have ``feature`` (asked now when
+        it is known, else when the listing starts)."""
+        if self._t.dialect is not None:
+            self._t.dialect.require(feature)
+
+        def in_dialect(dialect: Dialect) -> _Params:
+            dialect.require(feature)
+            return params
+
+        return in_dialect
 
     @overload
     async def start(

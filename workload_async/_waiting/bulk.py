@@ -174,13 +174,16 @@ class _Watching:
         self._waiters.append((waiter, settled))
         waiter.future.add_done_callback(done)
 
-    async def finish(self) -> None:
-        """Return once every wait has settled and been recorded (recording is idempotent)."""
+    async def finish(self, waits: Waits | None) -> None:
+        """Return once every wait has settled and been recorded (recording is idempotent), the
+        first few failed ones diagnosed (see :mod:`.diagnosis`: the errors are the results')."""
         if self._waiters:
             await asyncio.wait([waiter.future for waiter, _ in self._waiters])
         for waiter, settled in self._waiters:  # whatever a callback has not recorded yet
             if not waiter.future.cancelled():
                 settled(outcome_of(waiter))
+        if waits is not None and self._waiters:
+            await waits.diagnose_many(waiter for waiter, _ in self._waiters)
 
     def cancel(self) -> None:
         for waiter, _ in self._waiters:
@@ -257,7 +260,7 @@ async def run_bulk(
 
     try:
         await sending.each(concurrency, send)
-        await watching.finish()
+        await watching.finish(waits)
     finally:
         watching.cancel()
     return {workload_id: results[workload_id] for workload_id in unique}
@@ -311,7 +314,7 @@ async def run_creates(
 
     try:
         await sending.each(concurrency, send)
-        await watching.finish()
+        await watching.finish(waits)
     finally:
         watching.cancel()
     return [result for result in results if result is not None]

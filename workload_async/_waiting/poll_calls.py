@@ -143,9 +143,11 @@ class StatusCall:
         changing = status._value_ not in _SETTLED
         workload: Workload | None = None
         again, left, started = rulings.again, rulings.left, self.started
+        proton = item.get("protonId")
         for waiter in group:
             if waiter.future.done():
                 continue
+            waiter.proton_id = proton if type(proton) is str else None
             quiet = changing and (waiter.on_change is None or status == waiter.last_status)
             if quiet and waiter.settle is None:
                 waiter.observe(status, details, None, "pending")

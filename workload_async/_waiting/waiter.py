@@ -206,6 +206,9 @@ class Waiter(Pending):
     last_details: Any = None
     #: What the workload showed of its replacement in the last answer (:attr:`settle` waits only).
     last_shown: Shown = None
+    #: The workload's active proton as the last answer named it (11.5; None before, or on v2.41):
+    #: where a diagnosis reads why a failed wait is stuck.
+    proton_id: str | None = None
 
     def __attrs_post_init__(self) -> None:
         self.key = self.workload_id

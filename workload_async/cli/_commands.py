@@ -26,6 +26,7 @@ from .. import (
     to_json,
 )
 from ..errors import WorkloadFailedError
+from ._inspect import artifact_filters, workload_filters
 from ._options import needs_one
 from ._output import EXIT, Printer, Progress, exit_code_for
 
@@ -92,6 +93,7 @@ async def _bulk(client: Client, args: argparse.Namespace, printer: Printer) -> i
             "result": r.state.value,
             "status": r.workload.status.value if r.workload else None,
             "error": str(r.error) if r.error else None,
+            "diagnosis": getattr(r.error, "diagnosis", None),
         }
         for r in results.values()
     ]
@@ -105,7 +107,8 @@ async def run_workloads(client: Client, args: argparse.Namespace, printer: Print
     if args.action == "list":
         if args.limit is not None and args.limit < 1:
             raise ValueError(f"--limit must be at least 1, got {args.limit}")
-        printer.many(await wl.list(search=args.search, sort=args.sort).collect(args.limit), WORKLOAD_COLUMNS)
+        listing = wl.list(search=args.search, sort=args.sort, **workload_filters(args))
+        printer.many(await listing.collect(args.limit), WORKLOAD_COLUMNS)
     elif args.action == "get":
         printer.one(await wl.get(args.id))
     elif args.action == "create":
@@ -144,6 +147,7 @@ async def run_workloads(client: Client, args: argparse.Namespace, printer: Print
                 "id": o.workload_id,
                 "status": o.workload.status.value if o.workload else None,
                 "error": str(o.error) if o.error else None,
+                "diagnosis": getattr(o.error, "diagnosis", None),
             }
             for o in outcomes.values()
         ]
@@ -267,7 +271,8 @@ async def _delete_many(
 async def run_artifacts(client: Client, args: argparse.Namespace, printer: Printer) -> int:
     ar = client.artifacts
     if args.action == "list":
-        printer.many(await ar.list(search=args.search, status=args.status).collect(), ARTIFACT_COLUMNS)
+        listing = ar.list(search=args.search, status=args.status, **artifact_filters(args))
+        printer.many(await listing.collect(), ARTIFACT_COLUMNS)
     elif args.action == "get":
         printer.one(await ar.get(args.id))
     elif args.action == "create":

@@ -128,6 +128,8 @@ class Printer:
             payload: dict[str, Any] = {"error": type(error).__name__, "message": str(error)}
             if isinstance(error, WorkloadAPIError) and getattr(error, "workload", None) is not None:
                 payload["workload"] = _plain(error.workload)  # type: ignore[attr-defined]
+            if getattr(error, "diagnosis", None):
+                payload["diagnosis"] = error.diagnosis  # type: ignore[attr-defined]
             print(json.dumps(payload, indent=2, default=str), file=sys.stderr)
         else:
             print(f"error: {error}", file=sys.stderr)

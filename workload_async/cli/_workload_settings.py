@@ -1,5 +1,6 @@
 """The commands of what the 11.5 generation adds: ``workloads update|settings|update-settings|
-promote|history|events|stats`` and ``artifacts clone``. On a v2.41 client they exit 1 with the
+promote|history|events`` and ``artifacts clone`` (``stats`` and the rest that look into a
+workload are in :mod:`._inspect`). On a v2.41 client they exit 1 with the
 client's ``UnsupportedFeatureError``, which names the feature and the generation."""
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def _carried(reported: Any, workload_id: str) -> GroupRuntime:
 
 
 async def run_workload(client: Client, args: argparse.Namespace, printer: Printer) -> int:
-    """Run ``workloads update|settings|update-settings|promote|history|events|stats``."""
+    """Run ``workloads update|settings|update-settings|promote|history|events``."""
     wl = client.workloads
     if args.action == "update":
         needs_one(args, "--name", "--description", "--importance")
@@ -88,10 +89,8 @@ async def run_workload(client: Client, args: argparse.Namespace, printer: Printe
         printer.one(await wl.promote(args.id))
     elif args.action == "history":
         printer.many(await wl.history(args.id).collect(), REPLACEMENT_COLUMNS)
-    elif args.action == "events":
-        printer.many(await wl.events(args.id).collect(), EVENT_COLUMNS)
     else:
-        printer.one(await wl.stats(args.id))
+        printer.many(await wl.events(args.id).collect(), EVENT_COLUMNS)
     return EXIT["ok"]
 
 

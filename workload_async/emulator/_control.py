@@ -7,6 +7,9 @@ log line, adding a user, moving a fake clock): the
 and cannot drift. A bad argument raises ``ValueError`` or ``TypeError`` (a route answers 422 with
 ``detail``), an unknown workload or artifact ``KeyError`` (404).
 
+``play_failure``, ``clear_failure`` and ``fail_image`` play what a cluster does when an image
+cannot be pulled, a container crash-loops or is killed for its memory (see :mod:`._failures`).
+
 The routes reset the store, inject faults and mint tokens, so they answer only the emulator's own
 token (``Authorization: Bearer <emu.token>``), and a request with a body must say
 ``Content-Type: application/json``: a cross-site form or ``text/plain`` POST gets nowhere.
@@ -23,9 +26,10 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from .._clock import FakeClock
+from ._failures import KINDS
 from ._faults import Fault
-from ._logbook import LEVELS
-from ._records import ArtifactRec, BuildRec, ReplacementRec, User, WorkloadRec, new_id
+from ._logbook import LEVELS, level_named
+from ._records import ArtifactRec, BuildRec, Failure, ReplacementRec, User, WorkloadRec, new_id
 from ._store import StoreError
 from ._v11_5 import builds, replacements
 
@@ -142,6 +146,44 @@ class Controls:
         self.state.store.fail(rec, str(text))
         return rec
 
+    def play_failure(
+        self, workload_id: str, kind: str, *, container: str | None = None, message: str | None = None
+    ) -> Failure:
+        """Make a workload play a failure from now on: ``image_pull_backoff``, ``crash_loop`` or
+        ``oom_kill`` (see :mod:`._failures`), in ``container`` (its primary one by default), with
+        ``message`` as the cluster's words (a likely one by default). It shows in the start under
+        way, or from the next start, and stays through restarts until :meth:`clear_failure`."""
+        _text("kind", kind)
+        _text("container", container, optional=True)
+        _text("message", message, optional=True)
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+        return self.state.store.play(self.workload(workload_id), kind, container=container, message=message)
+
+    def clear_failure(self, workload_id: str) -> WorkloadRec:
+        """Stop playing a workload's failure, as when its cause is fixed: a start it held goes on
+        at once (the cluster's retry pulls the image, the restarted container stays up), and the
+        next starts go well."""
+        rec = self.workload(workload_id)
+        self.state.store.clear_failure(rec)
+        return rec
+
+    def fail_image(self, image: str, kind: str | None) -> dict[str, str]:
+        """Make every start of a workload whose container runs ``image`` play failure ``kind``
+        (None: forget the image). Returns the images set to fail, with their failure."""
+        _text("image", image)
+        if not image:
+            raise ValueError("image must be a non-empty string")
+        images = self.state.store.failing_images
+        if kind is None:
+            images.pop(image, None)
+        else:
+            _text("kind", kind)
+            if kind not in KINDS:
+                raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+            images[image] = kind
+        return dict(images)
+
     def write_log(
         self,
         workload_id: str,
@@ -152,15 +194,17 @@ class Controls:
         trace_id: str | None = None,
         stacktrace: str | None = None,
     ) -> WorkloadRec:
-        """Write a record to a workload's log now, as its application would."""
+        """Write a record to a workload's log now, as its application would; ``level`` in any case
+        (``warn`` is ``WARNING``)."""
         _text("message", message)
-        if level not in LEVELS:
+        named = level_named(level) if isinstance(level, str) else None
+        if named is None:
             raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
         for name, value in (("span_id", span_id), ("trace_id", trace_id), ("stacktrace", stacktrace)):
             _text(name, value, optional=True)
         rec = self.workload(workload_id)
         self.state.store.write_log(
-            rec, message, level, span_id=span_id, trace_id=trace_id, stacktrace=stacktrace
+            rec, message, named, span_id=span_id, trace_id=trace_id, stacktrace=stacktrace
         )
         return rec
 
@@ -392,6 +436,34 @@ def add_control_routes(app: web.Application, state: EmulatorState) -> None:
         controls.release_builds(request.match_info["id"])
         return web.Response(status=204)
 
+    async def play_failure(request: web.Request) -> web.Response:
+        body = await _read(request)
+        _only(body, "kind", "container", "message")
+        failure = controls.play_failure(
+            request.match_info["id"],
+            body.get("kind"),  # type: ignore[arg-type]  # checked by the action
+            container=body.get("container"),
+            message=body.get("message"),
+        )
+        return _json(
+            {
+                "kind": failure.kind,
+                "container": failure.container,
+                "image": failure.image,
+                "message": failure.message,
+            },
+            201,
+        )
+
+    async def clear_failure(request: web.Request) -> web.Response:
+        controls.clear_failure(request.match_info["id"])
+        return web.Response(status=204)
+
+    async def fail_image(request: web.Request) -> web.Response:
+        body = await _read(request)
+        _only(body, "image", "kind")
+        return _json({"images": controls.fail_image(body.get("image"), body.get("kind"))})  # type: ignore[arg-type]
+
     async def add_user(request: web.Request) -> web.Response:
         body = await _read(request)
         _only(body, "token", "email", "readOnly")
@@ -421,6 +493,9 @@ def add_control_routes(app: web.Application, state: EmulatorState) -> None:
         ("POST", "/_emulator/artifacts/{id}/fail-builds", fail_builds),
         ("PUT", "/_emulator/artifacts/{id}/build-hold", hold_builds),
         ("DELETE", "/_emulator/artifacts/{id}/build-hold", release_builds),
+        ("POST", "/_emulator/workloads/{id}/failure", play_failure),
+        ("DELETE", "/_emulator/workloads/{id}/failure", clear_failure),
+        ("PUT", "/_emulator/failing-images", fail_image),
         ("POST", "/_emulator/users", add_user),
         ("POST", "/_emulator/clock/advance", advance),
     ]

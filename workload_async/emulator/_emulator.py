@@ -215,6 +215,48 @@ class Emulator:
             workload_id, message, level, span_id=span_id, trace_id=trace_id, stacktrace=stacktrace
         )
 
+    def play_failure(
+        self, workload_id: str, kind: str, *, container: str | None = None, message: str | None = None
+    ) -> None:
+        """Make a workload play what a cluster shows when something goes wrong, from now on:
+
+        - ``"image_pull_backoff"``: its image cannot be pulled; the start never gets past
+          ``launching`` (``initializing`` on v2.41), so a wait for ``running`` times out;
+        - ``"crash_loop"``: its container exits once up and is restarted with a growing back-off;
+          it goes ``errored``;
+        - ``"oom_kill"``: its container is killed for its memory (exit code 137); it goes
+          ``errored``.
+
+        ``container`` names the container (the primary one by default); ``message`` is the
+        cluster's words (a likely one by default). The failure shows in the workload's
+        ``statusDetails``, its log, and on API 11.5 in its protons and a ``warning`` event; it
+        plays in the start under way or from the next start, and stays through restarts until
+        :meth:`clear_failure`. Raises ``ValueError`` for an unknown kind or container and
+        ``KeyError`` for an unknown id::
+
+            emu.play_failure(workload.id, "image_pull_backoff")
+            with pytest.raises(WaitTimeoutError) as timed_out:
+                await client.workloads.wait(workload.id, timeout=60)
+            assert "image pull back-off" in timed_out.value.diagnosis
+        """
+        self._controls.play_failure(workload_id, kind, container=container, message=message)
+
+    def clear_failure(self, workload_id: str) -> None:
+        """Stop playing a workload's failure (see :meth:`play_failure`), as when its cause is
+        fixed: a start the failure held goes on at once (the cluster's retry pulls the image, the
+        restarted container stays up), and the next starts go well. Raises ``KeyError`` for an
+        unknown id."""
+        self._controls.clear_failure(workload_id)
+
+    def fail_image(self, image: str, kind: str | None = "image_pull_backoff") -> None:
+        """Make every start of a workload whose container runs ``image`` (exactly that URI) play
+        failure ``kind`` (see :meth:`play_failure`); ``kind=None`` forgets the image. Raises
+        ``ValueError`` for an unknown kind::
+
+            emu.fail_image("registry.example.com/app:2")   # that tag was never pushed
+        """
+        self._controls.fail_image(image, kind)
+
     def fail_replacement(
         self, workload_id: str, message: str = "failed by the emulator", *, status: str = "errored"
     ) -> None:

@@ -14,10 +14,12 @@ import attrs
 from ._logbook import Logbook
 
 __all__ = [
+    "REASONS",
     "ArtifactRec",
     "BuildRec",
     "DeploymentRec",
     "EventRec",
+    "Failure",
     "ReplacementRec",
     "Timings",
     "User",
@@ -42,6 +44,33 @@ class Timings:
     draft_ttl_seconds: float = 8 * 3600.0
     #: 11.5: how long an image build takes, PENDING to COMPLETED
     build_seconds: float = 4.0
+
+
+#: How a cluster names each failure the emulator plays (a container's waiting or terminated
+#: reason); see :mod:`._failures`.
+REASONS = {
+    "image_pull_backoff": "ImagePullBackOff",
+    "crash_loop": "CrashLoopBackOff",
+    "oom_kill": "OOMKilled",
+}
+
+
+@attrs.frozen
+class Failure:
+    """A failure a workload plays from clock time ``at`` (see :mod:`._failures`): ``kind`` (a key
+    of :data:`REASONS`), in container ``container`` running ``image``; ``message`` says why, in the
+    cluster's words."""
+
+    kind: str
+    container: str
+    image: str
+    at: float
+    message: str
+
+    @property
+    def reason(self) -> str:
+        """The cluster's name for it: ``ImagePullBackOff``, ``CrashLoopBackOff``, ``OOMKilled``."""
+        return REASONS[self.kind]
 
 
 @attrs.define
@@ -85,6 +114,8 @@ class WorkloadRec:
     crash: bool
     containers: list[dict[str, Any]]  # as of the last start: edits wait for a restart
     forced_error: tuple[float, str] | None = None
+    #: a failure it plays (see :mod:`._failures`), kept through restarts until cleared
+    failure: Failure | None = None
     description: str = ""
     importance: str = "low"
     proton_id: str = attrs.field(factory=lambda: new_id())
@@ -144,6 +175,9 @@ class ReplacementRec:
     cleared_at: float | None = None
     #: its switch (artifact, runtime, proton) has been applied to the workload
     applied: bool = False
+    #: what the workload ran when it was asked for (its first proton's, for the first one)
+    previous_artifact_id: str = ""
+    previous_runtime: dict[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.define(eq=False)

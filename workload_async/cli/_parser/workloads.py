@@ -7,11 +7,32 @@ import argparse
 from .._options import count, minutes, path, runs, seconds
 from .common import IMPORTANCES, add_artifact_options, add_invoke_options, add_wait_options
 
-__all__ = ["HELP", "LOG_LEVELS", "add_arguments"]
+__all__ = [
+    "HELP",
+    "LOG_LEVELS",
+    "METRICS",
+    "RESOLUTIONS",
+    "STATUSES",
+    "add_arguments",
+    "add_workload_filters",
+]
 
 HELP = "create, start, stop, wait for and invoke workloads"
 
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_LEVELS = ("debug", "info", "warn", "warning", "error", "critical")
+STATUSES = (
+    "unknown", "submitted", "initializing", "provisioning", "launching", "running", "warming",
+    "draining", "stopping", "stopped", "errored", "terminated", "suspended", "interrupted",
+)  # fmt: skip
+METRICS = (
+    "totalRequests",
+    "requestsOverN",
+    "requestsPerMinute",
+    "concurrentRequests",
+    "responseTime",
+    "totalErrorRate",
+)
+RESOLUTIONS = ("PT1M", "PT5M", "PT1H", "P1D", "P7D", "P1M")
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # what add_subparsers returns (generic for type checkers only)
@@ -26,6 +47,7 @@ def add_arguments(group: argparse.ArgumentParser) -> None:
     p.add_argument("--search")
     p.add_argument("--sort", help="name, createdAt, updatedAt or status; '-' prefix for descending (-name)")
     p.add_argument("--limit", type=int, help="show at most this many")
+    add_workload_filters(p)
     w.add_parser("get", help="show one workload").add_argument("id")
     p = w.add_parser(
         "create",
@@ -70,6 +92,7 @@ def add_arguments(group: argparse.ArgumentParser) -> None:
     runs(p, "_invoke:run_workload_invoke")
     _add_logs(w)
     _add_settings_commands(w)
+    _add_inspect_commands(w)
     _add_replacement_commands(w)
 
 
@@ -87,7 +110,12 @@ def _add_logs(w: Actions) -> None:
         action="store_true",
         help="with --follow: stop once the workload is running, stopped or errored (exit 3 if errored)",
     )
-    p.add_argument("--level", type=str.upper, choices=LOG_LEVELS, help="only records of this severity")
+    p.add_argument(
+        "--level",
+        type=str.lower,
+        choices=LOG_LEVELS,
+        help="only records of this severity (on API 11.5: and of every more severe one); warn is warning",
+    )
     p.add_argument("--since", help="only records from then on (10m, 2h, 1d, or a time)")
     p.add_argument("--until", help="only records up to then (not with --follow)")
     p.add_argument("--include", action="append", default=[], help="message contains this (repeatable)")
@@ -124,9 +152,86 @@ def _add_settings_commands(w: Actions) -> None:
     w.add_parser("promote", help="lock a running workload's draft artifact (API 11.5)").add_argument("id")
     w.add_parser("history", help="a workload's settings replacements (API 11.5)").add_argument("id")
     w.add_parser("events", help="a workload's events, newest first (API 11.5)").add_argument("id")
-    w.add_parser("stats", help="traffic stats of a workload (API 11.5)").add_argument("id")
-    for action in ("update", "settings", "update-settings", "promote", "history", "events", "stats"):
+    for action in ("update", "settings", "update-settings", "promote", "history", "events"):
         runs(w.choices[action], "_workload_settings:run_workload")
+
+
+def _quantile(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1 (0.95 is p95), got {text!r}")
+    return value
+
+
+def _millis(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected whole milliseconds >= 0, got {text!r}")
+    return int(text)
+
+
+def add_workload_filters(p: argparse.ArgumentParser) -> None:
+    """The filters of ``workloads list`` and ``fleet-stats`` that only API 11.5 has."""
+    p.add_argument(
+        "--status",
+        action="append",
+        type=str.lower,
+        choices=STATUSES,
+        dest="statuses",
+        metavar="STATUS",
+        help="only workloads in this status (repeatable; API 11.5)",
+    )
+    p.add_argument(
+        "--importance",
+        action="append",
+        type=str.lower,
+        choices=IMPORTANCES,
+        dest="importances",
+        metavar="IMPORTANCE",
+        help="only workloads of this importance (repeatable; API 11.5)",
+    )
+    p.add_argument(
+        "--artifact-id", dest="filter_artifact_id", help="only workloads running this artifact (API 11.5)"
+    )
+
+
+def _figure_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--proton-id", help="the figures of this proton (default: the active one)")
+    p.add_argument(
+        "--quantile", type=_quantile, help="the response time's quantile (default 0.5; 0.95 is p95)"
+    )
+    p.add_argument("--slow-ms", type=_millis, help="a request is slow past this many ms (default 2000)")
+    p.add_argument("--since", help="from then on (10m, 2h, 1d: that long ago, or a time)")
+    p.add_argument("--until", help="up to then (a duration ago, or a time)")
+
+
+def _add_inspect_commands(w: Actions) -> None:
+    """The commands that look into workloads (API 11.5; run by :mod:`.._inspect`)."""
+    w.add_parser("protons", help="a workload's protons, newest first (API 11.5)").add_argument("id")
+    p = w.add_parser(
+        "proton-status",
+        help="a proton's replicas and containers (API 11.5)",
+        description="The latest status of a proton's replicas and their containers: waiting, "
+        "running or terminated, ready, restarts. Without PROTON_ID, the workload's active proton.",
+    )
+    p.add_argument("id")
+    p.add_argument("proton_id", nargs="?", metavar="PROTON_ID")
+    w.add_parser("diagnose", help="why a workload is not running, in one line (API 11.5)").add_argument("id")
+    p = w.add_parser("stats", help="traffic stats of a workload (API 11.5)")
+    p.add_argument("id")
+    _figure_options(p)
+    p = w.add_parser("stats-series", help="one metric of a workload over time (API 11.5)")
+    p.add_argument("id")
+    p.add_argument("metric", choices=METRICS)
+    p.add_argument("--resolution", choices=RESOLUTIONS, default="P1D", help="bucket width (default P1D)")
+    _figure_options(p)
+    p = w.add_parser("fleet-stats", help="traffic stats of many workloads together (API 11.5)")
+    p.add_argument("--search")
+    add_workload_filters(p)
+    for action in ("protons", "proton-status", "diagnose", "stats", "stats-series", "fleet-stats"):
+        runs(w.choices[action], "_inspect:run_inspect")
 
 
 def _add_replacement_commands(workloads: Actions) -> None:

@@ -11,6 +11,7 @@ from workload_async import (
     NotFoundError,
     ReplacementFailedError,
     UnexpectedStatusError,
+    WaitError,
     WaitOutcome,
     WaitTimeoutError,
     WorkloadAPIError,
@@ -50,20 +51,24 @@ def result_of(error: WorkloadAPIError | None) -> Result:
 
 
 def outcome_json(outcome: WaitOutcome) -> dict[str, Any]:
-    """``{"status", "ok", "result", "error"}``: one workload's outcome, JSON-ready."""
+    """``{"status", "ok", "result", "error", "diagnosis"}``: one workload's outcome, JSON-ready;
+    ``diagnosis`` says why a failed or timed-out wait was stuck, when it could be read (API 11.5),
+    and is None otherwise."""
     workload = outcome.workload
+    error = outcome.error
     return {
         "status": None if workload is None else str(workload.status),
         "ok": outcome.ok,
-        "result": str(result_of(outcome.error)),
-        "error": None if outcome.error is None else str(outcome.error),
+        "result": str(result_of(error)),
+        "error": None if error is None else str(error),
+        "diagnosis": error.diagnosis if isinstance(error, WaitError) else None,
     }
 
 
 def error_outcome(error: WorkloadAPIError) -> dict[str, Any]:
     """The outcome of a workload whose start or stop request failed (it was never waited for)."""
     result = Result.MISSING if isinstance(error, NotFoundError) else Result.ERROR
-    return {"status": None, "ok": False, "result": str(result), "error": str(error)}
+    return {"status": None, "ok": False, "result": str(result), "error": str(error), "diagnosis": None}
 
 
 def parse_fail_on(fail_on: str | Iterable[str]) -> frozenset[Result]:

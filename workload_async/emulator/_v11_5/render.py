@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 from typing import Any
 
 from .._records import ArtifactRec, EventRec, ReplacementRec, WorkloadRec
@@ -13,7 +12,7 @@ from .._web import timestamp
 from . import builds, replacements
 from .replacements import current_runtime
 
-__all__ = ["artifact", "event", "operation", "replacement", "stats", "workload"]
+__all__ = ["artifact", "event", "operation", "replacement", "workload"]
 
 
 def _user(store: Store, user_id: str) -> dict[str, Any]:
@@ -64,7 +63,7 @@ def workload(store: Store, w: WorkloadRec, api_root: str) -> dict[str, Any]:
         "requestStats": None,
         "creator": owner,
         "owners": [owner],
-        "permissions": ["CAN_VIEW", "CAN_EDIT", "CAN_DELETE"],
+        "permissions": ["CAN_VIEW", "CAN_UPDATE", "CAN_DELETE"],
         "tags": [],
         "createdAt": timestamp(store, w.created),
         "updatedAt": timestamp(store, updated),
@@ -87,28 +86,4 @@ def event(store: Store, e: EventRec) -> dict[str, Any]:
         "eventType": e.type,
         "actorId": e.actor,
         "details": e.details,
-    }
-
-
-def stats(store: Store, w: WorkloadRec, start: float, end: float) -> dict[str, Any]:
-    calls = [c for c in w.calls if start <= c[0] <= end]
-    minutes = max((end - start) / 60.0, 1 / 60.0)
-    server = sum(1 for _, _, s in calls if s >= 500)
-    user = sum(1 for _, _, s in calls if 400 <= s < 500)
-    slow = sum(1 for _, ms, _ in calls if ms > 1000)
-    total = len(calls)
-    return {
-        "period": {"start": timestamp(store, start), "end": timestamp(store, end)},
-        "metrics": {
-            "totalRequests": total,
-            "requestsPerMinute": round(total / minutes, 3),
-            "concurrentRequests": w.in_flight,
-            "responseTime": round(statistics.median(ms for _, ms, _ in calls), 3) if calls else None,
-            "serverErrors": server,
-            "userErrors": user,
-            "slowRequests": slow,
-            "serverErrorRate": round(server / total, 4) if total else 0.0,
-            "userErrorRate": round(user / total, 4) if total else 0.0,
-            "totalErrorRate": round((server + user) / total, 4) if total else 0.0,
-        },
     }

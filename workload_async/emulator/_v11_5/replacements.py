@@ -46,8 +46,10 @@ __all__ = [
     "cancel",
     "current_runtime",
     "fail",
+    "first_proton",
     "hold",
     "phase_of",
+    "phases",
     "release",
     "replace",
     "replace_settings",
@@ -182,6 +184,15 @@ def settle(store: Store) -> None:
                     w.containers = [c for g in artifact.spec["containerGroups"] for c in g["containers"]]
 
 
+def first_proton(store: Store, w: WorkloadRec) -> tuple[str, str, dict[str, Any]]:
+    """The proton the workload was created with: its id, artifact and runtime (a completed
+    replacement switches the workload's own to its candidate's)."""
+    recs = store.replacements.get(w.id)
+    if recs:
+        return recs[0].previous_proton_id, recs[0].previous_artifact_id, recs[0].previous_runtime
+    return w.proton_id, w.artifact_id, w.runtime
+
+
 def current_runtime(store: Store, w: WorkloadRec) -> tuple[dict[str, Any], str]:
     """The runtime and proton the workload runs on now."""
     settle(store)
@@ -222,6 +233,8 @@ def _new(
         candidate_artifact_id=candidate,
         candidate_proton_id=new_id(),
         previous_proton_id=current_runtime(store, w)[1],
+        previous_artifact_id=w.artifact_id,
+        previous_runtime=w.runtime,
         runtime=runtime,
         created=store.now(),
         duration=store.timings.startup_seconds,
