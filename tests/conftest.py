@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import aiohttp
@@ -149,3 +149,14 @@ async def advance_a_round(clock: FakeClock, client: Client, seconds: float) -> N
             return
         await asyncio.sleep(0.001)
     raise AssertionError(f"no polling round ended after the clock moved {seconds} s")
+
+
+async def until(condition: Callable[[], bool], what: str) -> None:
+    """Wait until ``condition()`` holds: work that travels over real loopback (requests, rounds)
+    takes real time, so this waits for the thing itself (up to 30 s, failing then, naming
+    ``what``), never for a guessed time."""
+    for _ in range(30_000):
+        if condition():
+            return
+        await asyncio.sleep(0.001)
+    raise AssertionError(f"never happened: {what}")

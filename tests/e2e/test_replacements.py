@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import advance_a_round
+from tests.conftest import advance_a_round, until
 from workload_async import (
     Client,
     Container,
@@ -218,8 +218,9 @@ async def test_many_replacement_waits_share_the_poller(
         asyncio.create_task(client.workloads.wait_for_replacement(wl.id, r.id, timeout=None))
         for wl, r in zip(fleet, starts, strict=True)
     ]
-    for _ in range(100):  # each looks itself up once first
-        await asyncio.sleep(0)
+    await until(  # each looks itself up once first
+        lambda: emu.counts["workloads.history"] >= len(fleet), "every wait read its replacement's history"
+    )
     poller = client.poller
     requests, rounds, polled = poller.requests, poller.rounds, poller.ids_polled
     for _ in range(20):
