@@ -1,4 +1,4 @@
-"""Call overhead, list decoding, bulk start and import time: the SDK against raw aiohttp."""
+"""Call overhead, list decoding and bulk start: the SDK against raw aiohttp, taking turns."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import asyncio
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -17,6 +16,7 @@ from workload_async import Client
 
 from ._fleet import make_fleet
 from ._server import EmulatorProcess
+from ._turns import ratio_figures
 
 
 async def throughput(call: Callable[[int], Awaitable[object]], total: int, concurrency: int) -> float:
@@ -38,8 +38,9 @@ async def best_ratio(
     total: int,
     concurrency: int,
     rounds: int,
-) -> tuple[float, float, float]:
-    """(sdk calls/s, raw calls/s, ratio): medians over ``rounds`` back-to-back pairs of runs.
+) -> tuple[float, float, list[float]]:
+    """(sdk calls/s, raw calls/s, each round's ratio): the rates are medians over ``rounds``
+    back-to-back pairs of runs.
 
     Each round runs both contenders one after the other (alternating which goes first) and
     yields one ratio; the median ratio shrugs off a round that a noisy neighbour disturbed.
@@ -61,7 +62,7 @@ async def best_ratio(
         sdk_rates.append(sdk_rate)
         raw_rates.append(raw_rate)
         ratios.append(sdk_rate / raw_rate)
-    return statistics.median(sdk_rates), statistics.median(raw_rates), statistics.median(ratios)
+    return statistics.median(sdk_rates), statistics.median(raw_rates), ratios
 
 
 async def run_calls(quick: bool) -> dict[str, float]:
@@ -84,10 +85,10 @@ async def run_calls(quick: bool) -> dict[str, float]:
                 return await r.json()
 
         for concurrency, total in ((1, 300 if quick else 1000), (64, 1500 if quick else 4000)):
-            sdk_rate, raw_rate, ratio = await best_ratio(sdk_get, raw_get, total, concurrency, rounds)
+            sdk_rate, raw_rate, ratios = await best_ratio(sdk_get, raw_get, total, concurrency, rounds)
             results[f"get_sdk_per_s_c{concurrency}"] = sdk_rate
             results[f"get_raw_per_s_c{concurrency}"] = raw_rate
-            results[f"get_ratio_c{concurrency}"] = ratio
+            results.update(ratio_figures(f"get_ratio_c{concurrency}", ratios))
 
         async def sdk_list(_: int) -> object:
             return await client.workloads.list(page_size=100).first_page()
@@ -96,51 +97,29 @@ async def run_calls(quick: bool) -> dict[str, float]:
             async with session.get(f"{emu.url}/console/workloads/?limit=100", headers=headers) as r:
                 return json.loads(await r.read())
 
-        sdk_rate, raw_rate, ratio = await best_ratio(sdk_list, raw_list, 60 if quick else 200, 4, rounds)
-        results.update(list_sdk_pages_per_s=sdk_rate, list_raw_pages_per_s=raw_rate, list_ratio=ratio)
+        sdk_rate, raw_rate, ratios = await best_ratio(sdk_list, raw_list, 60 if quick else 200, 4, rounds)
+        results.update(list_sdk_pages_per_s=sdk_rate, list_raw_pages_per_s=raw_rate)
+        results.update(ratio_figures("list_ratio", ratios))
 
         fleet = [*ids, *await make_fleet(client, 4000)]
         for n in (1000, 5000):
             # an even number of rounds at 5,000, so each contender goes first as often: the
             # emulator's log of starts and stops grows, and later runs can be slower
-            sdk_rate, raw_rate, ratio = await _bulk_ratio(
+            sdk_rate, raw_rate, ratios = await _bulk_ratio(
                 client, session, emu, fleet[:n], rounds if n == 1000 else (4 if quick else 6)
             )
             suffix = "" if n == 1000 else f"_{n}"
             results[f"bulk_sdk_per_s{suffix}"] = sdk_rate
             results[f"bulk_raw_per_s{suffix}"] = raw_rate
-            results[f"bulk_start_ratio{suffix}"] = ratio
+            results.update(ratio_figures(f"bulk_start_ratio{suffix}", ratios))
     return results
-
-
-def _import_seconds(module: str) -> float:
-    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
-    # As after any pip install: bytecode cached. (Some shells set PYTHONDONTWRITEBYTECODE, which
-    # would make an editable checkout compile its sources on every import and time the compiler.)
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    out = subprocess.run(
-        [sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env
-    ).stdout
-    return float(out)
-
-
-def run_import_time(quick: bool) -> dict[str, float]:
-    """Import time in fresh interpreters, alternating; the minimum of each, as timeit advises:
-    noise only ever adds time."""
-    _import_seconds("workload_async")  # write the bytecode caches once
-    sdk, raw = [], []
-    for _ in range(15 if quick else 31):
-        raw.append(_import_seconds("aiohttp"))
-        sdk.append(_import_seconds("workload_async"))
-    sdk_s, raw_s = min(sdk), min(raw)
-    return {"import_sdk_ms": sdk_s * 1000, "import_aiohttp_ms": raw_s * 1000, "import_ratio": sdk_s / raw_s}
 
 
 async def _bulk_ratio(
     client: Client, session: aiohttp.ClientSession, emu: EmulatorProcess, ids: list[str], rounds: int
-) -> tuple[float, float, float]:
-    """(SDK starts/s, raw starts/s, ratio): medians over ``rounds`` of starting every workload of
-    ``ids`` at concurrency 64, after stopping them all."""
+) -> tuple[float, float, list[float]]:
+    """(SDK starts/s, raw starts/s, each round's ratio): rates are medians over ``rounds`` of
+    starting every workload of ``ids`` at concurrency 64, after stopping them all."""
     headers = {"Authorization": f"Bearer {emu.token}", "Accept": "application/json"}
 
     async def stop_all() -> None:
@@ -181,4 +160,4 @@ async def _bulk_ratio(
         ratios.append(sdk_rates[-1] / raw_rates[-1])
         if os.environ.get("BENCH_VERBOSE"):
             print(f"  round {i}: sdk {sdk_rates[-1]:.0f}/s raw {raw_rates[-1]:.0f}/s", file=sys.stderr)
-    return statistics.median(sdk_rates), statistics.median(raw_rates), statistics.median(ratios)
+    return statistics.median(sdk_rates), statistics.median(raw_rates), ratios

@@ -27,6 +27,7 @@ from workload_async import Client, PollPolicy
 
 from ._fleet import make_fleet
 from ._server import EmulatorProcess
+from ._turns import ratio_figures
 
 INTERVAL = 2.0  # a fixed poll interval: every pending wait is polled once per round
 REGISTER = 20_000
@@ -89,8 +90,9 @@ async def _floor_round_cpu(session: aiohttp.ClientSession, url: URL, token: str,
 
 async def _round_and_floor(
     client: Client, session: aiohttp.ClientSession, url: URL, token: str, ids: list[str], pairs: int
-) -> tuple[float, float, float]:
-    """(SDK µs, floor µs, SDK over floor) per workload per round: medians over ``pairs`` turns."""
+) -> tuple[float, float, list[float]]:
+    """(SDK µs, floor µs, each turn's SDK over floor) per workload per round: medians over ``pairs``
+    turns."""
     sdk, floor, ratios = [], [], []
     for i in range(pairs):
         if i % 2:
@@ -100,7 +102,7 @@ async def _round_and_floor(
             floor.append(await _floor_round_cpu(session, url, token, ids))
             sdk.append(await _rounds_cpu(client, ids, 2))
         ratios.append(sdk[-1] / floor[-1])
-    return statistics.median(sdk) * 1e6, statistics.median(floor) * 1e6, statistics.median(ratios)
+    return statistics.median(sdk) * 1e6, statistics.median(floor) * 1e6, ratios
 
 
 async def _memory_mb(client: Client, ids: list[str]) -> float:
@@ -156,12 +158,12 @@ async def run_wait_scale(sizes: list[int]) -> dict[str, float]:
         url = URL(f"{emu.url}/console/workloads/")
         for n in sizes:
             ids = fleet[:n]
-            sdk, floor, ratio = await _round_and_floor(
+            sdk, floor, ratios = await _round_and_floor(
                 client, session, url, emu.token, ids, 5 if n <= 10_000 else 3
             )
             results[f"wait_round_cpu_us_per_workload_{n}"] = sdk
             results[f"wait_round_floor_us_per_workload_{n}"] = floor
-            results[f"wait_round_over_floor_{n}"] = ratio
+            results.update(ratio_figures(f"wait_round_over_floor_{n}", ratios))
             results[f"wait_memory_mb_{n}"] = await _memory_mb(client, ids)
             results[f"wait_memory_kb_per_wait_{n}"] = results[f"wait_memory_mb_{n}"] * 1024 / n
     return results

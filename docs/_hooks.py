@@ -78,7 +78,7 @@ def _help_sections(parser: argparse.ArgumentParser, prefix: str) -> list[str]:
 
 def cli_reference() -> str:
     """Every command's help, as Markdown."""
-    from workload_async.cli import _parser as build_parser
+    from workload_async.cli._parser import build_parser
 
     return "\n".join(_help_sections(build_parser(), "workload-async"))
 

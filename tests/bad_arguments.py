@@ -28,14 +28,20 @@ from workload_async import ArtifactSpec as Spec
 from workload_async import (
     Autoscaling,
     Capabilities,
+    CodeRef,
     Container,
     ContainerGroup,
     ContainerResources,
+    CreateWorkload,
     CredentialEnvironmentVariable,
+    DataRobotCodeRef,
+    Dockerfile,
     EnvironmentVariable,
     GroupRuntime,
+    ImageBuildConfig,
     InputArtifact,
     ProbeConfig,
+    ReplacementConfig,
     ResourceAllocation,
     ResourceBundle,
     ResourceRequest,
@@ -184,6 +190,28 @@ RUNTIME = kind(
 ARTIFACT_STATUS = kind(unknown="frozen", number=5)
 AFTER = kind(unknown="yesterday", number=5, naive="2026-01-01T00:00:00#1", zero="2026-01-01T00:00:00+00:00#0")
 SECONDS = kind(nan=NAN, inf=INF, negative=-1, string="5", bool=True)
+STATUSES = kind(
+    unknown="sleepy", number=5, empty_list=[], none_inside=[None], unknown_inside=["running", "x"]
+)
+IMPORTANCES = kind(unknown="galactic", number=5, empty_list=[], none_inside=[None])
+METRIC = kind(unknown="latency", number=5, none=None, empty="")
+RESOLUTION = kind(unknown="P2D", number=5, none=None)
+QUANTILE = kind(nan=NAN, above_one=1.5, negative=-0.1, string="0.5", bool=True)
+SLOW_MS = kind(negative=-1, fraction=1.5, string="100", bool=True)
+CONFIG = kind(
+    mapping={"warmupDurationMinutes": 1},
+    string="x",
+    negative=ReplacementConfig(warmup_duration_minutes=-1),
+)
+REQUESTS = kind(
+    a_string="abc",
+    number=5,
+    mapping_inside=[{"name": "x"}],
+    no_artifact=[CreateWorkload(name="x")],
+    bad_importance=[CreateWorkload(name="x", artifact_id="a" * 24, importance="galactic")],  # type: ignore[arg-type]
+)
+A_BUILD = "b" * 24
+A_PROTON = "c" * 24
 
 
 class _NotCallableHooks:
@@ -266,9 +294,27 @@ MANAGER_ROWS: list[Row] = [
         ids=OPTIONAL_IDS,
         search=QUERY,
         sort=QUERY,
+        status=STATUSES,
+        importance=IMPORTANCES,
+        artifact_id=OPTIONAL_ID,
         page_size=PAGE_SIZE,
         offset=OFFSET,
         timeout=TIMEOUT,
+    ),
+    row(
+        "workloads.create_many",
+        requests=REQUESTS([CreateWorkload(name="many", artifact=ART)]),
+        concurrency=CONCURRENCY,
+        wait=FLAG,
+        timeout=WAIT_TIMEOUT,
+        progress=PROGRESS,
+    ),
+    row(
+        "workloads.delete_many",
+        workload_ids=IDS([Ref("running")]),
+        concurrency=CONCURRENCY,
+        timeout=WAIT_TIMEOUT,
+        progress=PROGRESS,
     ),
     row("workloads.start", workload_id=ID(Ref("running")), wait=FLAG, timeout=WAIT_TIMEOUT, poll=POLL),
     row("workloads.stop", workload_id=ID(Ref("running")), wait=FLAG, timeout=WAIT_TIMEOUT, poll=POLL),
@@ -342,15 +388,75 @@ MANAGER_ROWS: list[Row] = [
         **WAIT,
     ),
     row("workloads.promote", "11.5", workload_id=ID(Ref("running")), timeout=TIMEOUT),
-    row("workloads.history", "11.5", workload_id=ID(Ref("running")), page_size=PAGE_SIZE, timeout=TIMEOUT),
-    row("workloads.events", "11.5", workload_id=ID(Ref("running")), page_size=PAGE_SIZE, timeout=TIMEOUT),
+    *(
+        row(
+            f"workloads.{name}",
+            "11.5",
+            workload_id=ID(Ref("running")),
+            page_size=PAGE_SIZE,
+            offset=OFFSET,
+            timeout=TIMEOUT,
+        )
+        for name in ("history", "events", "protons")
+    ),
     row(
         "workloads.stats",
         "11.5",
         workload_id=ID(Ref("running")),
         start=DATETIME,
         end=DATETIME,
+        proton_id=OPTIONAL_ID,
+        response_time_quantile=QUANTILE,
+        slow_requests_threshold=SLOW_MS,
         timeout=TIMEOUT,
+    ),
+    row(
+        "workloads.stats_series",
+        "11.5",
+        workload_id=ID(Ref("running")),
+        metric=METRIC("totalRequests"),
+        resolution=RESOLUTION,
+        start=DATETIME,
+        end=DATETIME,
+        proton_id=OPTIONAL_ID,
+        response_time_quantile=QUANTILE,
+        slow_requests_threshold=SLOW_MS,
+        timeout=TIMEOUT,
+    ),
+    row(
+        "workloads.fleet_stats",
+        "11.5",
+        ids=OPTIONAL_IDS,
+        search=QUERY,
+        status=STATUSES,
+        importance=IMPORTANCES,
+        artifact_id=OPTIONAL_ID,
+        timeout=TIMEOUT,
+    ),
+    *(
+        row(
+            f"workloads.{name}",
+            "11.5",
+            workload_id=ID(Ref("running")),
+            proton_id=ID(A_PROTON),
+            timeout=TIMEOUT,
+        )
+        for name in ("proton", "proton_status")
+    ),
+    *(
+        row(f"workloads.{name}", "11.5", workload_id=ID(Ref("running")), timeout=TIMEOUT)
+        for name in ("replacement", "cancel_replacement", "diagnose")
+    ),
+    row(
+        "workloads.replace",
+        "11.5",
+        workload_id=ID(Ref("running")),
+        artifact_id=ID(Ref("draft")),
+        runtime=RUNTIME,
+        config=CONFIG,
+        wait=FLAG,
+        timeout=WAIT_TIMEOUT,
+        poll=POLL,
     ),
     # -- client.artifacts
     row("artifacts.create", artifact=ARTIFACT(ART), timeout=TIMEOUT),
@@ -359,9 +465,30 @@ MANAGER_ROWS: list[Row] = [
         "artifacts.list",
         search=QUERY,
         status=ARTIFACT_STATUS,
+        type=QUERY,
         page_size=PAGE_SIZE,
         offset=OFFSET,
         timeout=TIMEOUT,
+    ),
+    row(
+        "artifacts.delete_many",
+        artifact_ids=IDS([Ref("draft")]),
+        concurrency=CONCURRENCY,
+        timeout=WAIT_TIMEOUT,
+        progress=PROGRESS,
+    ),
+    row("artifacts.build", "11.5", artifact_id=ID(Ref("draft")), wait=FLAG, timeout=WAIT_TIMEOUT, poll=POLL),
+    row("artifacts.builds", "11.5", artifact_id=ID(Ref("draft")), page_size=PAGE_SIZE, timeout=TIMEOUT),
+    *(
+        row(f"artifacts.{name}", "11.5", artifact_id=ID(Ref("draft")), build_id=ID(A_BUILD), timeout=TIMEOUT)
+        for name in ("get_build", "build_logs")
+    ),
+    row(
+        "artifacts.wait_for_builds",
+        "11.5",
+        artifact_id=ID(Ref("draft")),
+        build_ids=IDS([A_BUILD]),
+        **WAIT,
     ),
     row("artifacts.replace", artifact_id=ID(Ref("draft")), artifact=ARTIFACT(ART), timeout=TIMEOUT),
     row(
@@ -515,6 +642,7 @@ FUNCTION_ROWS: list[Row] = [
         stop_seconds=SECONDS.minus("bool").plus(none=None),
         jitter=kind(one=1, negative=-0.1, nan=NAN, string="0.1"),
         draft_ttl_seconds=SECONDS.minus("bool"),
+        build_seconds=SECONDS.minus("bool"),
         clock=kind(string="now", number=5),
         host=kind(number=5, empty="", remote="example.com"),
         port=kind(negative=-1, huge=70_000, string="80", fraction=1.5),
@@ -612,6 +740,44 @@ MODEL_ROWS: list[ModelRow] = [
         "artifact",
         lambda v: _container_with("security_context")(SecurityContext(seccomp_profile=v)),
     ),
+    ModelRow(
+        ImageBuildConfig,
+        ImageBuildConfig(dockerfile=Dockerfile.provided()),
+        "artifact",
+        lambda v: _artifact_of(Container(port=8080, image_build_config=v)),
+        only="11.5",
+    ),
+    ModelRow(
+        Dockerfile,
+        Dockerfile.provided(),
+        "artifact",
+        lambda v: _artifact_of(Container(port=8080, image_build_config=ImageBuildConfig(dockerfile=v))),
+        only="11.5",
+    ),
+    ModelRow(
+        CodeRef,
+        CodeRef(DataRobotCodeRef("c1", "v1")),
+        "artifact",
+        lambda v: _artifact_of(
+            Container(
+                port=8080, image_build_config=ImageBuildConfig(dockerfile=Dockerfile.provided(), code_ref=v)
+            )
+        ),
+        only="11.5",
+    ),
+    ModelRow(
+        DataRobotCodeRef,
+        DataRobotCodeRef("c1", "v1"),
+        "artifact",
+        lambda v: _artifact_of(
+            Container(
+                port=8080,
+                image_build_config=ImageBuildConfig(dockerfile=Dockerfile.provided(), code_ref=CodeRef(v)),
+            )
+        ),
+        only="11.5",
+    ),
+    ModelRow(CreateWorkload, CreateWorkload(name="many", artifact=ART), "requests", lambda value: [value]),
     ModelRow(WorkloadRuntime, RUNTIME_2, "runtime", lambda value: value),
     ModelRow(
         Autoscaling,
@@ -682,7 +848,6 @@ EXEMPT: list[Exempt] = [
             "Operation",
             "Page",
             "Replacement",
-            "ReplacementConfig",
             "ReplacementRef",
             "StatsPeriod",
             "StatusCondition",
@@ -707,6 +872,28 @@ EXEMPT: list[Exempt] = [
             "ReportedSecurityContext",
             "ResolvedBundle",
             "FieldError",
+            "Build",
+            "BuildLogLine",
+            "ContainerBuild",
+            "ContainerState",
+            "FleetConcurrency",
+            "FleetErrorRate",
+            "FleetRequests",
+            "FleetResponseTime",
+            "FleetStats",
+            "FleetWorkloads",
+            "MetricSeries",
+            "OverallStatus",
+            "Proton",
+            "ProtonSnapshot",
+            "ProtonStatusDetails",
+            "Replica",
+            "ReplicaCondition",
+            "ReportedCodeRef",
+            "ReportedDataRobotCodeRef",
+            "ReportedDockerfile",
+            "ReportedImageBuildConfig",
+            "SeriesSummary",
         )
     ),
     *(
@@ -722,9 +909,12 @@ EXEMPT: list[Exempt] = [
             "StreamingResponse",
             "WebSocket",
             "AsyncPager",
+            "CreateResult",
+            "DeleteResult",
         )
     ),
     Exempt("SystemClock", "takes no arguments"),
+    Exempt("ReplacementConfig", "checked where it is sent: replace(config=...), whose row tries bad ones"),
     Exempt("Clock", "a protocol: nothing to construct"),
     Exempt("Hooks", "a protocol: nothing to construct (Client(hooks=...) is checked)"),
 ]

@@ -7,8 +7,9 @@ The ``workload_emulator``/``workload_client`` fixtures come from the package's o
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import aiohttp
@@ -126,6 +127,40 @@ class GatedClock(FakeClock):
         await super().sleep(seconds)
 
 
+_NAMES = itertools.count(1)
+
+
+def unique_name(prefix: str = "wl") -> str:
+    """A name no other workload of the test run has: an 11.5 server refuses a workload name its
+    user already has (409), and a workload's name is its artifact's when not given."""
+    return f"{prefix}-{next(_NAMES)}"
+
+
 def workloads_path(client: Client) -> str:
     """Where a client's workloads live: ``console/workloads/`` (v2.41) or ``workloads/`` (11.5)."""
     return "console/workloads/" if client.api_version == "v2.41" else "workloads/"
+
+
+async def advance_a_round(clock: FakeClock, client: Client, seconds: float) -> None:
+    """Move ``clock`` by ``seconds`` and let the client's poller finish the round that falls due:
+    its calls travel over real loopback, so this waits for the round itself (up to 30 s of real
+    time, failing then), never for a guessed time."""
+    poller = client.poller
+    rounds = poller.rounds
+    clock.advance(seconds)
+    for _ in range(30_000):  # 30 s at most
+        if poller.rounds > rounds and not poller.rounds_in_flight:
+            return
+        await asyncio.sleep(0.001)
+    raise AssertionError(f"no polling round ended after the clock moved {seconds} s")
+
+
+async def until(condition: Callable[[], bool], what: str) -> None:
+    """Wait until ``condition()`` holds: work that travels over real loopback (requests, rounds)
+    takes real time, so this waits for the thing itself (up to 30 s, failing then, naming
+    ``what``), never for a guessed time."""
+    for _ in range(30_000):
+        if condition():
+            return
+        await asyncio.sleep(0.001)
+    raise AssertionError(f"never happened: {what}")

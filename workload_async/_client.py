@@ -26,6 +26,7 @@ from ._resources.bundles import BundlesManager
 from ._resources.deployments import DeploymentsManager
 from ._resources.workloads import WorkloadsManager
 from ._version import package_version
+from ._waiting.diagnosis import Diagnoser
 from ._waiting.poller import StatusPoller
 from ._waiting.waits import Waits
 from .errors import ClientClosedError
@@ -269,15 +270,16 @@ class Client:
             connect_timeout=connect_timeout if connect_timeout is not None else settings.connect_timeout,
         )
         self._poller = StatusPoller(self._transport, self._clock)
-        self._attach(Waits(self._poller, self._clock, poll or PollPolicy(), wait_timeout))
+        self._diagnoser = Diagnoser(self._transport, self._clock)
+        self._attach(Waits(self._poller, self._clock, poll or PollPolicy(), wait_timeout, self._diagnoser))
 
     def _attach(self, waits: Waits) -> None:
         """Hang the resource managers off this client (or view), over its transport and waits."""
         self._waits = waits
         #: Workloads: CRUD, start/stop, waits, bulk operations and invoke.
         self.workloads = WorkloadsManager(self._transport, waits, self._pool.connections_per_host)
-        #: Artifacts: create, read, replace, update, register, delete.
-        self.artifacts = ArtifactsManager(self._transport)
+        #: Artifacts: create, read, replace, update, register, delete; clone and image builds (11.5).
+        self.artifacts = ArtifactsManager(self._transport, waits)
         self._deployments = DeploymentsManager(self._transport)
         #: Compute bundles: the catalogue a runtime's ``resources`` name.
         self.bundles = BundlesManager(self._transport)
@@ -326,6 +328,7 @@ class Client:
                 self._clock,
                 poll or self._waits.policy,
                 self._waits.timeout if wait_timeout is _UNSET else wait_timeout,
+                self._diagnoser,
             )
         )
         return view

@@ -20,7 +20,6 @@ A message about a setting names the setting and its source, never its value: a t
 
 from __future__ import annotations
 
-import logging
 import math
 import os
 import warnings
@@ -30,6 +29,8 @@ from typing import Any
 
 import attrs
 from yarl import URL
+
+from ._logging import PACKAGE_LOGGER
 
 __all__ = [
     "API_VERSION_ENV",
@@ -44,7 +45,7 @@ __all__ = [
     "resolve",
 ]
 
-log = logging.getLogger("workload_async.config")
+log = PACKAGE_LOGGER.getChild("config")
 
 CONFIG_FILE_ENV = "DATAROBOT_CONFIG_FILE"
 ENDPOINT_ENV = "DATAROBOT_ENDPOINT"

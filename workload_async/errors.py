@@ -19,10 +19,13 @@ The tree::
     ├── ClientClosedError            the client (or its session pool) was used after ``close()``
     ├── UnsupportedFeatureError      the API generation the client speaks has no such thing
     └── WaitError                    a wait ended without reaching its target
-        ├── WaitTimeoutError         the deadline passed; ``.last_seen`` is the last workload seen
-        ├── WorkloadFailedError      the workload went ``errored``/``terminated``; ``.workload``
+        ├── WaitTimeoutError         the deadline passed; ``.last_seen`` is the last workload seen,
+        │                            ``.diagnosis`` why it is stuck (API 11.5)
+        ├── WorkloadFailedError      the workload went ``errored``/``terminated``; ``.workload``,
+        │                            ``.diagnosis``
         ├── UnexpectedStatusError    it settled in the other state (``stopped`` while waiting for ``running``)
-        └── ReplacementFailedError   a settings replacement (11.5) ended ``errored``; ``.replacement``
+        ├── ReplacementFailedError   a replacement (11.5) failed: ``errored``/``failed``/``canceled``
+        └── BuildFailedError         an image build (11.5) ended ``FAILED``/``CANCELLED``; ``.log_tail``
 
 Every error prints in one line, names the method and the path it concerns, and never contains the
 API token. aiohttp and cattrs exceptions are always wrapped, with the original as ``__cause__``.
@@ -36,12 +39,14 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 if TYPE_CHECKING:
-    from ._models.outputs import Replacement, Workload
+    from ._models.activity import Build, Replacement
+    from ._models.outputs import Workload
 
 __all__ = [
     "APIStatusError",
     "AuthenticationError",
     "BadRequestError",
+    "BuildFailedError",
     "ClientClosedError",
     "ConflictError",
     "FieldError",
@@ -80,6 +85,11 @@ class WorkloadAPIError(Exception):
         except WorkloadAPIError as error:
             log.error("no workload: %s", error)
     """
+
+    #: The ids of what the failed call made on the server before it failed, and left there (an
+    #: artifact made for a workload whose create then failed; the message says what each is);
+    #: usually empty.
+    left_behind: tuple[str, ...] = ()
 
     def __init__(self, message: str) -> None:
         super().__init__(_one_line(message))
@@ -129,26 +139,41 @@ class RequestTimeoutError(TransportError):
 
 
 class OutcomeUnknownError(TransportError):
-    """A create was sent, then the connection failed before an answer came: it may have happened.
+    """A call that creates or changes something was sent, then the connection failed before an
+    answer came, and reading the server's state afterwards could not tell whether it acted.
 
-    Repeating the create could make a duplicate, so the SDK does not. ``resource`` is what was
-    being created (``workloads``, ``artifacts``, ``deployments``) and ``name`` the name it was
-    sent with (None when unnamed): list that resource by name to find out, and create again only
-    when nothing is there (see "Failure modes" in the guide). ``__cause__`` is the failure.
+    Repeating the call could make a duplicate, so the SDK does not. ``resource`` is what was being
+    created or changed (``workloads``, ``artifacts``, ``deployments``, ``replacements``,
+    ``builds``) and ``name`` the name it was sent with (None when unnamed). The message says how
+    to find out (for a create: list that resource by name, and create again only when nothing is
+    there; see "Failure modes" in the guide). ``__cause__`` is the failure.
     """
 
-    def __init__(self, message: str, *, method: str, url: str, resource: str, name: str | None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        url: str,
+        resource: str,
+        name: str | None,
+        how: str | None = None,
+    ) -> None:
         self.resource = resource
         self.name = name
-        if name is not None:
-            how = f"list {resource} by name (client.{resource}.list(search={name!r})) before creating again"
+        #: what happened to the request, without the advice
+        self.reason = message
+        if how is not None:
+            told = f"{message}; {how}"
         else:
-            how = f"list {resource} (newest first) before creating again"
-        super().__init__(
-            f"{message}; the request was sent, so the {resource.removesuffix('s')} may exist: {how}",
-            method=method,
-            url=url,
-        )
+            if name is not None:
+                how = (
+                    f"list {resource} by name (client.{resource}.list(search={name!r})) before creating again"
+                )
+            else:
+                how = f"list {resource} (newest first) before creating again"
+            told = f"{message}; the request was sent, so the {resource.removesuffix('s')} may exist: {how}"
+        super().__init__(told, method=method, url=url)
 
 
 @attrs.frozen
@@ -287,19 +312,29 @@ class WaitError(WorkloadAPIError):
     """A wait ended without the workload reaching the status asked for.
 
     ``workload_id`` names it; ``workload`` is the last :class:`~workload_async.Workload` seen
-    (None when no poll answered).
+    (None when no poll answered). ``diagnosis`` says why, when the SDK could read it (API 11.5:
+    from the workload's active proton, e.g. ``container app: image pull back-off
+    (registry.example.com/app:1 not found), 0 restarts``), and is None otherwise; the message ends
+    with it.
     """
 
     def __init__(self, message: str, *, workload_id: str, workload: Workload | None) -> None:
         self.workload_id = workload_id
         self.workload = workload
+        self.diagnosis: str | None = None
         super().__init__(message)
+
+    def _diagnosed(self, diagnosis: str) -> None:
+        """Say why, in ``diagnosis`` and at the end of the message (the SDK's waits call this)."""
+        self.diagnosis = diagnosis
+        self.args = (_one_line(f"{self.message}; diagnosis: {diagnosis}", limit=600),)
 
 
 class WaitTimeoutError(WaitError):
     """The wait's deadline passed. ``last_seen`` is the last workload seen (or None),
     ``elapsed`` the seconds waited, ``polls`` how many status answers arrived for it and
-    ``last_error`` the last polling error, if polls failed."""
+    ``last_error`` the last polling error, if polls failed. A wait for image builds (API 11.5)
+    concerns no workload: its ``workload_id`` is empty and its message names the builds."""
 
     def __init__(
         self,
@@ -310,16 +345,18 @@ class WaitTimeoutError(WaitError):
         polls: int,
         target: str,
         last_error: BaseException | None = None,
+        subject: str | None = None,
+        last_status: str | None = None,
     ) -> None:
         self.elapsed = elapsed
         self.polls = polls
         self.target = target
         self.last_error = last_error
-        seen = workload.status.value if workload is not None else "nothing (no poll answered)"
+        seen = workload.status.value if workload is not None else last_status or "nothing (no poll answered)"
         why = f"; last polling error: {last_error}" if last_error is not None else ""
         goal = target if " " in target else repr(target)  # a status is quoted, a goal in words is not
         super().__init__(
-            f"workload {workload_id} did not reach {goal} within {elapsed:.1f}s "
+            f"{subject or f'workload {workload_id}'} did not reach {goal} within {elapsed:.1f}s "
             f"({polls} polls); last status seen: {seen}{why}",
             workload_id=workload_id,
             workload=workload,
@@ -373,7 +410,8 @@ class UnexpectedStatusError(WaitError):
 
 
 class ReplacementFailedError(WaitError):
-    """A settings replacement (API 11.5) ended ``errored``; the workload keeps its old settings.
+    """A replacement (API 11.5: ``client.workloads.replace`` or a settings change) ended in a
+    failure: ``errored``, ``failed`` or ``canceled``. The workload keeps serving its old version.
 
     ``replacement`` is the :class:`~workload_async.Replacement`; its ``message`` says why.
     """
@@ -382,7 +420,29 @@ class ReplacementFailedError(WaitError):
         self.replacement = replacement
         why = f": {replacement.message}" if replacement.message else ""
         super().__init__(
-            f"settings replacement {replacement.id} of workload {replacement.workload_id} errored{why}",
+            f"replacement {replacement.id} of workload {replacement.workload_id} "
+            f"{replacement.status.value}{why}",
             workload_id=replacement.workload_id or "",
             workload=workload,
+        )
+
+
+class BuildFailedError(WaitError):
+    """An image build (API 11.5) ended ``FAILED`` or ``CANCELLED``: the artifact has no image to
+    deploy from it.
+
+    ``build`` is the :class:`~workload_async.Build`, ``log_tail`` the last lines of its log (as
+    strings; empty when the log could not be read) and ``builds`` every build the wait was for.
+    ``workload_id`` is empty: a build belongs to an artifact, ``build.artifact_id``.
+    """
+
+    def __init__(self, *, build: Build, log_tail: Sequence[str] = (), builds: Sequence[Build] = ()) -> None:
+        self.build = build
+        self.log_tail = tuple(log_tail)
+        self.builds = tuple(builds) or (build,)
+        tail = f" | last log line: {self.log_tail[-1]}" if self.log_tail else ""
+        super().__init__(
+            f"build {build.id} of artifact {build.artifact_id} ended {build.status.value}{tail}",
+            workload_id="",
+            workload=None,
         )

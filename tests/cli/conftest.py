@@ -11,5 +11,7 @@ from workload_async.emulator import Emulator
 
 @pytest.fixture
 async def live_emu(api_version: str) -> AsyncIterator[Emulator]:
-    async with Emulator(startup_seconds=0, stop_seconds=0, api_version=api_version) as emulator:
+    async with Emulator(
+        startup_seconds=0, stop_seconds=0, build_seconds=0, api_version=api_version
+    ) as emulator:
         yield emulator

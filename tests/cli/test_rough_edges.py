@@ -222,7 +222,7 @@ def test_shell_completion_completes_commands(tmp_path: Path) -> None:
         [sys.executable, "-m", "workload_async.cli"], env=env, capture_output=True, timeout=30, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert set(answer.read_text().split()) == {"start", "stats", "stop"}  # stats: API 11.5
+    assert set(answer.read_text().split()) == {"start", "stats", "stats-series", "stop"}  # stats: 11.5
 
 
 async def test_a_reader_that_goes_away_ends_the_output_quietly(live_emu: Emulator) -> None:

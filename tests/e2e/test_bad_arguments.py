@@ -156,8 +156,8 @@ async def world(api_version: str) -> AsyncIterator[World]:
     ):
         art = InputArtifact.single("echo", Container(image_uri="registry.example.com/echo:1", port=8080))
         locked = await client.artifacts.create(attrs.evolve(art, status=ArtifactStatus.REGISTERED))
-        running = await client.workloads.create(artifact_id=locked.id)
-        probe = await client.workloads.create(artifact_id=locked.id)
+        running = await client.workloads.create(name="running", artifact_id=locked.id)
+        probe = await client.workloads.create(name="probe", artifact_id=locked.id)
         for workload in (running, probe):
             await client.workloads.wait(workload.id)
         refs: dict[str, Any] = {
@@ -324,18 +324,23 @@ async def test_a_request_model_with_a_bad_field_is_refused_before_sending(
     model: ModelRow, generation: str
 ) -> None:
     async with world(generation) as w:
-        send = w.client.workloads.create
         base = InputArtifact.single("a", Container(image_uri="img", port=8080))
-        good = model.wrap(model.good)
-        await _good_call(
-            send, {"artifact": good} if model.send == "artifact" else {"artifact": base, "runtime": good}
-        )
+
+        def sending(value: Any) -> tuple[Callable[..., Any], dict[str, Any]]:
+            """The call that sends ``value`` as a user would, and its arguments."""
+            if model.send == "requests":
+                return w.client.workloads.create_many, {"requests": value}
+            if model.send == "artifact":
+                return w.client.workloads.create, {"artifact": value}
+            return w.client.workloads.create, {"artifact": base, "runtime": value}
+
+        send, kwargs = sending(model.wrap(model.good))
+        await _good_call(send, kwargs)
         cases = _bad_field_values(model)
         assert cases
         for field, label, instance in cases:
             where = f"{model.cls.__name__}.{field}={label}"
-            sent = model.wrap(instance)
-            kwargs = {"artifact": sent} if model.send == "artifact" else {"artifact": base, "runtime": sent}
+            send, kwargs = sending(model.wrap(instance))
             before = w.requests()
             error = await _refused(send, kwargs, where)
             assert field in str(error), f"{where}: the message does not name {field}: {error}"

@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from tests.conftest import unique_name
 from workload_async import (
     ArtifactStatus,
     AuthenticationError,
@@ -26,14 +27,14 @@ S = WorkloadStatus
 
 
 def artifact(image: str = "registry.example.com/echo:1") -> InputArtifact:
-    return InputArtifact.single("a", Container(image_uri=image, port=8080))
+    return InputArtifact.single(unique_name("a"), Container(image_uri=image, port=8080))
 
 
 async def registered_fleet(client: Client, n: int) -> list[str]:
     art = await client.artifacts.create(
         InputArtifact.single("r", Container(image_uri="img", port=8080), status=ArtifactStatus.REGISTERED)
     )
-    return [(await client.workloads.create(artifact_id=art.id)).id for _ in range(n)]
+    return [(await client.workloads.create(name=unique_name(), artifact_id=art.id)).id for _ in range(n)]
 
 
 def other_tasks() -> set[asyncio.Task[object]]:

@@ -48,7 +48,7 @@ async def test_the_log_of_a_start_reads_newest_first(client: Client) -> None:
     await client.workloads.wait(wl.id)
     records = await client.workloads.logs(wl.id).collect()
     assert text(records) == START[::-1]
-    assert {r.level for r in records} == {"INFO"}
+    assert {r.level for r in records} == {"INFO" if client.api_version == "v2.41" else "info"}
     stamps = [r.timestamp for r in records]
     assert None not in stamps and stamps == sorted(stamps, reverse=True)  # type: ignore[type-var]
 
@@ -81,7 +81,10 @@ async def test_filters_reach_the_server(client: Client, emu: Emulator, clock: Fa
     emu.write_log(wl.id, "cache cold", level="WARNING", span_id="s2", trace_id="t1")
     emu.write_log(wl.id, "request failed", level="ERROR", trace_id="t2")
     logs = client.workloads.logs
-    assert text(await logs(wl.id, level="warning").collect()) == ["cache cold"]
+    # a level is exact on v2.41 and a minimum on 11.5 (as its live service reads it)
+    at_least = ["request failed", "cache cold"] if client.api_version == "11.5" else ["cache cold"]
+    assert text(await logs(wl.id, level="warning").collect()) == at_least
+    assert text(await logs(wl.id, level="WARN").collect()) == at_least
     assert text(await logs(wl.id, includes=["cache"], excludes=["warm"]).collect()) == ["cache cold"]
     assert text(await logs(wl.id, span_id="s1").collect()) == ["cache warm"]
     assert text(await logs(wl.id, trace_id="t1").collect()) == ["cache cold", "cache warm"]
@@ -179,9 +182,9 @@ async def test_follow_with_a_level_only_yields_that_level(client: Client) -> Non
     wl = await client.workloads.create(artifact=artifact(f"{CRASH_IMAGE}:1"))
     follow = client.workloads.follow_logs(wl.id, level="ERROR", until_settled=True)
     records = [r async for r in follow]
-    assert [r.level for r in records] == ["ERROR"] and (await client.workloads.get(wl.id)).status == (
-        WorkloadStatus.ERRORED
-    )
+    assert [(r.level or "").upper() for r in records] == ["ERROR"] and (
+        await client.workloads.get(wl.id)
+    ).status == (WorkloadStatus.ERRORED)
 
 
 async def test_logs_of_an_unknown_workload(client: Client) -> None:
@@ -195,7 +198,8 @@ async def test_logs_of_an_unknown_workload(client: Client) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"level": "TRACE"}, "level must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL"),
+        ({"level": "TRACE"}, "level must be one of debug, info, warning, error, critical"),
+        ({"level": 3}, "level must be one of debug"),
         ({"includes": "cache"}, r"includes must be a list of strings, e.g. includes=\['cache'\]"),
         ({"excludes": [""]}, r"excludes\[0\] must be a non-empty string"),
         ({"since": timedelta(minutes=1), "until": timedelta(minutes=5)}, "since .* is after until"),

@@ -18,6 +18,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ALWAYS_ON, Sampler, SamplingResult
 
+from tests.conftest import unique_name
 from workload_async import (
     ArtifactStatus,
     Client,
@@ -69,7 +70,7 @@ APP = trace.get_tracer("the application")
 
 
 def artifact(image: str = "registry.example.com/echo:1") -> InputArtifact:
-    return InputArtifact.single("a", Container(image_uri=image, port=8080))
+    return InputArtifact.single(unique_name("a"), Container(image_uri=image, port=8080))
 
 
 def named(exporter: InMemorySpanExporter, name: str) -> list[ReadableSpan]:
@@ -149,7 +150,7 @@ async def test_start_many_with_wait_makes_one_bulk_span_and_one_wait_span_per_wo
     art = await client.artifacts.create(
         InputArtifact.single("r", Container(image_uri="img", port=8080), status=ArtifactStatus.REGISTERED)
     )
-    ids = [(await client.workloads.create(artifact_id=art.id)).id for _ in range(50)]
+    ids = [(await client.workloads.create(name=unique_name(), artifact_id=art.id)).id for _ in range(50)]
     await client.workloads.stop_many(ids, wait=True, timeout=600)
     await poller_idle(client)
     spans.clear()

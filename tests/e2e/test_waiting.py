@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from tests.conftest import unique_name
 from workload_async import (
     ArtifactStatus,
     AuthenticationError,
@@ -31,7 +32,7 @@ S = WorkloadStatus
 def artifact(
     image: str = "registry.example.com/echo:1", status: ArtifactStatus | None = None
 ) -> InputArtifact:
-    return InputArtifact.single("a", Container(image_uri=image, port=8080), status=status)
+    return InputArtifact.single(unique_name("a"), Container(image_uri=image, port=8080), status=status)
 
 
 async def fleet(client: Client, n: int, crash: int = 0) -> list[str]:
@@ -42,7 +43,7 @@ async def fleet(client: Client, n: int, crash: int = 0) -> list[str]:
         async with gate:
             if i < crash:
                 return (await client.workloads.create(artifact=artifact(f"{CRASH_IMAGE}:1"))).id
-            return (await client.workloads.create(artifact_id=art.id)).id
+            return (await client.workloads.create(name=unique_name(), artifact_id=art.id)).id
 
     return list(await asyncio.gather(*(one(i) for i in range(n))))
 

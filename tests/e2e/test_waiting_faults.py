@@ -7,6 +7,7 @@ import asyncio
 
 import pytest
 
+from tests.conftest import unique_name
 from workload_async import (
     ArtifactStatus,
     BulkState,
@@ -27,7 +28,9 @@ S = WorkloadStatus
 
 
 def artifact() -> InputArtifact:
-    return InputArtifact.single("a", Container(image_uri="registry.example.com/echo:1", port=8080))
+    return InputArtifact.single(
+        unique_name("a"), Container(image_uri="registry.example.com/echo:1", port=8080)
+    )
 
 
 async def test_a_day_long_retry_after_holds_the_poller_no_longer_than_max_retry_after(
@@ -107,7 +110,7 @@ async def test_start_many_racing_close_returns_a_result_per_workload(
     art = await client.artifacts.create(
         InputArtifact.single("r", Container(image_uri="img", port=8080), status=ArtifactStatus.REGISTERED)
     )
-    ids = [(await client.workloads.create(artifact_id=art.id)).id for _ in range(30)]
+    ids = [(await client.workloads.create(name=unique_name(), artifact_id=art.id)).id for _ in range(30)]
     await client.workloads.stop_many(ids, wait=True)
     emu.set_timings(startup_seconds=600)
     bulk = asyncio.create_task(client.workloads.start_many(ids, concurrency=8, wait=True))

@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from tests.conftest import unique_name
 from workload_async import (
     Client,
     ClientClosedError,
@@ -22,7 +23,7 @@ ARTIFACT = InputArtifact.single("a", Container(image_uri="img:1", port=8080))
 
 
 async def new_workload(client: Client) -> str:
-    return (await client.workloads.create(artifact=ARTIFACT)).id
+    return (await client.workloads.create(name=unique_name(), artifact=ARTIFACT)).id
 
 
 async def test_a_view_shares_the_pool_and_its_waits_share_the_clients_poller(

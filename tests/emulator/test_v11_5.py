@@ -155,18 +155,21 @@ async def test_a_runtime_naming_an_unknown_group_container_or_bundle_is_422(raw:
 
 
 async def test_group_runtime_with_bundle_autoscaling_and_allocations_is_echoed(raw: Raw) -> None:
-    policy = {"scalingMetric": "httpRequestsConcurrency", "target": 5, "minCount": 0, "maxCount": 3}
+    policy = {"scalingMetric": "httpRequestsConcurrency", "target": 5}
+    scaling: dict[str, Any] = {"minReplicaCount": 0, "maxReplicaCount": 3, "policies": [policy]}
     group = {
-        "autoscaling": {"policies": [policy]},
+        "autoscaling": scaling,
         "resourceBundles": ["cpu.medium"],
         "containers": [{"name": "app", "resourceAllocation": {"cpu": 1.5, "memory": "512MB"}}],
     }
     wl = await create(raw, runtime={"containerGroups": [group]})
     (echoed,) = wl["runtime"]["containerGroups"]
-    assert echoed["autoscaling"] == {"enabled": True, "policies": [policy]}
+    assert echoed["autoscaling"] == {"enabled": True, **scaling}
     assert "replicaCount" not in echoed
     assert echoed["resolvedBundle"]["id"] == "cpu.medium"
-    assert echoed["containers"] == group["containers"]
+    assert echoed["containers"] == [
+        {"name": "app", "resourceAllocation": {"cpu": 1.5, "memory": 512_000_000}}
+    ]
 
 
 async def test_credential_environment_variables_and_probe_headers_are_accepted(raw: Raw) -> None:
@@ -203,19 +206,22 @@ async def test_start_goes_submitted_provisioning_launching_running(raw: Raw, clo
     assert seen == ["submitted", "provisioning", "provisioning", "launching", "launching", "running"]
 
 
-async def test_start_is_409_unless_stopped_and_stop_of_stopped_is_202(raw: Raw, clock: FakeClock) -> None:
+async def test_start_is_a_no_op_unless_stopped_409_while_stopping_and_stop_of_stopped_a_no_op(
+    raw: Raw, clock: FakeClock
+) -> None:
     wl = await create(raw)
-    for _ in range(2):
-        status, data, _ = await raw("POST", f"workloads/{wl['id']}/start")
-        assert (status, data) == (409, {"detail": "Workload proton must be stopped before starting"})
+    for expected in ("submitted", "running"):  # on its way up, then up: 200, nothing happens
+        status, op, _ = await raw("POST", f"workloads/{wl['id']}/start")
+        assert (status, op["status"]) == (200, f"Workload is already {expected}")
         clock.advance(2)
     status, op, _ = await raw("POST", f"workloads/{wl['id']}/stop")
     assert status == 202 and op["trackVia"].endswith(f"/workloads/{wl['id']}/") and set(op) == {
         "status", "workloadId", "trackVia",
     }  # fmt: skip
-    assert (await raw("POST", f"workloads/{wl['id']}/start"))[0] == 409  # stopping
+    status, data, _ = await raw("POST", f"workloads/{wl['id']}/start")
+    assert (status, data) == (409, {"detail": "The proton must be stopped before attempting to start it."})
     clock.advance(1)
-    assert (await raw("POST", f"workloads/{wl['id']}/stop"))[0] == 202  # a no-op
+    assert (await raw("POST", f"workloads/{wl['id']}/stop"))[0] == 200  # a no-op
     assert await status_of(raw, wl["id"]) == "stopped"
     assert (await raw("POST", f"workloads/{wl['id']}/start"))[0] == 202
     assert await status_of(raw, wl["id"]) == "submitted"
@@ -239,12 +245,16 @@ async def test_a_settings_change_is_a_replacement_that_completes_over_the_startu
         seen.append((current["status"], current["replacement"] and current["replacement"]["status"]))
         assert current["runtime"]["containerGroups"][0]["replicaCount"] == 1
         clock.advance(0.5)
-    assert seen == [("running", "submitted"), ("running", "initializing"), ("running", "initializing"),
-                    ("running", "switching")]  # fmt: skip
+    # the live timeline: no record for a moment, then its steps while the old settings serve
+    assert seen == [("running", None), ("running", "initializing"), ("running", "staged"),
+                    ("running", "promoting")]  # fmt: skip
     current = (await raw("GET", f"workloads/{wl['id']}"))[1]
-    assert current["replacement"] is None
+    assert current["replacement"]["status"] == "completed"  # shown a moment once it switched
     assert current["runtime"]["containerGroups"][0]["replicaCount"] == 3
     assert current["protonId"] == rep["candidateProtonIds"][0]
+    clock.advance(1)
+    current = (await raw("GET", f"workloads/{wl['id']}"))[1]
+    assert current["replacement"] is None
     settings = (await raw("GET", f"workloads/{wl['id']}/settings"))[1]
     assert settings == {"runtime": current["runtime"]}
     (done,) = (await raw("GET", f"workloads/{wl['id']}/history"))[1]["data"]
@@ -328,7 +338,7 @@ async def test_workloads_can_be_renamed_and_reprioritised(raw: Raw) -> None:
 
 async def test_lists_page_by_10_and_sort_with_order_by(raw: Raw) -> None:
     for i in range(12):
-        await create(raw, importance="high" if i == 4 else "low", description=f"number {i}")
+        await create(raw, name=f"wl-{i}", importance="high" if i == 4 else "low", description=f"number {i}")
     page = (await raw("GET", "workloads/"))[1]
     assert (page["count"], page["totalCount"]) == (10, 12) and "limit=10" in page["next"]
     assert (await raw("GET", "workloads/", params={"limit": "100"}))[1]["count"] == 12
@@ -354,8 +364,9 @@ async def test_artifacts_lock_with_the_word_locked_and_clone_into_drafts(raw: Ra
     assert (await raw("PATCH", f"artifacts/{art['id']}", json={"status": "registered"}))[0] == 422
     status, locked, _ = await raw("PATCH", f"artifacts/{art['id']}", json={"status": "locked"})
     assert status == 200 and (locked["status"], locked["version"]) == ("locked", 1)
-    assert (await raw("PATCH", f"artifacts/{art['id']}", json={"name": "b"}))[0] == 409
-    assert (await raw("PUT", f"artifacts/{art['id']}", json=artifact()))[0] == 409
+    assert (await raw("PATCH", f"artifacts/{art['id']}", json={"name": "b"}))[0] == 403
+    assert (await raw("PUT", f"artifacts/{art['id']}", json=artifact()))[0] == 403
+    assert (await raw("PATCH", f"artifacts/{art['id']}", json={"status": "locked"}))[0] == 403
     assert (await raw("DELETE", f"artifacts/{art['id']}"))[0] == 409
     status, clone, _ = await raw("POST", f"artifacts/{art['id']}/clone", json={"name": "copy"})
     assert status == 200 and (clone["name"], clone["status"], clone["version"]) == ("copy", "draft", None)

@@ -167,7 +167,8 @@ HINT = "it may serve another generation of the Workload API than v2.41"
     [
         ("workloads.list", b"404: Not Found", True),  # no such route: a router's page
         ("artifacts.create", b"", True),
-        ("workloads.list", {"detail": "Not Found"}, False),  # the API's own answer: the route is there
+        ("workloads.list", {"detail": "Not Found"}, True),  # FastAPI's answer for a path of no route
+        ("workloads.create", {"detail": "Artifact a not found"}, False),  # the API's own answer
         ("workloads.list", {"message": "not found"}, False),
         ("workloads.get", b"404: Not Found", False),  # an id in the route: it may be an unknown id
         ("workloads.delete", b"", False),

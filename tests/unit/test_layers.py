@@ -23,6 +23,7 @@ NAME = "workload_async"
 #: at the emulator's root each module is a room of its own (``_clock``, ``emulator._store``);
 #: ``__init__`` is a package's own ``__init__.py``.
 ROOMS: tuple[str, ...] = (
+    "_logging",
     "_models",
     "_clock",
     "_policies",
@@ -41,6 +42,7 @@ ROOMS: tuple[str, ...] = (
     "emulator._logbook",
     "emulator._bundles",
     "emulator._records",
+    "emulator._failures",
     "emulator._store",
     "emulator._state",
     "emulator._web",

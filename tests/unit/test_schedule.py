@@ -43,9 +43,9 @@ def test_due_waiters_come_out_once_in_order_and_never_before_they_are_due() -> N
     while now < 10 + SLOT:
         now += rng.uniform(0, 0.3)
         batch = schedule.pop_due(now)
-        assert all(due[w.workload_id] <= now for w in batch)
+        assert all(due[str(w.key)] <= now for w in batch)
         assert all(w.ticket == -1 for w in batch)
-        taken += [w.workload_id for w in batch]
+        taken += [str(w.key) for w in batch]
         pending = {w.workload_id for w in waiters} - set(taken)
         # whatever is still pending is due later than a slot before now
         assert all(due[i] > now - SLOT for i in pending)
@@ -67,7 +67,7 @@ def test_first_skips_stale_entries_and_compact_drops_them() -> None:
     assert len(schedule) == 3  # a, and b twice (the 5.0 entry is stale)
     schedule.compact()
     assert len(schedule) == 2
-    assert [w.workload_id for w in schedule.pop_due(10.0)] == [a.workload_id, b.workload_id]
+    assert schedule.pop_due(10.0) == [a, b]
 
 
 def test_a_due_time_is_rounded_up_to_its_slot_never_down() -> None:

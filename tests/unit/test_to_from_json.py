@@ -10,9 +10,12 @@ import pytest
 from workload_async import (
     Artifact,
     Container,
+    CreateWorkload,
     DeploymentStats,
+    Importance,
     InputArtifact,
     Workload,
+    WorkloadRuntime,
     WorkloadStatus,
     from_json,
     to_json,
@@ -25,6 +28,15 @@ def test_a_model_goes_to_camel_case_json_and_comes_back_equal() -> None:
     assert data["spec"]["containerGroups"][0]["containers"][0]["imageUri"] == "img:1"
     assert from_json(InputArtifact, json.dumps(data)) == artifact
     assert from_json(InputArtifact, data) == artifact
+
+
+def test_a_workload_to_create_reads_from_one_line_of_the_apis_json() -> None:
+    line = '{"name": "web-1", "artifactId": "a1", "runtime": {"replicaCount": 2}, "importance": "high"}'
+    request = from_json(CreateWorkload, line)
+    assert request == CreateWorkload(
+        name="web-1", artifact_id="a1", runtime=WorkloadRuntime(replica_count=2), importance=Importance.HIGH
+    )
+    assert to_json(request) == json.loads(line)
 
 
 def test_timestamps_and_enums_are_written_as_the_api_writes_them() -> None:
@@ -80,12 +92,13 @@ def test_a_problem_is_named_by_the_jsons_own_keys() -> None:
 
 
 def test_a_snake_case_key_is_pointed_out_when_reading_fails() -> None:
-    data = {"name": "a", "spec": {"containerGroups": [{"containers": [{"image_uri": "i", "primary": True}]}]}}
+    data = {"name": "a", "spec": {"container_groups": [{"containers": [{"imageUri": "i", "primary": True}]}]}}
     with pytest.raises(ValueError) as caught:
         from_json(InputArtifact, data)
     said = str(caught.value)
     assert said.startswith(
-        "data does not fit InputArtifact: required field missing"
-        " @ InputArtifact.spec.containerGroups[0].containers[0].imageUri"
+        "data does not fit InputArtifact: required field missing @ InputArtifact.spec.containerGroups"
     )
-    assert said.endswith("keys are camelCase, as the API writes them: 'image_uri' would be 'imageUri'")
+    assert said.endswith(
+        "keys are camelCase, as the API writes them: 'container_groups' would be 'containerGroups'"
+    )

@@ -28,6 +28,8 @@ FEATURE_HINTS = {
     "settings replacements": "on v2.41 stop the workload and start it again",
     "workload settings": "on v2.41 a workload's runtime is in client.workloads.get(id).runtime "
     "(the command line's workloads get)",
+    "replacements": "on v2.41 stop the workload, create one on the new artifact and start it",
+    "image builds": "on v2.41 build the image yourself and give its image_uri",
 }
 
 
@@ -39,7 +41,19 @@ _ROUTE_FEATURES = {
     "workloads.history": "history",
     "workloads.events": "events",
     "workloads.stats": "workload stats",
+    "workloads.stats_series": "workload stats",
+    "workloads.fleet_stats": "fleet stats",
+    "workloads.protons": "protons",
+    "workloads.proton": "protons",
+    "workloads.proton_status": "protons",
     "artifacts.clone": "artifact clones",
+    "workloads.replace": "replacements",
+    "workloads.replacement": "replacements",
+    "workloads.cancel_replacement": "replacements",
+    "artifacts.build": "image builds",
+    "artifacts.builds": "image builds",
+    "artifacts.get_build": "image builds",
+    "artifacts.build_logs": "image builds",
 }
 
 

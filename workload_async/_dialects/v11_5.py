@@ -10,6 +10,8 @@ values go differs:
   ``container-<index>`` so the runtime can point at it);
 - ``WorkloadRuntime(replica_count=, autoscaling=, resources=[bundle])`` becomes the group runtime
   of the artifact's only group (or of the group ``"default"``), the bundle a ``resourceBundles`` id;
+- autoscaling is written as the live service takes it (``api-live.md`` §4): the replica bounds
+  beside the policies, hoisted from the policies' legacy ``min_count``/``max_count``;
 - the lock word is ``locked``.
 
 What 11.5 cannot say is a ``ValueError`` naming the field, before anything is sent.
@@ -22,7 +24,7 @@ from typing import Any
 from .._models.checks import check_allocation, check_runtime
 from .._models.converter import unstructure, wire_fields
 from .._models.enums import ArtifactStatus, ScalingMetricType
-from .._models.inputs import GroupRuntime, InputArtifact, WorkloadRuntime
+from .._models.inputs import Autoscaling, GroupRuntime, InputArtifact, WorkloadRuntime
 from .dialect import Dialect
 from .routes import route_parts
 from .v2_41 import ROUTES
@@ -83,6 +85,29 @@ def _artifact_wire(
     return body, moved
 
 
+def _autoscaling_wire(scaling: Autoscaling) -> dict[str, Any]:
+    """Autoscaling in the shape today's 11.5 servers take and answer: the replica bounds beside
+    the policies (hoisted from the policies' legacy counts when given there), each policy its
+    metric and target (and priority, when set)."""
+    low, high = scaling.replica_bounds
+    body: dict[str, Any] = {"enabled": scaling.enabled}
+    if low is not None:
+        body["minReplicaCount"] = low
+    if high is not None:
+        body["maxReplicaCount"] = high
+    body["policies"] = [
+        wire_fields(scaling_metric=p.scaling_metric, target=p.target, priority=p.priority)
+        for p in scaling.policies
+    ]
+    return body
+
+
+def _with_scaling(wire: dict[str, Any], scaling: Autoscaling | None) -> dict[str, Any]:
+    if scaling is not None:
+        wire["autoscaling"] = _autoscaling_wire(scaling)
+    return wire
+
+
 def _group_wire(group: GroupRuntime, path: str) -> dict[str, Any]:
     check_runtime(WorkloadRuntime(replica_count=group.replica_count, autoscaling=group.autoscaling), path)
     for i, container in enumerate(group.containers or ()):
@@ -91,8 +116,7 @@ def _group_wire(group: GroupRuntime, path: str) -> dict[str, Any]:
     _check_metrics(group, path)
     if group.resource_bundles is not None and len(group.resource_bundles) > 1:
         raise _not_here(f"{path}.resource_bundles", "11.5 takes at most one resource bundle per group")
-    wire: dict[str, Any] = unstructure(group)
-    return wire
+    return _with_scaling(unstructure(group), group.autoscaling)
 
 
 def _check_metrics(runtime: WorkloadRuntime | GroupRuntime, path: str) -> None:
@@ -127,7 +151,8 @@ def _runtime_wire(
                 raise _not_here("runtime.resources", "11.5 takes at most one resource bundle per group")
             _check_metrics(runtime, "runtime")
             name = only_group or DEFAULT_GROUP
-            groups[name] = {**({"name": name} if name != DEFAULT_GROUP else {}), **unstructure(top)}
+            label = {"name": name} if name != DEFAULT_GROUP else {}
+            groups[name] = _with_scaling({**label, **unstructure(top)}, top.autoscaling)
         for i, group in enumerate(runtime.container_groups or ()):
             name = group.name or DEFAULT_GROUP
             if name in groups:
@@ -207,7 +232,19 @@ def _v11_5() -> Dialect:
         "workloads.history": "workloads/{}/history",
         "workloads.events": "workloads/{}/events",
         "workloads.stats": "workloads/{}/stats",
+        "workloads.stats_series": "workloads/{}/stats/{}",
+        "workloads.fleet_stats": "workloads/stats",
+        "workloads.protons": "workloads/{}/protons",
+        "workloads.proton": "workloads/{}/protons/{}",
+        "workloads.proton_status": "workloads/{}/protons/{}/statusDetails",
         "artifacts.clone": "artifacts/{}/clone",
+        "workloads.replace": "workloads/{}/replacement/",
+        "workloads.replacement": "workloads/{}/replacement/",
+        "workloads.cancel_replacement": "workloads/{}/replacement/",
+        "artifacts.build": "artifacts/{}/builds/",
+        "artifacts.builds": "artifacts/{}/builds/",
+        "artifacts.get_build": "artifacts/{}/builds/{}/",
+        "artifacts.build_logs": "artifacts/{}/builds/{}/logs",
     }
     return Dialect(
         name="11.5",
@@ -224,8 +261,15 @@ def _v11_5() -> Dialect:
                 "events",
                 "workload stats",
                 "artifact clones",
+                "replacements",
+                "image builds",
                 "start conflicts unless stopped",
                 "workload names required",
+                "lower-case log levels",
+                "workload list filters",
+                "protons",
+                "fleet stats",
+                "artifact type filter",
             }
         ),
         create_body=create_body,

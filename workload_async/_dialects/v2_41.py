@@ -66,6 +66,8 @@ def refuse_11_5_artifact_parts(artifact: InputArtifact, path: str = "artifact") 
                         raise _not_here(f"{cpath}.{probe_name}.{field}")
             if c.resource_request is not None and c.resource_request.gpu_memory is not None:
                 raise _not_here(f"{cpath}.resource_request.gpu_memory")
+            if c.image_build_config is not None:
+                raise _not_here(f"{cpath}.image_build_config (an image built from source)")
 
 
 _V11_5_METRICS = frozenset(
@@ -92,6 +94,35 @@ def _v2_41_artifact(artifact: InputArtifact) -> dict[str, Any]:
     return body
 
 
+def _runtime_body(runtime: WorkloadRuntime) -> dict[str, Any]:
+    """A runtime as v2.41 takes it: autoscaling bounds on each policy (``minCount``/``maxCount``,
+    required there), from :class:`~.._models.inputs.Autoscaling`'s bounds when it has them."""
+    body: dict[str, Any] = unstructure(runtime)
+    scaling = runtime.autoscaling
+    if scaling is None:
+        return body
+    policies = []
+    for i, p in enumerate(scaling.policies):
+        low = scaling.min_replica_count if scaling.min_replica_count is not None else p.min_count
+        high = scaling.max_replica_count if scaling.max_replica_count is not None else p.max_count
+        if low is None or high is None:
+            raise ValueError(
+                f"runtime.autoscaling.policies[{i}]: API v2.41 needs the replica bounds on each policy: "
+                "set min_replica_count and max_replica_count (or min_count and max_count)"
+            )
+        policies.append(
+            wire_fields(
+                scaling_metric=p.scaling_metric,
+                target=p.target,
+                min_count=low,
+                max_count=high,
+                priority=p.priority,
+            )
+        )
+    body["autoscaling"] = {"enabled": scaling.enabled, "policies": policies}
+    return body
+
+
 def _v2_41_create(
     *,
     name: str | None,
@@ -106,7 +137,9 @@ def _v2_41_create(
             raise _not_here(field)
     if runtime is not None:
         refuse_11_5_runtime_parts(runtime)
-    body = wire_fields(name=name, artifact_id=artifact_id, runtime=runtime)
+    body = wire_fields(name=name, artifact_id=artifact_id)
+    if runtime is not None:
+        body["runtime"] = _runtime_body(runtime)
     if artifact is not None:
         body = {**({"name": name} if name is not None else {}), "artifact": _v2_41_artifact(artifact), **body}
     return body

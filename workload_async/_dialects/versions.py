@@ -1,7 +1,8 @@
 """Which generation a client speaks: the one asked for (``v2.41``, ``11.5``), or the server's (``auto``).
 
 :func:`detect` reads the server's answer through :class:`Answer` (three members of a response), so
-this room never imports the HTTP layer.
+this room never imports the HTTP layer. The 11.5 dialect is imported when a client first speaks
+11.5 (:func:`dialect_for`, :func:`detect`): a program on v2.41 never loads it.
 """
 
 from __future__ import annotations
@@ -11,14 +12,12 @@ from typing import Literal, Protocol
 
 from .dialect import Dialect
 from .v2_41 import V2_41
-from .v11_5 import V11_5
 
 __all__ = ["API_VERSIONS", "Answer", "ApiVersion", "detect", "dialect_for", "requested_api_version"]
 
 #: What ``Client(api_version=...)`` accepts.
 ApiVersion = Literal["v2.41", "11.5", "auto"]
 API_VERSIONS: tuple[str, ...] = ("v2.41", "11.5", "auto")
-_BY_NAME = {"v2.41": V2_41, "11.5": V11_5}
 
 
 class Answer(Protocol):
@@ -46,7 +45,15 @@ def requested_api_version(value: str | None) -> str:
 
 def dialect_for(api_version: str) -> Dialect | None:
     """The dialect of a generation; None for ``auto`` (decided by the first request)."""
-    return _BY_NAME.get(api_version)
+    if api_version == "11.5":
+        return _v11_5()
+    return V2_41 if api_version == "v2.41" else None
+
+
+def _v11_5() -> Dialect:
+    from .v11_5 import V11_5
+
+    return V11_5
 
 
 async def detect(get: Callable[[str], Awaitable[Answer]]) -> Dialect:
@@ -54,7 +61,7 @@ async def detect(get: Callable[[str], Awaitable[Answer]]) -> Dialect:
     and 404 on v2.41. Any other answer raises its error (a bad token, a server down)."""
     response = await get("workloads/?limit=1")
     if response.ok:
-        return V11_5
+        return _v11_5()
     if response.status == 404:
         return V2_41
     response.raise_for_status()

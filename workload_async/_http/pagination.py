@@ -12,7 +12,7 @@ import attrs
 from yarl import URL
 
 from .._dialects.dialect import Dialect
-from .._models.checks import check_count
+from .._models.checks import check_count, check_timeout
 from .._models.converter import DecodeProblem, reader
 from .._models.outputs import Page
 from ..errors import ResponseDecodeError
@@ -80,7 +80,7 @@ class AsyncPager(Generic[T]):
         if offset and self._ids is not None and len(self._ids) > MAX_PAGE_SIZE:
             raise ValueError(f"offset= cannot be combined with more than {MAX_PAGE_SIZE} ids")
         self._deadline = deadline
-        self._timeout = timeout
+        self._timeout = check_timeout(timeout)
 
     def _first_queries(self, dialect: Dialect) -> list[list[tuple[str, str]]]:
         # parameters are named as the SDK calls them; the dialect says what the wire calls them

@@ -10,33 +10,43 @@ __all__ = ["Sleeps"]
 
 
 class Sleeps:
-    """Sleeps on a clock that :meth:`close` cuts short; shared by a client and its views."""
+    """Sleeps on a clock that :meth:`close` cuts short; shared by a client and its views.
 
-    __slots__ = ("_waiting", "closed")
+    A sleep is the caller's own ``clock.sleep`` (no task of its own, so a sleep costs what it
+    did); closing cancels the sleeping tasks and each sleep takes back that one cancellation,
+    returning False, while a cancellation of the caller's own goes on as usual.
+    """
+
+    __slots__ = ("_sleeping", "closed")
 
     def __init__(self) -> None:
-        self._waiting: set[asyncio.Future[None]] = set()
+        self._sleeping: set[asyncio.Task[object]] = set()
         self.closed = False
 
     async def sleep(self, clock: Clock, seconds: float) -> bool:
         """Sleep ``seconds`` on ``clock``; False when :meth:`close` woke the sleep (or came first)."""
         if self.closed:
             return False
-        waker: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        sleeper = asyncio.ensure_future(clock.sleep(seconds))
-        self._waiting.add(waker)
+        task = asyncio.current_task()
+        if task is None:  # pragma: no cover - always inside a task in an event loop
+            await clock.sleep(seconds)
+            return not self.closed
+        self._sleeping.add(task)
         try:
-            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
+            await clock.sleep(seconds)
+        except asyncio.CancelledError:
+            if not self.closed or task.cancelling() > 1:
+                raise  # the caller's own cancellation (too)
+            task.uncancel()  # ours: closing woke the sleep
+            return False
         finally:
-            self._waiting.discard(waker)
-            if not sleeper.done():
-                sleeper.cancel()
-                await asyncio.gather(sleeper, return_exceptions=True)
-        return not waker.done()
+            self._sleeping.discard(task)
+        return not self.closed
 
     def close(self) -> None:
         """Wake every sleep now, and make later ones return at once."""
+        if self.closed:
+            return
         self.closed = True
-        for waker in self._waiting:
-            if not waker.done():
-                waker.set_result(None)
+        for task in self._sleeping:
+            task.cancel()

@@ -175,10 +175,13 @@ def other_generation(error: APIStatusError, route: str, generation: str | None) 
     """``error`` with a hint when a collection route (a list or a create: no id in it, so a 404
     cannot mean an unknown id) is missing on the server: it may speak another generation than
     ``generation`` (None: the client asked the server which, so it does not). A 404 that is the
-    API's own answer (a JSON object saying why) is left alone."""
+    API's own answer (a JSON object saying why) is left alone, unless it is FastAPI's answer for a
+    path of no route, ``{"detail": "Not Found"}``."""
     if error.status != 404 or generation is None or not route.endswith((".list", ".create")):
         return error
-    if isinstance(error.body, Mapping) and any(key in error.body for key in _MESSAGE_KEYS):
+    body = error.body
+    no_route = isinstance(body, Mapping) and body.get("detail") == "Not Found"
+    if isinstance(body, Mapping) and not no_route and any(key in body for key in _MESSAGE_KEYS):
         return error  # the API's own answer: the route exists
     hint = (
         f"{error.server_message} (this server has no {error.url}: it may serve another generation "

@@ -25,6 +25,7 @@ from .._clock import Clock
 from .._dialects.dialect import Dialect
 from .._dialects.routes import relative_path
 from .._dialects.versions import detect
+from .._models.checks import check_seconds
 from .._observe.observer import Observer
 from .._policies import RetryPolicy
 from ..errors import ClientClosedError, ResponseDecodeError, TransportError, WorkloadAPIError
@@ -53,6 +54,7 @@ __all__ = ["Params", "Response", "RetryMode", "StreamingResponse", "Transport", 
 #: The default limit of a response body read whole (streams are not limited).
 DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024**2
 Params = Mapping[str, Any] | list[tuple[str, str]] | None
+_NO_BODY_TYPE = ("Content-Type",)
 
 
 @attrs.define(eq=False)
@@ -148,14 +150,13 @@ class Transport:
     def deadline_for(self, timeout: float | None, deadline: float | None = None) -> float | None:
         """The absolute deadline of one call: ``timeout`` seconds from now (the transport's
         ``call_timeout`` when None), capped by an outer ``deadline``. The one place a call's
-        whole-call limit is decided."""
+        whole-call limit is decided. Raises ``TypeError``/``ValueError`` naming ``timeout`` unless
+        it is None or a finite number of seconds > 0."""
         if timeout is None:
             timeout = self.call_timeout
         if timeout is None:
             return deadline
-        if not timeout > 0:  # NaN too
-            raise ValueError(f"timeout must be > 0 seconds, got {timeout}")
-        own = self.clock.monotonic() + timeout
+        own = self.clock.monotonic() + check_seconds(timeout, "timeout")
         return own if deadline is None else min(own, deadline)
 
     def _get_session(self) -> aiohttp.ClientSession:
@@ -197,9 +198,12 @@ class Transport:
                 timeout=timeout,
                 allow_redirects=False,
                 ssl=self.ssl,
-                # only a DELETE asks whether aiohttp repeated it (see _failures.watch_attempts);
+                # only a DELETE asks whether aiohttp repeated it (see failures.watch_attempts);
                 # the others skip the middleware, which costs every request some microseconds
                 middlewares=None if method == "DELETE" else (),
+                # a POST with no body (start, stop, promote) says nothing of a body's type:
+                # aiohttp would add application/octet-stream, which no DataRobot client sends
+                skip_auto_headers=_NO_BODY_TYPE if data is None else None,
             ) as raw:
                 body = await self._read_body(raw, method, path)
                 response = Response(
@@ -404,8 +408,7 @@ class Transport:
         self._check_open()
         path = relative_path(self.base, url)
         limit = self.timeout if timeout is None else timeout
-        if limit <= 0:
-            raise ValueError(f"timeout must be > 0 seconds, got {timeout}")
+        check_seconds(limit, "timeout")
         try:
             async with asyncio.timeout(limit):
                 raw = await self._get_session().ws_connect(
@@ -459,10 +462,10 @@ class Transport:
         self._check_open()
         path = relative_path(self.base, url)
         all_headers = self._headers(headers, has_body=False)
-        if timeout is not None and timeout <= 0:
-            raise ValueError(f"timeout must be > 0 seconds, got {timeout}")
-        if read_timeout is not None and read_timeout <= 0:
-            raise ValueError(f"read_timeout must be > 0 seconds, got {read_timeout}")
+        if timeout is not None:
+            check_seconds(timeout, "timeout")
+        if read_timeout is not None:
+            check_seconds(read_timeout, "read_timeout")
         per_read = read_timeout or self.timeout
         limits = aiohttp.ClientTimeout(
             total=timeout, sock_connect=self.connect_timeout or self.timeout, sock_read=per_read

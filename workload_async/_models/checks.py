@@ -14,11 +14,16 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TypeVar
 
-from .enums import ScalingMetricType
+from .activity import ReplacementConfig
+from .enums import ArtifactStatus, Importance, ScalingMetricType, _OpenStrEnum
 from .field_types import check_field_types
 from .inputs import (
+    DOCKERFILE_SOURCES,
     SECCOMP_TYPES,
+    Autoscaling,
     Container,
+    CreateWorkload,
+    ImageBuildConfig,
     InputArtifact,
     ProbeConfig,
     ResourceAllocation,
@@ -30,7 +35,10 @@ from .inputs import (
 __all__ = [
     "check_allocation",
     "check_choice",
+    "check_choices",
+    "check_concurrency",
     "check_count",
+    "check_create_workload",
     "check_deadline",
     "check_flag",
     "check_id",
@@ -38,6 +46,8 @@ __all__ = [
     "check_input_artifact",
     "check_instance",
     "check_moment",
+    "check_progress",
+    "check_replacement_config",
     "check_runtime",
     "check_seconds",
     "check_strings",
@@ -213,6 +223,12 @@ def check_choice(value: object, cls: type[E], what: str) -> E:
     return member
 
 
+def check_progress(value: object) -> None:
+    """``progress``: None or a callable (done, total, result)."""
+    if value is not None and not callable(value):
+        raise TypeError(f"progress must be a callable (done, total, result), got {type(value).__name__}")
+
+
 def check_instance(value: object, cls: type[T], what: str, *, optional: bool = True) -> T | None:
     """``value`` when it is a ``cls`` (or None, when ``optional``); ``TypeError`` naming it otherwise."""
     if value is None and optional:
@@ -220,6 +236,34 @@ def check_instance(value: object, cls: type[T], what: str, *, optional: bool = T
     if not isinstance(value, cls):
         raise TypeError(f"{what} must be a {cls.__name__}, got {type(value).__name__}")
     return value
+
+
+def check_concurrency(concurrency: object) -> int:
+    """A bulk call's ``concurrency``: an int >= 1 (``TypeError``/``ValueError`` naming it)."""
+    if not isinstance(concurrency, int) or isinstance(concurrency, bool):
+        raise TypeError(f"concurrency must be an int, got {type(concurrency).__name__}")
+    if concurrency < 1:
+        raise ValueError(f"concurrency must be >= 1, got {concurrency}")
+    return concurrency
+
+
+def check_choices(values: object, kind: type[_OpenStrEnum], what: str) -> list[str]:
+    """One value or several of an open enum (``kind``), as the wire values, without repeats; each
+    must be one the SDK knows (in any case): ``ValueError`` naming ``what`` otherwise."""
+    items = [values] if isinstance(values, str) else values
+    if not isinstance(items, Iterable) or isinstance(items, bytes):
+        raise TypeError(f"{what} must be a string or a collection of strings, got {type(values).__name__}")
+    out: list[str] = []
+    for value in items:
+        member = kind(value) if isinstance(value, str) else None
+        if member is None or not member.is_known:
+            choices = ", ".join(m.value for m in kind)
+            raise ValueError(f"{what} must be one or more of {choices}; got {value!r}")
+        if member.value not in out:
+            out.append(member.value)
+    if not out:
+        raise ValueError(f"{what} must name at least one value when given")
+    return out
 
 
 def _check_resources(r: ResourceRequest, path: str) -> None:
@@ -261,9 +305,37 @@ def _check_security(s: SecurityContext, path: str) -> None:
             raise _fail(f"{path}.seccomp_profile.localhost_profile", "goes only with type 'Localhost'")
 
 
+def _check_build_config(b: ImageBuildConfig, path: str) -> None:
+    if not isinstance(b, ImageBuildConfig):
+        raise TypeError(f"{path} must be an ImageBuildConfig, got {type(b).__name__}")
+    d = b.dockerfile
+    if d.source not in DOCKERFILE_SOURCES:
+        choices = ", ".join(repr(s) for s in DOCKERFILE_SOURCES)
+        raise _fail(f"{path}.dockerfile.source", f"must be one of {choices}, got {d.source!r}")
+    generated = ("execution_environment_id", "execution_environment_version_id", "entrypoint")
+    for name in generated:
+        value = getattr(d, name)
+        if d.source == "generated" and not value:
+            raise _fail(f"{path}.dockerfile.{name}", "is needed for a generated Dockerfile")
+        if d.source == "provided" and value is not None:
+            raise _fail(f"{path}.dockerfile.{name}", "goes only with source 'generated'")
+    if d.source == "generated" and d.path is not None:
+        raise _fail(f"{path}.dockerfile.path", "goes only with source 'provided'")
+    if b.code_ref is not None:
+        ref = b.code_ref.datarobot
+        for name in ("catalog_id", "catalog_version_id"):
+            check_id(getattr(ref, name), f"{path}.code_ref.datarobot.{name}")
+
+
 def _check_container(c: Container, path: str) -> None:
-    if not c.image_uri:
-        raise _fail(f"{path}.image_uri", "must not be empty")
+    if c.image_build_config is not None:
+        _check_build_config(c.image_build_config, f"{path}.image_build_config")
+        if not c.primary:
+            raise _fail(f"{path}.image_build_config", "only the primary container of a group can be built")
+    elif not c.image_uri:
+        raise _fail(
+            f"{path}.image_uri", "must not be empty (or build the image from source: image_build_config)"
+        )
     if c.port is not None and not MIN_PORT <= c.port <= MAX_PORT:
         raise _fail(f"{path}.port", f"{c.port} is outside {MIN_PORT}-{MAX_PORT}")
     if c.environment_vars:
@@ -289,6 +361,8 @@ def check_input_artifact(a: InputArtifact, path: str = "artifact") -> None:
     check_field_types(a, path)
     if not a.name or len(a.name) > 5000:
         raise _fail(f"{path}.name", "must be 1-5000 characters")
+    if a.status is not None and not ArtifactStatus(a.status).is_known:
+        raise _fail(f"{path}.status", f"must be draft, registered or locked, got {a.status.value!r}")
     groups = a.spec.container_groups
     if not groups:
         raise _fail(f"{path}.spec.container_groups", "needs at least one container group")
@@ -327,12 +401,79 @@ def check_runtime(r: WorkloadRuntime, path: str = "runtime") -> None:
         return
     if scaling.enabled and r.replica_count is not None:
         raise _fail(f"{path}.replica_count", "cannot be set together with enabled autoscaling")
+    _check_scaling(scaling, f"{path}.autoscaling")
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_scaling(scaling: Autoscaling, path: str) -> None:
+    for name in ("min_replica_count", "max_replica_count"):
+        value = getattr(scaling, name)
+        if value is not None and (not _whole(value) or value < 0):
+            raise _fail(f"{path}.{name}", f"must be a whole number >= 0, got {value!r}")
+    scales_to_zero = ScalingMetricType.HTTP_REQUESTS_CONCURRENCY
     for i, policy in enumerate(scaling.policies):
-        ppath = f"{path}.autoscaling.policies[{i}]"
+        ppath = f"{path}.policies[{i}]"
         if not 0 <= policy.target < math.inf:
             raise _fail(f"{ppath}.target", f"must be a finite number >= 0, got {policy.target}")
-        floor = 0 if policy.scaling_metric == ScalingMetricType.HTTP_REQUESTS_CONCURRENCY else 1
-        if policy.min_count < floor:
+        floor = 0 if policy.scaling_metric == scales_to_zero else 1
+        if policy.min_count is not None and policy.min_count < floor:
             raise _fail(f"{ppath}.min_count", f"must be >= {floor} for {policy.scaling_metric}")
-        if policy.max_count < max(1, policy.min_count):
+        if policy.max_count is not None and policy.max_count < max(1, policy.min_count or 0):
             raise _fail(f"{ppath}.max_count", "must be >= 1 and >= min_count")
+    low, high = scaling.replica_bounds
+    if scaling.enabled and (low is None or high is None):
+        raise _fail(
+            f"{path}.min_replica_count",
+            "an enabled autoscaling needs its bounds: min_replica_count and max_replica_count "
+            "(or min_count and max_count on its policies)",
+        )
+    if high is not None and high < 1:
+        raise _fail(f"{path}.max_replica_count", f"must be >= 1, got {high}")
+    if low is not None and high is not None and low > high:
+        raise _fail(f"{path}.min_replica_count", f"must be <= max_replica_count ({high}), got {low}")
+    if low == 0 and any(p.scaling_metric != scales_to_zero for p in scaling.policies):
+        raise _fail(f"{path}.min_replica_count", f"0 needs every policy to follow {scales_to_zero}")
+
+
+def check_create_workload(r: CreateWorkload, path: str | None = None) -> Importance | None:
+    """Raise ``ValueError`` for a workload to create that the server is bound to reject (``TypeError``
+    when it is not a :class:`CreateWorkload`); return its importance as an :class:`Importance`.
+
+    Fields are named under ``path`` (``requests[3].artifact_id``), or bare without one."""
+
+    def at(field: str) -> str:
+        return field if path is None else f"{path}.{field}"
+
+    if not isinstance(r, CreateWorkload):
+        raise TypeError(f"{path or 'request'} must be a CreateWorkload, got {type(r).__name__}")
+    check_field_types(r, path or "request")
+    if (r.artifact is None) == (r.artifact_id is None):
+        raise _fail(path or "request", "give exactly one of artifact and artifact_id")
+    if r.name is not None and not isinstance(r.name, str):
+        raise TypeError(f"{at('name')} must be a string, got {type(r.name).__name__}")
+    if r.artifact is not None:
+        check_input_artifact(r.artifact, at("artifact"))
+    if r.artifact_id is not None:
+        check_id(r.artifact_id, at("artifact_id"))
+    if r.runtime is not None:
+        check_runtime(r.runtime, at("runtime"))
+    return None if r.importance is None else Importance(r.importance)
+
+
+def check_replacement_config(c: ReplacementConfig, path: str = "config") -> ReplacementConfig:
+    """Raise for a rollout config the server must refuse; return it with whole minutes as ints."""
+    if not isinstance(c, ReplacementConfig):
+        raise TypeError(f"{path} must be a ReplacementConfig, got {type(c).__name__}")
+    minutes: dict[str, int] = {}
+    for name in ("warmup_duration_minutes", "keep_old_version_minutes"):
+        value = getattr(c, name)
+        if value is None:
+            continue
+        whole = isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer()
+        if not whole or value < 0:
+            raise _fail(f"{path}.{name}", f"must be a whole number of minutes >= 0, got {value!r}")
+        minutes[name] = int(value)
+    return ReplacementConfig(**minutes)

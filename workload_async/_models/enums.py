@@ -5,7 +5,15 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Self
 
-__all__ = ["ArtifactStatus", "Importance", "ReplacementStatus", "ScalingMetricType", "WorkloadStatus"]
+__all__ = [
+    "ArtifactStatus",
+    "BuildStatus",
+    "Importance",
+    "ProtonRole",
+    "ReplacementStatus",
+    "ScalingMetricType",
+    "WorkloadStatus",
+]
 
 
 class _OpenStrEnum(StrEnum):
@@ -119,19 +127,86 @@ class Importance(_OpenStrEnum):
 
 
 class ReplacementStatus(_OpenStrEnum):
-    """Where a settings replacement (API 11.5) is; only ``COMPLETED`` and ``ERRORED`` are settled."""
+    """Where a replacement (API 11.5: a rolling redeploy onto a new artifact or new settings) is.
+
+    ``COMPLETED`` is success; ``ERRORED``, ``FAILED`` and ``CANCELED`` are failures (the workload
+    keeps serving its old version). Every other value, including one this SDK does not know, means
+    the replacement is still in progress.
+    """
 
     UNKNOWN = "unknown"
     SUBMITTED = "submitted"
     INITIALIZING = "initializing"
+    STAGED = "staged"
+    PROMOTING = "promoting"
+    FINALIZING = "finalizing"
+    CANCELING = "canceling"
+    CANDIDATE_WARMING = "candidate-warming"
     AWAITING_PROMOTION = "awaiting_promotion"
     SWITCHING = "switching"
     DELETING = "deleting"
+    CLEANING_UP = "cleaning_up"
     COMPLETED = "completed"
     ERRORED = "errored"
-    CLEANING_UP = "cleaning_up"
+    FAILED = "failed"
+    CANCELED = "canceled"
 
     @property
     def is_settled(self) -> bool:
-        """True for ``completed`` and ``errored``."""
-        return self in (ReplacementStatus.COMPLETED, ReplacementStatus.ERRORED)
+        """True for ``completed`` and the failures (``errored``, ``failed``, ``canceled``)."""
+        return self._value_ in _REPLACEMENT_SETTLED
+
+    @property
+    def is_failure(self) -> bool:
+        """True for ``errored``, ``failed`` and ``canceled`` (also spelled ``cancelled``)."""
+        return self._value_ in _REPLACEMENT_FAILED
+
+
+_REPLACEMENT_FAILED = frozenset({"errored", "failed", "canceled", "cancelled"})
+_REPLACEMENT_SETTLED = _REPLACEMENT_FAILED | {"completed"}
+
+
+class BuildStatus(_OpenStrEnum):
+    """Where an image build of an artifact (API 11.5) is: ``PENDING``, ``IN_PROGRESS``, ``BUILT``
+    (built, not yet pushed: still running), then ``COMPLETED`` (the only status whose image can be
+    deployed), ``FAILED`` or ``CANCELLED``. Any other value is still running.
+
+    Servers also write ``in-progress`` or ``completed``: any case, ``-`` for ``_``, and
+    ``CANCELED`` read as the declared members.
+    """
+
+    UNKNOWN = "UNKNOWN"
+    PENDING = "PENDING"
+    IN_PROGRESS = "IN_PROGRESS"
+    BUILT = "BUILT"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+
+    @classmethod
+    def _missing_(cls, value: object) -> BuildStatus | None:
+        if isinstance(value, str):
+            folded = value.replace("-", "_").casefold()
+            folded = "cancelled" if folded == "canceled" else folded
+            for declared in cls.__members__.values():
+                if declared._value_.casefold() == folded:
+                    return declared
+        return super()._missing_(value)
+
+    @property
+    def is_settled(self) -> bool:
+        """True for ``COMPLETED``, ``FAILED`` and ``CANCELLED``."""
+        return self in (BuildStatus.COMPLETED, BuildStatus.FAILED, BuildStatus.CANCELLED)
+
+    @property
+    def is_failure(self) -> bool:
+        """True for ``FAILED`` and ``CANCELLED``."""
+        return self in (BuildStatus.FAILED, BuildStatus.CANCELLED)
+
+
+class ProtonRole(_OpenStrEnum):
+    """What a proton is to its workload (API 11.5): the ``active`` one serves it; a ``candidate``
+    is the one a settings replacement is bringing up. A proton with no role (None) served once."""
+
+    ACTIVE = "active"
+    CANDIDATE = "candidate"

@@ -45,7 +45,8 @@ def _name(hint: Any) -> str:
     if origin is dict:
         return "a mapping of strings"
     if isinstance(hint, type) and issubclass(hint, StrEnum):
-        return "one of " + ", ".join(repr(m.value) for m in hint.__members__.values())
+        values = [m.value for m in hint.__members__.values()]
+        return ", ".join(values[:-1]) + " or " + values[-1] if len(values) > 1 else values[0]
     if isinstance(hint, type) and issubclass(hint, float):
         return "a number"
     if isinstance(hint, type) and issubclass(hint, int) and hint is not bool:
@@ -80,7 +81,7 @@ def _fits(value: Any, hint: Any, path: str) -> bool:
             return False
         member = hint(value)
         if hint.__members__.get(member.name) is not member:
-            raise ValueError(f"{path}: must be {_name(hint)}, got {value!r}")
+            raise ValueError(f"{path}: must be {_name(hint)}, got {str(value)!r}")
         return True
     if hint is bool:
         return isinstance(value, bool)

@@ -1,4 +1,4 @@
-"""Models a user writes: artifacts, containers, resources, probes and runtimes.
+"""Models a user writes: artifacts, containers, resources, probes, runtimes, and workloads to create.
 
 All are frozen attrs classes with snake_case fields; the converter maps them to camelCase. Optional
 fields default to None and are then not sent, so the server applies its own defaults. Validation of
@@ -17,18 +17,23 @@ import math
 
 import attrs
 
-from .enums import ArtifactStatus, ScalingMetricType
+from .enums import ArtifactStatus, Importance, ScalingMetricType
 
 __all__ = [
     "ArtifactSpec",
     "Autoscaling",
     "Capabilities",
+    "CodeRef",
     "Container",
     "ContainerGroup",
     "ContainerResources",
+    "CreateWorkload",
     "CredentialEnvironmentVariable",
+    "DataRobotCodeRef",
+    "Dockerfile",
     "EnvironmentVariable",
     "GroupRuntime",
+    "ImageBuildConfig",
     "InputArtifact",
     "ProbeConfig",
     "ResourceAllocation",
@@ -67,6 +72,11 @@ def mib(amount: float) -> int:
 
 def _tuple(value: object) -> object:
     return tuple(value) if isinstance(value, list) else value
+
+
+def _artifact_status(value: ArtifactStatus | str | None) -> ArtifactStatus | None:
+    """A status given as a plain string (``"draft"``) is that member of :class:`ArtifactStatus`."""
+    return ArtifactStatus(value) if isinstance(value, str) else value
 
 
 @attrs.frozen
@@ -155,12 +165,90 @@ class SecurityContext:
     seccomp_profile: SeccompProfile | None = None
 
 
+DOCKERFILE_SOURCES = ("provided", "generated")
+
+
+@attrs.frozen
+class Dockerfile:
+    """Where the Dockerfile of a built image comes from (API 11.5).
+
+    ``source="provided"``: the code holds it, at ``path`` (``./Dockerfile`` when unset).
+    ``source="generated"``: DataRobot writes one from an execution environment
+    (``execution_environment_id`` and ``execution_environment_version_id``) that runs
+    ``entrypoint``. Use :meth:`provided` or :meth:`generated`.
+    """
+
+    source: str = attrs.field(default="provided", metadata={"always": True})
+    path: str | None = None
+    execution_environment_id: str | None = None
+    execution_environment_version_id: str | None = None
+    entrypoint: tuple[str, ...] | None = attrs.field(default=None, converter=_tuple)
+
+    @classmethod
+    def provided(cls, path: str | None = None) -> Dockerfile:
+        """The code's own Dockerfile, at ``path`` (``./Dockerfile`` when None)."""
+        return cls(source="provided", path=path)
+
+    @classmethod
+    def generated(cls, environment_id: str, environment_version_id: str, entrypoint: list[str]) -> Dockerfile:
+        """A Dockerfile DataRobot generates from an execution environment version, running
+        ``entrypoint``::
+
+            Dockerfile.generated(env.id, env.version_id, ["python", "app.py"])
+        """
+        return cls(
+            source="generated",
+            execution_environment_id=environment_id,
+            execution_environment_version_id=environment_version_id,
+            entrypoint=tuple(entrypoint),
+        )
+
+
+@attrs.frozen
+class DataRobotCodeRef:
+    """Code stored in DataRobot's catalog: an item and one of its versions."""
+
+    catalog_id: str
+    catalog_version_id: str
+
+
+@attrs.frozen
+class CodeRef:
+    """Where the code of a built image is (API 11.5): a version of a DataRobot catalog item."""
+
+    datarobot: DataRobotCodeRef
+    provider: str | None = None
+    type: str | None = None
+
+
+@attrs.frozen
+class ImageBuildConfig:
+    """How a container's image is built from source (API 11.5): a :class:`Dockerfile`, and
+    optionally the :class:`CodeRef` of the code it builds. A container with one needs no
+    ``image_uri``: the server sets it when a build completes (``client.artifacts.build``)::
+
+        Container(
+            port=8080,
+            image_build_config=ImageBuildConfig(
+                dockerfile=Dockerfile.provided(),
+                code_ref=CodeRef(DataRobotCodeRef(catalog_id, catalog_version_id)),
+            ),
+        )
+    """
+
+    dockerfile: Dockerfile = attrs.field(factory=Dockerfile, metadata={"always": True})
+    code_ref: CodeRef | None = None
+
+
 @attrs.frozen
 class Container:
     """One container of a group. Exactly one container of a group is ``primary``.
 
     The primary container's ``port`` is where invocations go; a workload whose primary container
-    has no port runs but serves nothing (invoking it answers 503).
+    has no port runs but serves nothing (invoking it answers 503). ``image_uri`` names the image
+    to run; on API 11.5 a primary container may instead be built from source
+    (``image_build_config``, see :class:`ImageBuildConfig`), and the server fills in
+    ``image_uri`` when its build completes.
 
     Building one checks nothing; sending it does: a value the contract rules out (a ``port``
     outside 1024-65535, a duplicate environment variable name, two primary containers) is a
@@ -174,7 +262,7 @@ class Container:
         )
     """
 
-    image_uri: str
+    image_uri: str | None = None
     port: int | None = None
     primary: bool = False
     name: str | None = None
@@ -188,6 +276,8 @@ class Container:
     liveness_probe: ProbeConfig | None = None
     startup_probe: ProbeConfig | None = None
     security_context: SecurityContext | None = None
+    #: 11.5 only: build the image from source instead of naming one (see :class:`ImageBuildConfig`).
+    image_build_config: ImageBuildConfig | None = None
 
 
 @attrs.frozen
@@ -213,7 +303,8 @@ class InputArtifact:
     """An artifact as sent on create or replace (``PUT``): a name and a spec of container groups.
 
     Most artifacts are one container: :meth:`single` builds those. ``status`` ``registered`` (v2.41)
-    or ``locked`` (11.5) creates it locked. What the contract rules out is a ``ValueError`` naming
+    or ``locked`` (11.5) creates it locked; a plain string (``"draft"``) is read as that
+    :class:`ArtifactStatus`. What the contract rules out is a ``ValueError`` naming
     the field when the artifact is sent (see :class:`Container`).
     """
 
@@ -221,7 +312,7 @@ class InputArtifact:
     spec: ArtifactSpec
     description: str | None = None
     type: str | None = None
-    status: ArtifactStatus | None = None
+    status: ArtifactStatus | None = attrs.field(default=None, converter=_artifact_status)
 
     @classmethod
     def single(
@@ -230,7 +321,7 @@ class InputArtifact:
         container: Container,
         *,
         description: str | None = None,
-        status: ArtifactStatus | None = None,
+        status: ArtifactStatus | str | None = None,
     ) -> InputArtifact:
         """An artifact of one group holding one container, made primary.
 
@@ -249,21 +340,57 @@ class InputArtifact:
 
 @attrs.frozen
 class ScalingPolicy:
-    """One autoscaling rule. ``min_count`` 0 is allowed only with ``httpRequestsConcurrency``."""
+    """One autoscaling rule: the metric to follow and its target.
+
+    ``min_count``/``max_count`` are the replica bounds as v2.41 and the first 11.5 servers took
+    them, per policy; they are still accepted (the bounds are the least ``min_count`` and the
+    greatest ``max_count``), but today's servers keep the bounds on :class:`Autoscaling`
+    (``min_replica_count``/``max_replica_count``), which is where to set them. A bound of 0 is
+    allowed only with ``httpRequestsConcurrency``.
+    """
 
     scaling_metric: ScalingMetricType
     target: float
-    min_count: int
-    max_count: int
+    min_count: int | None = None
+    max_count: int | None = None
     priority: int | None = None
 
 
 @attrs.frozen
 class Autoscaling:
-    """Autoscaling settings; when ``enabled``, the runtime must not also set ``replica_count``."""
+    """Autoscaling settings: between ``min_replica_count`` and ``max_replica_count`` replicas,
+    following the ``policies``. When ``enabled``, the runtime must not also set ``replica_count``.
+
+    The bounds may instead come from the policies' legacy ``min_count``/``max_count`` (see
+    :attr:`replica_bounds`); the client writes them where its API generation wants them::
+
+        Autoscaling(
+            enabled=True,
+            min_replica_count=1,
+            max_replica_count=5,
+            policies=[ScalingPolicy(ScalingMetricType.CPU_AVERAGE_UTILIZATION, target=70)],
+        )
+    """
 
     enabled: bool
     policies: tuple[ScalingPolicy, ...] = attrs.field(default=(), converter=_tuple)
+    min_replica_count: int | None = None
+    max_replica_count: int | None = None
+
+    @property
+    def replica_bounds(self) -> tuple[int | None, int | None]:
+        """The least and the greatest number of replicas: ``min_replica_count`` and
+        ``max_replica_count`` when set, else the least ``min_count`` and the greatest
+        ``max_count`` of the policies (as servers read the legacy counts); None where neither
+        says."""
+        low, high = self.min_replica_count, self.max_replica_count
+        if low is None:
+            lows = [p.min_count for p in self.policies if p.min_count is not None]
+            low = min(lows) if lows else None
+        if high is None:
+            highs = [p.max_count for p in self.policies if p.max_count is not None]
+            high = max(highs) if highs else None
+        return low, high
 
 
 @attrs.frozen
@@ -323,3 +450,25 @@ class WorkloadRuntime:
     autoscaling: Autoscaling | None = None
     resources: tuple[ResourceBundle, ...] | None = attrs.field(default=None, converter=_tuple)
     container_groups: tuple[GroupRuntime, ...] | None = attrs.field(default=None, converter=_tuple)
+
+
+@attrs.frozen
+class CreateWorkload:
+    """One workload to create, as ``client.workloads.create`` takes it: what
+    ``client.workloads.create_many`` creates, one request each (the API's ``CreateWorkload``).
+
+    Exactly one of ``artifact`` (inline) and ``artifact_id`` (an existing one); ``description``
+    and ``importance`` exist on API 11.5 only (a v2.41 client refuses them before sending). In
+    JSON (``from_json(CreateWorkload, line)``, ``workloads create --from-file``) it is the API's
+    camelCase form: ``{"name": "web-1", "artifactId": "..."}``::
+
+        requests = [CreateWorkload(name=f"web-{n}", artifact_id=artifact.id) for n in range(100)]
+        results = await client.workloads.create_many(requests, wait=True, timeout=600)
+    """
+
+    name: str | None = None
+    artifact: InputArtifact | None = None
+    artifact_id: str | None = None
+    runtime: WorkloadRuntime | None = None
+    description: str | None = None
+    importance: Importance | None = None

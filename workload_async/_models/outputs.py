@@ -1,5 +1,6 @@
-"""Models the server returns: workloads, artifacts, deployments, stats, operations and pages, and
-what only 11.5 returns: settings replacements, events and workload stats.
+"""Models the server returns: workloads, artifacts, deployments, stats, operations and pages. What
+only the activity methods return (settings replacements, events, workload stats) is in
+:mod:`.activity`, imported when one of them is first used.
 
 Reading is tolerant: every field but the id has a default, ``null`` reads as absent, unknown fields
 are dropped by the converter, and unknown enum values are kept (see :mod:`.enums`). What a
@@ -10,7 +11,7 @@ workload or artifact echoes of a request is read with the all-optional models of
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 import attrs
 
@@ -28,16 +29,11 @@ __all__ = [
     "LogRecord",
     "Operation",
     "Page",
-    "Replacement",
-    "ReplacementConfig",
     "ReplacementRef",
     "StatsPeriod",
     "StatusCondition",
     "StatusDetails",
     "Workload",
-    "WorkloadEvent",
-    "WorkloadMetrics",
-    "WorkloadStats",
 ]
 
 T = TypeVar("T")
@@ -88,11 +84,16 @@ class Creator:
 
 @attrs.frozen
 class ReplacementRef:
-    """The settings replacement a workload is going through (API 11.5), as the workload shows it."""
+    """The replacement a workload is going through (API 11.5), as the workload shows it: briefly
+    None right after one is asked for, then its status until it settles; a ``completed`` one is
+    cleared about a second later, a failed one stays until the next change. Some servers also
+    send its ``id`` and ``message``."""
 
     status: ReplacementStatus = ReplacementStatus.UNKNOWN
     strategy: str | None = None
     candidate_proton_ids: tuple[str, ...] = ()
+    id: str | None = None
+    message: str | None = None
 
 
 @attrs.frozen
@@ -275,72 +276,3 @@ class Page(Generic[T]):
     total_count: int = 0
     next: str | None = None
     previous: str | None = None
-
-
-# -- what only the 11.5 generation returns: settings replacements, events and workload stats ----
-
-
-@attrs.frozen
-class ReplacementConfig:
-    """How a rolling replacement proceeds."""
-
-    warmup_duration_minutes: float | None = None
-    keep_old_version_minutes: float | None = None
-
-
-@attrs.frozen
-class Replacement:
-    """A settings change of a workload (API 11.5): a rolling redeploy onto ``runtime``.
-
-    ``status`` settles in ``completed`` (the workload now runs on ``runtime``) or ``errored``
-    (``message`` says why; the workload keeps its old settings).
-    """
-
-    id: str
-    workload_id: str | None = None
-    status: ReplacementStatus = ReplacementStatus.UNKNOWN
-    message: str | None = None
-    name: str | None = None
-    user_id: str | None = None
-    tenant_id: str | None = None
-    candidate_artifact_id: str | None = None
-    candidate_proton_ids: tuple[str, ...] = ()
-    previous_proton_ids: tuple[str, ...] = ()
-    strategy: str | None = None
-    config: ReplacementConfig | None = None
-    runtime: ReportedRuntime | None = None
-    is_deleted: bool = False
-    deleted_at: datetime | None = None
-    switched_at: datetime | None = None
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-
-
-@attrs.frozen
-class WorkloadEvent:
-    """One entry of a workload's event log (API 11.5): ``event_type`` says what happened."""
-
-    id: str
-    workload_id: str | None = None
-    timestamp: datetime | None = None
-    event_type: str | None = None
-    actor_id: str | None = None
-    details: dict[str, Any] | None = None
-
-
-@attrs.frozen
-class WorkloadMetrics(DeploymentMetrics):
-    """Traffic figures of a workload (API 11.5): a deployment's, plus slow requests and error rates
-    by kind."""
-
-    slow_requests: int = 0
-    server_error_rate: float = 0.0
-    user_error_rate: float = 0.0
-
-
-@attrs.frozen
-class WorkloadStats:
-    """Traffic through a workload's invoke route over ``period`` (API 11.5)."""
-
-    period: StatsPeriod = attrs.field(factory=StatsPeriod)
-    metrics: WorkloadMetrics = attrs.field(factory=WorkloadMetrics)

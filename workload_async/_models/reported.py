@@ -9,19 +9,26 @@ strict: build them with the models of :mod:`.inputs`, which are validated before
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import attrs
 
-from .enums import ScalingMetricType
+from .enums import BuildStatus, ScalingMetricType
 from .inputs import Capabilities, ResourceAllocation
 
 __all__ = [
+    "ContainerBuild",
     "ReportedArtifactSpec",
     "ReportedAutoscaling",
+    "ReportedCodeRef",
     "ReportedContainer",
     "ReportedContainerGroup",
     "ReportedContainerResources",
+    "ReportedDataRobotCodeRef",
+    "ReportedDockerfile",
     "ReportedEnvironmentVariable",
     "ReportedGroupRuntime",
+    "ReportedImageBuildConfig",
     "ReportedProbe",
     "ReportedResourceBundle",
     "ReportedResourceRequest",
@@ -89,8 +96,55 @@ class ReportedSecurityContext:
 
 
 @attrs.frozen
+class ReportedDockerfile:
+    """Where a built image's Dockerfile comes from, as reported (see :class:`~workload_async.Dockerfile`)."""
+
+    source: str | None = None
+    path: str | None = None
+    execution_environment_id: str | None = None
+    execution_environment_version_id: str | None = None
+    entrypoint: tuple[str, ...] | None = None
+
+
+@attrs.frozen
+class ReportedDataRobotCodeRef:
+    """A catalog item and version holding a built image's code, as reported."""
+
+    catalog_id: str | None = None
+    catalog_version_id: str | None = None
+
+
+@attrs.frozen
+class ReportedCodeRef:
+    """Where a built image's code is, as reported (see :class:`~workload_async.CodeRef`)."""
+
+    datarobot: ReportedDataRobotCodeRef | None = None
+    provider: str | None = None
+    type: str | None = None
+
+
+@attrs.frozen
+class ReportedImageBuildConfig:
+    """How a container's image is built from source, as reported (API 11.5)."""
+
+    dockerfile: ReportedDockerfile | None = None
+    code_ref: ReportedCodeRef | None = None
+
+
+@attrs.frozen
+class ContainerBuild:
+    """The latest image build of a container built from source (API 11.5): its id (as
+    ``client.artifacts.get_build`` takes it), its status and when it started."""
+
+    artifact_image_build_id: str | None = None
+    status: BuildStatus = BuildStatus.UNKNOWN
+    created_at: datetime | None = None
+
+
+@attrs.frozen
 class ReportedContainer:
-    """A container as reported; ``image_uri`` is None while the image is built from source."""
+    """A container as reported; ``image_uri`` is None while the image is built from source (API
+    11.5: until a build of ``image_build_config`` completes; ``build`` is the latest build)."""
 
     image_uri: str | None = None
     port: int | None = None
@@ -104,6 +158,8 @@ class ReportedContainer:
     liveness_probe: ReportedProbe | None = None
     startup_probe: ReportedProbe | None = None
     security_context: ReportedSecurityContext | None = None
+    image_build_config: ReportedImageBuildConfig | None = None
+    build: ContainerBuild | None = None
 
 
 @attrs.frozen
@@ -123,7 +179,8 @@ class ReportedArtifactSpec:
 
 @attrs.frozen
 class ReportedScalingPolicy:
-    """An autoscaling rule as reported (newer servers keep the bounds elsewhere)."""
+    """An autoscaling rule as reported; ``min_count``/``max_count`` only from servers that keep
+    the bounds per policy (today's keep them on :class:`ReportedAutoscaling`)."""
 
     scaling_metric: ScalingMetricType | None = None
     target: float | None = None
@@ -134,10 +191,14 @@ class ReportedScalingPolicy:
 
 @attrs.frozen
 class ReportedAutoscaling:
-    """Autoscaling settings as reported; ``enabled`` is None when the server does not say."""
+    """Autoscaling settings as reported; ``enabled`` is None when the server does not say.
+    ``min_replica_count``/``max_replica_count`` are the replica bounds as today's servers
+    answer them (None from a server that keeps them on the policies)."""
 
     enabled: bool | None = None
     policies: tuple[ReportedScalingPolicy, ...] = ()
+    min_replica_count: int | None = None
+    max_replica_count: int | None = None
 
 
 @attrs.frozen

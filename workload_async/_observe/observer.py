@@ -19,12 +19,13 @@ import os
 import sys
 import warnings
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from contextvars import ContextVar, Token
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from .._clock import Clock
+from .._logging import PACKAGE_LOGGER
 from ..errors import APIStatusError
 from .hooks import Hooks, RequestEvent, RetryEvent, StatusChangeEvent, call_hook, resolve
 
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = ["LOG_ENV", "Linked", "Observer", "Spans", "log_from_env"]
 
-log = logging.getLogger("workload_async")
+log = PACKAGE_LOGGER  # with its NullHandler: silent until the application configures logging
 LOG_ENV = "WORKLOAD_ASYNC_LOG"
 _LOG_LEVELS = {
     "warning": logging.WARNING,
@@ -43,7 +44,7 @@ _LOG_LEVELS = {
 }
 _warned_values: set[str] = set()
 R = TypeVar("R")
-M = TypeVar("M", bound=Mapping[str, Any])
+M = TypeVar("M", bound=Collection[Any])
 
 
 def log_from_env() -> None:
@@ -215,7 +216,7 @@ class Observer:
         return _QUIET if active is None else RoundWatch(spans, active)
 
     async def bulk(self, route: str, wait: bool, work: Awaitable[M]) -> M:
-        """Await ``work`` (a bulk call's results by id) inside a ``workload_async.bulk`` span."""
+        """Await ``work`` (a bulk call's results: by id, or a list) inside a ``workload_async.bulk`` span."""
         spans = self.spans()
         active = None
         if spans is not None:
@@ -231,7 +232,8 @@ class Observer:
         except BaseException as exc:
             spans.end(active, {}, exc)
             raise
-        states = Counter(str(getattr(r, "state", "")) for r in results.values())
+        items = results.values() if isinstance(results, Mapping) else results
+        states = Counter(str(getattr(r, "state", "")) for r in items)
         summary: dict[str, int] = {f"workload_async.bulk.{state}": n for state, n in states.items()}
         summary["workload_async.workload.count"] = len(results)
         spans.end(active, summary)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import AsyncGenerator, Iterable
+from collections.abc import AsyncGenerator, Callable, Iterable
 from datetime import datetime, timedelta
 
+from .._dialects.dialect import Dialect
 from .._http.pagination import AsyncPager
 from .._http.transport import Transport
 from .._models.checks import check_count, check_flag, check_id, check_moment, check_strings, check_timeout
@@ -21,6 +22,35 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 MAX_LOG_PAGE_SIZE = 1000
 
 Query = list[tuple[str, str]]
+#: A query whose ``level`` is written in the words of the client's API generation.
+DialectQuery = Callable[[Dialect], Query]
+
+
+def _level(level: object) -> str:
+    """``level`` checked: a severity in any case, ``warn`` meaning ``warning`` (as DataRobot's own
+    clients say it); ``ValueError`` naming the argument otherwise."""
+    named = level.strip().upper() if isinstance(level, str) else None
+    if named == "WARN":
+        named = "WARNING"
+    if named not in LOG_LEVELS:
+        choices = ", ".join(w.lower() for w in LOG_LEVELS)
+        raise ValueError(f"level must be one of {choices} (or warn), in any case; got {level!r}")
+    return str(level).strip()
+
+
+def _level_word(dialect: Dialect, level: str) -> str:
+    """How the client's generation says ``level``: in lower case as given on 11.5 (``warn`` stays
+    ``warn``, as DataRobot's clients send it), the upper-case severity on v2.41."""
+    if dialect.has("lower-case log levels"):
+        return level.lower()
+    upper = level.upper()
+    return "WARNING" if upper == "WARN" else upper
+
+
+def _leveled(query: Query, level: str | None) -> Query | DialectQuery:
+    if level is None:
+        return query
+    return lambda dialect: [("level", _level_word(dialect, level)), *query]
 
 
 def _substrings(value: Iterable[str], name: str) -> list[str]:
@@ -48,18 +78,9 @@ def _stamp(value: datetime) -> str:
 
 
 def _filters(
-    level: str | None,
-    includes: Iterable[str],
-    excludes: Iterable[str],
-    span_id: str | None,
-    trace_id: str | None,
+    includes: Iterable[str], excludes: Iterable[str], span_id: str | None, trace_id: str | None
 ) -> Query:
-    query: Query = []
-    if level is not None:
-        if not isinstance(level, str) or level.upper() not in LOG_LEVELS:
-            raise ValueError(f"level must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
-        query.append(("level", level.upper()))
-    query += [("includes", s) for s in _substrings(includes, "includes")]
+    query: Query = [("includes", s) for s in _substrings(includes, "includes")]
     query += [("excludes", s) for s in _substrings(excludes, "excludes")]
     if span_id is not None:
         query.append(("spanId", check_id(span_id, "span_id")))
@@ -75,13 +96,19 @@ class LogsMixin:
     _waits: Waits
 
     def _pager(
-        self, workload_id: str, query: Query, page_size: int, timeout: float | None = None, offset: int = 0
+        self,
+        workload_id: str,
+        query: Query,
+        page_size: int,
+        timeout: float | None = None,
+        offset: int = 0,
+        level: str | None = None,
     ) -> AsyncPager[LogRecord]:
         return AsyncPager(
             self._t,
             "workloads.logs",
             LogRecord,
-            params=query,
+            params=_leveled(query, level),
             page_size=page_size,
             max_page_size=MAX_LOG_PAGE_SIZE,
             route_ids=(workload_id,),
@@ -105,9 +132,12 @@ class LogsMixin:
     ) -> AsyncPager[LogRecord]:
         """A workload's log records, **newest first**, fetched lazily page by page.
 
-        ``level`` keeps one exact severity (``DEBUG``, ``INFO``, ``WARNING``, ``ERROR``,
-        ``CRITICAL``); ``since``/``until`` bound the time (a ``datetime``, or a ``timedelta``
-        meaning that long ago on the client's clock; both ends included); ``includes`` keeps
+        ``level`` is a severity (``debug``, ``info``, ``warning`` or ``warn``, ``error``,
+        ``critical``, in any case): on API 11.5 it keeps that severity and every more severe one,
+        on v2.41 that severity only (each generation's server decides; the client sends the
+        level as that generation's clients do). ``since``/``until`` bound the time (a
+        ``datetime``, or a ``timedelta`` meaning that long ago on the client's clock; both ends
+        included); ``includes`` keeps
         records whose message contains every one of these substrings and ``excludes`` drops those
         containing any (case-sensitive); ``span_id``/``trace_id`` keep one span's or trace's
         records. ``page_size`` goes up to 1000; ``timeout`` bounds the fetch of each page,
@@ -116,7 +146,8 @@ class LogsMixin:
         unknown workload.
         """
         check_id(workload_id, "workload_id")
-        query = _filters(level, includes, excludes, span_id, trace_id)
+        query = _filters(includes, excludes, span_id, trace_id)
+        checked = None if level is None else _level(level)
         now = self._t.clock.now()
         start, end = _moment(since, now, "since"), _moment(until, now, "until")
         if start is not None and end is not None and start > end:
@@ -126,7 +157,7 @@ class LogsMixin:
         if end is not None:
             query.append(("endTime", _stamp(end)))
         check_count(page_size, "page_size", minimum=1, maximum=MAX_LOG_PAGE_SIZE)
-        return self._pager(workload_id, query, page_size, check_timeout(timeout))
+        return self._pager(workload_id, query, page_size, check_timeout(timeout), level=checked)
 
     def follow_logs(
         self,
@@ -174,7 +205,8 @@ class LogsMixin:
                 checkpoint(record.position)  # later: follow_logs(workload_id, after=saved)
         """
         check_id(workload_id, "workload_id")
-        query = _filters(level, includes, excludes, span_id, trace_id)
+        query = _filters(includes, excludes, span_id, trace_id)
+        checked = None if level is None else _level(level)
         start = _moment(since, self._t.clock.now(), "since")
         resume = parse_position(after) if after is not None else None
         if resume is not None and start is not None:
@@ -186,7 +218,7 @@ class LogsMixin:
         follower = LogFollower(
             transport=self._t,
             workload_id=workload_id,
-            poll=functools.partial(self._poll, workload_id, query),
+            poll=functools.partial(self._poll, workload_id, query, level=checked),
             settled=settled,
             policy=policy,
             cursor=resume[0] if resume is not None else start,
@@ -200,16 +232,20 @@ class LogsMixin:
         response = await self._t.call("GET", "workloads.get", workload_id)
         return response.parse(Workload).status.is_settled
 
-    async def _poll(self, workload_id: str, query: Query, cursor: datetime | None) -> list[LogRecord]:
+    async def _poll(
+        self, workload_id: str, query: Query, cursor: datetime | None, level: str | None
+    ) -> list[LogRecord]:
         """Every record from ``cursor`` on, newest first, read as of one moment."""
         if cursor is not None:
             query = [*query, ("startTime", _stamp(cursor))]
-        first = await self._pager(workload_id, query, MAX_LOG_PAGE_SIZE).first_page()
+        first = await self._pager(workload_id, query, MAX_LOG_PAGE_SIZE, level=level).first_page()
         records = list(first.data)
         top = records[0].timestamp if records else None
         if first.next and top is not None:
             # Later pages are read up to the newest record of the first one: records written
             # meanwhile would shift the offsets and show some records twice.
             rest = [*query, ("endTime", _stamp(top))]
-            records += await self._pager(workload_id, rest, MAX_LOG_PAGE_SIZE, offset=len(records)).collect()
+            records += await self._pager(
+                workload_id, rest, MAX_LOG_PAGE_SIZE, offset=len(records), level=level
+            ).collect()
         return records

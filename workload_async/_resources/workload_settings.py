@@ -1,4 +1,6 @@
-"""``client.workloads``' updates, settings replacements, promote, history, events and stats.
+"""``client.workloads``' updates, settings, promote, history and events (replacements,
+settings changes included, are in :mod:`.workload_replacements`; traffic figures in
+:mod:`.workload_stats`).
 
 They exist on API 11.5 only: on a v2.41 client each raises
 :class:`~workload_async.errors.UnsupportedFeatureError` before sending anything (the manager asks
@@ -7,33 +9,19 @@ the client's dialect).
 
 from __future__ import annotations
 
-from contextlib import aclosing
-from datetime import datetime
-from typing import Literal, overload
-
 import attrs
 
 from .._dialects.dialect import Dialect
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
-from .._models.checks import (
-    check_choice,
-    check_flag,
-    check_id,
-    check_moment,
-    check_runtime,
-    check_text,
-    check_timeout,
-)
-from .._models.converter import unstructure, wire_fields
-from .._models.enums import Importance, ReplacementStatus
-from .._models.inputs import WorkloadRuntime
-from .._models.outputs import Replacement, Workload, WorkloadEvent, WorkloadStats
+from .._models.activity import Replacement, WorkloadEvent
+from .._models.checks import check_choice, check_id, check_text, check_timeout
+from .._models.converter import wire_fields
+from .._models.enums import Importance
+from .._models.outputs import Workload
 from .._models.reported import ReportedRuntime
-from .._policies import PollPolicy
-from .._waiting.waiter import Verdict
-from .._waiting.waits import DEFAULT, Default, Waits, check_poll
-from ..errors import ReplacementFailedError
+from .._waiting.waits import Waits
+from .exactly_once import once_in_effect
 
 __all__ = ["SettingsMethods"]
 
@@ -41,11 +29,6 @@ __all__ = ["SettingsMethods"]
 @attrs.frozen
 class _Settings:
     runtime: ReportedRuntime | None = None
-
-
-def _replacement_settled(workload: Workload) -> Verdict:
-    replacement = workload.replacement
-    return "reached" if replacement is None or replacement.status.is_settled else "pending"
 
 
 class SettingsMethods:
@@ -110,126 +93,51 @@ class SettingsMethods:
         response = await self._t.call("GET", "workloads.settings", workload_id, timeout=timeout)
         return response.parse(_Settings).runtime
 
-    @overload
-    async def update_settings(
-        self,
-        workload_id: str,
-        runtime: WorkloadRuntime,
-        *,
-        wait: Literal[False] = False,
-        timeout: float | Default | None = DEFAULT,
-        poll: PollPolicy | None = None,
-    ) -> Replacement: ...
-
-    @overload
-    async def update_settings(
-        self,
-        workload_id: str,
-        runtime: WorkloadRuntime,
-        *,
-        wait: Literal[True],
-        timeout: float | Default | None = DEFAULT,
-        poll: PollPolicy | None = None,
-    ) -> Workload: ...
-
-    async def update_settings(
-        self,
-        workload_id: str,
-        runtime: WorkloadRuntime,
-        *,
-        wait: bool = False,
-        timeout: float | Default | None = DEFAULT,
-        poll: PollPolicy | None = None,
-    ) -> Replacement | Workload:
-        """Redeploy a workload onto new runtime settings with a rolling replacement (API 11.5).
-
-        Returns the :class:`~workload_async.Replacement` the server started; with ``wait=True``
-        waits (on the client's shared poller) and returns the workload once the replacement
-        completed. Raises :class:`~workload_async.errors.ReplacementFailedError` with the server's
-        message when it errors, :class:`~workload_async.errors.ConflictError` while another
-        replacement runs, :class:`~workload_async.errors.WaitTimeoutError` at the deadline.
-        """
-        check_id(workload_id, "workload_id")
-        check_runtime(runtime)
-        check_flag(wait, "wait")
-        check_poll(poll)
-        deadline = self._waits.deadline_for(timeout, None) if wait else None
-        call_timeout = None if wait or timeout is DEFAULT else check_timeout(timeout)
-        dialect = await self._dialect("settings replacements")
-        body = dialect.settings_body(runtime)
-        response = await self._t.call(
-            "PATCH",
-            "workloads.update_settings",
-            workload_id,
-            json_body=body,
-            deadline=deadline,
-            timeout=call_timeout,
-        )
-        replacement = response.parse(Replacement)
-        if not wait:
-            return replacement
-        return await self.wait_for_replacement(workload_id, replacement.id, deadline=deadline, poll=poll)
-
-    async def wait_for_replacement(
-        self,
-        workload_id: str,
-        replacement_id: str,
-        *,
-        timeout: float | Default | None = DEFAULT,
-        deadline: float | None = None,
-        poll: PollPolicy | None = None,
-    ) -> Workload:
-        """Wait until replacement ``replacement_id`` of the workload settles; return the workload
-        once it completed, raise :class:`~workload_async.errors.ReplacementFailedError` when it
-        errored. Polls with every other wait of the client. ``timeout`` and ``deadline`` as for
-        :meth:`wait`."""
-        check_id(workload_id, "workload_id")
-        check_id(replacement_id, "replacement_id")
-        end = self._waits.deadline_for(timeout, deadline)
-        check_poll(poll)
-        await self._dialect("settings replacements")
-        waiter = self._waits.register(
-            workload_id,
-            None,
-            end,
-            poll,
-            settle=_replacement_settled,
-            goal=f"the end of its settings replacement {replacement_id}",
-        )
-        workload = await waiter.future
-        replacement = await self._find_replacement(workload_id, replacement_id)
-        if replacement is not None and replacement.status == ReplacementStatus.ERRORED:
-            raise ReplacementFailedError(replacement=replacement, workload=workload)
-        return workload
-
-    async def _find_replacement(self, workload_id: str, replacement_id: str) -> Replacement | None:
-        async with aclosing(self.history(workload_id).__aiter__()) as replacements:
-            async for replacement in replacements:
-                if replacement.id == replacement_id:
-                    return replacement
-        return None
-
     async def promote(self, workload_id: str, *, timeout: float | None = None) -> Workload:
         """Lock the draft artifact of a running workload in place, with no restart (API 11.5).
 
-        ``timeout`` bounds the call in seconds, retries included. Raises
+        Made exactly once in effect: when an answer is lost, the workload is read back, and the
+        promote sent again only if its artifact is still a draft. ``timeout`` bounds the whole call.
+
+        Raises ``ValueError`` for a bad id or timeout,
+        :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client,
         :class:`~workload_async.errors.UnprocessableEntityError` when the artifact is not a draft
-        or nothing runs.
+        or nothing runs, and :class:`~workload_async.errors.OutcomeUnknownError` when no answer
+        came and the workload could not be read.
         """
         check_id(workload_id, "workload_id")
-        check_timeout(timeout)
+        deadline = self._t.deadline_for(timeout)
         await self._dialect("promote")
-        response = await self._t.call("POST", "workloads.promote", workload_id, timeout=timeout)
-        return response.parse(Workload)
+
+        async def send() -> Workload:
+            response = await self._t.call(
+                "POST", "workloads.promote", workload_id, retry="create", deadline=deadline
+            )
+            return response.parse(Workload)
+
+        async def read() -> Workload:
+            return (await self._t.call("GET", "workloads.get", workload_id, deadline=deadline)).parse(
+                Workload
+            )
+
+        return await once_in_effect(
+            self._t, send, read, lambda w: w.artifact is not None and w.artifact.is_locked, deadline
+        )
 
     def history(
-        self, workload_id: str, *, page_size: int = MAX_PAGE_SIZE, timeout: float | None = None
+        self,
+        workload_id: str,
+        *,
+        page_size: int = MAX_PAGE_SIZE,
+        offset: int = 0,
+        timeout: float | None = None,
     ) -> AsyncPager[Replacement]:
         """The workload's settings replacements, newest first, fetched lazily (API 11.5).
 
-        ``timeout`` bounds the fetch of each page, retries included. Raises
-        :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client; fetching a page
-        raises from the error tree::
+        ``offset`` skips that many, to resume a listing; ``timeout`` bounds the fetch of each
+        page, retries included. Raises ``ValueError`` for a ``page_size`` outside 1-100 or a
+        negative ``offset``, :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41
+        client; fetching a page raises from the error tree::
 
             async for replacement in client.workloads.history(workload_id):
                 print(replacement.id, replacement.status)
@@ -241,19 +149,29 @@ class SettingsMethods:
             "workloads.history",
             Replacement,
             page_size=page_size,
-            route_ids=(workload_id,),
+            offset=offset,
+            route_ids=(check_id(workload_id, "workload_id"),),
             timeout=check_timeout(timeout),
         )
 
     def events(
-        self, workload_id: str, *, page_size: int = MAX_PAGE_SIZE, timeout: float | None = None
+        self,
+        workload_id: str,
+        *,
+        page_size: int = MAX_PAGE_SIZE,
+        offset: int = 0,
+        timeout: float | None = None,
     ) -> AsyncPager[WorkloadEvent]:
-        """The workload's events (create, start, stop, settings changes, promote, errors), newest
-        first, fetched lazily (API 11.5).
+        """The workload's events (create, start, stop, settings changes, promote, errors, and the
+        cluster's warnings), newest first, fetched lazily (API 11.5).
 
-        ``timeout`` bounds the fetch of each page, retries included. Raises
+        ``offset`` and ``timeout`` as for :meth:`history`. Raises ``ValueError`` for a
+        ``page_size`` outside 1-100 or a negative ``offset``,
         :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client; fetching a page
-        raises from the error tree.
+        raises from the error tree::
+
+            async for event in client.workloads.events(workload_id, offset=20):
+                print(event.timestamp, event.event_type, event.details)
         """
         check_id(workload_id, "workload_id")
         self._pager_check("events")
@@ -262,40 +180,7 @@ class SettingsMethods:
             "workloads.events",
             WorkloadEvent,
             page_size=page_size,
-            route_ids=(workload_id,),
+            offset=offset,
+            route_ids=(check_id(workload_id, "workload_id"),),
             timeout=check_timeout(timeout),
         )
-
-    async def stats(
-        self,
-        workload_id: str,
-        *,
-        start: datetime | None = None,
-        end: datetime | None = None,
-        timeout: float | None = None,
-    ) -> WorkloadStats:
-        """Traffic figures of the workload's invoke route between ``start`` and ``end`` (API 11.5).
-
-        ``start`` and ``end`` are aware datetimes (the server's default window when left out); a
-        naive one is refused. ``timeout`` bounds the call in seconds, retries included. Raises
-        ``TypeError``/``ValueError`` naming the argument,
-        :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client and
-        :class:`~workload_async.errors.NotFoundError` for an unknown id.
-        """
-        check_id(workload_id, "workload_id")
-        for name, value in (("start", start), ("end", end)):
-            if value is not None:
-                check_moment(value, name)
-        if start is not None and end is not None and start > end:
-            raise ValueError(f"start ({start.isoformat()}) is after end ({end.isoformat()})")
-        check_timeout(timeout)
-        await self._dialect("workload stats")
-        params = [
-            (name, str(unstructure(value)))
-            for name, value in (("startTime", start), ("endTime", end))
-            if value
-        ]
-        response = await self._t.call(
-            "GET", "workloads.stats", workload_id, params=params or None, timeout=timeout
-        )
-        return response.parse(WorkloadStats)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Literal, overload
-
-import attrs
+from collections.abc import Callable, Iterable
+from typing import Literal, overload
 
 from .._dialects.dialect import Dialect
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
 from .._models.checks import (
     check_choice,
-    check_count,
+    check_choices,
+    check_create_workload,
     check_flag,
     check_id,
     check_ids,
@@ -22,46 +21,44 @@ from .._models.checks import (
     check_timeout,
 )
 from .._models.enums import Importance, WorkloadStatus
-from .._models.inputs import InputArtifact, WorkloadRuntime
+from .._models.inputs import CreateWorkload, InputArtifact, WorkloadRuntime
 from .._models.outputs import Operation, Workload
 from .._policies import PollPolicy
-from .._waiting.bulk import BulkResult, Progress, run_bulk
 from .._waiting.waits import DEFAULT, Default, Waits, check_poll
-from ..errors import ConflictError
 from .invoke import InvokeMixin
+from .workload_bulk import BulkMethods
 from .workload_logs import LogsMixin
+from .workload_protons import ProtonMethods
+from .workload_replacements import ReplacementMethods
+from .workload_requests import WorkloadRequests
 from .workload_settings import SettingsMethods
+from .workload_stats import StatsMethods
 from .workload_waits import WaitMethods
 
 __all__ = ["WorkloadsManager"]
 
 
-@attrs.frozen
-class _Named:
-    id: str
-    name: str | None = None
+_Params = list[tuple[str, str]]
 
 
-#: 11.5 answers a start 409 unless stopped: in these statuses that means "already up", a no-op
-_UP = frozenset(
-    {
-        WorkloadStatus.SUBMITTED,
-        WorkloadStatus.INITIALIZING,
-        WorkloadStatus.PROVISIONING,
-        WorkloadStatus.LAUNCHING,
-        WorkloadStatus.WARMING,
-        WorkloadStatus.RUNNING,
-    }
-)
-
-
-class WorkloadsManager(SettingsMethods, InvokeMixin, LogsMixin, WaitMethods):
+class WorkloadsManager(
+    BulkMethods,
+    SettingsMethods,
+    ReplacementMethods,
+    StatsMethods,
+    ProtonMethods,
+    InvokeMixin,
+    LogsMixin,
+    WaitMethods,
+):
     """Everything about workloads. Reached as ``client.workloads``.
 
     ``invoke(workload_id, path, ...)`` and ``stream(workload_id, path, ...)`` call the workload's
     application through the API gateway; ``logs(workload_id, ...)`` and
     ``follow_logs(workload_id, ...)`` read its log. ``update``, ``settings``, ``update_settings``,
-    ``promote``, ``history``, ``events`` and ``stats`` exist on API 11.5 only.
+    ``replace``, ``replacement``, ``cancel_replacement``, ``wait_for_replacement``, ``promote``,
+    ``history``, ``events``, ``stats``, ``stats_series``, ``fleet_stats``, ``protons``, ``proton``,
+    ``proton_status`` and ``diagnose`` exist on API 11.5 only.
     """
 
     _invoke_route = "workloads.invoke"
@@ -71,6 +68,7 @@ class WorkloadsManager(SettingsMethods, InvokeMixin, LogsMixin, WaitMethods):
         self._t = transport
         self._waits = waits
         self._max_connections = max_connections
+        self._requests = WorkloadRequests(transport, asked=waits.asked)
 
     # -- CRUD -------------------------------------------------------------------------------
 
@@ -98,7 +96,9 @@ class WorkloadsManager(SettingsMethods, InvokeMixin, LogsMixin, WaitMethods):
         :class:`~workload_async.errors.ConflictError` when a draft artifact already backs a live
         workload (v2.41); :class:`~workload_async.errors.UnprocessableEntityError`;
         :class:`~workload_async.errors.OutcomeUnknownError` when the request was sent but no answer
-        came (it may exist: list by ``name`` before creating again).
+        came (it may exist: list by ``name`` before creating again). On 11.5, where an inline
+        locked artifact is created and locked first, an error after that names the artifact it
+        left (in its message and ``left_behind``).
         """
         check_text(name, "name", optional=True, limit=5000, one_line=True)
         if (artifact is None) == (artifact_id is None):
@@ -112,69 +112,19 @@ class WorkloadsManager(SettingsMethods, InvokeMixin, LogsMixin, WaitMethods):
         check_text(description, "description", optional=True, empty=True)
         chosen = None if importance is None else check_choice(importance, Importance, "importance")
         check_timeout(timeout)
-        dialect = await self._t.get_dialect()
-        body = await self._create_body(
-            dialect,
+        request = CreateWorkload(
             name=name,
+            artifact=artifact,
+            artifact_id=artifact_id,
+            runtime=runtime,
             description=description,
             importance=chosen,
-            artifact=artifact,
-            artifact_id=artifact_id,
-            runtime=runtime,
         )
-        response = await self._t.call(
-            "POST", "workloads.create", json_body=body, retry="create", timeout=timeout
-        )
-        created = response.parse(Workload)
-        if created.id:
-            self._waits.asked(created.id, WorkloadStatus.RUNNING)  # a new workload starts at once
-        return created
-
-    async def _create_body(
-        self,
-        dialect: Dialect,
-        *,
-        name: str | None,
-        description: str | None,
-        importance: Importance | None,
-        artifact: InputArtifact | None,
-        artifact_id: str | None,
-        runtime: WorkloadRuntime | None,
-    ) -> dict[str, Any]:
-        """A create's body in the client's dialect, with what that dialect needs done first: a name
-        where one is required (the artifact's, as v2.41 servers default it), and an inline artifact
-        that should be locked created and locked where a create cannot lock it (11.5 servers make
-        inline artifacts drafts)."""
-        if name is None and artifact_id is not None and dialect.has("workload names required"):
-            name = (await self._t.call("GET", "artifacts.get", artifact_id)).parse(_Named).name
-        body = dialect.create_body(
-            name=name,
-            description=description,
-            importance=importance,
-            artifact=artifact,
-            artifact_id=artifact_id,
-            runtime=runtime,
-        )
-        inline = body.get("artifact")
-        if (
-            inline is not None
-            and inline.get("status") == dialect.lock_word
-            and not dialect.has("lock on create")
-        ):
-            created = await self._t.call("POST", "artifacts.create", json_body=inline, retry="create")
-            locked = await self._t.call(
-                "PATCH", "artifacts.update", created.parse(_Named).id, json_body={"status": dialect.lock_word}
-            )
-            artifact_id = locked.parse(_Named).id
-            body = dict(("artifactId", artifact_id) if k == "artifact" else (k, v) for k, v in body.items())
-        return body
+        return await self._requests.create(request, check_create_workload(request), timeout=timeout)
 
     async def get(self, workload_id: str, *, timeout: float | None = None) -> Workload:
         """One workload. Raises :class:`~workload_async.errors.NotFoundError` if it does not exist."""
-        response = await self._t.call(
-            "GET", "workloads.get", check_id(workload_id, "workload_id"), timeout=check_timeout(timeout)
-        )
-        return response.parse(Workload)
+        return await self._requests.get(check_id(workload_id, "workload_id"), timeout=check_timeout(timeout))
 
     def list(
         self,
@@ -182,6 +132,9 @@ class WorkloadsManager(SettingsMethods, InvokeMixin, LogsMixin, WaitMethods):
         ids: Iterable[str] | None = None,
         search: str | None = None,
         sort: str | None = None,
+        status: WorkloadStatus | str | Iterable[WorkloadStatus | str] | None = None,
+        importance: Importance | str | Iterable[Importance | str] | None = None,
+        artifact_id: str | None = None,
         page_size: int = MAX_PAGE_SIZE,
         offset: int = 0,
         timeout: float | None = None,
@@ -194,12 +147,20 @@ class WorkloadsManager(SettingsMethods, InvokeMixin, LogsMixin, WaitMethods):
         descending; an unknown key is the server's 422). ``offset`` skips that many matches, to
         resume a listing; ``timeout`` bounds the fetch of each page, retries included.
 
+        On API 11.5 the server filters too: ``status`` keeps workloads in that status (one, or
+        any of several), ``importance`` those of that importance (one or several), and
+        ``artifact_id`` those running that artifact. A v2.41 client raises
+        :class:`~workload_async.errors.UnsupportedFeatureError` for them (at once when its
+        generation is known, else when the iteration starts); a value the SDK does not know is a
+        ``ValueError`` naming the argument, before anything is sent.
+
         Nothing is sent until the iteration starts; a page that cannot be fetched raises from the
         error tree there, and an unreadable item raises
         :class:`~workload_async.errors.ResponseDecodeError` when it is reached::
 
             async for workload in client.workloads.list(search="canary", sort="-updatedAt"):
                 print(workload.name, workload.status)
+            stuck = await client.workloads.list(status=["provisioning", "launching"]).collect()
         """
         params: list[tuple[str, str]] = []
         search = check_text(search, "search", optional=True, empty=True, limit=1000, one_line=True)
@@ -208,57 +169,36 @@ class WorkloadsManager(SettingsMethods, InvokeMixin, LogsMixin, WaitMethods):
         sort = check_text(sort, "sort", optional=True, limit=200, one_line=True)
         if sort is not None:
             params.append(("sort", sort))
+        filters: list[tuple[str, str]] = []
+        if status is not None:
+            filters += [("status", s) for s in check_choices(status, WorkloadStatus, "status")]
+        if importance is not None:
+            filters += [("importance", i) for i in check_choices(importance, Importance, "importance")]
+        if artifact_id is not None:
+            filters.append(("artifactId", check_id(artifact_id, "artifact_id")))
         id_list = None if ids is None else check_ids(ids, "ids")
         return AsyncPager(
             self._t,
             "workloads.list",
             Workload,
-            params=params,
+            params=params if not filters else self._filtered(params + filters, "workload list filters"),
             page_size=page_size,
             offset=offset,
             ids=id_list,
             timeout=check_timeout(timeout),
         )
 
-    async def _operation(
-        self, route: str, workload_id: str, deadline: float | None = None, timeout: float | None = None
-    ) -> Operation:
-        operation = await self._send_operation(route, workload_id, deadline, timeout)
-        target = WorkloadStatus.RUNNING if route == "workloads.start" else WorkloadStatus.STOPPED
-        self._waits.asked(workload_id, target)  # a wait soon after gives a stale status its grace
-        return operation
+    def _filtered(self, params: _Params, feature: str) -> Callable[[Dialect], _Params]:
+        """``params``, once the client's generation is known to have ``feature`` (asked now when
+        it is known, else when the listing starts)."""
+        if self._t.dialect is not None:
+            self._t.dialect.require(feature)
 
-    async def _send_operation(
-        self, route: str, workload_id: str, deadline: float | None, timeout: float | None
-    ) -> Operation:
-        try:
-            response = await self._t.call(
-                "POST", route, check_id(workload_id, "workload_id"), deadline=deadline, timeout=timeout
-            )
-        except ConflictError:
-            dialect = self._t.dialect
-            if (
-                route != "workloads.start"
-                or dialect is None
-                or not dialect.has("start conflicts unless stopped")
-            ):
-                raise
-            current = await self.get(workload_id)  # 409 means "not stopped": up is a no-op, stopping is not
-            if current.status not in _UP:
-                raise
-            return Operation(
-                workload_id=workload_id, status=f"Workload is already {current.status.value}", accepted=False
-            )
-        body = response.parse(Operation) if response.body.strip() else Operation()
-        accepted = response.status == 202
-        if body.accepted == accepted and body.workload_id:
-            return body  # the usual answer, as it came
-        return Operation(
-            workload_id=body.workload_id or workload_id,
-            status=body.status,
-            track_via=body.track_via,
-            accepted=accepted,
-        )
+        def in_dialect(dialect: Dialect) -> _Params:
+            dialect.require(feature)
+            return params
+
+        return in_dialect
 
     @overload
     async def start(
@@ -355,9 +295,9 @@ class WorkloadsManager(SettingsMethods, InvokeMixin, LogsMixin, WaitMethods):
         check_poll(poll)
         if not wait:
             call_timeout = None if timeout is DEFAULT else check_timeout(timeout)
-            return await self._operation(route, workload_id, timeout=call_timeout)
+            return await self._requests.operation(route, workload_id, timeout=call_timeout)
         deadline = self._waits.deadline_for(timeout, None)  # one deadline for the call and the wait
-        await self._operation(route, workload_id, deadline)
+        await self._requests.operation(route, workload_id, deadline)
         return await self._waits.wait(workload_id, target, None, deadline, poll)
 
     async def delete(self, workload_id: str, *, timeout: float | None = None) -> None:
@@ -365,81 +305,4 @@ class WorkloadsManager(SettingsMethods, InvokeMixin, LogsMixin, WaitMethods):
 
         Raises :class:`~workload_async.errors.NotFoundError` if it does not exist.
         """
-        await self._t.call(
-            "DELETE", "workloads.delete", check_id(workload_id, "workload_id"), timeout=check_timeout(timeout)
-        )
-
-    # -- bulk -------------------------------------------------------------------------------
-
-    async def start_many(
-        self,
-        workload_ids: Iterable[str],
-        *,
-        concurrency: int = 32,
-        wait: bool = False,
-        timeout: float | Default | None = DEFAULT,
-        progress: Progress | None = None,
-    ) -> dict[str, BulkResult]:
-        """Start many workloads with at most ``concurrency`` requests in flight (never more than the
-        connection pool allows); with ``wait=True``, also wait for each to be running.
-
-        Returns one :class:`~workload_async.BulkResult` per workload, in the order given, and never
-        raises because one workload failed. ``timeout`` bounds the whole call.
-        """
-        return await self._bulk(
-            "workloads.start", workload_ids, WorkloadStatus.RUNNING, concurrency, wait, timeout, progress
-        )
-
-    async def stop_many(
-        self,
-        workload_ids: Iterable[str],
-        *,
-        concurrency: int = 32,
-        wait: bool = False,
-        timeout: float | Default | None = DEFAULT,
-        progress: Progress | None = None,
-    ) -> dict[str, BulkResult]:
-        """Stop many workloads, like :meth:`start_many`; with ``wait=True`` waits for ``stopped``.
-
-        Returns one :class:`~workload_async.BulkResult` per workload, in the order given, and never
-        raises because one workload failed::
-
-            results = await client.workloads.stop_many(ids, concurrency=16, wait=True, timeout=300)
-            failed = [r for r in results.values() if not r.ok]
-        """
-        return await self._bulk(
-            "workloads.stop", workload_ids, WorkloadStatus.STOPPED, concurrency, wait, timeout, progress
-        )
-
-    async def _bulk(
-        self,
-        route: str,
-        workload_ids: Iterable[str],
-        target: WorkloadStatus,
-        concurrency: int,
-        wait: bool,
-        timeout: float | Default | None,
-        progress: Progress | None,
-    ) -> dict[str, BulkResult]:
-        ids = check_ids(workload_ids)
-        check_count(concurrency, "concurrency", minimum=1)
-        check_flag(wait, "wait")
-        if progress is not None and not callable(progress):
-            kind = type(progress).__name__
-            raise TypeError(f"progress must be a callable (done, total, result), got {kind}")
-        deadline = self._waits.deadline_for(timeout, None)
-
-        async def call(workload_id: str, deadline: float | None) -> Operation:
-            return await self._operation(route, workload_id, deadline)
-
-        work = run_bulk(
-            ids,
-            call,
-            concurrency=min(concurrency, self._max_connections),
-            waits=self._waits if wait else None,
-            target=target,
-            deadline=deadline,
-            progress=progress,
-            closed=lambda: self._t.closed,
-        )
-        return await self._t.observe.bulk(route, wait, work)
+        await self._requests.delete(check_id(workload_id, "workload_id"), timeout=check_timeout(timeout))

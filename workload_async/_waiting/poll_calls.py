@@ -10,6 +10,7 @@ which left, whether every poll of the client should hold (a ``Retry-After``). Th
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -28,11 +29,11 @@ from ..errors import (
     ServerError,
     WorkloadAPIError,
 )
-from .status_page import StatusPage, read_status_page, read_workload
+from .status_page import StatusPage, read_shown, read_status_page, read_workload
 from .waiter import SETTLED as _SETTLED
-from .waiter import Waiter
+from .waiter import Pending, Waiter
 
-__all__ = ["BATCH", "DECODE_STRIKES", "Rulings", "StatusCall"]
+__all__ = ["BATCH", "DECODE_STRIKES", "Rulings", "StatusCall", "again_later", "ended", "permanent"]
 
 log = logging.getLogger("workload_async")
 #: Ids in one status call (the list route's largest page).
@@ -50,8 +51,8 @@ class Rulings:
     time, for that error (a ``Retry-After``); ``answered``: an answer came, which ends a hold.
     """
 
-    again: list[tuple[Waiter, float]] = attrs.field(factory=list)
-    left: list[Waiter] = attrs.field(factory=list)
+    again: list[tuple[Pending, float]] = attrs.field(factory=list)
+    left: list[Pending] = attrs.field(factory=list)
     hold: tuple[float, WorkloadAPIError] | None = None
     answered: bool = False
 
@@ -142,14 +143,16 @@ class StatusCall:
         changing = status._value_ not in _SETTLED
         workload: Workload | None = None
         again, left, started = rulings.again, rulings.left, self.started
+        proton = item.get("protonId")
         for waiter in group:
             if waiter.future.done():
                 continue
+            waiter.proton_id = proton if type(proton) is str else None
             quiet = changing and (waiter.on_change is None or status == waiter.last_status)
             if quiet and waiter.settle is None:
                 waiter.observe(status, details, None, "pending")
             else:
-                verdict = waiter.verdict(status, now)
+                verdict = waiter.verdict(status, now, None if waiter.settle is None else read_shown(item))
                 model = None
                 if waiter.needs_model(status, verdict):
                     if workload is None:
@@ -177,33 +180,12 @@ class StatusCall:
             rulings.left.append(waiter)
 
     def rule_failure(self, exc: WorkloadAPIError, now: float) -> Rulings:
-        """The call failed: fail the waits at once when it will not mend, else poll them again later.
-
-        A ``Retry-After`` asks to hold every poll of this client, for at most the retry policy's
-        ``max_retry_after`` (the poller also keeps it short of the nearest deadline). An
-        unreadable answer fails the waits it concerns once it repeats :data:`DECODE_STRIKES` times
-        in a row.
-        """
-        rulings = Rulings()
-        if isinstance(exc, ClientClosedError) or (isinstance(exc, APIStatusError) and _permanent(exc)):
-            for workload_id in self.chunk:  # a bad token or a wrong endpoint will not mend by waiting
-                self._fail_id(rulings, workload_id, exc)
-            return rulings
-        retry_after = exc.retry_after if isinstance(exc, RateLimitError | ServerError) else None
-        if retry_after is not None and retry_after > 0:
-            rulings.hold = (now + min(retry_after, self.transport.retry.max_retry_after), exc)
-        decoding = isinstance(exc, ResponseDecodeError)
-        for workload_id in self.chunk:
-            for waiter in self.tracked.get(workload_id, ()):
-                waiter.last_error = exc
-                waiter.strikes += decoding
-                if decoding and waiter.strikes >= DECODE_STRIKES:
-                    waiter.fail(exc)
-                    rulings.left.append(waiter)
-                elif not waiter.future.done():
-                    interval = waiter.interval = waiter.policy.interval(waiter.polls)
-                    rulings.again.append((waiter, now + waiter.policy.jittered(interval)))
-        log.warning("status poll of %d workloads failed: %s", len(self.chunk), exc)
+        """The call failed: fail the waits at once when it will not mend, else poll them again later
+        (see :func:`again_later`)."""
+        waiters = [w for workload_id in self.chunk for w in self.tracked.get(workload_id, ())]
+        rulings = again_later(exc, waiters, now, self.transport.retry.max_retry_after)
+        if not ended(exc):
+            log.warning("status poll of %d workloads failed: %s", len(self.chunk), exc)
         return rulings
 
     def _vanished(self, workload_id: str) -> NotFoundError:
@@ -217,5 +199,43 @@ class StatusCall:
         )
 
 
-def _permanent(error: APIStatusError) -> bool:
+def permanent(error: APIStatusError) -> bool:
+    """True for an answer that will not mend by waiting: a 4xx other than 408 and 429."""
     return 400 <= error.status < 500 and error.status not in (408, 429)
+
+
+def ended(exc: WorkloadAPIError) -> bool:
+    """True when a failed poll ends the waits it concerns (it will not mend by waiting)."""
+    return isinstance(exc, ClientClosedError) or (isinstance(exc, APIStatusError) and permanent(exc))
+
+
+def again_later(
+    exc: WorkloadAPIError, waiters: Sequence[Pending], now: float, longest_hold: float
+) -> Rulings:
+    """What a failed poll means for ``waiters``: they fail at once when it will not mend (a closed
+    client, a bad token, a wrong endpoint), else are polled again later.
+
+    A ``Retry-After`` asks to hold every poll of this client, for at most ``longest_hold`` seconds
+    (the poller also keeps it short of the nearest deadline). An unreadable answer fails the waits
+    it concerns once it repeats :data:`DECODE_STRIKES` times in a row.
+    """
+    rulings = Rulings()
+    if ended(exc):
+        for waiter in waiters:
+            waiter.fail(exc)
+            rulings.left.append(waiter)
+        return rulings
+    retry_after = exc.retry_after if isinstance(exc, RateLimitError | ServerError) else None
+    if retry_after is not None and retry_after > 0:
+        rulings.hold = (now + min(retry_after, longest_hold), exc)
+    decoding = isinstance(exc, ResponseDecodeError)
+    for waiter in waiters:
+        waiter.last_error = exc
+        waiter.strikes += decoding
+        if decoding and waiter.strikes >= DECODE_STRIKES:
+            waiter.fail(exc)
+            rulings.left.append(waiter)
+        elif not waiter.future.done():
+            interval = waiter.interval = waiter.policy.interval(waiter.polls)
+            rulings.again.append((waiter, now + waiter.policy.jittered(interval)))
+    return rulings

@@ -15,6 +15,11 @@ Answers are read status-only (see :mod:`.status_page`): a full :class:`Workload`
 for a wait whose status changed or which settles. The task starts with the first waiter and ends
 with the last; a waiter whose future is cancelled leaves at once.
 
+A wait whose ``key`` is not a workload id polls another kind of *target* (the builds of an
+artifact: :class:`~.builds_wait.ArtifactBuilds`): one call a round per target, whatever the number
+of waits on it, on the same schedule, deadlines, holds and ``close()``. While none is pending the
+round is the workload round alone, unchanged.
+
 This module decides when to poll whom; one call of a round, and what its answer means for its
 waits, is a :class:`~.poll_calls.StatusCall`, whose :class:`~.poll_calls.Rulings` the poller
 applies to its schedule.
@@ -26,7 +31,8 @@ import asyncio
 import functools
 import logging
 import math
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
+from typing import Any, cast
 
 from .._clock import Clock
 from .._http.transport import Transport
@@ -34,7 +40,7 @@ from .._models.enums import WorkloadStatus
 from ..errors import ClientClosedError, WorkloadAPIError
 from .poll_calls import BATCH, Rulings, StatusCall
 from .schedule import Deadlines, DueTimes
-from .waiter import Waiter
+from .waiter import Pending, Waiter
 
 __all__ = ["StatusPoller"]
 
@@ -61,11 +67,13 @@ class StatusPoller:
         self.observe = transport.observe
         self._gate = asyncio.Semaphore(max_parallel)
         self._tracked: dict[str, list[Waiter]] = {}
+        #: the waits of the other kinds of target (an artifact's builds), by target
+        self._targets: dict[Hashable, list[Pending]] = {}
         self._count = 0
         self._due = DueTimes()
         self._deadlines = Deadlines()
-        self._polling: set[str] = set()  # ids in a call now
-        self._parked: list[Waiter] = []  # fell due while a call covered their workload
+        self._polling: set[Hashable] = set()  # ids (and targets) in a call now
+        self._parked: list[Pending] = []  # fell due while a call covered their workload
         self._rounds: set[asyncio.Task[None]] = set()
         self._task: asyncio.Task[None] | None = None
         self._wake: asyncio.Event | None = None
@@ -96,13 +104,22 @@ class StatusPoller:
         """True while the background task is alive."""
         return self._task is not None and not self._task.done()
 
+    @property
+    def rounds_in_flight(self) -> int:
+        """Polling rounds whose calls have not all been answered yet."""
+        return sum(not task.done() for task in self._rounds)
+
     # -- registration -----------------------------------------------------------------------
 
-    def add(self, waiter: Waiter) -> None:
+    def add(self, waiter: Pending) -> None:
         """Register ``waiter``; its first poll comes within the policy's initial interval."""
         if self._closed:
             raise ClientClosedError("the client is closed; its waits cannot start")
-        self._tracked.setdefault(waiter.workload_id, []).append(waiter)
+        key = waiter.key
+        if type(key) is str:
+            self._tracked.setdefault(key, []).append(cast(Waiter, waiter))
+        else:
+            self._targets.setdefault(key, []).append(waiter)
         self._count += 1
         waiter.future.add_done_callback(functools.partial(self._left, waiter))  # lighter than a closure
         if waiter.deadline is not None:
@@ -117,7 +134,11 @@ class StatusPoller:
                 self._run(), name="workload-async status poller"
             )
 
-    def _schedule(self, waiter: Waiter, due: float) -> None:
+    def _group(self, key: Hashable) -> list[Any] | None:
+        """The waits polled by ``key``: a workload id's, or another target's."""
+        return self._tracked.get(key) if type(key) is str else self._targets.get(key)
+
+    def _schedule(self, waiter: Pending, due: float) -> None:
         self._due.schedule(waiter, due)
         if due + min(COALESCE * waiter.interval, COALESCE_MOST) < self._wake_at:
             self._poke()
@@ -127,16 +148,20 @@ class StatusPoller:
             self._wake.set()
             self._wake_at = -math.inf  # woken already: later arrivals need not poke again
 
-    def _left(self, waiter: Waiter, _: object) -> None:
+    def _left(self, waiter: Pending, _: object) -> None:
         self._discard(waiter)
 
-    def _discard(self, waiter: Waiter) -> None:
-        group = self._tracked.get(waiter.workload_id)
+    def _discard(self, waiter: Pending) -> None:
+        key = waiter.key
+        group = self._group(key)
         if group is None or waiter not in group:
             return
         group.remove(waiter)
         if not group:
-            del self._tracked[waiter.workload_id]
+            if type(key) is str:
+                del self._tracked[key]
+            else:
+                del self._targets[key]
         self._count -= 1
         waiter.ticket = -1
         if not self._count:
@@ -174,8 +199,8 @@ class StatusPoller:
             for waiter in self._all():
                 waiter.fail(exc)
 
-    def _all(self) -> list[Waiter]:
-        return [w for group in self._tracked.values() for w in group]
+    def _all(self) -> list[Pending]:
+        return [w for groups in (self._tracked, self._targets) for group in groups.values() for w in group]
 
     def _expire(self, now: float) -> None:
         """Time out every wait whose deadline has passed."""
@@ -183,20 +208,21 @@ class StatusPoller:
             waiter.time_out(now, self._hold_error if now < self._hold_until else None)
             self._discard(waiter)
 
-    def _take_due(self, now: float) -> list[str]:
-        """Take the waiters due by ``now`` (and fill the last call up); return their ids, in order.
+    def _take_due(self, now: float) -> list[Hashable]:
+        """Take the waiters due by ``now`` (and fill the last call up); return their keys (ids),
+        in order.
 
         A waiter whose workload a call in flight covers is parked: that call answers for it, or
         :meth:`_reschedule_parked` polls it when the call ends.
         """
-        ids: dict[str, None] = {}
+        ids: dict[Hashable, None] = {}
         polling, parked, schedule = self._polling, self._parked, self._due
 
-        def take(waiter: Waiter) -> None:
-            if waiter.workload_id in polling:
+        def take(waiter: Pending) -> None:
+            if waiter.key in polling:
                 parked.append(waiter)
             else:
-                ids[waiter.workload_id] = None
+                ids[waiter.key] = None
 
         for waiter in schedule.pop_due(now):
             take(waiter)
@@ -256,7 +282,7 @@ class StatusPoller:
 
     # -- one polling round ------------------------------------------------------------------
 
-    def _start_round(self, ids: list[str]) -> None:
+    def _start_round(self, ids: list[Hashable]) -> None:
         self.rounds += 1
         self._polling.update(ids)
         started = self._clock.monotonic()
@@ -266,30 +292,38 @@ class StatusPoller:
         self._rounds.add(task)
         task.add_done_callback(self._rounds.discard)
 
-    async def _round(self, ids: list[str], started: float) -> None:
-        """Poll ``ids`` in calls of at most :data:`BATCH`, at most ``max_parallel`` at once."""
+    async def _round(self, keys: list[Hashable], started: float) -> None:
+        """Poll the workload ids of ``keys`` in calls of at most :data:`BATCH`, and each other
+        target of them in a call of its own, at most ``max_parallel`` calls at once."""
         answered = False
+        ids = cast(list[str], keys)
+        others: list[Hashable] = []
+        if self._targets:  # some wait polls another kind of target: set those apart
+            ids = [k for k in keys if type(k) is str]
+            others = [k for k in keys if type(k) is not str]
+        chunks = [ids[i : i + BATCH] for i in range(0, len(ids), BATCH)]
         try:
             with self.observe.poll_round(ids):
                 await asyncio.gather(
-                    *(self._poll(ids[i : i + BATCH], started) for i in range(0, len(ids), BATCH))
+                    *(self._poll(chunk, started) for chunk in chunks),
+                    *(self._poll_target(target, started) for target in others),
                 )
             answered = True
         finally:
-            self._polling.difference_update(ids)
-            self._reschedule_parked(() if answered else ids)
+            self._polling.difference_update(keys)
+            self._reschedule_parked(() if answered else keys)
             self._poke()
 
-    def _reschedule_parked(self, unanswered: Iterable[str]) -> None:
+    def _reschedule_parked(self, unanswered: Iterable[Hashable]) -> None:
         """Waits that fell due while a call covered their workload, after its answer for it (a new
         wait for a workload polled a moment ago), have no due entry left: poll them now. So do the
         waits of a round that ended without answering (``unanswered``: its ids)."""
         now = self._clock.monotonic()
         polling = self._polling
-        strays = [w for workload_id in unanswered for w in self._tracked.get(workload_id, ())]
+        strays = [w for key in unanswered for w in self._group(key) or ()]
         parked, self._parked = self._parked, []
         for waiter in (*parked, *strays):
-            if waiter.workload_id in polling:
+            if waiter.key in polling:
                 self._parked.append(waiter)  # another call in flight answers for it
             elif waiter.ticket == -1 and not waiter.future.done():
                 self._schedule(waiter, now)
@@ -310,6 +344,23 @@ class StatusPoller:
                 return
             self.requests += call.requests
         self._apply(call.rule(pages, self._clock.monotonic()))
+
+    async def _poll_target(self, target: Hashable, started: float) -> None:
+        """One call for another kind of target (see the module), and its rulings applied."""
+        async with self._gate:
+            waiters = self._targets.get(target)
+            if not waiters:
+                return
+            self.ids_polled += sum(len(getattr(w, "build_ids", (None,))) for w in waiters)
+            call = target.call(self._transport, list(waiters), started)  # type: ignore[attr-defined]
+            try:
+                answer = await call.fetch()
+            except WorkloadAPIError as exc:
+                self.requests += call.requests
+                self._apply(call.rule_failure(exc, self._clock.monotonic()))
+                return
+            self.requests += call.requests
+        self._apply(call.rule(answer, self._clock.monotonic()))
 
     def _apply(self, rulings: Rulings) -> None:
         """Schedule the next polls a call asked for, let go of the waits that left, hold or end a hold."""

@@ -23,7 +23,7 @@ import itertools
 import math
 from collections import deque
 
-from .waiter import Waiter
+from .waiter import Pending
 
 __all__ = ["SLOT", "Deadlines", "DueTimes"]
 
@@ -33,10 +33,10 @@ SLOT = 1 / SLOTS_PER_SECOND
 
 
 class DueTimes:
-    """Waiters by due time, in slots; see the module's description."""
+    """Pendings by due time, in slots; see the module's description."""
 
     def __init__(self) -> None:
-        self._slots: dict[int, deque[Waiter]] = {}
+        self._slots: dict[int, deque[Pending]] = {}
         self._shortest: dict[int, float] = {}  # slot -> shortest interval scheduled into it
         self._heap: list[int] = []
         self.entries = 0  # live and stale
@@ -45,7 +45,7 @@ class DueTimes:
     def __len__(self) -> int:
         return self.entries
 
-    def schedule(self, waiter: Waiter, due: float) -> None:
+    def schedule(self, waiter: Pending, due: float) -> None:
         """Make ``due`` (rounded up to its slot) the waiter's next poll."""
         slot = math.ceil(due * SLOTS_PER_SECOND)
         waiter.ticket = slot
@@ -60,7 +60,7 @@ class DueTimes:
                 self._shortest[slot] = waiter.interval
         self.entries += 1
 
-    def first(self) -> tuple[float, Waiter] | None:
+    def first(self) -> tuple[float, Pending] | None:
         """The earliest live entry as (its slot's time, waiter), dropping stale ones on the way."""
         heap, slots = self._heap, self._slots
         while heap:
@@ -96,18 +96,18 @@ class DueTimes:
             slot += 1
         return start
 
-    def take(self, waiter: Waiter) -> None:
+    def take(self, waiter: Pending) -> None:
         """Remove ``waiter``, which :meth:`first` just returned."""
         self._slots[waiter.ticket].popleft()
         waiter.ticket = -1
         self.entries -= 1
         self.dropped += 1
 
-    def pop_due(self, now: float) -> list[Waiter]:
+    def pop_due(self, now: float) -> list[Pending]:
         """Take every live waiter due by ``now``, earliest first."""
         heap, slots = self._heap, self._slots
         last = math.floor(now * SLOTS_PER_SECOND)
-        due: list[Waiter] = []
+        due: list[Pending] = []
         while heap and heap[0] <= last:
             slot = heapq.heappop(heap)
             queue = slots.pop(slot)
@@ -145,18 +145,18 @@ class DueTimes:
 
 
 class Deadlines:
-    """Waiters with a deadline, in a heap by it; a settled waiter's entry is dropped when met."""
+    """Pendings with a deadline, in a heap by it; a settled waiter's entry is dropped when met."""
 
     def __init__(self) -> None:
-        self._heap: list[tuple[float, int, Waiter]] = []
+        self._heap: list[tuple[float, int, Pending]] = []
         self._order = itertools.count()  # ties never compare waiters
         self.dropped = 0  # entries removed, for the poller's ``examined``
 
-    def add(self, waiter: Waiter, deadline: float) -> None:
+    def add(self, waiter: Pending, deadline: float) -> None:
         """Track ``waiter``, which ends at ``deadline``."""
         heapq.heappush(self._heap, (deadline, next(self._order), waiter))
 
-    def pop_passed(self, now: float) -> list[Waiter]:
+    def pop_passed(self, now: float) -> list[Pending]:
         """Take every waiter whose deadline has passed by ``now``, earliest first."""
         heap, passed = self._heap, []
         while heap and heap[0][0] <= now:

@@ -14,11 +14,11 @@ import attrs
 
 from .._http.responses import Response
 from .._models.converter import DecodeProblem, structure
-from .._models.enums import WorkloadStatus
+from .._models.enums import ReplacementStatus, WorkloadStatus
 from .._models.outputs import Workload
 from ..errors import ResponseDecodeError
 
-__all__ = ["StatusPage", "read_status_page", "read_workload"]
+__all__ = ["StatusPage", "read_shown", "read_status_page", "read_workload"]
 
 _KNOWN: dict[Any, WorkloadStatus] = dict(WorkloadStatus._value2member_map_)
 
@@ -114,3 +114,15 @@ def read_workload(workload_id: str, item: Any, response: Response) -> Workload:
         raise _decode_error(response, exc.problems, workload_id) from exc
     except RecursionError as exc:
         raise _decode_error(response, ["Workload: nested too deeply to read"], workload_id) from exc
+
+
+def read_shown(item: Any) -> tuple[ReplacementStatus, str | None] | None:
+    """What a workload item shows of its replacement (API 11.5): its status and id (when the
+    server sends one), or None for ``null`` or no field. A record whose status is missing or not a
+    string reads as ``unknown``: still in progress."""
+    shown = item.get("replacement") if type(item) is dict else None
+    if type(shown) is not dict:
+        return None
+    raw, shown_id = shown.get("status"), shown.get("id")
+    status = ReplacementStatus(raw) if type(raw) is str else ReplacementStatus.UNKNOWN
+    return status, shown_id if type(shown_id) is str and shown_id else None

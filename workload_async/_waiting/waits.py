@@ -17,9 +17,11 @@ from .._models.enums import WorkloadStatus
 from .._models.outputs import Workload
 from .._policies import PollPolicy
 from ..errors import WorkloadAPIError
+from .builds_wait import BuildsWaiter
+from .diagnosis import PER_BATCH, Diagnoser
 from .poller import StatusPoller
 from .telemetry import WaitWatch, track, wait_watch
-from .waiter import Verdict, Waiter
+from .waiter import Shown, Verdict, Waiter
 
 __all__ = ["DEFAULT", "Default", "ReturnWhen", "WaitOutcome", "Waits", "outcome_of"]
 
@@ -79,12 +81,39 @@ class WaitOutcome:
 class Waits:
     """The wait operations of ``client.workloads``, sharing one poller and one clock."""
 
-    def __init__(self, poller: StatusPoller, clock: Clock, policy: PollPolicy, timeout: float | None) -> None:
+    def __init__(
+        self,
+        poller: StatusPoller,
+        clock: Clock,
+        policy: PollPolicy,
+        timeout: float | None,
+        diagnoser: Diagnoser | None = None,
+    ) -> None:
         self._poller = poller
         self._clock = clock
         self._observe = poller.observe
         self.policy = policy
         self.timeout = timeout
+        #: reads why a failed wait is stuck (see :mod:`.diagnosis`); None: no diagnoses
+        self.diagnoser = diagnoser
+
+    async def diagnose(self, waiter: Waiter) -> None:
+        """Add a diagnosis to the error a waiter ended with, when one can be read (never raises)."""
+        if self.diagnoser is not None and not waiter.future.cancelled():
+            error = waiter.future.exception()
+            if error is not None:
+                await self.diagnoser.annotate(error, waiter.proton_id)
+
+    async def diagnose_many(self, waiters: Iterable[Waiter]) -> None:
+        """Diagnose the failed waits among ``waiters``, at most :data:`~.diagnosis.PER_BATCH`."""
+        if self.diagnoser is None:
+            return
+        failed = [
+            (error, w.proton_id)
+            for w in waiters
+            if w.future.done() and not w.future.cancelled() and (error := w.future.exception()) is not None
+        ]
+        await self.diagnoser.annotate_many(failed)
 
     def deadline_for(self, timeout: float | Default | None, deadline: float | None) -> float | None:
         """The earlier of ``now + timeout`` and ``deadline`` (None when both are open).
@@ -124,7 +153,7 @@ class Waits:
         deadline: float | None,
         poll: PollPolicy | None = None,
         on_change: Callable[[Workload], None] | None = None,
-        settle: Callable[[Workload], Verdict] | None = None,
+        settle: Callable[[WorkloadStatus, Shown, float], Verdict] | None = None,
         watch: WaitWatch | None = None,
         goal: str | None = None,
     ) -> Waiter:
@@ -148,6 +177,21 @@ class Waits:
         self._poller.add(waiter)
         return waiter
 
+    def register_builds(
+        self, artifact_id: str, build_ids: tuple[str, ...], deadline: float | None, poll: PollPolicy | None
+    ) -> BuildsWaiter:
+        """Make a waiter for some builds of an artifact and hand it to the poller."""
+        waiter = BuildsWaiter(
+            artifact_id=check_id(artifact_id, "artifact_id"),
+            build_ids=build_ids,
+            policy=poll or self.policy,
+            started=self._clock.monotonic(),
+            deadline=deadline,
+            future=asyncio.get_running_loop().create_future(),
+        )
+        self._poller.add(waiter)
+        return waiter
+
     async def wait(
         self,
         workload_id: str,
@@ -160,7 +204,11 @@ class Waits:
         target = _target(until)
         end = self.deadline_for(timeout, deadline)
         waiter = self.register(workload_id, target, end, check_poll(poll))
-        return await waiter.future
+        try:
+            return await waiter.future
+        except WorkloadAPIError:
+            await self.diagnose(waiter)  # why it is stuck, on the error itself
+            raise
 
     def as_completed(
         self,
@@ -193,11 +241,17 @@ class Waits:
                 waiter = self.register(workload_id, until, end, poll, watch=watch)
                 waiter.future.add_done_callback(functools.partial(_settled, settled, waiter))
                 waiters.append(waiter)
+            diagnosed = 0
             for _ in ids:
                 waiter = await settled.get()
                 if waiter.future.cancelled():
                     continue
-                yield outcome_of(waiter)
+                outcome = outcome_of(waiter)
+                error, diagnoser = outcome.error, self.diagnoser
+                if error is not None and diagnosed < PER_BATCH and diagnoser and diagnoser.wanted(error):
+                    diagnosed += 1  # only the first few: thousands timing out at once cost ten calls
+                    await self.diagnose(waiter)
+                yield outcome
         finally:
             for waiter in waiters:
                 waiter.future.cancel()
@@ -236,6 +290,7 @@ class Waits:
                     break
                 yield change
             if not waiter.future.cancelled() and waiter.future.exception() is not None:
+                await self.diagnose(waiter)
                 raise waiter.future.exception()  # type: ignore[misc]
         finally:
             waiter.future.cancel()

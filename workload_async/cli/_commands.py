@@ -1,14 +1,22 @@
-"""The resource commands: ``workloads``, ``artifacts`` and ``deployments``."""
+"""Running the resource commands: ``workloads``, ``artifacts`` and ``deployments``.
+
+Their arguments are in :mod:`._parser`; an action that names a runner of its own there
+(``workloads logs``, ``workloads invoke``, ...) is run by that, not by these.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
 from .. import (
     Client,
     Container,
+    CreateResult,
+    CreateWorkload,
+    DeleteResult,
     InputArtifact,
     ResourceRequest,
     WorkloadRuntime,
@@ -17,49 +25,21 @@ from .. import (
     gib,
     to_json,
 )
-from ..errors import WorkloadAPIError, WorkloadFailedError
-from ._invoke import add_invoke_options, run_invoke
-from ._logs import add_bundles_command, add_logs_command, run_bundles, run_logs
-from ._options import needs_one, positive, seconds
-from ._output import EXIT, Printer, exit_code_for
-from ._workload_settings import (
-    WORKLOAD_ACTIONS,
-    add_artifact_clone,
-    add_workload_commands,
-    run_artifact_clone,
-    run_workload,
-)
+from ..errors import WorkloadFailedError
+from ._inspect import artifact_filters, workload_filters
+from ._options import needs_one
+from ._output import EXIT, Printer, Progress, exit_code_for
 
-__all__ = ["add_resource_commands", "run_resource_command"]
+__all__ = ["run_artifacts", "run_deployments", "run_workloads"]
 
 WORKLOAD_COLUMNS = ("id", "name", "status", "artifactId", "updatedAt")
 ARTIFACT_COLUMNS = ("id", "name", "status", "version", "updatedAt")
 DEPLOYMENT_COLUMNS = ("id", "name", "status", "workloadId", "importance")
+CREATED_COLUMNS = ("id", "name", "result", "status", "error")
 
 
 #: The container of ``--image``, and its defaults: nothing to say with ``--file`` or ``--artifact-id``.
 _IMAGE_ONLY = {"port": 8080, "no_port": False, "cpu": 1.0, "memory_gib": 1.0}
-
-
-def _artifact_options(p: argparse.ArgumentParser, *, workload: bool = False) -> None:
-    source = p.add_mutually_exclusive_group()
-    if workload:
-        source.add_argument("--artifact-id", help="an existing artifact")
-        p.add_argument("--name", help="the workload's name (and its new artifact's, with --image)")
-    else:
-        p.add_argument("--name", help="the artifact's name (with --image)")
-    source.add_argument("--file", type=Path, help="an InputArtifact as JSON (the API's camelCase form)")
-    source.add_argument("--image", help="container image URI of a one-container artifact")
-    port = p.add_mutually_exclusive_group()
-    port.add_argument("--port", type=int, help="the --image container's port (default 8080)")
-    port.add_argument(
-        "--no-port",
-        action="store_true",
-        default=None,
-        help="the --image container exposes no port (it runs but cannot be invoked)",
-    )
-    p.add_argument("--cpu", type=positive, help="the --image container's CPU cores (default 1)")
-    p.add_argument("--memory-gib", type=positive, help="the --image container's memory in GiB (default 1)")
 
 
 def _image_only_given(args: argparse.Namespace) -> str:
@@ -97,89 +77,6 @@ def _artifact_from(args: argparse.Namespace) -> InputArtifact:
     return InputArtifact.single(args.name or args.image.rsplit("/", 1)[-1], container)
 
 
-def _wait_options(p: argparse.ArgumentParser, wait_flag: bool = True) -> None:
-    if wait_flag:
-        p.add_argument("--wait", action="store_true", help="wait until the workloads get there")
-    p.add_argument("--timeout", type=seconds, default=1800.0, help="seconds to wait at most (default 1800)")
-
-
-def add_resource_commands(sub: Any) -> None:
-    """Register ``workloads``, ``artifacts`` and ``deployments`` on the top-level subparsers."""
-    w = sub.add_parser("workloads", help="create, start, stop, wait for and invoke workloads").add_subparsers(
-        dest="action", required=True
-    )
-    p = w.add_parser("list", help="list workloads")
-    p.add_argument("--search")
-    p.add_argument("--sort", help="name, createdAt, updatedAt or status; '-' prefix for descending (-name)")
-    p.add_argument("--limit", type=int, help="show at most this many")
-    w.add_parser("get", help="show one workload").add_argument("id")
-    p = w.add_parser("create", help="create (and start) a workload")
-    _artifact_options(p, workload=True)
-    p.add_argument("--replicas", type=int, help="replica count")
-    _wait_options(p)
-    for action in ("start", "stop"):
-        p = w.add_parser(action, help=f"{action} workloads")
-        p.add_argument("ids", nargs="+", metavar="ID")
-        p.add_argument("--concurrency", type=int, default=32)
-        _wait_options(p)
-    w.add_parser("delete", help="delete workloads").add_argument("ids", nargs="+", metavar="ID")
-    p = w.add_parser("wait", help="wait until workloads are running (or stopped)")
-    p.add_argument("ids", nargs="+", metavar="ID")
-    p.add_argument("--until", choices=("running", "stopped"), default="running")
-    _wait_options(p, wait_flag=False)
-    p = w.add_parser("watch", help="print each status change of a workload until it settles")
-    p.add_argument("id")
-    _wait_options(p, wait_flag=False)
-    add_invoke_options(w.add_parser("invoke", help="call a workload's application"))
-    add_logs_command(w)
-    add_workload_commands(w)
-
-    a = sub.add_parser("artifacts", help="manage artifacts").add_subparsers(dest="action", required=True)
-    p = a.add_parser("list", help="list artifacts")
-    p.add_argument("--search")
-    p.add_argument("--status", choices=("draft", "registered"))
-    a.add_parser("get", help="show one artifact").add_argument("id")
-    p = a.add_parser("create", help="create an artifact")
-    _artifact_options(p)
-    p = a.add_parser("replace", help="replace a draft artifact (PUT)")
-    p.add_argument("id")
-    _artifact_options(p)
-    p = a.add_parser("update", help="rename or describe a draft artifact")
-    p.add_argument("id")
-    p.add_argument("--name")
-    p.add_argument("--description")
-    a.add_parser("register", help="register (lock) an artifact").add_argument("id")
-    a.add_parser("delete", help="delete a draft artifact").add_argument("id")
-    add_artifact_clone(a)
-
-    d = sub.add_parser("deployments", help="manage deployments").add_subparsers(dest="action", required=True)
-    p = d.add_parser("list", help="list deployments")
-    p.add_argument("--search")
-    p.add_argument(
-        "--workload-id",
-        action="append",
-        dest="workload_ids",
-        metavar="ID",
-        help="only the deployments of this workload (repeatable)",
-    )
-    p.add_argument("--with-workload", action="store_true", help="embed each deployment's workload (JSON)")
-    d.add_parser("get", help="show one deployment").add_argument("id")
-    p = d.add_parser("create", help="deploy a workload")
-    p.add_argument("--name", required=True)
-    p.add_argument("--workload-id", required=True)
-    p.add_argument("--description")
-    p.add_argument("--importance", choices=("critical", "high", "moderate", "low"))
-    p = d.add_parser("update", help="change a deployment")
-    p.add_argument("id")
-    p.add_argument("--name")
-    p.add_argument("--description")
-    p.add_argument("--importance", choices=("critical", "high", "moderate", "low"))
-    d.add_parser("delete", help="delete a deployment").add_argument("id")
-    d.add_parser("stats", help="traffic stats of a deployment").add_argument("id")
-    add_invoke_options(d.add_parser("invoke", help="call a deployment's application"))
-    add_bundles_command(sub)
-
-
 async def _bulk(client: Client, args: argparse.Namespace, printer: Printer) -> int:
     progress = printer.progress({"start": "starting", "stop": "stopping"}[args.action], len(set(args.ids)))
     method = client.workloads.start_many if args.action == "start" else client.workloads.stop_many
@@ -196,6 +93,7 @@ async def _bulk(client: Client, args: argparse.Namespace, printer: Printer) -> i
             "result": r.state.value,
             "status": r.workload.status.value if r.workload else None,
             "error": str(r.error) if r.error else None,
+            "diagnosis": getattr(r.error, "diagnosis", None),
         }
         for r in results.values()
     ]
@@ -204,15 +102,18 @@ async def _bulk(client: Client, args: argparse.Namespace, printer: Printer) -> i
     return max((exit_code_for(e) for e in errors), default=EXIT["ok"])
 
 
-async def _workloads(client: Client, args: argparse.Namespace, printer: Printer) -> int:
+async def run_workloads(client: Client, args: argparse.Namespace, printer: Printer) -> int:
     wl = client.workloads
     if args.action == "list":
         if args.limit is not None and args.limit < 1:
             raise ValueError(f"--limit must be at least 1, got {args.limit}")
-        printer.many(await wl.list(search=args.search, sort=args.sort).collect(args.limit), WORKLOAD_COLUMNS)
+        listing = wl.list(search=args.search, sort=args.sort, **workload_filters(args))
+        printer.many(await listing.collect(args.limit), WORKLOAD_COLUMNS)
     elif args.action == "get":
         printer.one(await wl.get(args.id))
     elif args.action == "create":
+        if args.count is not None or args.from_file is not None:
+            return await _create_many(client, args, printer)
         runtime = WorkloadRuntime(replica_count=args.replicas) if args.replicas is not None else None
         if args.artifact_id:
             if given := _image_only_given(args):
@@ -232,7 +133,7 @@ async def _workloads(client: Client, args: argparse.Namespace, printer: Printer)
     elif args.action in ("start", "stop"):
         return await _bulk(client, args, printer)
     elif args.action == "delete":
-        return await _delete_each(wl, args.ids, printer)
+        return await _delete_many(wl.delete_many, args, printer)
     elif args.action == "wait":
         progress = printer.progress(f"waiting for {args.until}", len(set(args.ids)))
         outcomes = {}
@@ -246,6 +147,7 @@ async def _workloads(client: Client, args: argparse.Namespace, printer: Printer)
                 "id": o.workload_id,
                 "status": o.workload.status.value if o.workload else None,
                 "error": str(o.error) if o.error else None,
+                "diagnosis": getattr(o.error, "diagnosis", None),
             }
             for o in outcomes.values()
         ]
@@ -262,33 +164,115 @@ async def _workloads(client: Client, args: argparse.Namespace, printer: Printer)
             printer.error(WorkloadFailedError(workload=last))  # why, and its last log lines
             return EXIT["failed"]
         return EXIT["ok"]
-    elif args.action == "invoke":
-        return await run_invoke(client, wl, args, printer)
-    elif args.action == "logs":
-        return await run_logs(client, args, printer)
-    elif args.action in WORKLOAD_ACTIONS:
-        return await run_workload(client, args, printer)
     return EXIT["ok"]
 
 
-async def _delete_each(manager: Any, ids: list[str], printer: Printer) -> int:
-    """Delete each id in turn, reporting each failure and going on; the worst exit code wins."""
-    code = EXIT["ok"]
-    for resource_id in ids:
-        try:
-            await manager.delete(resource_id)
-        except WorkloadAPIError as exc:
-            printer.error(exc)
-            code = max(code, exit_code_for(exc))
+def _suffixed(base: str, count: int) -> list[str]:
+    """``web-1`` to ``web-N``, the numbers padded to one width so that the names sort as numbered."""
+    width = len(str(count))
+    return [f"{base}-{n:0{width}d}" for n in range(1, count + 1)]
+
+
+def _read_specs(path: Path) -> list[CreateWorkload]:
+    """The workloads of a JSON Lines file (``-``: stdin), one :class:`CreateWorkload` a line."""
+    try:
+        text = sys.stdin.read() if str(path) == "-" else path.read_text()
+    except OSError as exc:
+        raise ValueError(f"--from-file {path}: cannot read it: {exc.strerror or exc}") from None
+    specs = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip():
+            try:
+                specs.append(from_json(CreateWorkload, line))
+            except ValueError as exc:
+                raise ValueError(f"--from-file {path} line {number}: {exc}") from None
+    if not specs:
+        raise ValueError(f"--from-file {path}: no workload in it (one JSON object a line)")
+    return specs
+
+
+def _many_requests(args: argparse.Namespace) -> list[CreateWorkload]:
+    """The workloads ``create --count`` or ``create --from-file`` asks for."""
+    if args.from_file is not None:
+        options = (("--name", args.name), ("--replicas", args.replicas), ("--count", args.count))
+        extra = [option for option, value in options if value is not None]
+        if container := _image_only_given(args):
+            extra.append(container.rsplit(" ", 1)[0])  # "--cpu and --port are" -> "--cpu and --port"
+        if extra:
+            raise ValueError(f"{', '.join(extra)}: each line of --from-file describes its workload whole")
+        return _read_specs(args.from_file)
+    runtime = WorkloadRuntime(replica_count=args.replicas) if args.replicas is not None else None
+    if args.artifact_id:
+        if given := _image_only_given(args):
+            raise ValueError(f"{given} for the container of --image, not of an existing artifact")
+        if args.name is None:
+            raise ValueError(
+                "--count with --artifact-id needs --name: the workloads are named NAME-1 to NAME-N"
+            )
+        names = _suffixed(args.name, args.count)
+        return [CreateWorkload(name=name, artifact_id=args.artifact_id, runtime=runtime) for name in names]
+    artifact = _artifact_from(args)  # each workload gets its own, as one create would
+    return [
+        CreateWorkload(name=name, artifact=artifact, runtime=runtime)
+        for name in _suffixed(args.name or artifact.name, args.count)
+    ]
+
+
+async def _create_many(client: Client, args: argparse.Namespace, printer: Printer) -> int:
+    """``workloads create --count N`` or ``--from-file``: a row per workload, the worst exit code."""
+    requests = _many_requests(args)
+    progress = printer.progress("creating", len(requests))
+    results = await client.workloads.create_many(
+        requests,
+        concurrency=args.concurrency,
+        wait=args.wait,
+        timeout=args.timeout,
+        progress=_advance(progress),
+    )
+    rows = [
+        {
+            "id": r.workload_id,
+            "name": r.workload.name if r.workload else r.request.name,
+            "result": r.state.value,
+            "status": r.workload.status.value if r.workload else None,
+            "error": str(r.error) if r.error else None,
+        }
+        for r in results
+    ]
+    if printer.quiet:  # the ids of the workloads made, one a line; why the others were not, on stderr
+        printer.many([row for row in rows if row["id"]], CREATED_COLUMNS)
+        for result in results:
+            if result.workload is None and result.error is not None:
+                printer.error(result.error)
+    else:
+        printer.many(rows, CREATED_COLUMNS)
+    return max((exit_code_for(r.error) for r in results if r.error), default=EXIT["ok"])
+
+
+def _advance(progress: Progress) -> Callable[[int, int, CreateResult | DeleteResult], None]:
+    return lambda done, _total, result: progress.update(done, result.ok)
+
+
+async def _delete_many(
+    delete_many: Callable[..., Awaitable[dict[str, DeleteResult]]], args: argparse.Namespace, printer: Printer
+) -> int:
+    """Delete every id given, ``--concurrency`` at once; then say which are gone (stdout) and why
+    the others are not (stderr), in the order given. The worst exit code wins."""
+    progress = printer.progress("deleting", len(set(args.ids)))
+    results = await delete_many(args.ids, concurrency=args.concurrency, progress=_advance(progress))
+    for resource_id, result in results.items():
+        if result.error is not None:
+            printer.error(result.error)
         else:
             printer.deleted(resource_id)
-    return code
+    return max((exit_code_for(r.error) for r in results.values() if r.error), default=EXIT["ok"])
 
 
-async def _artifacts(client: Client, args: argparse.Namespace, printer: Printer) -> int:
+async def run_artifacts(client: Client, args: argparse.Namespace, printer: Printer) -> int:
     ar = client.artifacts
     if args.action == "list":
-        printer.many(await ar.list(search=args.search, status=args.status).collect(), ARTIFACT_COLUMNS)
+        listing = ar.list(search=args.search, status=args.status, **artifact_filters(args))
+        printer.many(await listing.collect(), ARTIFACT_COLUMNS)
     elif args.action == "get":
         printer.one(await ar.get(args.id))
     elif args.action == "create":
@@ -301,14 +285,11 @@ async def _artifacts(client: Client, args: argparse.Namespace, printer: Printer)
     elif args.action == "register":
         printer.one(await ar.register(args.id))
     elif args.action == "delete":
-        await ar.delete(args.id)
-        printer.deleted(args.id)
-    elif args.action == "clone":
-        return await run_artifact_clone(client, args, printer)
+        return await _delete_many(ar.delete_many, args, printer)
     return EXIT["ok"]
 
 
-async def _deployments(client: Client, args: argparse.Namespace, printer: Printer) -> int:
+async def run_deployments(client: Client, args: argparse.Namespace, printer: Printer) -> int:
     dp = client.deployments
     if args.action == "list":
         listing = dp.list(
@@ -336,17 +317,4 @@ async def _deployments(client: Client, args: argparse.Namespace, printer: Printe
         printer.deleted(args.id)
     elif args.action == "stats":
         printer.one(await dp.stats(args.id))
-    elif args.action == "invoke":
-        return await run_invoke(client, dp, args, printer)
     return EXIT["ok"]
-
-
-async def run_resource_command(client: Client, args: argparse.Namespace, printer: Printer) -> int:
-    """Run a parsed ``workloads|artifacts|deployments|bundles`` command; return its exit code."""
-    handlers = {
-        "workloads": _workloads,
-        "artifacts": _artifacts,
-        "deployments": _deployments,
-        "bundles": run_bundles,
-    }
-    return await handlers[args.command](client, args, printer)

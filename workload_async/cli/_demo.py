@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import sys
 import time
 from collections.abc import Callable
 from typing import TextIO
@@ -11,7 +13,23 @@ from .. import Client, Container, InputArtifact, ResourceRequest, WorkloadRuntim
 from ..emulator import CRASH_IMAGE, Emulator
 from ._output import Progress
 
-__all__ = ["run_demo"]
+__all__ = ["run_demo", "run_demo_command"]
+
+
+async def run_demo_command(args: argparse.Namespace) -> int:
+    """Run ``workload-async demo``: refuse what it cannot do, then :func:`run_demo` on stdout."""
+    if args.fleet < 4:
+        raise ValueError("--fleet must be at least 4")
+    if args.output == "json" or args.quiet:
+        raise ValueError("the demo prints a walk-through for people: it takes neither -o json nor -q")
+    if args.api_version == "auto":
+        raise ValueError("the demo serves an emulator of one generation: --api-version v2.41 or 11.5")
+    return await run_demo(
+        sys.stdout,
+        fleet=args.fleet,
+        startup_seconds=args.startup_seconds,
+        api_version=args.api_version or "v2.41",
+    )
 
 
 async def run_demo(

@@ -24,52 +24,16 @@ from typing import IO, Any
 from .. import Client, WorkloadStatus
 from ..errors import NotFoundError, TransportError
 from ._output import EXIT, Printer
+from ._parser.common import MAX_BODY
 
-__all__ = ["add_invoke_options", "run_invoke"]
-
-
-def add_invoke_options(p: argparse.ArgumentParser) -> None:
-    """The arguments of ``workloads invoke`` and ``deployments invoke``."""
-    p.add_argument("id")
-    p.add_argument("path", nargs="?", default="", help="the application path, e.g. predict (a '?query' too)")
-    p.add_argument("-X", "--method", help="the HTTP method (default: GET, or POST with -d)")
-    p.add_argument("-d", "--data", help="request body; @FILE reads a file")
-    p.add_argument("-H", "--header", action="append", default=[], help="'Name: value', repeatable")
-    p.add_argument(
-        "--query", action="append", default=[], metavar="NAME=VALUE", help="a query parameter, repeatable"
-    )
-    p.add_argument("--json", action="store_true", help="send --data as application/json")
-    p.add_argument(
-        "-N",
-        "--no-buffer",
-        action="store_true",
-        help="write each chunk of the answer at once, even to a pipe (as curl -N)",
-    )
-    p.add_argument(
-        "--max-body",
-        type=_byte_count,
-        default=MAX_BODY,
-        metavar="BYTES",
-        help=f"the largest -d @FILE sent (default {MAX_BODY}, 32 MiB)",
-    )
+__all__ = ["MAX_BODY", "run_deployment_invoke", "run_invoke", "run_workload_invoke"]
 
 
 class PlatformAnswer(Exception):
     """An invoke answered by the platform's gateway, not by the application (unknown id, not running)."""
 
 
-MAX_BODY = 32 * 1024**2
 _CHUNK = 64 * 1024
-
-
-def _byte_count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of bytes, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of bytes >= 1, got {text!r}")
-    return value
 
 
 class _FileBody:
@@ -278,3 +242,13 @@ def _write(out: Any, chunks: list[bytes], flush: bool) -> None:
             out.write(chunk.decode("utf-8", errors="replace"))
     if flush:
         (raw or out).flush()
+
+
+async def run_workload_invoke(client: Client, args: argparse.Namespace, printer: Printer) -> int:
+    """Run ``workloads invoke``."""
+    return await run_invoke(client, client.workloads, args, printer)
+
+
+async def run_deployment_invoke(client: Client, args: argparse.Namespace, printer: Printer) -> int:
+    """Run ``deployments invoke``."""
+    return await run_invoke(client, client.deployments, args, printer)

@@ -10,9 +10,8 @@ from typing import Any
 from .. import Client, LogRecord, WorkloadStatus
 from ._output import EXIT, Printer
 
-__all__ = ["add_bundles_command", "add_logs_command", "parse_moment", "run_bundles", "run_logs"]
+__all__ = ["parse_moment", "run_bundles", "run_logs"]
 
-_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)([smhdw])")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 BUNDLE_COLUMNS = ("id", "name", "cpuCount", "memoryGiB", "gpuCount", "gpuType", "useCases")
@@ -36,29 +35,6 @@ def parse_moment(value: str, option: str) -> timedelta | datetime:
             "(UTC) or 2026-06-10T10:00:00+02:00"
         )
     return moment
-
-
-def add_logs_command(workloads: Any) -> None:
-    """Register ``workloads logs`` on the ``workloads`` subparsers."""
-    p = workloads.add_parser(
-        "logs",
-        help="print a workload's log (oldest first); --follow prints new records as they come",
-        description="Print a workload's log, oldest record first. --since and --until take a duration "
-        "(10m, 2h, 1d: that long ago) or a time (2026-06-10T08:00:00Z).",
-    )
-    p.add_argument("id")
-    p.add_argument("-f", "--follow", action="store_true", help="keep printing new records until Ctrl-C")
-    p.add_argument(
-        "--until-settled",
-        action="store_true",
-        help="with --follow: stop once the workload is running, stopped or errored (exit 3 if errored)",
-    )
-    p.add_argument("--level", type=str.upper, choices=_LEVELS, help="only records of this severity")
-    p.add_argument("--since", help="only records from then on (10m, 2h, 1d, or a time)")
-    p.add_argument("--until", help="only records up to then (not with --follow)")
-    p.add_argument("--include", action="append", default=[], help="message contains this (repeatable)")
-    p.add_argument("--exclude", action="append", default=[], help="message does not contain this")
-    p.add_argument("--tail", type=int, help="only the last N records (not with --follow)")
 
 
 def _line(record: LogRecord) -> str:
@@ -104,20 +80,6 @@ async def run_logs(client: Client, args: argparse.Namespace, printer: Printer) -
         status: WorkloadStatus = (await client.workloads.get(args.id)).status
         return EXIT["failed"] if status.is_failure else EXIT["ok"]
     return EXIT["ok"]  # pragma: no cover - following without --until-settled ends by Ctrl-C
-
-
-def add_bundles_command(sub: Any) -> None:
-    """Register ``bundles list`` on the top-level subparsers."""
-    b = sub.add_parser("bundles", help="the compute bundles a runtime can name").add_subparsers(
-        dest="action", required=True
-    )
-    p = b.add_parser("list", help="list compute bundles")
-    p.add_argument(
-        "--use-case",
-        action="append",
-        dest="use_cases",
-        help="only bundles for this use (workload, customModel, customApplication); repeatable",
-    )
 
 
 async def run_bundles(client: Client, args: argparse.Namespace, printer: Printer) -> int:

@@ -3,33 +3,37 @@
 ``-o/--output``, ``-q/--quiet`` and ``-v/--verbose`` are accepted before the command and after it
 (``workload-async workloads list -o json``): :func:`add_everywhere` adds them to every subcommand,
 including those registered later by other modules, with defaults that do not override the
-top-level value unless given.
+top-level value unless given. :func:`runs` names the function that runs a command.
+
+Light, as the parser is (see :mod:`._parser`): the standard library only.
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
 import math
 import os
 import sys
-import warnings
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from typing import Any, TextIO
+
+TYPE_CHECKING = False  # typing itself costs the parser more than the parser costs
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
 
 __all__ = [
     "VersionAction",
     "add_common_options",
     "add_everywhere",
     "attach_dash_values",
+    "count",
     "enable_completion",
     "fraction",
     "needs_one",
-    "plain_warnings",
+    "path",
     "positive",
+    "runs",
     "seconds",
-    "setup_logging",
 ]
 
 
@@ -58,6 +62,24 @@ def seconds(text: str) -> float:
     return value
 
 
+def count(text: str) -> int:
+    """An option's value as a whole number >= 1 (how many, how many at once)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {text!r}")
+    return value
+
+
+def path(text: str) -> Path:
+    """An option's value as a path (``pathlib`` is imported only when one is given)."""
+    from pathlib import Path
+
+    return Path(text)
+
+
 def positive(text: str) -> float:
     """An option's value as a finite number > 0 (CPU cores, GiB)."""
     value = _number(text)
@@ -72,6 +94,18 @@ def fraction(text: str) -> float:
     if not 0 <= value < 1:
         raise argparse.ArgumentTypeError(f"expected a fraction in [0, 1), got {text!r}")
     return value
+
+
+def runs(p: argparse.ArgumentParser, runner: str, *, calls_api: bool = True) -> None:
+    """Name the function that runs the command ``p`` parses, as ``"module:function"`` of the command
+    line's package (``"_commands:run_workloads"``); its module is imported only when the command
+    runs. On a group (``workloads``) it runs every action that does not name its own.
+
+    A command that calls the API runs as ``async def run(client, args, printer) -> int`` with an
+    open :class:`~workload_async.Client`; one with ``calls_api=False`` (``demo``, ``emulator``) as
+    ``async def run(args) -> int``, and refuses ``--endpoint`` and ``--token``.
+    """
+    p.set_defaults(runner=runner, calls_api=calls_api)
 
 
 #: Options whose value may itself start with ``-`` (``--sort -name``, as the help writes it).
@@ -161,39 +195,6 @@ class VersionAction(argparse.Action):
         parser.exit()
 
 
-def setup_logging(verbose: int) -> None:
-    """``-v``: each request of the SDK (method, path, status, time) on stderr; ``-vv``: everything."""
-    if not verbose:
-        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-        return
-    logging.basicConfig(
-        level=logging.DEBUG if verbose > 1 else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("workload_async").setLevel(logging.DEBUG)
-
-
-@contextmanager
-def plain_warnings() -> Iterator[None]:
-    """Show the SDK's warnings (a setting that is not used) as ``warning: ...`` lines on stderr,
-    once each, with no source line and no category, for the duration of a command."""
-
-    def show(
-        message: Warning | str,
-        category: type[Warning],
-        filename: str,
-        lineno: int,
-        file: TextIO | None = None,
-        line: str | None = None,
-    ) -> None:
-        print(f"warning: {message}", file=sys.stderr, flush=True)
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("default")
-        warnings.showwarning = show
-        yield
-
-
 def enable_completion(parser: argparse.ArgumentParser) -> None:
     """Answer the shell's completion request and exit, when argcomplete is installed and asking.
 
@@ -207,3 +208,14 @@ def enable_completion(parser: argparse.ArgumentParser) -> None:
         print("shell completion needs: pip install 'workload-async[completion]'", file=sys.stderr)
         return
     argcomplete.autocomplete(parser)
+
+
+def minutes(text: str) -> int:
+    """A whole number of minutes >= 0, as an option's type."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of minutes, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value

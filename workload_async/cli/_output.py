@@ -10,8 +10,8 @@ from typing import Any, TextIO
 
 import attrs
 
-from .. import to_json
 from ..errors import (
+    BuildFailedError,
     ReplacementFailedError,
     UnexpectedStatusError,
     WaitTimeoutError,
@@ -26,9 +26,11 @@ EXIT = {"ok": 0, "error": 1, "usage": 2, "failed": 3, "timeout": 4, "interrupted
 
 
 def exit_code_for(error: BaseException) -> int:
-    """The exit code for an error: 3 for a failed workload (or settings replacement), 4 for a
-    timeout, 1 for the rest."""
-    if isinstance(error, WorkloadFailedError | UnexpectedStatusError | ReplacementFailedError):
+    """The exit code for an error: 3 for a failed workload (or replacement, or image build), 4 for
+    a timeout, 1 for the rest."""
+    if isinstance(
+        error, WorkloadFailedError | UnexpectedStatusError | ReplacementFailedError | BuildFailedError
+    ):
         return EXIT["failed"]
     if isinstance(error, WaitTimeoutError):
         return EXIT["timeout"]
@@ -37,7 +39,11 @@ def exit_code_for(error: BaseException) -> int:
 
 def _plain(value: Any) -> Any:
     # what the server said, zeros and false included: a script reads a count of 0, not a gap
-    return to_json(value, keep_defaults=True) if attrs.has(type(value)) else value
+    if not attrs.has(type(value)):
+        return value
+    from .. import to_json  # the models' converter, imported by the first model printed
+
+    return to_json(value, keep_defaults=True)
 
 
 @attrs.define
@@ -133,6 +139,8 @@ class Printer:
             payload: dict[str, Any] = {"error": type(error).__name__, "message": str(error)}
             if isinstance(error, WorkloadAPIError) and getattr(error, "workload", None) is not None:
                 payload["workload"] = _plain(error.workload)  # type: ignore[attr-defined]
+            if getattr(error, "diagnosis", None):
+                payload["diagnosis"] = error.diagnosis  # type: ignore[attr-defined]
             print(json.dumps(payload, indent=2, default=str), file=sys.stderr)
         else:
             print(f"error: {error}", file=sys.stderr)

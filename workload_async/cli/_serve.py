@@ -7,48 +7,11 @@ import asyncio
 import os
 import signal
 import sys
-from typing import Any
 
 from ..emulator import Emulator
-from ._options import fraction, seconds
+from ._parser.local import DEFAULT_EMULATOR_TOKEN
 
-__all__ = ["DEFAULT_EMULATOR_TOKEN", "add_emulator_command", "serve_emulator"]
-
-DEFAULT_EMULATOR_TOKEN = "emulator-token"
-
-
-def _port(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"a port is 0-65535 (0 picks a free one), got {port}")
-    return port
-
-
-def add_emulator_command(sub: Any) -> None:
-    """Register ``emulator`` on the top-level subparsers."""
-    p = sub.add_parser("emulator", help="serve the Workload API locally from memory")
-    p.add_argument("--host", default="127.0.0.1", help="address to bind (loopback unless --allow-remote)")
-    p.add_argument("--port", type=_port, default=8080, help="0-65535; 0 picks a free port (default 8080)")
-    p.add_argument(
-        "--token",
-        dest="emulator_token",
-        help=f"the token clients must send (default: $DATAROBOT_API_TOKEN, else {DEFAULT_EMULATOR_TOKEN!r})",
-    )
-    p.add_argument("--startup-seconds", type=seconds, default=2.0, help="create/start to running (default 2)")
-    p.add_argument("--stop-seconds", type=seconds, default=1.0, help="stop to stopped (default 1)")
-    p.add_argument("--jitter", type=fraction, default=0.0, help="± fraction spread of phase durations")
-    p.add_argument(
-        "--api-version",
-        dest="emulator_api_version",
-        choices=("v2.41", "11.5"),
-        default=None,
-        help="the generation of the API to serve (default v2.41)",
-    )
-    p.add_argument("--allow-remote", action="store_true", help="allow binding a non-loopback address")
-    p.add_argument("--quiet", action="store_true", help="do not log each request")
+__all__ = ["serve_emulator"]
 
 
 async def serve_emulator(args: argparse.Namespace) -> int:

@@ -1,5 +1,6 @@
 """The commands of what the 11.5 generation adds: ``workloads update|settings|update-settings|
-promote|history|events|stats`` and ``artifacts clone``. On a v2.41 client they exit 1 with the
+promote|history|events`` and ``artifacts clone`` (``stats`` and the rest that look into a
+workload are in :mod:`._inspect`). On a v2.41 client they exit 1 with the
 client's ``UnsupportedFeatureError``, which names the feature and the generation."""
 
 from __future__ import annotations
@@ -9,63 +10,14 @@ from typing import Any
 
 import attrs
 
-from .. import Client, GroupRuntime, Importance, ResourceBundle, WorkloadRuntime, from_json, to_json
-from ._options import needs_one, seconds
+from .. import Client, GroupRuntime, ResourceBundle, WorkloadRuntime, from_json, to_json
+from ._options import needs_one
 from ._output import EXIT, Printer
 
-__all__ = [
-    "WORKLOAD_ACTIONS",
-    "add_artifact_clone",
-    "add_workload_commands",
-    "run_artifact_clone",
-    "run_workload",
-]
+__all__ = ["run_artifact_clone", "run_workload"]
 
-WORKLOAD_ACTIONS = frozenset(
-    {"update", "settings", "update-settings", "promote", "history", "events", "stats"}
-)
 REPLACEMENT_COLUMNS = ("id", "status", "message", "createdAt", "switchedAt")
 EVENT_COLUMNS = ("timestamp", "eventType", "actorId", "details")
-
-
-def add_workload_commands(workloads: Any) -> None:
-    """Register the 11.5 ``workloads`` commands."""
-    p = workloads.add_parser("update", help="rename, describe or reprioritise a workload (API 11.5)")
-    p.add_argument("id")
-    p.add_argument("--name")
-    p.add_argument("--description")
-    p.add_argument("--importance", choices=[i.value for i in Importance])
-    workloads.add_parser("settings", help="show a workload's runtime settings (API 11.5)").add_argument("id")
-    p = workloads.add_parser(
-        "update-settings",
-        help="redeploy a workload onto new settings, rolling (API 11.5)",
-        description="Redeploy a workload onto new runtime settings with a rolling replacement. "
-        "The settings given change the workload's current ones and the rest are kept (--replicas "
-        "replaces autoscaling); with --replace they are the whole new runtime. See 'workloads "
-        "settings ID' for the current ones.",
-    )
-    p.add_argument("id")
-    p.add_argument("--group", help="the container group to set (default: the artifact's only one)")
-    p.add_argument("--replicas", type=int, help="replica count")
-    p.add_argument("--bundle", help="a resource bundle id (see 'workload-async bundles')")
-    p.add_argument(
-        "--replace", action="store_true", help="send only the settings given; the others are dropped"
-    )
-    p.add_argument("--wait", action="store_true", help="wait until the replacement completed")
-    p.add_argument("--timeout", type=seconds, default=1800.0, help="seconds to wait at most (default 1800)")
-    workloads.add_parser("promote", help="lock a running workload's draft artifact (API 11.5)").add_argument(
-        "id"
-    )
-    workloads.add_parser("history", help="a workload's settings replacements (API 11.5)").add_argument("id")
-    workloads.add_parser("events", help="a workload's events, newest first (API 11.5)").add_argument("id")
-    workloads.add_parser("stats", help="traffic stats of a workload (API 11.5)").add_argument("id")
-
-
-def add_artifact_clone(artifacts: Any) -> None:
-    """Register ``artifacts clone``."""
-    p = artifacts.add_parser("clone", help="a new draft with an artifact's spec (API 11.5)")
-    p.add_argument("id")
-    p.add_argument("--name", required=True, help="the new artifact's name")
 
 
 async def _runtime(client: Client, args: argparse.Namespace) -> WorkloadRuntime:
@@ -115,7 +67,7 @@ def _carried(reported: Any, workload_id: str) -> GroupRuntime:
 
 
 async def run_workload(client: Client, args: argparse.Namespace, printer: Printer) -> int:
-    """Run one of :data:`WORKLOAD_ACTIONS`."""
+    """Run ``workloads update|settings|update-settings|promote|history|events``."""
     wl = client.workloads
     if args.action == "update":
         needs_one(args, "--name", "--description", "--importance")
@@ -137,10 +89,8 @@ async def run_workload(client: Client, args: argparse.Namespace, printer: Printe
         printer.one(await wl.promote(args.id))
     elif args.action == "history":
         printer.many(await wl.history(args.id).collect(), REPLACEMENT_COLUMNS)
-    elif args.action == "events":
-        printer.many(await wl.events(args.id).collect(), EVENT_COLUMNS)
     else:
-        printer.one(await wl.stats(args.id))
+        printer.many(await wl.events(args.id).collect(), EVENT_COLUMNS)
     return EXIT["ok"]
 
 

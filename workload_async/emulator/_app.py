@@ -34,7 +34,7 @@ async def api_middleware(request: web.Request, handler: Handler) -> web.StreamRe
     """Counters, logging, faults, auth and error bodies for every API route."""
     name = _route_name(request)
     if name is None:
-        return await handler(request)
+        return await _unrouted(request, handler)
     state = state_of(request)
     started = time.perf_counter()
     state.counts[name] += 1
@@ -90,6 +90,18 @@ async def _handle(
     if drop_after:
         return _drop(request)
     return response
+
+
+async def _unrouted(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A path of no route: under the API root, answered as FastAPI answers it, with a JSON body
+    (``{"detail": "Not Found"}``, or 405 ``Method Not Allowed``), never aiohttp's plain text."""
+    try:
+        return await handler(request)
+    except (web.HTTPNotFound, web.HTTPMethodNotAllowed) as exc:
+        if not request.path.startswith(API_PREFIX + "/") and request.path != API_PREFIX:
+            raise
+        headers = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None
+        return detail(exc.status, exc.reason, headers)
 
 
 def _drop(request: web.Request) -> web.Response:

@@ -1,10 +1,14 @@
 """The emulator's control actions, and the ``/_emulator`` routes that call them.
 
 :class:`Controls` is the one implementation of each action (reset, faults, timings, failing a
-workload or a replacement, writing a log line, adding a user, moving a fake clock): the
+workload, a replacement or an image build, holding replacements or builds at a status, writing a
+log line, adding a user, moving a fake clock): the
 :class:`~._emulator.Emulator`'s methods and the routes both call it, so they check the same things
 and cannot drift. A bad argument raises ``ValueError`` or ``TypeError`` (a route answers 422 with
-``detail``), an unknown workload ``KeyError`` (404).
+``detail``), an unknown workload or artifact ``KeyError`` (404).
+
+``play_failure``, ``clear_failure`` and ``fail_image`` play what a cluster does when an image
+cannot be pulled, a container crash-loops or is killed for its memory (see :mod:`._failures`).
 
 The routes reset the store, inject faults and mint tokens, so they answer only the emulator's own
 token (``Authorization: Bearer <emu.token>``), and a request with a body must say
@@ -22,16 +26,25 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from .._clock import FakeClock
+from ._failures import KINDS
 from ._faults import Fault
-from ._logbook import LEVELS
-from ._records import ReplacementRec, User, WorkloadRec, new_id
+from ._logbook import LEVELS, level_named
+from ._records import ArtifactRec, BuildRec, Failure, ReplacementRec, User, WorkloadRec, new_id
 from ._store import StoreError
-from ._v11_5.rules import fail_replacement
+from ._v11_5 import builds, replacements
 
 if TYPE_CHECKING:
     from ._state import EmulatorState
 
-__all__ = ["TIMINGS", "Controls", "NoSuchWorkload", "add_control_routes", "number"]
+__all__ = [
+    "TIMINGS",
+    "Controls",
+    "NoSuchArtifact",
+    "NoSuchRecord",
+    "NoSuchWorkload",
+    "add_control_routes",
+    "number",
+]
 
 #: The timings that can be changed, by their wire (camelCase) names.
 TIMINGS = {
@@ -39,11 +52,20 @@ TIMINGS = {
     "stopSeconds": "stop_seconds",
     "jitter": "jitter",
     "draftTtlSeconds": "draft_ttl_seconds",
+    "buildSeconds": "build_seconds",
 }
 
 
-class NoSuchWorkload(KeyError):
+class NoSuchRecord(KeyError):
+    """A control action named something the emulator does not hold."""
+
+
+class NoSuchWorkload(NoSuchRecord):
     """A control action named a workload the emulator does not hold."""
+
+
+class NoSuchArtifact(NoSuchRecord):
+    """A control action named an artifact (or a build of one) the emulator does not hold."""
 
 
 class RealClock(RuntimeError):
@@ -104,8 +126,9 @@ class Controls:
         self.state.faults.clear()
 
     def set_timings(self, **timings: Any) -> dict[str, float]:
-        """Change ``startup_seconds``, ``stop_seconds``, ``jitter`` or ``draft_ttl_seconds`` from
-        now on; every value is checked before any changes. Returns the timings, by wire name."""
+        """Change ``startup_seconds``, ``stop_seconds``, ``jitter``, ``draft_ttl_seconds`` or
+        ``build_seconds`` from now on; every value is checked before any changes. Returns the
+        timings, by wire name."""
         known = set(TIMINGS.values())
         checked: dict[str, float] = {}
         for name, value in timings.items():
@@ -131,6 +154,44 @@ class Controls:
         self.state.store.fail(rec, str(text))
         return rec
 
+    def play_failure(
+        self, workload_id: str, kind: str, *, container: str | None = None, message: str | None = None
+    ) -> Failure:
+        """Make a workload play a failure from now on: ``image_pull_backoff``, ``crash_loop`` or
+        ``oom_kill`` (see :mod:`._failures`), in ``container`` (its primary one by default), with
+        ``message`` as the cluster's words (a likely one by default). It shows in the start under
+        way, or from the next start, and stays through restarts until :meth:`clear_failure`."""
+        _text("kind", kind)
+        _text("container", container, optional=True)
+        _text("message", message, optional=True)
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+        return self.state.store.play(self.workload(workload_id), kind, container=container, message=message)
+
+    def clear_failure(self, workload_id: str) -> WorkloadRec:
+        """Stop playing a workload's failure, as when its cause is fixed: a start it held goes on
+        at once (the cluster's retry pulls the image, the restarted container stays up), and the
+        next starts go well."""
+        rec = self.workload(workload_id)
+        self.state.store.clear_failure(rec)
+        return rec
+
+    def fail_image(self, image: str, kind: str | None) -> dict[str, str]:
+        """Make every start of a workload whose container runs ``image`` play failure ``kind``
+        (None: forget the image). Returns the images set to fail, with their failure."""
+        _text("image", image)
+        if not image:
+            raise ValueError("image must be a non-empty string")
+        images = self.state.store.failing_images
+        if kind is None:
+            images.pop(image, None)
+        else:
+            _text("kind", kind)
+            if kind not in KINDS:
+                raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+            images[image] = kind
+        return dict(images)
+
     def write_log(
         self,
         workload_id: str,
@@ -141,23 +202,73 @@ class Controls:
         trace_id: str | None = None,
         stacktrace: str | None = None,
     ) -> WorkloadRec:
-        """Write a record to a workload's log now, as its application would."""
+        """Write a record to a workload's log now, as its application would; ``level`` in any case
+        (``warn`` is ``WARNING``)."""
         _text("message", message)
-        if level not in LEVELS:
+        named = level_named(level) if isinstance(level, str) else None
+        if named is None:
             raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
         for name, value in (("span_id", span_id), ("trace_id", trace_id), ("stacktrace", stacktrace)):
             _text(name, value, optional=True)
         rec = self.workload(workload_id)
         self.state.store.write_log(
-            rec, message, level, span_id=span_id, trace_id=trace_id, stacktrace=stacktrace
+            rec, message, named, span_id=span_id, trace_id=trace_id, stacktrace=stacktrace
         )
         return rec
 
-    def fail_replacement(self, workload_id: str, message: str) -> ReplacementRec:
-        """Send the settings replacement in progress of a workload (11.5) to ``errored`` now;
-        :class:`~._store.StoreError` (409) when none is in progress."""
+    def artifact(self, artifact_id: str) -> ArtifactRec:
+        """The record of an artifact; :class:`NoSuchArtifact` (a ``KeyError``) for an unknown id."""
+        rec = self.state.store.artifacts.get(artifact_id)
+        if rec is None:
+            raise NoSuchArtifact(f"no artifact {artifact_id}")
+        return rec
+
+    def fail_replacement(self, workload_id: str, message: str, status: str = "errored") -> ReplacementRec:
+        """End the replacement in progress of a workload (11.5) now in ``status`` (``errored`` or
+        ``failed``), with ``message``; :class:`~._store.StoreError` (409) when none is in
+        progress."""
         text = _text("message", message)
-        return fail_replacement(self.state.store, self.workload(workload_id), str(text))
+        if status not in ("errored", "failed"):
+            raise ValueError(f"status must be 'errored' or 'failed', got {status!r}")
+        return replacements.fail(self.state.store, self.workload(workload_id), str(text), status)
+
+    def hold_replacements(self, workload_id: str, at: str) -> None:
+        """Hold the replacements of a workload (11.5) at status ``at`` (``submitted``,
+        ``initializing``, ``staged``, ``promoting``, ``finalizing`` or ``completed``): those in
+        progress that have not passed it, and those asked for while the hold lasts."""
+        _text("at", at)
+        replacements.hold(self.state.store, self.workload(workload_id), at)
+
+    def release_replacements(self, workload_id: str) -> None:
+        """Let a workload's held replacements move on from now."""
+        replacements.release(self.state.store, self.workload(workload_id))
+
+    def fail_builds(
+        self, artifact_id: str, message: str, *, build_id: str | None = None, status: str = "FAILED"
+    ) -> list[BuildRec]:
+        """End the image builds of an artifact (11.5) still running, or just ``build_id``, now in
+        ``status`` (``FAILED`` or ``CANCELLED``) with ``message`` at the end of their logs;
+        :class:`~._store.StoreError` (409) when none is running."""
+        text = _text("message", message)
+        _text("build_id", build_id, optional=True)
+        if status not in builds.FAILURES:
+            raise ValueError(f"status must be one of {', '.join(builds.FAILURES)}, got {status!r}")
+        store = self.state.store
+        rec = self.artifact(artifact_id)
+        if build_id is not None and not any(b.id == build_id for b in store.builds.get(rec.id, [])):
+            raise NoSuchArtifact(f"no build {build_id} of artifact {artifact_id}")
+        return builds.fail(store, rec.id, str(text), build_id, status)
+
+    def hold_builds(self, artifact_id: str, at: str) -> None:
+        """Hold the image builds of an artifact (11.5) at status ``at`` (``PENDING``,
+        ``IN_PROGRESS``, ``BUILT`` or ``COMPLETED``): those running that have not passed it, and
+        those started while the hold lasts."""
+        _text("at", at)
+        builds.hold(self.state.store, self.artifact(artifact_id).id, at)
+
+    def release_builds(self, artifact_id: str) -> None:
+        """Let an artifact's held builds move on from now."""
+        builds.release(self.state.store, self.artifact(artifact_id).id)
 
     def add_user(
         self, token: str | None = None, *, read_only: bool = False, email: str | None = None
@@ -228,7 +339,7 @@ def _guarded(state: EmulatorState, handler: _Control) -> _Control:
             return await handler(request)
         except (TypeError, ValueError) as exc:
             return _json({"detail": str(exc)}, 422)
-        except NoSuchWorkload as exc:
+        except NoSuchRecord as exc:
             return _json({"detail": str(exc.args[0])}, 404)
         except StoreError as exc:
             return _json({"detail": exc.detail}, exc.status)
@@ -297,11 +408,71 @@ def add_control_routes(app: web.Application, state: EmulatorState) -> None:
 
     async def fail_a_replacement(request: web.Request) -> web.Response:
         body = await _read(request)
-        _only(body, "message")
+        _only(body, "message", "status")
+        status = body.get("status", "errored")
         replacement = controls.fail_replacement(
-            request.match_info["id"], body.get("message", default_message)
+            request.match_info["id"], body.get("message", default_message), status
         )
-        return _json({"id": replacement.id, "status": "errored"})
+        return _json({"id": replacement.id, "status": status})
+
+    async def hold_replacements(request: web.Request) -> web.Response:
+        body = await _read(request)
+        _only(body, "at")
+        controls.hold_replacements(request.match_info["id"], body.get("at"))  # type: ignore[arg-type]
+        return _json({"id": request.match_info["id"], "heldAt": body.get("at")})
+
+    async def release_replacements(request: web.Request) -> web.Response:
+        controls.release_replacements(request.match_info["id"])
+        return web.Response(status=204)
+
+    async def fail_builds(request: web.Request) -> web.Response:
+        body = await _read(request)
+        _only(body, "message", "buildId", "status")
+        failed = controls.fail_builds(
+            request.match_info["id"],
+            body.get("message", default_message),
+            build_id=body.get("buildId"),
+            status=body.get("status", "FAILED"),
+        )
+        return _json({"buildIds": [b.id for b in failed], "status": body.get("status", "FAILED")})
+
+    async def hold_builds(request: web.Request) -> web.Response:
+        body = await _read(request)
+        _only(body, "at")
+        controls.hold_builds(request.match_info["id"], body.get("at"))  # type: ignore[arg-type]
+        return _json({"id": request.match_info["id"], "heldAt": body.get("at")})
+
+    async def release_builds(request: web.Request) -> web.Response:
+        controls.release_builds(request.match_info["id"])
+        return web.Response(status=204)
+
+    async def play_failure(request: web.Request) -> web.Response:
+        body = await _read(request)
+        _only(body, "kind", "container", "message")
+        failure = controls.play_failure(
+            request.match_info["id"],
+            body.get("kind"),  # type: ignore[arg-type]  # checked by the action
+            container=body.get("container"),
+            message=body.get("message"),
+        )
+        return _json(
+            {
+                "kind": failure.kind,
+                "container": failure.container,
+                "image": failure.image,
+                "message": failure.message,
+            },
+            201,
+        )
+
+    async def clear_failure(request: web.Request) -> web.Response:
+        controls.clear_failure(request.match_info["id"])
+        return web.Response(status=204)
+
+    async def fail_image(request: web.Request) -> web.Response:
+        body = await _read(request)
+        _only(body, "image", "kind")
+        return _json({"images": controls.fail_image(body.get("image"), body.get("kind"))})  # type: ignore[arg-type]
 
     async def add_user(request: web.Request) -> web.Response:
         body = await _read(request)
@@ -327,6 +498,14 @@ def add_control_routes(app: web.Application, state: EmulatorState) -> None:
         ("POST", "/_emulator/workloads/{id}/fail", fail_workload),
         ("POST", "/_emulator/workloads/{id}/logs", write_log),
         ("POST", "/_emulator/workloads/{id}/fail-replacement", fail_a_replacement),
+        ("PUT", "/_emulator/workloads/{id}/replacement-hold", hold_replacements),
+        ("DELETE", "/_emulator/workloads/{id}/replacement-hold", release_replacements),
+        ("POST", "/_emulator/artifacts/{id}/fail-builds", fail_builds),
+        ("PUT", "/_emulator/artifacts/{id}/build-hold", hold_builds),
+        ("DELETE", "/_emulator/artifacts/{id}/build-hold", release_builds),
+        ("POST", "/_emulator/workloads/{id}/failure", play_failure),
+        ("DELETE", "/_emulator/workloads/{id}/failure", clear_failure),
+        ("PUT", "/_emulator/failing-images", fail_image),
         ("POST", "/_emulator/users", add_user),
         ("POST", "/_emulator/clock/advance", advance),
     ]

@@ -26,7 +26,7 @@ API_VERSIONS = ("v2.41", "11.5")
 
 def _check_options(given: dict[str, Any]) -> None:
     """``TypeError``/``ValueError`` naming the first argument of the constructor that is wrong."""
-    for name in ("startup_seconds", "stop_seconds", "draft_ttl_seconds"):
+    for name in ("startup_seconds", "stop_seconds", "build_seconds", "draft_ttl_seconds"):
         number(name, given[name])
     number("jitter", given["jitter"], below=1.0)
     for name in ("allow_remote", "log_requests"):
@@ -77,7 +77,8 @@ class Emulator:
     to run minutes of lifecycle in milliseconds. ``jitter`` spreads phase durations by ± that
     fraction so a fleet does not move in lockstep. It refuses to bind a non-loopback host unless
     ``allow_remote=True``. ``api_version="11.5"`` serves the newer generation of the API (its
-    routes, shapes and rules) instead of v2.41.
+    routes, shapes and rules, replacements and image builds as the live service plays them)
+    instead of v2.41; ``build_seconds`` is how long an image build takes there.
 
     Raises ``ValueError`` for a non-loopback ``host`` without ``allow_remote=True``, an unknown
     ``api_version``, negative timings or a ``jitter`` outside [0, 1), and ``TypeError`` naming an
@@ -99,6 +100,7 @@ class Emulator:
         stop_seconds: float = 1.0,
         jitter: float = 0.0,
         draft_ttl_seconds: float = 8 * 3600.0,
+        build_seconds: float = 4.0,
         clock: Clock | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
@@ -126,6 +128,7 @@ class Emulator:
                 stop_seconds=stop_seconds,
                 jitter=jitter,
                 draft_ttl_seconds=draft_ttl_seconds,
+                build_seconds=build_seconds,
             ),
             rng=rng,
             api_version=api_version,
@@ -241,9 +244,101 @@ class Emulator:
             workload_id, message, level, span_id=span_id, trace_id=trace_id, stacktrace=stacktrace
         )
 
-    def fail_replacement(self, workload_id: str, message: str = "failed by the emulator") -> None:
-        """Send the settings replacement in progress of a workload (11.5) to ``errored`` now."""
-        self._controls.fail_replacement(workload_id, message)
+    def play_failure(
+        self, workload_id: str, kind: str, *, container: str | None = None, message: str | None = None
+    ) -> None:
+        """Make a workload play what a cluster shows when something goes wrong, from now on:
+
+        - ``"image_pull_backoff"``: its image cannot be pulled; the start never gets past
+          ``launching`` (``initializing`` on v2.41), so a wait for ``running`` times out;
+        - ``"crash_loop"``: its container exits once up and is restarted with a growing back-off;
+          it goes ``errored``;
+        - ``"oom_kill"``: its container is killed for its memory (exit code 137); it goes
+          ``errored``.
+
+        ``container`` names the container (the primary one by default); ``message`` is the
+        cluster's words (a likely one by default). The failure shows in the workload's
+        ``statusDetails``, its log, and on API 11.5 in its protons and a ``warning`` event; it
+        plays in the start under way or from the next start, and stays through restarts until
+        :meth:`clear_failure`. Raises ``ValueError`` for an unknown kind or container and
+        ``KeyError`` for an unknown id::
+
+            emu.play_failure(workload.id, "image_pull_backoff")
+            with pytest.raises(WaitTimeoutError) as timed_out:
+                await client.workloads.wait(workload.id, timeout=60)
+            assert "image pull back-off" in timed_out.value.diagnosis
+        """
+        self._controls.play_failure(workload_id, kind, container=container, message=message)
+
+    def clear_failure(self, workload_id: str) -> None:
+        """Stop playing a workload's failure (see :meth:`play_failure`), as when its cause is
+        fixed: a start the failure held goes on at once (the cluster's retry pulls the image, the
+        restarted container stays up), and the next starts go well. Raises ``KeyError`` for an
+        unknown id."""
+        self._controls.clear_failure(workload_id)
+
+    def fail_image(self, image: str, kind: str | None = "image_pull_backoff") -> None:
+        """Make every start of a workload whose container runs ``image`` (exactly that URI) play
+        failure ``kind`` (see :meth:`play_failure`); ``kind=None`` forgets the image. Raises
+        ``ValueError`` for an unknown kind::
+
+            emu.fail_image("registry.example.com/app:2")   # that tag was never pushed
+        """
+        self._controls.fail_image(image, kind)
+
+    def fail_replacement(
+        self, workload_id: str, message: str = "failed by the emulator", *, status: str = "errored"
+    ) -> None:
+        """End the replacement in progress of a workload (11.5) now in ``status`` (``errored`` or
+        ``failed``) with ``message``; the workload keeps its old version. Raises ``KeyError`` for
+        an unknown workload and ``ValueError`` for another status."""
+        self._controls.fail_replacement(workload_id, message, status)
+
+    def hold_replacements(self, workload_id: str, at: str) -> None:
+        """Hold a workload's replacements (11.5) at status ``at`` (``submitted``,
+        ``initializing``, ``staged``, ``promoting``, ``finalizing`` or ``completed``, where the
+        completed one stays shown) until :meth:`release_replacements`: those in progress that
+        have not passed it, and those asked for meanwhile. Raises ``KeyError`` for an unknown
+        workload and ``ValueError`` for another status::
+
+            emu.hold_replacements(workload.id, at="staged")
+            replacement = await client.workloads.replace(workload.id, artifact.id)
+            ...  # the rollout stays staged, as long as the test likes
+            emu.release_replacements(workload.id)
+        """
+        self._controls.hold_replacements(workload_id, at)
+
+    def release_replacements(self, workload_id: str) -> None:
+        """Let a workload's held replacements move on from now; raises ``KeyError`` for an
+        unknown workload."""
+        self._controls.release_replacements(workload_id)
+
+    def fail_builds(
+        self,
+        artifact_id: str,
+        message: str = "failed by the emulator",
+        *,
+        build_id: str | None = None,
+        status: str = "FAILED",
+    ) -> None:
+        """End an artifact's image builds still running (11.5), or only ``build_id``, now in
+        ``status`` (``FAILED`` or ``CANCELLED``), ``message`` the last line of their logs.
+        Raises ``KeyError`` for an unknown artifact or build and ``ValueError`` for another
+        status. (A ``provided`` Dockerfile at ``emulator/fail.Dockerfile`` fails its builds by
+        itself.)"""
+        self._controls.fail_builds(artifact_id, message, build_id=build_id, status=status)
+
+    def hold_builds(self, artifact_id: str, at: str) -> None:
+        """Hold an artifact's image builds (11.5) at status ``at`` (``PENDING``, ``IN_PROGRESS``,
+        ``BUILT`` or ``COMPLETED``) until :meth:`release_builds`: those running that have not
+        passed it, and those started meanwhile. Raises ``KeyError`` for an unknown artifact and
+        ``ValueError`` for another status."""
+        self._controls.hold_builds(artifact_id, at)
+
+    def release_builds(self, artifact_id: str) -> None:
+        """Let an artifact's held builds move on from now; raises ``KeyError`` for an unknown
+        artifact."""
+        self._controls.release_builds(artifact_id)
 
     def status_of(self, workload_id: str) -> str:
         """A workload's status right now, as the API would report it (``"initializing"``,
@@ -251,10 +346,10 @@ class Emulator:
         return self.store.phase(self._controls.workload(workload_id))[0]
 
     def set_timings(self, **timings: float) -> None:
-        """Change ``startup_seconds``, ``stop_seconds``, ``jitter`` or ``draft_ttl_seconds`` from now
-        on (phases already under way keep their timings); raises ``ValueError`` for another name
-        or a value that is negative, not finite, or (``jitter``) not below 1, and changes nothing
-        then."""
+        """Change ``startup_seconds``, ``stop_seconds``, ``jitter``, ``draft_ttl_seconds`` or
+        ``build_seconds`` from now on (phases already under way keep their timings); raises
+        ``ValueError`` for another name or a value that is negative, not finite, or (``jitter``)
+        not below 1, and changes nothing then."""
         self._controls.set_timings(**timings)
 
     def reset(self) -> None:

@@ -21,11 +21,22 @@ __all__ = [
     "LogEntry",
     "Logbook",
     "crash_script",
+    "level_named",
     "start_script",
     "stop_script",
 ]
 
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def level_named(word: str) -> str | None:
+    """The level a word names, in any case, ``warn`` being ``WARNING`` (as the live service reads
+    it); None for a word that names none."""
+    upper = word.strip().upper()
+    upper = "WARNING" if upper == "WARN" else upper
+    return upper if upper in LEVELS else None
+
+
 #: How many lines of the log ``statusDetails.logTail`` shows.
 TAIL_LINES = 20
 #: How many records a workload's log keeps: the oldest go first, as a server's retention drops them.

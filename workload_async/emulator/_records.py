@@ -14,9 +14,12 @@ import attrs
 from ._logbook import Logbook
 
 __all__ = [
+    "REASONS",
     "ArtifactRec",
+    "BuildRec",
     "DeploymentRec",
     "EventRec",
+    "Failure",
     "ReplacementRec",
     "Timings",
     "User",
@@ -39,6 +42,35 @@ class Timings:
     submitted_fraction: float = 0.2
     jitter: float = 0.0
     draft_ttl_seconds: float = 8 * 3600.0
+    #: 11.5: how long an image build takes, PENDING to COMPLETED
+    build_seconds: float = 4.0
+
+
+#: How a cluster names each failure the emulator plays (a container's waiting or terminated
+#: reason); see :mod:`._failures`.
+REASONS = {
+    "image_pull_backoff": "ImagePullBackOff",
+    "crash_loop": "CrashLoopBackOff",
+    "oom_kill": "OOMKilled",
+}
+
+
+@attrs.frozen
+class Failure:
+    """A failure a workload plays from clock time ``at`` (see :mod:`._failures`): ``kind`` (a key
+    of :data:`REASONS`), in container ``container`` running ``image``; ``message`` says why, in the
+    cluster's words."""
+
+    kind: str
+    container: str
+    image: str
+    at: float
+    message: str
+
+    @property
+    def reason(self) -> str:
+        """The cluster's name for it: ``ImagePullBackOff``, ``CrashLoopBackOff``, ``OOMKilled``."""
+        return REASONS[self.kind]
 
 
 @attrs.define
@@ -82,6 +114,8 @@ class WorkloadRec:
     crash: bool
     containers: list[dict[str, Any]]  # as of the last start: edits wait for a restart
     forced_error: tuple[float, str] | None = None
+    #: a failure it plays (see :mod:`._failures`), kept through restarts until cleared
+    failure: Failure | None = None
     description: str = ""
     importance: str = "low"
     proton_id: str = attrs.field(factory=lambda: new_id())
@@ -114,7 +148,9 @@ class DeploymentRec:
 
 @attrs.define(eq=False)
 class ReplacementRec:
-    """One settings change: a rolling replacement of the workload's containers."""
+    """One replacement: a rolling redeploy of the workload onto a candidate artifact and runtime
+    (a settings change's candidate is the workload's own artifact). Its status is derived from
+    these times (see ``_v11_5/replacements.py``)."""
 
     id: str
     workload_id: str
@@ -125,7 +161,47 @@ class ReplacementRec:
     runtime: dict[str, Any]
     created: float
     duration: float
+    #: (when, message) of a failure forced by a control, and the status it ends in
     failed: tuple[float, str] | None = None
+    failed_as: str = "errored"
+    config: dict[str, Any] = attrs.field(factory=dict)
+    #: the candidate never becomes healthy (its image is the crash image): it errors
+    crashes: bool = False
+    #: the status it is held at by a control (None: it moves on), and the seconds it was held
+    hold: str | None = None
+    shift: float = 0.0
+    canceled_at: float | None = None
+    #: when a later request cleared a failed one from its workload (it stays in history)
+    cleared_at: float | None = None
+    #: its switch (artifact, runtime, proton) has been applied to the workload
+    applied: bool = False
+    #: what the workload ran when it was asked for (its first proton's, for the first one)
+    previous_artifact_id: str = ""
+    previous_runtime: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.define(eq=False)
+class BuildRec:
+    """One image build of one container of an artifact (11.5); its status is derived from these
+    times (see ``_v11_5/builds.py``)."""
+
+    id: str
+    artifact_id: str
+    owner: str
+    #: (group, container) indexes of the container it builds, and that container's name
+    container: tuple[int, int]
+    name: str
+    created: float
+    duration: float
+    image_uri: str
+    #: the Dockerfile asks for a failure (the emulator's failing Dockerfile path)
+    fails: bool = False
+    #: (when, status, message) of a failure forced by a control
+    failed: tuple[float, str, str] | None = None
+    hold: str | None = None
+    shift: float = 0.0
+    #: its image has been written into the artifact's spec
+    applied: bool = False
 
 
 @attrs.define(eq=False)

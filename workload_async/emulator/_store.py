@@ -16,11 +16,14 @@ import attrs
 
 from .._clock import Clock
 from ._bundles import CATALOGUE, bundle_problems
+from ._failures import failing_image, failure_at, failure_condition, failure_shown, new_failure, with_failure
 from ._logbook import LogEntry, crash_script, ready_script, start_script, stop_script
 from ._records import (
     ArtifactRec,
+    BuildRec,
     DeploymentRec,
     EventRec,
+    Failure,
     ReplacementRec,
     Timings,
     User,
@@ -59,6 +62,13 @@ class Store:
     #: 11.5 only: settings replacements and events, per workload id (see ``_v11_5/rules.py``).
     replacements: dict[str, list[ReplacementRec]] = attrs.field(factory=dict)
     events: dict[str, list[EventRec]] = attrs.field(factory=dict)
+    #: 11.5 only: image builds per artifact id, and the statuses controls hold replacements (by
+    #: workload id) and builds (by artifact id) at (see ``_v11_5/replacements.py``, ``builds.py``)
+    builds: dict[str, list[BuildRec]] = attrs.field(factory=dict)
+    replacement_holds: dict[str, str] = attrs.field(factory=dict)
+    build_holds: dict[str, str] = attrs.field(factory=dict)
+    #: image -> the failure every start of a workload running it plays (see :mod:`._failures`)
+    failing_images: dict[str, str] = attrs.field(factory=dict)
     _versions: dict[tuple[str, str], int] = attrs.field(factory=dict)
     _epoch: tuple[float, datetime] | None = None
 
@@ -81,6 +91,10 @@ class Store:
         self.deployments.clear()
         self.replacements.clear()
         self.events.clear()
+        self.builds.clear()
+        self.replacement_holds.clear()
+        self.build_holds.clear()
+        self.failing_images.clear()
         self._versions.clear()
 
     # -- access -----------------------------------------------------------------------------
@@ -120,6 +134,10 @@ class Store:
         elapsed = now - w.op_at
         if w.op == "stop":
             return ("stopping", w.op_at) if elapsed < w.stop_for else ("stopped", w.op_at + w.stop_for)
+        if w.failure is not None:
+            shown = self.failure_shown(w, now)
+            if shown is not None:
+                return shown
         submitted_for = w.startup * self.timings.submitted_fraction
         if elapsed < submitted_for:
             return "submitted", w.op_at
@@ -138,7 +156,38 @@ class Store:
             return "stopped", w.op_at + ttl
         return "running", w.op_at + w.startup
 
+    # -- failures played (see ._failures) -----------------------------------------------------
+
+    def failure_shown(self, w: WorkloadRec, now: float) -> tuple[str, float] | None:
+        """The status the workload's failure holds it in at ``now``, and since when (None: none)."""
+        return failure_shown(w, now, self.timings.submitted_fraction, self.api_version == "v2.41")
+
+    def _with_failure(self, w: WorkloadRec, lines: list[LogEntry]) -> list[LogEntry]:
+        at = failure_at(w, self.timings.submitted_fraction, self.api_version == "v2.41")
+        return with_failure(w, lines, at)
+
+    def play(
+        self, w: WorkloadRec, kind: str, *, container: str | None = None, message: str | None = None
+    ) -> Failure:
+        """Make a workload play failure ``kind`` from now on (see :mod:`._failures`): in the start
+        under way, or from its next start; ``ValueError`` for an unknown kind or container."""
+        containers = w.containers or _containers(self.artifacts[w.artifact_id])
+        w.failure = new_failure(w.id, containers, kind, container, message, self.now())
+        w.log.schedule(self.now(), self._with_failure(w, list(w.log.pending)))
+        return w.failure
+
+    def clear_failure(self, w: WorkloadRec) -> None:
+        """Stop playing a workload's failure, as when its cause is fixed: a start it held goes on
+        at once (the cluster's retry pulls the image, the restarted container stays up)."""
+        now = self.now()
+        held = self.failure_shown(w, now) is not None
+        w.failure = None
+        if held and self.phase(w, now)[0] == "running":
+            w.log.schedule(now, ready_script(now, w.port, None))
+
     def status_details(self, w: WorkloadRec, status: str, since: float) -> dict[str, Any] | None:
+        if w.failure is not None and self.failure_shown(w, self.now()) == (status, since):
+            return {"conditions": [failure_condition(w.failure, since)], "logTail": w.log.tail(self.now())}
         if status != "errored":
             return None
         if w.forced_error is not None and w.forced_error[0] == since:
@@ -172,6 +221,8 @@ class Store:
             w.log.schedule(w.op_at, stop_script(w.op_at, w.stop_for, w.containers))
 
     def _plan_start(self, w: WorkloadRec) -> None:
+        if w.failure is None and self.failing_images:
+            w.failure = failing_image(w, self.failing_images)
         at, startup = w.op_at, w.startup
         lines = start_script(at, startup, self.timings.submitted_fraction, w.containers, w.runtime)
         up = at + startup
@@ -182,7 +233,7 @@ class Store:
             draft = artifact is not None and artifact.status == "draft"
             ttl = self.timings.draft_ttl_seconds
             lines += ready_script(up, w.port, at + ttl if draft and ttl > startup else None)
-        w.log.schedule(self.now(), lines)
+        w.log.schedule(self.now(), self._with_failure(w, lines))
 
     def write_log(
         self,
@@ -340,5 +391,5 @@ def _containers(artifact: ArtifactRec) -> list[dict[str, Any]]:
 
 
 def _crashes(containers: list[dict[str, Any]]) -> bool:
-    images = (str(c["imageUri"]) for c in containers)
+    images = (str(c.get("imageUri")) for c in containers)
     return any(i == CRASH_IMAGE or i.startswith(CRASH_IMAGE + ":") for i in images)

@@ -168,5 +168,10 @@ def sorted_records(request: web.Request, store: Store, items: list[Any]) -> list
 
 
 def timestamp(store: Store, t: float) -> str:
-    """RFC 3339 UTC with a ``Z``, millisecond precision."""
-    return store.wall(t).strftime("%Y-%m-%dT%H:%M:%S.") + f"{store.wall(t).microsecond // 1000:03d}Z"
+    """RFC 3339 UTC with a ``Z``, millisecond precision; the year always has four digits (``%Y``
+    writes ``999`` for the year 999, which is no RFC 3339 date)."""
+    w = store.wall(t)
+    return (
+        f"{w.year:04d}-{w.month:02d}-{w.day:02d}T{w.hour:02d}:{w.minute:02d}:{w.second:02d}"
+        f".{w.microsecond // 1000:03d}Z"
+    )

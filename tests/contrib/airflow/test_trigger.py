@@ -127,7 +127,13 @@ async def test_errored_timed_out_and_vanished_workloads_get_their_own_outcomes(
     outcomes = event.payload["outcomes"]
     assert list(outcomes) == [ok, crashed, gone, slow]
     assert event.payload["ok"] is False and event.payload["until"] == "running"
-    assert outcomes[ok] == {"status": "running", "ok": True, "result": "reached", "error": None}
+    assert outcomes[ok] == {
+        "status": "running",
+        "ok": True,
+        "result": "reached",
+        "error": None,
+        "diagnosis": None,
+    }
     assert outcomes[crashed]["status"] == "errored" and outcomes[crashed]["result"] == "failed"
     assert outcomes[crashed]["ok"] is False and crashed in outcomes[crashed]["error"]
     assert outcomes[gone] == {
@@ -135,6 +141,7 @@ async def test_errored_timed_out_and_vanished_workloads_get_their_own_outcomes(
         "ok": False,
         "result": "missing",
         "error": outcomes[gone]["error"],
+        "diagnosis": None,  # v2.41: no protons to read
     }
     assert f"workload {gone} not found" in outcomes[gone]["error"]
     assert outcomes[slow]["result"] == "timed_out" and outcomes[slow]["ok"] is False

@@ -6,7 +6,10 @@
 - :class:`WorkloadStatusTrigger`: waits in the triggerer; every trigger of a triggerer process that
   uses the same connection shares one client (:class:`SharedClients`), so one batched poller;
 - :class:`WorkloadStatusSensor` (deferrable by default) and :class:`StartWorkloadsOperator` /
-  :class:`StopWorkloadsOperator` (bulk requests, then a deferred wait).
+  :class:`StopWorkloadsOperator` (bulk requests, then a deferred wait);
+- shipping a new version (API 11.5): :class:`ReplaceWorkloadOperator` rolls an artifact onto a
+  workload and waits in the triggerer (:class:`ReplacementTrigger`); :class:`BuildArtifactOperator`
+  builds an artifact's images and waits (:class:`BuildsTrigger`).
 
 Importing :mod:`workload_async` never imports this package, and this package imports Airflow
 only when one of the names above (but :func:`get_provider_info`) is first used.
@@ -21,6 +24,7 @@ if TYPE_CHECKING:
     from ._hook import WorkloadHook, client_defaults, client_options
     from ._operators import StartWorkloadsOperator, StopWorkloadsOperator
     from ._outcomes import Result
+    from ._rollout import BuildArtifactOperator, BuildsTrigger, ReplacementTrigger, ReplaceWorkloadOperator
     from ._sensor import WorkloadStatusSensor
     from ._shared import SharedClients
     from ._trigger import WorkloadStatusTrigger
@@ -34,6 +38,10 @@ else:
         "StartWorkloadsOperator": "._operators",
         "StopWorkloadsOperator": "._operators",
         "Result": "._outcomes",
+        "BuildArtifactOperator": "._rollout",
+        "BuildsTrigger": "._rollout",
+        "ReplaceWorkloadOperator": "._rollout",
+        "ReplacementTrigger": "._rollout",
         "WorkloadStatusSensor": "._sensor",
         "SharedClients": "._shared",
         "WorkloadStatusTrigger": "._trigger",
@@ -58,6 +66,10 @@ else:
 __all__ = [
     "CONN_TYPE",
     "DEFAULT_CONN_ID",
+    "BuildArtifactOperator",
+    "BuildsTrigger",
+    "ReplaceWorkloadOperator",
+    "ReplacementTrigger",
     "Result",
     "SharedClients",
     "StartWorkloadsOperator",

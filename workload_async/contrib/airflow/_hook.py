@@ -28,7 +28,6 @@ _EXTRA_OPTIONS: dict[str, tuple[type, ...]] = {
     "retries": (int,),
     "max_connections": (int,),
     "wait_timeout": (int, float),
-    "api_version": (str,),
 }
 
 
@@ -81,9 +80,9 @@ def client_options(conn: Any) -> dict[str, Any]:
     - the endpoint: the extra ``endpoint``, else ``host`` when it is a URL
       (``https://app.datarobot.com/api/v2``), else ``https://<host>[:<port>]/<schema or api/v2>``;
     - the token: ``password`` (or the extra ``token``);
-    - the extras ``timeout``, ``retries``, ``max_connections``, ``wait_timeout`` and
-      ``api_version`` (``"11.5"`` for DataRobot today), when set. The connection is the client's
-      one source, taken whole: ``DATAROBOT_WORKLOAD_API_VERSION`` is not read for it.
+    - the extras ``timeout``, ``retries``, ``max_connections`` and ``wait_timeout``, when set;
+    - the extra ``api_version``: the generation of the API to speak, ``"v2.41"``, ``"11.5"``
+      (what DataRobot serves today) or ``"auto"`` (ask the server), when set.
 
     Raises :class:`ValueError` naming the connection and the field when one is missing or wrong.
     """
@@ -97,9 +96,17 @@ def client_options(conn: Any) -> dict[str, Any]:
             continue
         value = extra[name]
         if isinstance(value, bool) or not isinstance(value, types):
-            kind = "a string" if types == (str,) else "a number"
+            kind = "a string" if str in types else "a number"
             raise ValueError(f"connection {conn.conn_id!r}: extra {name!r} must be {kind}, got {value!r}")
         options[name] = value
+    api_version = extra.get("api_version")
+    if api_version is not None:
+        if not isinstance(api_version, str):
+            raise ValueError(
+                f"connection {conn.conn_id!r}: extra 'api_version' must be 'v2.41', '11.5' or 'auto', "
+                f"got {api_version!r}"
+            )
+        options["api_version"] = api_version
     return options
 
 
@@ -168,6 +175,6 @@ class WorkloadHook(BaseHook):
             "relabeling": {"host": "API endpoint", "password": "API token"},
             "placeholders": {
                 "host": "https://app.datarobot.com/api/v2",
-                "extra": '{"timeout": 30, "retries": 3, "max_connections": 100}',
+                "extra": '{"timeout": 30, "retries": 3, "max_connections": 100, "api_version": "11.5"}',
             },
         }

@@ -21,6 +21,8 @@ __all__ = ["StartWorkloadsOperator", "StopWorkloadsOperator", "complete"]
 
 log = logging.getLogger("workload_async.contrib.airflow")
 XCOM_KEY = "outcomes"
+#: The most diagnoses written to the task's log (the rest are in the XCom outcomes).
+SHOWN = 10
 
 
 def complete(
@@ -30,6 +32,11 @@ def complete(
     context["ti"].xcom_push(key=XCOM_KEY, value=outcomes)
     reached = sum(1 for o in outcomes.values() if o["ok"])
     log.info("%d of %d workloads reached their status", reached, len(outcomes))
+    diagnosed = [(wid, o["diagnosis"]) for wid, o in outcomes.items() if not o["ok"] and o.get("diagnosis")]
+    for wid, diagnosis in diagnosed[:SHOWN]:  # why they are stuck, in the task's log
+        log.warning("workload %s: %s", wid, diagnosis)
+    if len(diagnosed) > SHOWN:
+        log.warning("... and %d more diagnosed in the XCom outcomes", len(diagnosed) - SHOWN)
     message = failures(outcomes, fail_on)
     if message is not None:
         raise AirflowException(message)

@@ -7,22 +7,26 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from workload_async import (
+    BuildFailedError,
     NotFoundError,
+    ReplacementFailedError,
     UnexpectedStatusError,
+    WaitError,
     WaitOutcome,
     WaitTimeoutError,
     WorkloadAPIError,
     WorkloadFailedError,
 )
 
-__all__ = ["Result", "error_outcome", "failures", "outcome_json", "parse_fail_on"]
+__all__ = ["Result", "error_outcome", "failures", "outcome_json", "parse_fail_on", "result_of"]
 
 
 class Result(enum.StrEnum):
     """How one workload's wait ended, as the ``result`` of its outcome and a ``fail_on`` choice."""
 
     REACHED = "reached"  #: it reached the status waited for
-    FAILED = "failed"  #: it went errored or terminated, or settled in the other state
+    FAILED = "failed"  #: it went errored or terminated, or settled in the other state (or the
+    #: replacement or build waited for failed)
     TIMED_OUT = "timed_out"  #: the deadline passed first
     MISSING = "missing"  #: it does not exist (deleted, or not visible to the token)
     ERROR = "error"  #: the request failed (bad token, conflict, server error, ...)
@@ -31,10 +35,13 @@ class Result(enum.StrEnum):
 _FAILING = frozenset(Result) - {Result.REACHED}
 
 
-def _result(error: WorkloadAPIError | None) -> Result:
+def result_of(error: WorkloadAPIError | None) -> Result:
+    """The :class:`Result` of a wait that ended with ``error`` (None: it reached its goal)."""
     if error is None:
         return Result.REACHED
-    if isinstance(error, WorkloadFailedError | UnexpectedStatusError):
+    if isinstance(
+        error, WorkloadFailedError | UnexpectedStatusError | ReplacementFailedError | BuildFailedError
+    ):
         return Result.FAILED
     if isinstance(error, WaitTimeoutError):
         return Result.TIMED_OUT
@@ -44,20 +51,24 @@ def _result(error: WorkloadAPIError | None) -> Result:
 
 
 def outcome_json(outcome: WaitOutcome) -> dict[str, Any]:
-    """``{"status", "ok", "result", "error"}``: one workload's outcome, JSON-ready."""
+    """``{"status", "ok", "result", "error", "diagnosis"}``: one workload's outcome, JSON-ready;
+    ``diagnosis`` says why a failed or timed-out wait was stuck, when it could be read (API 11.5),
+    and is None otherwise."""
     workload = outcome.workload
+    error = outcome.error
     return {
         "status": None if workload is None else str(workload.status),
         "ok": outcome.ok,
-        "result": str(_result(outcome.error)),
-        "error": None if outcome.error is None else str(outcome.error),
+        "result": str(result_of(error)),
+        "error": None if error is None else str(error),
+        "diagnosis": error.diagnosis if isinstance(error, WaitError) else None,
     }
 
 
 def error_outcome(error: WorkloadAPIError) -> dict[str, Any]:
     """The outcome of a workload whose start or stop request failed (it was never waited for)."""
     result = Result.MISSING if isinstance(error, NotFoundError) else Result.ERROR
-    return {"status": None, "ok": False, "result": str(result), "error": str(error)}
+    return {"status": None, "ok": False, "result": str(result), "error": str(error), "diagnosis": None}
 
 
 def parse_fail_on(fail_on: str | Iterable[str]) -> frozenset[Result]:

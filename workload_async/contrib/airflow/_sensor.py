@@ -96,11 +96,23 @@ class WorkloadStatusSensor(BaseSensorOperator):
 
 def _poked(workload: Workload | None, until: str) -> dict[str, Any]:
     if workload is None:
-        return {"status": None, "ok": False, "result": str(Result.MISSING), "error": "workload not found"}
+        return {
+            "status": None,
+            "ok": False,
+            "result": str(Result.MISSING),
+            "error": "workload not found",
+            "diagnosis": None,
+        }
     status = str(workload.status)
     if status == until:
-        return {"status": status, "ok": True, "result": str(Result.REACHED), "error": None}
+        return {"status": status, "ok": True, "result": str(Result.REACHED), "error": None, "diagnosis": None}
     if workload.status.is_failure and until == WorkloadStatus.RUNNING:
         detail = f"workload {workload.id} is {status}"
-        return {"status": status, "ok": False, "result": str(Result.FAILED), "error": detail}
-    return {"status": status, "ok": False, "result": None, "error": None}  # still on its way
+        return {
+            "status": status,
+            "ok": False,
+            "result": str(Result.FAILED),
+            "error": detail,
+            "diagnosis": None,
+        }
+    return {"status": status, "ok": False, "result": None, "error": None, "diagnosis": None}  # on its way

@@ -11,8 +11,11 @@ from .._invoke import Handler, invoke_counted
 from .._records import ArtifactRec, WorkloadRec
 from .._state import api_root, state_of, user_of
 from .._store import Store, StoreError
-from .._web import json_response, page_of, query_error, read_body, time_query
-from . import render, rules
+from .._web import json_response, page_of, query_error, read_body
+from . import builds, events, render, replacements, rules
+from .listing import IMPORTANCE_RANK, choices, matching_workloads, searched
+from .protons import PROTON_ROUTES
+from .stats import FLEET_ROUTES, STATS_ROUTES
 from .validate import (
     CLONE_ARTIFACT,
     CREATE_WORKLOAD,
@@ -26,14 +29,6 @@ from .validate import (
 __all__ = ["ROUTES", "invoke_workload"]
 
 PAGE_SIZE = 10
-_IMPORTANCE_RANK = {"low": 0, "moderate": 1, "high": 2, "critical": 3}
-
-
-def _choices(request: web.Request, name: str, allowed: tuple[str, ...]) -> set[str]:
-    values = set(request.query.getall(name, []))
-    if values - set(allowed):
-        raise query_error(name, f"Input should be one of {', '.join(allowed)}")
-    return values
 
 
 def _ordered(request: web.Request, items: list[Any], keys: dict[str, Callable[[Any], Any]]) -> list[Any]:
@@ -42,17 +37,6 @@ def _ordered(request: web.Request, items: list[Any], keys: dict[str, Callable[[A
     if key_name not in keys:
         raise query_error("orderBy", f"orderBy must be one of {', '.join(keys)}")
     return sorted(items, key=keys[key_name], reverse=order.startswith("-"))
-
-
-def _searched(request: web.Request, items: list[Any]) -> list[Any]:
-    needle = request.query.get("search", "").casefold()
-    if not needle:
-        return items
-    return [
-        i
-        for i in items
-        if needle in i.name.casefold() or needle in i.description.casefold() or i.id.startswith(needle)
-    ]
 
 
 def _page(request: web.Request, items: list[Any], one: Callable[[Any], dict[str, Any]]) -> web.Response:
@@ -75,58 +59,30 @@ def _artifact(request: web.Request) -> tuple[Store, ArtifactRec]:
 async def create_workload(request: web.Request) -> web.Response:
     store = state_of(request).store
     body = await read_body(request, CREATE_WORKLOAD, "workload", validate)
+    if "artifactId" in body:  # an image built from source must be built first; an inline one cannot be
+        artifact = store.artifact(user_of(request), body["artifactId"])
+        builds.refuse_unbuilt(store, artifact, ("body", "artifactId"))
+    else:
+        builds.refuse_inline_source(body["artifact"], ("body", "artifact"))
     rec = rules.create_workload(store, user_of(request), body)
     return json_response(render.workload(store, rec, api_root(request)), 201)
 
 
 async def list_workloads(request: web.Request) -> web.Response:
     store = state_of(request).store
-    user = user_of(request)
-    items: list[WorkloadRec] = list(store.owned(store.workloads, user))
-    ids = request.query.getall("ids", [])
-    if ids:
-        wanted = set(ids)
-        items = [w for w in items if w.id in wanted]
-    statuses = _choices(request, "status", _STATUSES)
-    importance = _choices(request, "importance", tuple(_IMPORTANCE_RANK))
-    artifact_id, created_by = request.query.get("artifactId"), request.query.get("createdBy")
-    items = [
-        w
-        for w in _searched(request, items)
-        if (not statuses or store.phase(w)[0] in statuses)
-        and (not importance or w.importance in importance)
-        and (artifact_id is None or w.artifact_id == artifact_id)
-        and (created_by is None or w.owner == created_by)
-    ]
     items = _ordered(
         request,
-        items,
+        matching_workloads(request),
         {
             "name": lambda w: w.name.casefold(),
             "createdAt": lambda w: w.created,
             "updatedAt": lambda w: max(w.created, store.phase(w)[1]),
             "status": lambda w: store.phase(w)[0],
-            "importance": lambda w: _IMPORTANCE_RANK.get(w.importance, 0),
+            "importance": lambda w: IMPORTANCE_RANK.get(w.importance, 0),
         },
     )
     root = api_root(request)
     return _page(request, items, lambda w: render.workload(store, w, root))
-
-
-_STATUSES = (
-    "unknown",
-    "submitted",
-    "initializing",
-    "provisioning",
-    "launching",
-    "running",
-    "warming",
-    "draining",
-    "stopping",
-    "stopped",
-    "errored",
-    "terminated",
-)
 
 
 async def get_workload(request: web.Request) -> web.Response:
@@ -137,6 +93,8 @@ async def get_workload(request: web.Request) -> web.Response:
 async def update_workload(request: web.Request) -> web.Response:
     store, rec = _workload(request)
     body = await read_body(request, PATCH_WORKLOAD, "", validate)
+    if body.get("name", rec.name) != rec.name:
+        rules.unique_name(store, user_of(request), body["name"])
     for key in ("name", "description", "importance"):
         if key in body:
             setattr(rec, key, body[key])
@@ -154,26 +112,27 @@ async def delete_workload(request: web.Request) -> web.Response:
 
 async def start_workload(request: web.Request) -> web.Response:
     store, rec = _workload(request)
-    rules.start(store, rec, user_of(request))
-    return json_response(render.operation(rec, api_root(request), "Workload start accepted"), 202)
+    changed = rules.start(store, rec, user_of(request))
+    text = "Workload start accepted" if changed else f"Workload is already {store.phase(rec)[0]}"
+    return json_response(render.operation(rec, api_root(request), text), 202 if changed else 200)
 
 
 async def stop_workload(request: web.Request) -> web.Response:
     store, rec = _workload(request)
     changed = rules.stop(store, rec, user_of(request))
     text = "Workload stop accepted" if changed else "Workload is already stopping or stopped"
-    return json_response(render.operation(rec, api_root(request), text), 202)
+    return json_response(render.operation(rec, api_root(request), text), 202 if changed else 200)
 
 
 async def get_settings(request: web.Request) -> web.Response:
     store, rec = _workload(request)
-    return json_response({"runtime": rules.current_runtime(store, rec)[0]})
+    return json_response({"runtime": replacements.current_runtime(store, rec)[0]})
 
 
 async def update_settings(request: web.Request) -> web.Response:
     store, rec = _workload(request)
     body = await read_body(request, PATCH_SETTINGS, "", validate)
-    replacement = rules.replace_settings(store, rec, user_of(request), body["runtime"])
+    replacement = replacements.replace_settings(store, rec, user_of(request), body["runtime"])
     return json_response(render.replacement(store, replacement), 202)
 
 
@@ -191,19 +150,7 @@ async def workload_history(request: web.Request) -> web.Response:
 
 async def workload_events(request: web.Request) -> web.Response:
     store, rec = _workload(request)
-    return _page(request, rules.events_of(store, rec), lambda e: render.event(store, e))
-
-
-def _time_query(request: web.Request, store: Store, name: str, default: float) -> float:
-    when = time_query(request, name)
-    return default if when is None else default + (when - store.wall(default)).total_seconds()
-
-
-async def workload_stats(request: web.Request) -> web.Response:
-    store, rec = _workload(request)
-    start = _time_query(request, store, "startTime", rec.created)
-    end = _time_query(request, store, "endTime", store.now())
-    return json_response(render.stats(store, rec, start, end))
+    return _page(request, events.events_of(store, rec), lambda e: render.event(store, e))
 
 
 async def invoke_workload(request: web.Request) -> web.StreamResponse:
@@ -216,14 +163,13 @@ async def invoke_workload(request: web.Request) -> web.StreamResponse:
 
 
 def _normalized(body: dict[str, Any]) -> dict[str, Any]:
-    spec = body["spec"]
-    groups = [{"name": g.get("name", "default"), **g} for g in spec["containerGroups"]]
-    return {**body, "spec": {"type": "service", **spec, "containerGroups": groups}, "status": "draft"}
+    return {**body, "spec": rules.normalized_spec(body), "status": "draft"}
 
 
 def _unlocked(rec: ArtifactRec) -> None:
+    """403 for a change of a locked artifact, as the live service answers (``api-live.md`` §6)."""
     if rec.status == "locked":
-        raise StoreError(409, f"Artifact {rec.id} is locked and immutable")
+        raise StoreError(403, f"Artifact {rec.id} is locked and immutable")
 
 
 async def create_artifact(request: web.Request) -> web.Response:
@@ -238,11 +184,11 @@ async def list_artifacts(request: web.Request) -> web.Response:
     store = state_of(request).store
     items: list[ArtifactRec] = list(store.owned(store.artifacts, user_of(request)))
     ids = set(request.query.getall("ids", []))
-    statuses = _choices(request, "status", ("draft", "locked"))
-    types = _choices(request, "type", ("service", "nim"))
+    statuses = choices(request, "status", ("draft", "locked"))
+    types = choices(request, "type", ("service", "nim"))
     items = [
         a
-        for a in _searched(request, items)
+        for a in searched(request, items)
         if (not ids or a.id in ids)
         and (not statuses or a.status in statuses)
         and (not types or a.type in types)
@@ -269,6 +215,7 @@ async def replace_artifact(request: web.Request) -> web.Response:
     store, rec = _artifact(request)
     body = _normalized(await read_body(request, INPUT_ARTIFACT, "artifact", validate))
     _unlocked(rec)
+    builds.merge_images(rec, body["spec"])
     rec.name, rec.spec = body["name"], body["spec"]
     rec.description, rec.type = body.get("description", ""), body.get("type", "service")
     rec.updated = store.now()
@@ -279,11 +226,19 @@ async def update_artifact(request: web.Request) -> web.Response:
     store, rec = _artifact(request)
     body = await read_body(request, PATCH_ARTIFACT, "", validate)
     _unlocked(rec)
+    spec_type = (body.get("spec") or {}).get("type")
+    if spec_type is not None and spec_type != rec.type:
+        msg = f"spec.type cannot change ({rec.type!r} to {spec_type!r})"
+        raise StoreError(422, [{"loc": ["body", "spec", "type"], "msg": msg, "type": "value_error"}])
+    if "spec" in body:
+        builds.merge_images(rec, body["spec"])
+    if body.get("status") == "locked":  # checked before anything changes
+        builds.refuse_unbuilt(store, rec, ("body", "status"), spec=body.get("spec"))
     for key in ("name", "description"):
         if key in body:
             setattr(rec, key, body[key])
     if "spec" in body:
-        rec.spec = _normalized({"spec": body["spec"]})["spec"]
+        rec.spec = rules.normalized_spec({"spec": body["spec"], "type": rec.type})
     rec.updated = store.now()
     if body.get("status") == "locked":
         store.register(rec)
@@ -292,10 +247,12 @@ async def update_artifact(request: web.Request) -> web.Response:
 
 async def delete_artifact(request: web.Request) -> web.Response:
     store, rec = _artifact(request)
-    _unlocked(rec)
+    if rec.status == "locked":  # a delete is 409, unlike a change (403)
+        raise StoreError(409, f"Artifact {rec.id} is locked and cannot be deleted")
     if store.users_of(rec):
         raise StoreError(409, f"Artifact {rec.id} is used by a workload")
     del store.artifacts[rec.id]
+    store.builds.pop(rec.id, None)
     return web.Response(status=204)
 
 
@@ -312,6 +269,7 @@ async def clone_artifact(request: web.Request) -> web.Response:
 ROUTES: list[tuple[str, str, str, Handler]] = [
     ("POST", "/workloads", "workloads.create", create_workload),
     ("GET", "/workloads", "workloads.list", list_workloads),
+    *FLEET_ROUTES,  # workloads/stats, before workloads/{id} takes "stats" for an id
     ("GET", "/workloads/{id}", "workloads.get", get_workload),
     ("PATCH", "/workloads/{id}", "workloads.update", update_workload),
     ("DELETE", "/workloads/{id}", "workloads.delete", delete_workload),
@@ -322,7 +280,8 @@ ROUTES: list[tuple[str, str, str, Handler]] = [
     ("POST", "/workloads/{id}/promote", "workloads.promote", promote_workload),
     ("GET", "/workloads/{id}/history", "workloads.history", workload_history),
     ("GET", "/workloads/{id}/events", "workloads.events", workload_events),
-    ("GET", "/workloads/{id}/stats", "workloads.stats", workload_stats),
+    *PROTON_ROUTES,
+    *STATS_ROUTES,
     ("POST", "/artifacts", "artifacts.create", create_artifact),
     ("GET", "/artifacts", "artifacts.list", list_artifacts),
     ("GET", "/artifacts/{id}", "artifacts.get", get_artifact),
@@ -330,4 +289,22 @@ ROUTES: list[tuple[str, str, str, Handler]] = [
     ("PATCH", "/artifacts/{id}", "artifacts.update", update_artifact),
     ("DELETE", "/artifacts/{id}", "artifacts.delete", delete_artifact),
     ("POST", "/artifacts/{id}/clone", "artifacts.clone", clone_artifact),
+    *replacements.ROUTES,
+    *builds.ROUTES,
 ]
+
+
+def _settling(handler: Handler) -> Handler:
+    """``handler``, after the replacements and builds that completed since the last request
+    took effect (their switch, their image)."""
+
+    async def settled(request: web.Request) -> web.StreamResponse:
+        store = state_of(request).store
+        replacements.settle(store)
+        builds.settle(store)
+        return await handler(request)
+
+    return settled
+
+
+ROUTES = [(method, path, name, _settling(handler)) for method, path, name, handler in ROUTES]

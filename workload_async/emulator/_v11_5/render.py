@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 from typing import Any
 
 from .._records import ArtifactRec, EventRec, ReplacementRec, WorkloadRec
@@ -10,9 +9,10 @@ from .._store import Store
 from .._v2_41 import render as _render
 from .._v2_41.render import status_and_details
 from .._web import timestamp
-from .rules import current_runtime, replacement_status, running_replacement
+from . import builds, replacements
+from .replacements import current_runtime
 
-__all__ = ["artifact", "event", "operation", "replacement", "stats", "workload"]
+__all__ = ["artifact", "event", "operation", "replacement", "workload"]
 
 
 def _user(store: Store, user_id: str) -> dict[str, Any]:
@@ -21,8 +21,14 @@ def _user(store: Store, user_id: str) -> dict[str, Any]:
 
 
 def artifact(store: Store, a: ArtifactRec) -> dict[str, Any]:
-    """The v2.41 artifact, with the two fields this generation adds."""
-    return {**_render.artifact(store, a), "artifactRepositoryId": None, "creator": _user(store, a.owner)}
+    """The v2.41 artifact, with the two fields this generation adds (and what its containers'
+    image builds say)."""
+    return {
+        **_render.artifact(store, a),
+        "spec": builds.spec_view(store, a),
+        "artifactRepositoryId": None,
+        "creator": _user(store, a.owner),
+    }
 
 
 def workload(store: Store, w: WorkloadRec, api_root: str) -> dict[str, Any]:
@@ -31,7 +37,6 @@ def workload(store: Store, w: WorkloadRec, api_root: str) -> dict[str, Any]:
         details = {"conditions": [], "logTail": []}
     a = store.artifacts.get(w.artifact_id)
     runtime, proton = current_runtime(store, w)
-    running = running_replacement(store, w)
     owner = _user(store, w.owner)
     updated = max([w.created, since, *(e.at for e in store.events.get(w.id, []))])
     return {
@@ -54,17 +59,11 @@ def workload(store: Store, w: WorkloadRec, api_root: str) -> dict[str, Any]:
         "runtime": runtime,
         "endpoint": f"{api_root}endpoints/workloads/{w.id}/",
         "protonId": proton,
-        "replacement": None
-        if running is None
-        else {
-            "status": replacement_status(store, running)[0],
-            "strategy": "rolling",
-            "candidateProtonIds": [running.candidate_proton_id],
-        },
+        "replacement": replacements.embedded(store, w),
         "requestStats": None,
         "creator": owner,
         "owners": [owner],
-        "permissions": ["CAN_VIEW", "CAN_EDIT", "CAN_DELETE"],
+        "permissions": ["CAN_VIEW", "CAN_UPDATE", "CAN_DELETE"],
         "tags": [],
         "createdAt": timestamp(store, w.created),
         "updatedAt": timestamp(store, updated),
@@ -76,28 +75,7 @@ def operation(w: WorkloadRec, api_root: str, text: str) -> dict[str, Any]:
 
 
 def replacement(store: Store, r: ReplacementRec) -> dict[str, Any]:
-    status, since = replacement_status(store, r)
-    message = r.failed[1] if status == "errored" and r.failed is not None else None
-    return {
-        "id": r.id,
-        "name": f"replacement-{r.id[:8]}",
-        "workloadId": r.workload_id,
-        "userId": r.user_id,
-        "tenantId": "000000000000000000000001",
-        "candidateArtifactId": r.candidate_artifact_id,
-        "candidateProtonIds": [r.candidate_proton_id],
-        "previousProtonIds": [r.previous_proton_id],
-        "isDeleted": False,
-        "deletedAt": None,
-        "status": status,
-        "strategy": "rolling",
-        "config": {"warmupDurationMinutes": 0, "keepOldVersionMinutes": 0},
-        "runtime": r.runtime,
-        "message": message,
-        "switchedAt": timestamp(store, since) if status == "completed" else None,
-        "createdAt": timestamp(store, r.created),
-        "updatedAt": timestamp(store, since),
-    }
+    return replacements.view(store, r)
 
 
 def event(store: Store, e: EventRec) -> dict[str, Any]:
@@ -108,28 +86,4 @@ def event(store: Store, e: EventRec) -> dict[str, Any]:
         "eventType": e.type,
         "actorId": e.actor,
         "details": e.details,
-    }
-
-
-def stats(store: Store, w: WorkloadRec, start: float, end: float) -> dict[str, Any]:
-    calls = [c for c in w.calls if start <= c[0] <= end]
-    minutes = max((end - start) / 60.0, 1 / 60.0)
-    server = sum(1 for _, _, s in calls if s >= 500)
-    user = sum(1 for _, _, s in calls if 400 <= s < 500)
-    slow = sum(1 for _, ms, _ in calls if ms > 1000)
-    total = len(calls)
-    return {
-        "period": {"start": timestamp(store, start), "end": timestamp(store, end)},
-        "metrics": {
-            "totalRequests": total,
-            "requestsPerMinute": round(total / minutes, 3),
-            "concurrentRequests": w.in_flight,
-            "responseTime": round(statistics.median(ms for _, ms, _ in calls), 3) if calls else None,
-            "serverErrors": server,
-            "userErrors": user,
-            "slowRequests": slow,
-            "serverErrorRate": round(server / total, 4) if total else 0.0,
-            "userErrorRate": round(user / total, 4) if total else 0.0,
-            "totalErrorRate": round((server + user) / total, 4) if total else 0.0,
-        },
     }

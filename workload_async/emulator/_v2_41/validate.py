@@ -39,6 +39,8 @@ class F:
     le: float | None = None
     min_len: int | None = None
     max_len: int | None = None
+    #: ``null`` reads as absent (11.5 bodies, where the description allows it); v2.41 refuses nulls
+    nullable: bool = False
 
 
 def _problem(loc: Loc, msg: str, kind: str) -> Problem:

@@ -1,0 +1,183 @@
+"""What builds the command line's parser: every command's arguments, and the function that runs it.
+
+Everything in this package is light: it imports ``argparse``, the standard library and
+:mod:`.._options`, never the SDK, so that ``--help``, ``--version``, shell completion and argument
+errors cost no more than the parser. A command names the function that runs it with
+:func:`~.._options.runs` (``"module:function"`` of the command line's package); that module, and
+with it the SDK, is imported only once the command line has been parsed and the command is run.
+``tests/cli/test_light_parser.py`` holds both halves of the rule.
+
+The parser is built for the words given: a command's arguments (and its actions') are added only
+when its name is among them, so ``workloads get --help`` builds the ``workloads`` command alone;
+the others are listed by name and help line. With no words, every command is built whole.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable
+
+from .._options import VersionAction, add_common_options, add_everywhere
+from . import artifacts, bundles, deployments, local, workloads
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
+
+__all__ = ["COMMANDS", "Parser", "build_parser"]
+
+#: Each command: its help line, and the function that adds its arguments (or its actions) to it.
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "demo": (local.DEMO_HELP, local.add_demo_arguments),
+    "emulator": (local.EMULATOR_HELP, local.add_emulator_arguments),
+    "workloads": (workloads.HELP, workloads.add_arguments),
+    "artifacts": (artifacts.HELP, artifacts.add_arguments),
+    "deployments": (deployments.HELP, deployments.add_arguments),
+    "bundles": (bundles.HELP, bundles.add_arguments),
+}
+
+
+def _columns() -> int:
+    """The terminal's width as ``shutil.get_terminal_size()`` says it (``$COLUMNS``, else the
+    terminal's, else 80), without importing shutil, which costs more than building the parser."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help, as wide as argparse makes it (two columns less than the terminal)."""
+
+    def __init__(
+        self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None
+    ) -> None:
+        width = _columns() - 2 if width is None else width
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+class Parser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose help needs no shutil, and whose errors add the nearest command
+    or option when one is mistyped (``workloads lsit`` … did you mean ``'list'``?); its commands'
+    parsers are of this class too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        hint = _suggestion(message, self)
+        super().error(f"{message}; did you mean {hint!r}?" if hint else message)
+
+
+_CHOICE = re.compile(r"invalid choice: '(?P<given>[^']*)' \(choose from (?P<choices>.*)\)")
+_UNKNOWN = re.compile(r"unrecognized arguments: (?P<given>.*)")
+
+
+def _suggestion(message: str, parser: argparse.ArgumentParser) -> str | None:
+    """The nearest command (for an invalid choice) or option (for an unrecognized one), if any."""
+    choice = _CHOICE.search(message)
+    if choice is not None:
+        return _nearest(choice["given"], re.findall(r"'([^']*)'", choice["choices"]))
+    unknown = _UNKNOWN.search(message)
+    if unknown is not None:
+        options = sorted(_options(parser))
+        for given in unknown["given"].split():
+            if given.startswith("--"):
+                return _nearest(given.partition("=")[0], options)
+    return None
+
+
+def _options(parser: argparse.ArgumentParser) -> set[str]:
+    """Every option of ``parser`` and of its commands (argparse reports an unknown option of a
+    command from the top-level parser)."""
+    names: set[str] = set()
+    for action in parser._actions:
+        names.update(action.option_strings)
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                names |= _options(child)
+    return names
+
+
+def _nearest(given: str, names: list[str]) -> str | None:
+    import difflib  # only when a command line is mistyped: the parser itself stays light
+
+    found = difflib.get_close_matches(given, names, n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def build_parser(words: Iterable[str] | None = None) -> argparse.ArgumentParser:
+    """The ``workload-async`` parser: whole, or with only the commands named in ``words`` (the
+    command line about to be parsed) built beyond their name and help line."""
+    wanted = None if words is None else set(words)
+    parser = Parser(
+        prog="workload-async",
+        description="Manage DataRobot workloads, artifacts and deployments (API v2.41 or 11.5).",
+        epilog="Endpoint and token come from --endpoint/--token, DATAROBOT_ENDPOINT/DATAROBOT_API_TOKEN, "
+        "or ~/.config/datarobot/drconfig.yaml ($DATAROBOT_CONFIG_FILE). "
+        "Exit codes: 0 ok, 1 API error, 2 usage, 3 workload failed, 4 timeout.",
+    )
+    _add_connection(parser, top=True)
+    parser.add_argument("--version", action=VersionAction)
+    add_common_options(parser, top=True)
+    _add_api_version(parser, top=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (help_line, add_arguments) in COMMANDS.items():
+        if wanted is None or name in wanted:
+            command = sub.add_parser(name, help=help_line)
+            add_arguments(command)
+            _add_everywhere(command)
+        else:  # never parsed (its name is not on the command line): listed in the help only
+            sub.add_parser(name, help=help_line, add_help=False)
+    return parser
+
+
+def _add_everywhere(command: argparse.ArgumentParser) -> None:
+    """The options every command takes, on ``command`` or on each of its actions."""
+    adds: list[Callable[[argparse.ArgumentParser], None]] = [
+        lambda p: add_common_options(p, top=False),
+        lambda p: _add_api_version(p, top=False),
+        lambda p: _add_connection(p, top=False),
+    ]
+    for add in adds:
+        if any(isinstance(action, argparse._SubParsersAction) for action in command._actions):
+            add_everywhere(command, add)
+        else:
+            add(command)
+
+
+def _add_connection(p: argparse.ArgumentParser, *, top: bool) -> None:
+    """``--endpoint`` and ``--token``, before the command or after it (not on the commands that call
+    no API: ``demo`` serves its own emulator, and ``emulator``'s ``--token`` is the one it requires)."""
+    if "--token" in p._option_string_actions or p.get_default("calls_api") is False:
+        return
+    default = None if top else argparse.SUPPRESS
+    p.add_argument("--endpoint", default=default, help="API root, e.g. https://app.datarobot.com/api/v2")
+    p.add_argument(
+        "--token",
+        default=default,
+        help="API token (prefer DATAROBOT_API_TOKEN: flags show up in process lists)",
+    )
+
+
+def _add_api_version(p: argparse.ArgumentParser, *, top: bool) -> None:
+    """``--api-version`` on every command (``emulator`` has its own, for what it serves)."""
+    if "--api-version" in p._option_string_actions:
+        return
+    p.add_argument(
+        "--api-version",
+        choices=("v2.41", "11.5", "auto"),
+        default=None if top else argparse.SUPPRESS,
+        help="the Workload API generation to speak (default: $DATAROBOT_WORKLOAD_API_VERSION, "
+        "the config file's api_version, else v2.41; auto asks the server)",
+    )
