@@ -17,7 +17,7 @@ from ._config import Settings, api_root, resolve
 from ._dialects.versions import API_VERSIONS, ApiVersion, dialect_for, requested_api_version
 from ._http.pool import SessionPool
 from ._http.transport import DEFAULT_MAX_RESPONSE_BYTES, Transport
-from ._models.checks import check_count, check_flag, check_instance, check_seconds, check_text, shown
+from ._models.arguments import check_count, check_flag, check_instance, check_seconds, check_text, shown
 from ._observe.hooks import Hooks
 from ._observe.observer import Observer, log_from_env
 from ._policies import PollPolicy, RetryPolicy

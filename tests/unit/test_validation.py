@@ -24,7 +24,8 @@ from workload_async import (
     WorkloadRuntime,
     gib,
 )
-from workload_async._models.checks import check_id, check_input_artifact, check_runtime
+from workload_async._models.arguments import check_id
+from workload_async._models.checks import check_input_artifact, check_runtime
 
 C0 = "artifact.spec.container_groups[0].containers[0]"
 

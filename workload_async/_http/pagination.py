@@ -12,7 +12,7 @@ import attrs
 from yarl import URL
 
 from .._dialects.dialect import Dialect
-from .._models.checks import check_count, check_timeout
+from .._models.arguments import check_count, check_timeout
 from .._models.converter import DecodeProblem, reader
 from .._models.outputs import Page
 from ..errors import ResponseDecodeError

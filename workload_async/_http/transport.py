@@ -25,7 +25,7 @@ from .._clock import Clock
 from .._dialects.dialect import Dialect
 from .._dialects.routes import relative_path
 from .._dialects.versions import detect
-from .._models.checks import check_seconds
+from .._models.arguments import check_seconds
 from .._observe.observer import Observer
 from .._policies import RetryPolicy
 from ..errors import ClientClosedError, ResponseDecodeError, TransportError, WorkloadAPIError

@@ -20,7 +20,7 @@ from .._dialects.dialect import Dialect
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
 from .._models.activity import Build, BuildLogLine
-from .._models.checks import check_id, check_ids
+from .._models.arguments import check_id, check_ids
 from .._models.json import from_json
 from .._policies import PollPolicy
 from .._waiting.waits import DEFAULT, Default, Waits, check_poll

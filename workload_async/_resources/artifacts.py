@@ -9,16 +9,16 @@ from typing import Any
 from .._dialects.dialect import Dialect
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
-from .._models.checks import (
+from .._models.arguments import (
     check_choice,
     check_concurrency,
     check_id,
     check_ids,
-    check_input_artifact,
     check_progress,
     check_text,
     check_timeout,
 )
+from .._models.checks import check_input_artifact
 from .._models.converter import wire_fields
 from .._models.enums import ArtifactStatus
 from .._models.inputs import InputArtifact

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
-from .._models.checks import check_id, check_strings, check_text, check_timeout
+from .._models.arguments import check_id, check_strings, check_text, check_timeout
 from .._models.outputs import ComputeBundle
 
 __all__ = ["BundlesManager"]

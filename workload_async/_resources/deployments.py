@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
-from .._models.checks import check_choice, check_flag, check_id, check_ids, check_text, check_timeout
+from .._models.arguments import check_choice, check_flag, check_id, check_ids, check_text, check_timeout
 from .._models.converter import wire_fields
 from .._models.enums import Importance
 from .._models.outputs import Deployment, DeploymentStats

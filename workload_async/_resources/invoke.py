@@ -15,7 +15,7 @@ from yarl import URL
 from .._dialects.routes import check_app_path
 from .._http.responses import Response, StreamingResponse, WebSocket
 from .._http.transport import Params, Transport
-from .._models.checks import check_flag, check_id, check_text, check_timeout, shown
+from .._models.arguments import check_flag, check_id, check_text, check_timeout, shown
 
 __all__ = ["InvokeMixin"]
 

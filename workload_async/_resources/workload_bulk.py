@@ -13,13 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from .._http.transport import Transport
-from .._models.checks import (
-    check_concurrency,
-    check_create_workload,
-    check_flag,
-    check_ids,
-    check_progress,
-)
+from .._models.arguments import check_concurrency, check_flag, check_ids, check_progress
+from .._models.checks import check_create_workload
 from .._models.enums import WorkloadStatus
 from .._models.inputs import CreateWorkload
 from .._models.outputs import Operation, Workload

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from .._dialects.dialect import Dialect
 from .._http.pagination import AsyncPager
 from .._http.transport import Transport
-from .._models.checks import check_count, check_flag, check_id, check_moment, check_strings, check_timeout
+from .._models.arguments import check_count, check_flag, check_id, check_moment, check_strings, check_timeout
 from .._models.converter import wire_fields
 from .._models.outputs import LogRecord, Workload
 from .._policies import PollPolicy

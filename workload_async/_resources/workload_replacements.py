@@ -20,7 +20,8 @@ from .._dialects.dialect import Dialect
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
 from .._models.activity import Replacement, ReplacementConfig
-from .._models.checks import check_flag, check_id, check_replacement_config, check_runtime, check_seconds
+from .._models.arguments import check_flag, check_id, check_seconds
+from .._models.checks import check_replacement_config, check_runtime
 from .._models.converter import wire_fields
 from .._models.enums import WorkloadStatus
 from .._models.inputs import WorkloadRuntime

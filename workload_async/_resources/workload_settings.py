@@ -15,7 +15,7 @@ from .._dialects.dialect import Dialect
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
 from .._models.activity import Replacement, WorkloadEvent
-from .._models.checks import check_choice, check_id, check_text, check_timeout
+from .._models.arguments import check_choice, check_id, check_text, check_timeout
 from .._models.converter import wire_fields
 from .._models.enums import Importance
 from .._models.outputs import Workload

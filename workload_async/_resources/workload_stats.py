@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from .._http.transport import Transport
-from .._models.checks import check_choices, check_id, check_ids, check_moment, check_text
+from .._models.arguments import check_choices, check_id, check_ids, check_moment, check_text
 from .._models.converter import wire_fields
 from .._models.enums import Importance, WorkloadStatus
 

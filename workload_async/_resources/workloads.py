@@ -8,18 +8,16 @@ from typing import Literal, overload
 from .._dialects.dialect import Dialect
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
-from .._models.checks import (
+from .._models.arguments import (
     check_choice,
     check_choices,
-    check_create_workload,
     check_flag,
     check_id,
     check_ids,
-    check_input_artifact,
-    check_runtime,
     check_text,
     check_timeout,
 )
+from .._models.checks import check_create_workload, check_input_artifact, check_runtime
 from .._models.enums import Importance, WorkloadStatus
 from .._models.inputs import CreateWorkload, InputArtifact, WorkloadRuntime
 from .._models.outputs import Operation, Workload

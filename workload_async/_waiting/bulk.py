@@ -19,7 +19,7 @@ from typing import Generic, TypeVar
 import attrs
 
 from .._clock import Clock
-from .._models.checks import check_ids, check_seconds
+from .._models.arguments import check_ids, check_seconds
 from .._models.enums import WorkloadStatus
 from .._models.inputs import CreateWorkload
 from .._models.outputs import Operation, Workload

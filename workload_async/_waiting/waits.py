@@ -12,7 +12,7 @@ from typing import Final
 import attrs
 
 from .._clock import Clock
-from .._models.checks import check_deadline, check_id, check_ids, check_instance, check_seconds, shown
+from .._models.arguments import check_deadline, check_id, check_ids, check_instance, check_seconds, shown
 from .._models.enums import WorkloadStatus
 from .._models.outputs import Workload
 from .._policies import PollPolicy
