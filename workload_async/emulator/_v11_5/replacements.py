@@ -376,12 +376,10 @@ def view(store: Store, r: ReplacementRec) -> dict[str, Any]:
 
 
 def embedded(store: Store, w: WorkloadRec) -> dict[str, Any] | None:
-    """``workload.replacement``: the shown one's status, strategy and candidate protons."""
+    """``workload.replacement``: the record of the one shown, as ``GET …/replacement/`` answers
+    it (``api-live.md`` §1: the live service embeds the record, its ``message`` with it)."""
     showing = shown(store, w)
-    if showing is None:
-        return None
-    r, p = showing
-    return {"status": p.status, "strategy": "rolling", "candidateProtonIds": [r.candidate_proton_id]}
+    return None if showing is None else view(store, showing[0])
 
 
 # -- the routes ---------------------------------------------------------------------------------
