@@ -213,6 +213,9 @@ async def test_deferred_rollouts_and_builds_share_one_client_and_its_poller(
     )
     shared = await _shared(conn)
     poller = shared.poller
+    await until(  # the history read answered, each trigger hands its wait to the poller
+        lambda: poller.pending == len(triggers), "every trigger's wait is with the shared poller"
+    )
     before, rounds, polled = Counter(emu.counts), poller.rounds, poller.ids_polled
     for _ in range(10):
         await advance_a_round(clock, shared, 1)
