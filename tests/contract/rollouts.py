@@ -16,6 +16,8 @@ from .conftest import Recorded
 
 #: An id nothing has.
 NOWHERE = "f" * 24
+#: An image that cannot be pulled (the emulator plays it so: ``fail_image``).
+MISSING = "registry.example.com/app:404"
 #: The Dockerfile path whose builds the emulator fails (as a broken Dockerfile would).
 FAILING_DOCKERFILE = "emulator/fail.Dockerfile"
 
@@ -120,6 +122,16 @@ async def drive_rollouts(api: Recorded, clock: FakeClock) -> None:
     assert await _look(api, wid) == "canceling"
     clock.advance(1.0)
     assert await _look(api, wid) is None
+    # a candidate that cannot pull its image: it stays initializing, and its proton says why
+    emu.fail_image(MISSING)
+    missing = await _new_artifact(api, {**artifact("missing"), "spec": _spec(image=MISSING)})
+    started = await expect(api, 202, "POST", route, json=rolling(missing))
+    clock.advance(30)
+    assert await _look(api, wid) == "initializing"
+    await api("GET", f"workloads/{wid}/protons/{started['candidateProtonIds'][0]}/statusDetails")
+    await api("GET", f"workloads/{wid}/events")
+    await expect(api, 202, "DELETE", route)
+    clock.advance(1.0)
     await api("GET", f"workloads/{wid}/history")
     await api("GET", f"workloads/{wid}/events")
 
