@@ -23,10 +23,9 @@ from .._models.activity import Build, BuildLogLine
 from .._models.checks import check_id, check_ids
 from .._models.json import from_json
 from .._policies import PollPolicy
-from .._waiting.waits import DEFAULT, Default, Waits
+from .._waiting.waits import DEFAULT, Default, Waits, limits
 from ..errors import BuildFailedError, OutcomeUnknownError, WorkloadAPIError
 from .exactly_once import newest, since, unknown
-from .workload_replacements import limits
 
 __all__ = ["BuildMethods"]
 

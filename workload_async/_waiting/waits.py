@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import functools
-from collections.abc import AsyncGenerator, Callable, Iterable
+from collections.abc import AsyncGenerator, Callable, Iterable, Sequence
 from typing import Final
 
 import attrs
@@ -15,14 +15,14 @@ from .._models.checks import check_id, check_ids
 from .._models.enums import WorkloadStatus
 from .._models.outputs import Workload
 from .._policies import PollPolicy
-from ..errors import WorkloadAPIError
+from ..errors import WaitError, WaitTimeoutError, WorkloadAPIError
 from .builds_wait import BuildsWaiter
-from .diagnosis import PER_BATCH, Diagnoser
+from .diagnosis import PER_BATCH, Diagnoser, behind
 from .poller import StatusPoller
 from .telemetry import WaitWatch, track, wait_watch
 from .waiter import Shown, Verdict, Waiter
 
-__all__ = ["DEFAULT", "Default", "ReturnWhen", "WaitOutcome", "Waits", "outcome_of"]
+__all__ = ["DEFAULT", "Default", "ReturnWhen", "WaitOutcome", "Waits", "limits", "outcome_of"]
 
 
 class Default(enum.Enum):
@@ -110,6 +110,21 @@ class Waits:
             if w.future.done() and not w.future.cancelled() and (error := w.future.exception()) is not None
         ]
         await self.diagnoser.annotate_many(failed)
+
+    async def diagnose_replacement(
+        self, error: WorkloadAPIError, replacement_id: str, candidates: Sequence[str], shown: Shown = None
+    ) -> None:
+        """Say why a wait for the end of replacement ``replacement_id`` timed out or why it
+        failed (never raises): waiting its turn behind the replacement the workload last showed
+        (``shown``, no call), else what its candidate proton (the first of ``candidates``) says.
+        See :mod:`.diagnosis`."""
+        if self.diagnoser is None or not isinstance(error, WaitError) or not self.diagnoser.wanted(error):
+            return
+        ahead = behind(replacement_id, shown) if isinstance(error, WaitTimeoutError) else None
+        if ahead is not None:
+            error._diagnosed(ahead)
+            return
+        await self.diagnoser.annotate(error, candidates[0] if candidates else None, candidate=True)
 
     def deadline_for(self, timeout: float | Default | None, deadline: float | None) -> float | None:
         """The earlier of ``now + timeout`` and ``deadline`` (None when both are open)."""
@@ -239,6 +254,20 @@ class Waits:
 
 
 _TARGETS = (WorkloadStatus.RUNNING, WorkloadStatus.STOPPED)
+
+
+def limits(waits: Waits, wait: bool, timeout: float | Default | None) -> tuple[float | None, float | None]:
+    """``(deadline, call timeout)`` of a call that may wait: with ``wait``, one deadline for the
+    call and the wait (the client's ``wait_timeout`` by default); without, ``timeout`` bounds
+    the call alone (no limit of its own by default). Raises ``ValueError`` for a timeout that is
+    not a positive number of seconds."""
+    if wait:
+        return waits.deadline_for(timeout, None), None
+    if timeout is DEFAULT or timeout is None:
+        return None, None
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
+        raise ValueError(f"timeout must be > 0 seconds or None, got {timeout!r}")
+    return None, float(timeout)
 
 
 def _target(until: WorkloadStatus | str | None) -> WorkloadStatus | None:

@@ -12,7 +12,8 @@ plays (:mod:`.._failures`):
   and restarting, or ``terminated``).
 
 It plays on every candidate whose artifact runs an image set to fail (``fail_image``), and on the
-candidates of one workload (``play_failure(..., candidate=True)``) until ``clear_failure``. The
+candidates of one workload (``play_failure(..., candidate=True)``) until ``clear_failure``; a
+candidate running the crash image (``CRASH_IMAGE``) crash-loops. The
 failure shows in the candidate proton's status snapshot and in a ``warning`` event. These are the
 rules; the replacements' timeline (:mod:`.replacements`) applies them.
 """
@@ -23,9 +24,9 @@ from typing import Any
 
 from .._failures import failing_image_of, new_failure
 from .._records import ArtifactRec, Failure, ReplacementRec, WorkloadRec
-from .._store import Store
+from .._store import CRASH_IMAGE, Store
 
-__all__ = ["PULLED", "crash_at", "failure_for", "held_at", "pull_blocked", "shown"]
+__all__ = ["PULLED", "crash_at", "crashes", "failure_for", "held_at", "pull_blocked", "shown"]
 
 #: The status by which a candidate has pulled its images: a pull failure played later does nothing.
 PULLED = "staged"
@@ -39,14 +40,15 @@ def _containers(artifact: ArtifactRec | None) -> list[dict[str, Any]]:
     return [] if artifact is None else [c for g in artifact.spec["containerGroups"] for c in g["containers"]]
 
 
-def failure_for(store: Store, w: WorkloadRec, candidate_artifact_id: str) -> Failure | None:
-    """The failure a new candidate of ``w`` plays: the one its workload's candidates are set to
-    play, else that of an image set to fail (None: it goes well)."""
+def failure_for(store: Store, w: WorkloadRec, candidate_artifact_id: str, now: float) -> Failure | None:
+    """The failure a candidate of ``w`` plays from ``now``: the one its workload's candidates are
+    set to play, else that of an image set to fail (None: it goes well)."""
     containers = _containers(store.artifacts.get(candidate_artifact_id))
-    now = store.now()
     asked = store.candidate_failures.get(w.id)
     if asked is None:
-        return failing_image_of(containers, store.failing_images, now)
+        crash = [str(c.get("imageUri")) for c in containers if crashes(c)]
+        images = {**store.failing_images, **dict.fromkeys(crash, "crash_loop")}
+        return failing_image_of(containers, images, now)
     kind, container, message = asked
     try:
         return new_failure(w.id, containers, kind, container, message, now)
@@ -55,10 +57,11 @@ def failure_for(store: Store, w: WorkloadRec, candidate_artifact_id: str) -> Fai
 
 
 def pull_blocked(r: ReplacementRec, base: float, marks: dict[str, float]) -> bool:
-    """True when the candidate cannot pull its images: a pull failure played before it had them
-    (the replacement ran from ``base``; ``marks`` are its statuses' fractions of its time)."""
+    """True when the candidate cannot pull its images: a pull failure played before it had them,
+    or as it began (the replacement ran from ``base``; ``marks`` are its statuses' fractions of
+    its time)."""
     f = r.failure
-    return f is not None and f.kind == "image_pull_backoff" and f.at < base + r.duration * marks[PULLED]
+    return f is not None and f.kind == "image_pull_backoff" and f.at <= base + r.duration * marks[PULLED]
 
 
 def held_at(r: ReplacementRec, base: float, marks: dict[str, float]) -> str | None:
@@ -72,13 +75,18 @@ def held_at(r: ReplacementRec, base: float, marks: dict[str, float]) -> str | No
 
 
 def crash_at(r: ReplacementRec, base: float, marks: dict[str, float]) -> float | None:
-    """When the candidate dies (None: it does not): at ``promoting`` for the crash image, or a
-    crash or an OOM kill played, not before it was played."""
-    mark = base + r.duration * marks[DIES]
+    """When the candidate dies (None: it does not): at ``promoting`` for a crash loop (the crash
+    image's too) or an OOM kill, not before it was played."""
     f = r.failure
-    if f is not None and f.kind != "image_pull_backoff":
-        return max(mark, f.at)
-    return mark if r.crashes else None
+    if f is None or f.kind == "image_pull_backoff":
+        return None
+    return max(base + r.duration * marks[DIES], f.at)
+
+
+def crashes(container: dict[str, Any]) -> bool:
+    """True when ``container`` runs the crash image (any tag): a candidate of it crash-loops."""
+    image = str(container.get("imageUri"))
+    return image == CRASH_IMAGE or image.startswith(CRASH_IMAGE + ":")
 
 
 def shown(r: ReplacementRec, status: str) -> Failure | None:

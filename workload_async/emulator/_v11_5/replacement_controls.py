@@ -59,9 +59,10 @@ def play_on_candidates(
     :mod:`.candidates`): those in progress or waiting their turn (a pull failure does nothing to
     one that has its images already), and those asked for until :func:`clear_candidates`."""
     store.candidate_failures[w.id] = (kind, container, message)
-    for r, p in phases(store, w):
+    now = store.now()
+    for r, p in phases(store, w, now):
         if p.end is None and p.status != "canceling":
-            r.failure = candidates.failure_for(store, w, r.candidate_artifact_id)
+            r.failure = candidates.failure_for(store, w, r.candidate_artifact_id, now)
 
 
 def clear_candidates(store: Store, w: WorkloadRec) -> None:

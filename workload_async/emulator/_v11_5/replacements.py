@@ -33,7 +33,7 @@ import attrs
 
 from .._failures import unhealthy
 from .._records import ReplacementRec, User, WorkloadRec, new_id
-from .._store import CRASH_IMAGE, Store, StoreError
+from .._store import Store, StoreError
 from .._web import timestamp
 from . import builds, candidates
 from .rules import check_runtime, normalized_runtime, record
@@ -74,7 +74,6 @@ MARKS = (
 _MARK = dict(MARKS)
 #: When a candidate that never becomes healthy errors (at ``promoting``).
 _CRASH_AT = _MARK[candidates.DIES]
-CRASH_MESSAGE = "the candidate never became healthy: container exited with code 1"
 FAILURES = frozenset({"errored", "failed", "canceled"})
 NONE_ACTIVE = "There is no active replacement for this workload."
 
@@ -207,16 +206,6 @@ def _clear_failed(store: Store, w: WorkloadRec) -> None:
             r.cleared_at = now
 
 
-def _crashes(store: Store, artifact_id: str) -> bool:
-    artifact = store.artifacts.get(artifact_id)
-    images = (
-        str(c.get("imageUri"))
-        for g in (artifact.spec["containerGroups"] if artifact else [])
-        for c in g["containers"]
-    )
-    return any(i == CRASH_IMAGE or i.startswith(CRASH_IMAGE + ":") for i in images)
-
-
 def _new(
     store: Store,
     w: WorkloadRec,
@@ -226,6 +215,7 @@ def _new(
     config: dict[str, Any],
 ) -> ReplacementRec:
     _clear_failed(store, w)
+    now = store.now()
     rec = ReplacementRec(
         id=new_id(),
         workload_id=w.id,
@@ -236,11 +226,10 @@ def _new(
         previous_artifact_id=w.artifact_id,
         previous_runtime=w.runtime,
         runtime=runtime,
-        created=store.now(),
+        created=now,
         duration=store.timings.startup_seconds,
         config={"warmupDurationMinutes": 0, "keepOldVersionMinutes": 0, **config},
-        crashes=_crashes(store, candidate),
-        failure=candidates.failure_for(store, w, candidate),
+        failure=candidates.failure_for(store, w, candidate, now),
         hold=store.replacement_holds.get(w.id),
     )
     store.replacements.setdefault(w.id, []).append(rec)
@@ -320,7 +309,7 @@ def view(store: Store, r: ReplacementRec) -> dict[str, Any]:
         if r.failed is not None:
             message = r.failed[1]
         else:
-            message = CRASH_MESSAGE if r.failure is None else unhealthy(r.failure)
+            message = unhealthy(r.failure) if r.failure is not None else "the candidate never became healthy"
     elif p.status in ("canceling", "canceled"):
         message = "Canceled: the previous version keeps serving"
     return {
