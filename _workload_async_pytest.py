@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from workload_async import Client
     from workload_async.emulator import Emulator
 
-__all__ = ["workload_client", "workload_emulator", "workload_emulator_options"]
+__all__ = ["workload_client", "workload_client_options", "workload_emulator", "workload_emulator_options"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -52,12 +52,30 @@ async def workload_emulator(workload_emulator_options: dict[str, Any]) -> AsyncI
         yield emulator
 
 
+@pytest.fixture
+def workload_client_options() -> dict[str, Any]:
+    """More keyword arguments for the ``workload_client`` fixture's :class:`Client` (``retries``,
+    ``hooks``, ``poll``, ``wait_timeout`` ...): empty by default.
+
+    The client reads nothing from the environment or from DataRobot's config files: its endpoint,
+    token, generation and clock are the emulator's, and every other setting is the client's
+    default unless given here.
+    """
+    return {}
+
+
 @_async_fixture
-async def workload_client(workload_emulator: Emulator) -> AsyncIterator[Client]:
-    """A client of ``workload_emulator``, on the same clock."""
+async def workload_client(
+    workload_emulator: Emulator, workload_client_options: dict[str, Any]
+) -> AsyncIterator[Client]:
+    """A client of ``workload_emulator``: its endpoint, token, API generation and clock, and
+    nothing from the environment or config files (see ``workload_client_options``)."""
     from workload_async import Client
 
-    async with Client(
-        workload_emulator.url, workload_emulator.token, clock=workload_emulator.clock
-    ) as client:
+    options = {
+        "clock": workload_emulator.clock,
+        "api_version": workload_emulator.api_version,
+        **workload_client_options,
+    }
+    async with Client(workload_emulator.url, workload_emulator.token, **options) as client:
         yield client

@@ -21,6 +21,7 @@ from ._layers import run_layers
 from ._scale import run_wait_scale
 from ._shipping import run_shipping_counts
 from ._startup import run_cli_help, run_import_time
+from ._streams import run_streams
 from ._waiting import run_list_memory, run_waiting
 
 #: The targets, as (key, comparison, bound).
@@ -50,6 +51,7 @@ TARGETS = [
     ("replacement_status_calls_per_round_1000", "<=", 10.0),  # ⌈N/100⌉
     ("build_status_calls_per_round_100", "<=", 1.0),  # one per artifact
     ("build_status_calls_per_round_100_over_10_artifacts", "<=", 10.0),
+    ("sse_growth_16x", "<=", 2.0),  # linear in the stream's length: the same time per event
 ]
 KEYS = [
     "get_ratio_c1",
@@ -126,6 +128,8 @@ async def _suite(quick: bool, only: set[str]) -> dict[str, float]:
         figures.update(await run_deferred_waits(1000))
     if not only or "shipping" in only:
         figures.update(await run_shipping_counts())
+    if not only or "streams" in only:
+        figures.update(await asyncio.to_thread(run_streams, quick))
     return figures
 
 
@@ -144,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         "emulator",
         "airflow",
         "shipping",
+        "streams",
     ]
     parser.add_argument("--only", action="append", default=[], choices=parts)
     args = parser.parse_args(argv)

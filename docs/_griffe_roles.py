@@ -58,11 +58,32 @@ def markdown(text: str, public: dict[str, str]) -> str:
     return DOCTEST.sub(lambda match: f"```pycon\n{match.group('block')}\n```", text)
 
 
+#: How a signature shows a ``timeout`` that defaults to the client's own (``DEFAULT``, an
+#: internal sentinel whose type is no public name).
+CLIENT_DEFAULT = "client.wait_timeout"
+
+
+def client_default(parameter: griffe.Parameter) -> None:
+    """Show a parameter defaulting to ``DEFAULT`` as the client's setting, of a type without the
+    internal ``Default`` (``float | Default | None`` reads ``float | None``)."""
+    if str(parameter.default) != "DEFAULT":
+        return
+    parameter.default = CLIENT_DEFAULT
+    if parameter.annotation is not None:
+        parameter.annotation = str(parameter.annotation).replace(" | Default", "").replace("Default | ", "")
+
+
 class SphinxRolesToMarkdown(griffe.Extension):
-    """Rewrites every docstring of the package once it is loaded."""
+    """Rewrites every docstring of the package once it is loaded, and shows a ``timeout`` that
+    defaults to the client's own as that."""
 
     def __init__(self) -> None:
         self._public: dict[str, str] | None = None
+
+    def on_function_instance(self, *, func: griffe.Function, **kwargs: Any) -> None:
+        if func.path.startswith("workload_async"):
+            for parameter in func.parameters:
+                client_default(parameter)
 
     def on_instance(self, *, obj: griffe.Object, **kwargs: Any) -> None:
         if obj.docstring is None or not obj.path.startswith("workload_async"):

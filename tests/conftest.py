@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -28,9 +29,12 @@ def empty_home(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 @pytest.fixture(autouse=True)
 def no_user_config(monkeypatch: pytest.MonkeyPatch, empty_home: Any) -> None:
-    """No test reads the developer's own ``~/.config/datarobot/drconfig.yaml``."""
+    """No test reads the developer's own settings: not ``~/.config/datarobot/drconfig.yaml``, not
+    a ``DATAROBOT_*`` variable of their shell (a test that wants one sets it)."""
     monkeypatch.setenv("HOME", str(empty_home))
-    monkeypatch.delenv("DATAROBOT_CONFIG_FILE", raising=False)
+    for name in list(os.environ):
+        if name.startswith("DATAROBOT_") or name == "WORKLOAD_ASYNC_LOG":
+            monkeypatch.delenv(name)
 
 
 @pytest.fixture

@@ -5,18 +5,19 @@ from __future__ import annotations
 import copy
 import enum
 import logging
+import ssl
 import weakref
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from yarl import URL
 
 from ._clock import Clock, SystemClock
-from ._config import API_VERSION, ENDPOINT, TOKEN, Resolved, Sources
-from ._dialects.versions import ApiVersion, dialect_for, requested_api_version
+from ._config import Settings, api_root, resolve
+from ._dialects.versions import API_VERSIONS, ApiVersion, dialect_for, requested_api_version
 from ._http.pool import SessionPool
 from ._http.transport import DEFAULT_MAX_RESPONSE_BYTES, Transport
+from ._models.arguments import check_count, check_flag, check_instance, check_seconds, check_text, shown
 from ._observe.hooks import Hooks
 from ._observe.observer import Observer, log_from_env
 from ._policies import PollPolicy, RetryPolicy
@@ -47,53 +48,103 @@ class _State(enum.Enum):
     CLOSED = "closed"
 
 
-def _endpoint(found: Resolved) -> URL:
-    raw = found.value
-    origin = "" if found.source == "endpoint=" else f" (from {found.source})"
-    url = URL(raw)
-    if url.scheme not in ("http", "https") or not url.host:
-        raise ValueError(
-            "endpoint must be an absolute http(s) URL such as https://app.datarobot.com/api/v2, "
-            f"got {raw!r}{origin}"
-        )
-    if url.query_string or url.fragment:
-        raise ValueError(f"endpoint must not carry a query or fragment, got {raw!r}{origin}")
-    if url.path in ("", "/"):
-        raise ValueError(
-            f"endpoint must be the API root, with its path, e.g. {raw.rstrip('/')}/api/v2; "
-            f"got {raw!r}{origin}"
-        )
-    return url if url.path.endswith("/") else url.with_path(url.path + "/")
-
-
-def _retry_policy(retries: RetryPolicy | int | None) -> RetryPolicy:
+def _retry_policy(retries: object, what: str = "retries") -> RetryPolicy:
     if isinstance(retries, RetryPolicy):
         return retries
     if retries is None:
         return RetryPolicy()
-    if isinstance(retries, int) and not isinstance(retries, bool) and retries >= 0:
-        return RetryPolicy(attempts=retries + 1)
-    raise ValueError(f"retries must be a RetryPolicy or a number of retries >= 0, got {retries!r}")
+    if isinstance(retries, bool) or not isinstance(retries, int):
+        raise TypeError(f"{what} must be a RetryPolicy or a number of retries, got {type(retries).__name__}")
+    return RetryPolicy(attempts=check_count(retries, what, maximum=100) + 1)
 
 
-def _positive_timeout(timeout: float) -> float:
-    if not timeout > 0:  # NaN too
-        raise ValueError(f"timeout must be > 0 seconds, got {timeout}")
-    return timeout
+def _positive_timeout(timeout: object) -> float:
+    return check_seconds(timeout, "timeout")
+
+
+def _wait_timeout(value: object) -> float | None:
+    return None if value is None else check_seconds(value, "wait_timeout", zero=True)
+
+
+def _ssl(verify: bool | str | None, where: str) -> ssl.SSLContext | bool:
+    """aiohttp's ``ssl=`` for ``ssl_verify``: True (the pool's verification), False (none), or a
+    context trusting the CA bundle at a path."""
+    if verify is None or verify is True:
+        return True
+    if verify is False:
+        return False
+    try:
+        return ssl.create_default_context(cafile=verify)
+    except (OSError, ssl.SSLError) as exc:
+        why = getattr(exc, "strerror", None) or getattr(exc, "reason", None) or type(exc).__name__
+        raise ValueError(f"{where} names a CA bundle that cannot be loaded: {why}") from None
+
+
+def _check_clock(clock: object) -> Clock | None:
+    if clock is not None and not all(
+        callable(getattr(clock, m, None)) for m in ("monotonic", "now", "sleep")
+    ):
+        raise TypeError(f"clock must be a Clock (monotonic, now and sleep), got {type(clock).__name__}")
+    return clock  # type: ignore[return-value]
+
+
+_HOOKS = ("on_request", "on_retry", "on_status_change")
+
+
+def _check_hooks(hooks: object) -> None:
+    if hooks is None:
+        return
+    present = [name for name in _HOOKS if getattr(hooks, name, None) is not None]
+    if not present:
+        raise TypeError(
+            f"hooks must have on_request, on_retry or on_status_change, got {type(hooks).__name__}"
+        )
+    for name in present:
+        if not callable(getattr(hooks, name)):
+            raise TypeError(f"hooks.{name} must be callable")
+
+
+def _user_agent(suffix: str | None) -> str:
+    own = f"workload-async/{package_version()}"
+    return f"{own} {suffix}" if suffix else own
 
 
 _UNSET: Any = object()
 
 
+def _api_version(given: str | None, settings: Settings) -> str:
+    """The generation: the argument, else the chosen source's, else v2.41."""
+    value = given if given is not None else settings.api_version
+    try:
+        if value is not None and not value.strip():
+            raise ValueError("empty")
+        return requested_api_version(value)
+    except ValueError:
+        where = "api_version=" if given is not None else settings.where("api_version")
+        shown_value = f", got {shown(value)}" if given is not None else ""
+        raise ValueError(f"{where} must be one of {', '.join(API_VERSIONS)}{shown_value}") from None
+
+
 class Client:
     """An async client of the DataRobot Workload API, in either of its generations.
 
-    ``endpoint`` is the API root (``https://app.datarobot.com/api/v2``) and ``token`` an API key;
-    when not given they come from ``DATAROBOT_ENDPOINT`` and ``DATAROBOT_API_TOKEN``, else from the
-    ``endpoint:`` and ``token:`` keys of DataRobot's config file, ``~/.config/datarobot/drconfig.yaml``
-    or the file named by ``DATAROBOT_CONFIG_FILE`` (read with PyYAML: install
-    ``workload-async[yaml]``). Use it as an async context manager (or call :meth:`close`); once
-    closed it refuses further use.
+    ``endpoint`` is the API root (``https://app.datarobot.com/api/v2``; a bare host such as
+    ``https://app.datarobot.com`` means its ``/api/v2``) and ``token`` an API key. As DataRobot's
+    own client does, the settings come from one place, taken whole:
+
+    1. the arguments, when ``endpoint`` and ``token`` are both given (one without the other is
+       refused: a token is never sent to an endpoint from another place);
+    2. the file ``DATAROBOT_CONFIG_FILE`` names;
+    3. the environment, when ``DATAROBOT_ENDPOINT`` and ``DATAROBOT_API_TOKEN`` are both set
+       (with ``DATAROBOT_WORKLOAD_API_VERSION``, ``DATAROBOT_SSL_VERIFY``,
+       ``DATAROBOT_MAX_RETRIES`` and ``DATAROBOT_USER_AGENT_SUFFIX``);
+    4. ``~/.config/datarobot/drconfig.yaml``.
+
+    A file holds ``endpoint``, ``token``, ``api_version``, ``ssl_verify``, ``connect_timeout``,
+    ``max_retries`` and ``user_agent_suffix`` (read with PyYAML: install
+    ``workload-async[yaml]``). Keyword arguments below win over what the source says. Use the
+    client as an async context manager (or call :meth:`close`); once closed it refuses further
+    use.
 
     The API hangs off it: ``client.workloads``, ``client.artifacts``, ``client.deployments``
     (v2.41) and ``client.bundles``, each a manager whose methods take and return models.
@@ -116,19 +167,28 @@ class Client:
 
     - ``api_version``: the generation of the API to speak: ``"v2.41"`` (the default),
       ``"11.5"`` (what DataRobot serves today), or ``"auto"`` (the first request asks the server
-      once and the client remembers). When not given it comes from
-      ``DATAROBOT_WORKLOAD_API_VERSION``, else the config file's ``api_version:``. The same models
-      and methods work on both; what one generation cannot say is a ``ValueError`` before sending,
-      and a feature it lacks raises :class:`~workload_async.errors.UnsupportedFeatureError`.
+      once and the client remembers). When not given it comes from the source of the endpoint:
+      the file's ``api_version:``, or ``DATAROBOT_WORKLOAD_API_VERSION`` with the environment's
+      endpoint (beside another source the variable is not used, and a ``RuntimeWarning`` says
+      so). The same models and methods work on both; what one generation cannot say is a
+      ``ValueError`` before sending, and a feature it lacks raises
+      :class:`~workload_async.errors.UnsupportedFeatureError`.
+    - ``ssl_verify``: False to skip certificate checks (test servers only), or the path of a CA
+      bundle to trust a private certificate authority; ``connect_timeout``: seconds to make a
+      connection; ``user_agent_suffix``: added to the ``User-Agent`` header. The source's
+      ``max_retries`` is the number of retries when ``retries`` is not given.
 
     Every call also takes ``timeout=``: seconds for the whole call, retries included.
 
-    ``WORKLOAD_ASYNC_LOG=info|debug`` in the environment shows the SDK's log lines on stderr
-    when the application has not configured logging.
+    The SDK logs to the ``workload_async`` logger, which stays silent until the application
+    configures logging; ``WORKLOAD_ASYNC_LOG=warning|info|debug`` in the environment shows its
+    lines on stderr without that (another value is ignored, with a ``RuntimeWarning``).
 
-    Raises ``ValueError`` when the endpoint or the token is not configured anywhere (the message
-    names all three places to set it), when the endpoint is not an absolute ``http(s)`` URL with
-    the API root's path, or when the config file cannot be read::
+    Raises ``TypeError``/``ValueError`` naming the argument for a bad one, before anything is
+    made; ``ValueError`` when no place holds an endpoint and a token (the message names every
+    place), when only one of a pair is given, when a setting cannot be read (the message names
+    the setting and its source, never its value: a token pasted into ``DATAROBOT_ENDPOINT`` is
+    not printed) or when the config file cannot be read::
 
         async with Client() as client:  # DATAROBOT_ENDPOINT / DATAROBOT_API_TOKEN
             workload = await client.workloads.create(name="whoami", artifact=artifact)
@@ -152,18 +212,43 @@ class Client:
         tracer_provider: TracerProvider | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         api_version: ApiVersion | str | None = None,
+        ssl_verify: bool | str | None = None,
+        connect_timeout: float | None = None,
+        user_agent_suffix: str | None = None,
     ) -> None:
         log_from_env()
-        sources = Sources()
-        self._endpoint = _endpoint(sources.require(ENDPOINT, endpoint))
-        token_value = sources.require(TOKEN, token).value
-        chosen = sources.lookup(API_VERSION, api_version)
-        try:
-            self._api_version = requested_api_version(chosen.value if chosen else None)
-        except ValueError as exc:  # say where the value came from: an argument, a variable, a file
-            raise ValueError(f"{exc} (from {chosen.source})" if chosen else str(exc)) from None
         _positive_timeout(timeout)
-        retry = _retry_policy(retries)
+        check_count(max_connections, "max_connections", minimum=1)
+        check_instance(pool, SessionPool, "pool")
+        check_instance(poll, PollPolicy, "poll")
+        wait_timeout = _wait_timeout(wait_timeout)
+        _check_clock(clock)
+        _check_hooks(hooks)
+        check_flag(tracing, "tracing")
+        if tracer_provider is not None and not callable(getattr(tracer_provider, "get_tracer", None)):
+            kind = type(tracer_provider).__name__
+            raise TypeError(f"tracer_provider must be an OpenTelemetry TracerProvider, got {kind}")
+        check_count(max_response_bytes, "max_response_bytes", minimum=1)
+        if api_version is not None and not isinstance(api_version, str):
+            raise TypeError(f"api_version must be a string such as '11.5', got {type(api_version).__name__}")
+        if ssl_verify is not None and not isinstance(ssl_verify, bool | str):
+            raise TypeError(
+                f"ssl_verify must be True, False or a CA bundle's path, got {type(ssl_verify).__name__}"
+            )
+        if connect_timeout is not None:
+            check_seconds(connect_timeout, "connect_timeout")
+        check_text(user_agent_suffix, "user_agent_suffix", optional=True, limit=200)
+        if user_agent_suffix is not None and any(c in user_agent_suffix for c in "\r\n\t"):
+            raise ValueError("user_agent_suffix must be one line")
+        settings = resolve(endpoint, token, api_version_given=api_version is not None)
+        self._endpoint = api_root(settings.endpoint, settings.where("endpoint"))
+        self._api_version = _api_version(api_version, settings)
+        retry = _retry_policy(
+            retries if retries is not None else settings.max_retries,
+            "retries" if retries is not None else settings.where("max_retries"),
+        )
+        verify = ssl_verify if ssl_verify is not None else settings.ssl_verify
+        where = "ssl_verify=" if ssl_verify is not None else settings.where("ssl_verify")
         self._root = self  # a view made by with_options points at the client it came from
         self._views: weakref.WeakSet[Transport] = weakref.WeakSet()
         self._owns_pool = pool is None
@@ -172,15 +257,17 @@ class Client:
         self._state = _State.UNOPENED
         self._transport = Transport(
             base=self._endpoint,
-            token=token_value,
+            token=settings.token,
             pool=self._pool,
             clock=self._clock,
             timeout=timeout,
             retry=retry,
-            user_agent=f"workload-async/{package_version()}",
+            user_agent=_user_agent(user_agent_suffix or settings.user_agent_suffix),
             observe=Observer(self._clock, hooks, tracing, tracer_provider),
             max_response_bytes=max_response_bytes,
             dialect=dialect_for(self._api_version),
+            ssl=_ssl(verify, where),
+            connect_timeout=connect_timeout if connect_timeout is not None else settings.connect_timeout,
         )
         self._poller = StatusPoller(self._transport, self._clock)
         self._diagnoser = Diagnoser(self._transport, self._clock)
@@ -220,6 +307,7 @@ class Client:
 
         Options left out keep the client's. The view lives as long as the client: closing the
         client closes its views; closing (or leaving the ``async with`` of) a view does nothing.
+        Raises ``TypeError``/``ValueError`` naming a bad option, before the view is made.
         """
         self._check_usable()
         changes: dict[str, Any] = {}
@@ -227,6 +315,9 @@ class Client:
             changes.update(timeout=_positive_timeout(timeout), call_timeout=timeout)
         if retries is not None:
             changes["retry"] = _retry_policy(retries)
+        check_instance(poll, PollPolicy, "poll")
+        if wait_timeout is not _UNSET:
+            wait_timeout = _wait_timeout(wait_timeout)
         view = copy.copy(self)
         view._owns_pool = False
         view._transport = attrs.evolve(self._transport, **changes)  # shares budget, observer, pool
@@ -275,6 +366,12 @@ class Client:
         return str(self._endpoint)
 
     @property
+    def wait_timeout(self) -> float | None:
+        """The default ``timeout`` of this client's (or view's) waits, in seconds (None: no limit):
+        what a call's ``timeout`` is when it is not given."""
+        return self._waits.timeout
+
+    @property
     def clock(self) -> Clock:
         """The clock of this client's waits and retries."""
         return self._clock
@@ -295,8 +392,10 @@ class Client:
         return self._root._state is _State.CLOSED
 
     def deadline(self, seconds: float) -> float:
-        """An absolute deadline ``seconds`` from now on this client's clock, to share between waits."""
-        return self._clock.monotonic() + seconds
+        """An absolute deadline ``seconds`` from now on this client's clock, to share between waits.
+
+        Raises ``TypeError``/``ValueError`` unless ``seconds`` is a finite number >= 0."""
+        return self._clock.monotonic() + check_seconds(seconds, "seconds", zero=True)
 
     def __repr__(self) -> str:
         view = " view" if self._root is not self else ""
@@ -320,7 +419,9 @@ class Client:
         await self.close()
 
     async def close(self) -> None:
-        """Stop the poller, fail pending waits, and close the pool if this client made it.
+        """Stop the poller, fail pending waits, wake every call sleeping before a retry (it raises
+        :class:`~workload_async.errors.ClientClosedError`), and close the pool if this client
+        made it.
 
         Calling it again does nothing; so does calling it on a view made by :meth:`with_options`.
         """
@@ -330,6 +431,7 @@ class Client:
         self._transport.closed = True
         for view in self._views:
             view.closed = True
+        self._transport.sleeps.close()  # every call sleeping before a retry wakes and raises
         await self._poller.close()
         if self._owns_pool:
             await self._pool.close()

@@ -8,6 +8,7 @@ that minutes of lifecycle pass in milliseconds, without any real sleep.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Protocol, runtime_checkable
@@ -59,7 +60,8 @@ class SystemClock:
 class FakeClock:
     """A clock whose time moves only when something sleeps on it or :meth:`advance` is called.
 
-    A sleep jumps the clock forward to the sleeper's own deadline (never backwards) and then
+    ``start`` is the aware datetime :meth:`now` reads at first (a naive one is refused). A sleep
+    jumps the clock forward to the sleeper's own deadline (never backwards) and then
     yields to the event loop once, so a wait that would take ten minutes of polling finishes as
     fast as the requests it makes. Concurrent sleepers share the jump: two tasks sleeping one
     second each move the clock one second, not two.
@@ -75,6 +77,12 @@ class FakeClock:
     start: datetime = attrs.field(factory=lambda: datetime(2026, 1, 1, tzinfo=UTC))
     _elapsed: float = attrs.field(default=0.0, init=False)
 
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.start, datetime):
+            raise TypeError(f"start must be a datetime, got {type(self.start).__name__}")
+        if self.start.tzinfo is None or self.start.utcoffset() is None:
+            raise ValueError("start must be an aware datetime, e.g. datetime(2026, 1, 1, tzinfo=UTC)")
+
     def monotonic(self) -> float:
         """Seconds elapsed on this clock since it was made."""
         return self._elapsed
@@ -84,9 +92,12 @@ class FakeClock:
         return self.start + timedelta(seconds=self._elapsed)
 
     def advance(self, seconds: float) -> None:
-        """Move the clock forward by ``seconds``; raises ``ValueError`` when ``seconds`` is negative."""
-        if seconds < 0:
-            raise ValueError(f"seconds must not be negative, got {seconds}")
+        """Move the clock forward by ``seconds``; raises ``TypeError``/``ValueError`` unless
+        ``seconds`` is a finite number >= 0."""
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+            raise TypeError(f"seconds must be a number, got {type(seconds).__name__}")
+        if not (math.isfinite(seconds) and seconds >= 0):
+            raise ValueError(f"seconds must be a finite number >= 0, got {seconds!r}")
         self._elapsed += seconds
 
     async def sleep(self, seconds: float) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from typing import Any
 
@@ -10,19 +11,34 @@ import attrs
 __all__ = ["PollPolicy", "RetryPolicy"]
 
 
+def _number(a: attrs.Attribute[Any], value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{a.name} must be a number, got {type(value).__name__}")
+    if not math.isfinite(value):
+        raise ValueError(f"{a.name} must be a finite number, got {value!r}")
+    return value
+
+
 def _positive(_: object, a: attrs.Attribute[Any], value: float) -> None:
-    if not value > 0:  # NaN too
+    if not _number(a, value) > 0:
         raise ValueError(f"{a.name} must be > 0, got {value!r}")
 
 
 def _fraction(_: object, a: attrs.Attribute[Any], value: float) -> None:
-    if not 0 <= value < 1:
+    if not 0 <= _number(a, value) < 1:
         raise ValueError(f"{a.name} must be in [0, 1), got {value!r}")
 
 
 def _at_least_one(_: object, a: attrs.Attribute[Any], value: float) -> None:
-    if not value >= 1:  # NaN too
+    if not _number(a, value) >= 1:
         raise ValueError(f"{a.name} must be >= 1, got {value!r}")
+
+
+def _whole(_: object, a: attrs.Attribute[Any], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{a.name} must be a whole number, got {type(value).__name__}")
+    if not 1 <= value <= 1000:
+        raise ValueError(f"{a.name} must be between 1 and 1000, got {value!r}")
 
 
 def _jittered(delay: float, jitter: float, rng: random.Random | None) -> float:
@@ -33,7 +49,7 @@ def _jittered(delay: float, jitter: float, rng: random.Random | None) -> float:
 
 
 def _not_negative(_: object, a: attrs.Attribute[Any], value: float) -> None:
-    if not value >= 0:  # NaN too
+    if not _number(a, value) >= 0:
         raise ValueError(f"{a.name} must be >= 0, got {value!r}")
 
 
@@ -54,15 +70,16 @@ class RetryPolicy:
     budget is empty calls are not retried, so an outage does not multiply traffic by
     ``attempts``. ``budget=0`` disables retrying too.
 
-    Raises ``ValueError`` naming the field when a value is out of range (``attempts`` and
-    ``factor`` below 1, ``initial``, ``cap`` or ``max_retry_after`` not positive, ``jitter``
-    outside [0, 1), a negative ``budget``)::
+    Raises ``ValueError`` naming the field when a value is out of range (``attempts`` outside
+    1-1000, ``factor`` below 1, ``initial``, ``cap`` or ``max_retry_after`` not positive,
+    ``jitter`` outside [0, 1), a negative ``budget``, NaN or an infinity anywhere) and
+    ``TypeError`` for a value that is not a number::
 
         client = Client(retries=RetryPolicy(attempts=6, cap=30.0))
         patient = client.with_options(retries=RetryPolicy(max_retry_after=300.0))
     """
 
-    attempts: int = attrs.field(default=4, validator=_at_least_one)
+    attempts: int = attrs.field(default=4, validator=_whole)
     initial: float = attrs.field(default=0.5, validator=_positive)
     factor: float = attrs.field(default=2.0, validator=_at_least_one)
     cap: float = attrs.field(default=8.0, validator=_positive)
@@ -86,12 +103,14 @@ class PollPolicy:
 
     A wait's ``n``-th poll comes ``initial * factor**n`` seconds after the previous one, capped at
     ``cap``, with ``± jitter`` relative noise, and never sooner than a ``Retry-After`` the server
-    asked for. ``stale_grace`` is how long a wait treats the opposite settled state (``stopped``
-    while waiting for ``running``, or the reverse) as a stale read rather than an answer.
+    asked for. ``stale_grace`` is how long after this client asked for a start or a stop a wait
+    treats a settled status that is not its target (``stopped`` while waiting for ``running``, an
+    ``errored`` not left yet) as a stale read rather than an answer, until the status moves.
 
     Pass one to the client (every wait's default) or to one wait. Raises ``ValueError`` naming the
     field when a value is out of range (``initial`` or ``cap`` not positive, ``factor`` below 1,
-    ``jitter`` outside [0, 1))::
+    ``jitter`` outside [0, 1), a negative ``stale_grace``, NaN or an infinity anywhere) and
+    ``TypeError`` for a value that is not a number::
 
         eager = PollPolicy(initial=0.1, cap=1.0)
         workload = await client.workloads.wait(workload_id, poll=eager, timeout=60)
@@ -101,7 +120,7 @@ class PollPolicy:
     factor: float = attrs.field(default=1.3, validator=_at_least_one)
     cap: float = attrs.field(default=5.0, validator=_positive)
     jitter: float = attrs.field(default=0.1, validator=_fraction)
-    stale_grace: float = attrs.field(default=10.0)
+    stale_grace: float = attrs.field(default=10.0, validator=_not_negative)
 
     def interval(self, polls: int) -> float:
         """Seconds between poll ``polls`` and the next, before jitter."""

@@ -371,8 +371,9 @@ class WaitTimeoutError(WaitError):
 
 
 class WorkloadFailedError(WaitError):
-    """The workload ended in ``errored`` (or ``terminated``) during a wait: at once when the wait
-    is for ``running``, after the poll policy's ``stale_grace`` when it is for ``stopped``.
+    """The workload ended in ``errored`` (or ``terminated``) during a wait. Right after this client
+    asked for a start or a stop, a status that has not moved yet is given the poll policy's
+    ``stale_grace`` first.
 
     ``status_details`` and ``log_tail`` come from the workload's ``statusDetails``.
     """

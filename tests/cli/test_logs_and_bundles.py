@@ -105,7 +105,10 @@ def test_durations_and_times() -> None:
     assert parse_moment("1h30m", "--since") == timedelta(hours=1, minutes=30)
     assert parse_moment("2d", "--since") == timedelta(days=2)
     assert parse_moment("2026-06-10T08:00:00Z", "--since") == datetime(2026, 6, 10, 8, tzinfo=UTC)
-    assert parse_moment("2026-06-10T08:00:00", "--since") == datetime(2026, 6, 10, 8, tzinfo=UTC)
+    with pytest.raises(
+        ValueError, match=r"--since '2026-06-10T08:00:00' has no time zone: write it with one"
+    ):
+        parse_moment("2026-06-10T08:00:00", "--since")
 
 
 async def test_bundles_list(live_emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
+import tomllib
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-pytest.importorskip("griffe", reason="the docs extra is not installed")
+griffe = pytest.importorskip("griffe", reason="the docs extra is not installed")
 
 DOCS = Path(__file__).parents[2] / "docs"
 
@@ -47,3 +48,19 @@ def test_a_literal_block_that_is_not_python_is_fenced_as_text() -> None:
 def test_a_doctest_is_fenced_as_a_console_session() -> None:
     text = _roles().markdown("An example.\n\n>>> gib(1)\n1073741824\n\nMore.", PUBLIC)
     assert text == "An example.\n\n```pycon\n>>> gib(1)\n1073741824\n```\n\nMore."
+
+
+def test_a_timeout_defaulting_to_the_clients_shows_as_that_without_the_internal_type() -> None:
+    roles = _roles()
+    loader = griffe.GriffeLoader(extensions=griffe.load_extensions(roles.SphinxRolesToMarkdown))
+    package = loader.load("workload_async")
+    wait = package["_resources.workload_waits.WaitMethods.wait"]
+    timeout = wait.parameters["timeout"]
+    assert str(timeout.default) == "client.wait_timeout"
+    assert str(timeout.annotation) == "float | None"
+
+
+def test_the_docs_extra_carries_a_signature_formatter() -> None:
+    pyproject = tomllib.loads((DOCS.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    docs = pyproject["project"]["optional-dependencies"]["docs"]
+    assert any(requirement.split(">")[0].strip() in ("ruff", "black") for requirement in docs)

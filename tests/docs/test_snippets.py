@@ -109,11 +109,18 @@ def test_snippet_runs(
 TEST_FUNCTION = re.compile(r"^(async )?def test_", re.M)
 
 
+#: The pytest settings the testing guide tells users to write, as it writes them.
+SETTINGS = re.search(
+    r"^```toml\n(\[tool\.pytest\.ini_options\]\n.*?)^```",
+    (ROOT / "docs" / "guides" / "testing.md").read_text(encoding="utf-8"),
+    re.M | re.S,
+)
+
+
 def _run_as_test_module(where: str, code: str, folder: Path) -> None:
+    assert SETTINGS is not None, "docs/guides/testing.md shows no [tool.pytest.ini_options] block"
     (folder / "test_snippet.py").write_text(code, encoding="utf-8")
-    (folder / "pytest.ini").write_text(
-        "[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n", encoding="utf-8"
-    )
+    (folder / "pyproject.toml").write_text(SETTINGS.group(1), encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error", str(folder)],
         cwd=folder,

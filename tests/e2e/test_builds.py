@@ -217,12 +217,12 @@ async def test_a_v2_41_client_refuses_builds_before_sending(emu: Emulator, clock
     ("call", "said"),
     [
         (lambda c: c.artifacts.build(""), "artifact_id must be a non-empty string"),
-        (lambda c: c.artifacts.build("a" * 24, timeout=0), "timeout must be > 0"),
+        (lambda c: c.artifacts.build("a" * 24, timeout=0), "timeout must be a finite number of seconds > 0"),
         (lambda c: c.artifacts.wait_for_builds("a" * 24, []), "build_ids must name at least one build"),
         (lambda c: c.artifacts.wait_for_builds("a" * 24, "b" * 24), "build_ids must be a collection"),
-        (lambda c: c.artifacts.wait_for_builds("a" * 24, [""]), "build_id must be a non-empty string"),
-        (lambda c: c.artifacts.get_build("a" * 24, None), "build_id must be a non-empty string"),
-        (lambda c: c.artifacts.build_logs("a" * 24, "b" * 24, timeout=-1), "timeout must be > 0"),
+        (lambda c: c.artifacts.wait_for_builds("a" * 24, [""]), r"build_ids\[0\] must be a non-empty string"),
+        (lambda c: c.artifacts.get_build("a" * 24, None), "build_id must be a string id"),
+        (lambda c: c.artifacts.build_logs("a" * 24, "b" * 24, timeout=-1), "timeout must be a finite number"),
         (
             lambda c: c.artifacts.create(from_source(dockerfile=Dockerfile(source="generated"))),
             r"dockerfile.execution_environment_id: is needed",
@@ -237,6 +237,6 @@ async def test_build_calls_check_their_arguments_before_sending(
     client: Client, emu: Emulator, call: Callable[[Client], Awaitable[object]], said: str
 ) -> None:
     emu.reset_counters()
-    with pytest.raises(ValueError, match=said):
+    with pytest.raises((TypeError, ValueError), match=said):
         await call(client)
     assert sum(emu.counts.values()) == 0

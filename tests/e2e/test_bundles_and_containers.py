@@ -72,7 +72,9 @@ async def test_a_listed_bundle_runs_and_an_unknown_one_is_refused(client: Client
 
 
 def test_use_cases_must_be_a_list(client: Client) -> None:
-    with pytest.raises(ValueError, match="use_cases must be a list of use cases"):
+    with pytest.raises(
+        TypeError, match=r"use_cases must be a list of strings, e\.g\. use_cases=\['workload'\]"
+    ):
         client.bundles.list(use_cases="workload")
 
 

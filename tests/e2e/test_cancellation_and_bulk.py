@@ -213,5 +213,5 @@ async def test_a_rejected_token_stops_a_bulk_call_early(emu: Emulator, clock: Fa
 
 @pytest.mark.parametrize("call", ["start_many", "stop_many", "wait_many"])
 async def test_a_single_id_string_is_refused_not_split_into_letters(client: Client, call: str) -> None:
-    with pytest.raises(ValueError, match=r"the single string 'abc': pass \['abc'\]"):
+    with pytest.raises(TypeError, match=r"the single string 'abc': pass \['abc'\]"):
         await getattr(client.workloads, call)("abc")

@@ -108,9 +108,9 @@ async def test_a_stream_ends_when_one_read_waits_too_long(server: Start, clock: 
 async def test_stream_timeouts_must_be_positive(server: Start, clock: FakeClock) -> None:
     hostile = await server(lambda request: stalled_stream(hostile.release, request))
     async with Client(hostile.url, TOKEN, clock=clock) as client:
-        with pytest.raises(ValueError, match="read_timeout must be > 0 seconds"):
-            async with client.workloads.stream("w1", "events", read_timeout=0):
-                pass
+        with pytest.raises(ValueError, match="read_timeout must be a finite number of seconds > 0"):
+            client.workloads.stream("w1", "events", read_timeout=0)  # refused at the call
+    assert hostile.requests == 0
 
 
 async def test_a_stalled_websocket_handshake_ends_at_its_timeout(server: Start, clock: FakeClock) -> None:

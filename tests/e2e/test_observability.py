@@ -9,6 +9,7 @@ import logging
 import os
 import subprocess
 import sys
+import warnings
 from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -162,10 +163,17 @@ async def test_a_retry_logs_one_warning_with_the_route_and_path(
     )
 
 
-def test_a_bad_log_switch_is_refused_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("WORKLOAD_ASYNC_LOG", "verbose")
-    with pytest.raises(ValueError, match="WORKLOAD_ASYNC_LOG must be 'info' or 'debug'"):
-        Client("http://127.0.0.1:1/api/v2", "t")
+def test_a_bad_log_switch_warns_once_and_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    logger = logging.getLogger("workload_async")
+    monkeypatch.setattr(logger, "level", logger.level)
+    level = logger.level
+    monkeypatch.setenv("WORKLOAD_ASYNC_LOG", "verbose-and-then-some")
+    with pytest.warns(RuntimeWarning, match="WORKLOAD_ASYNC_LOG is ignored: it must be 'warning', 'info'"):
+        Client("http://127.0.0.1:1/api/v2", "t", api_version="v2.41")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # once a process: the second client says nothing
+        client = Client("http://127.0.0.1:1/api/v2", "t", api_version="v2.41")
+    assert client.endpoint == "http://127.0.0.1:1/api/v2/" and logger.level == level
 
 
 def test_the_log_switch_leaves_configured_logging_alone(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -174,7 +182,8 @@ def test_the_log_switch_leaves_configured_logging_alone(monkeypatch: pytest.Monk
     monkeypatch.setenv("WORKLOAD_ASYNC_LOG", "INFO")
     assert logging.getLogger().handlers  # pytest's capture: the application's logging is configured
     Client("http://127.0.0.1:1/api/v2", "t")
-    assert logger.level == logging.INFO and logger.handlers == []
+    assert logger.level == logging.INFO
+    assert [type(h) for h in logger.handlers] == [logging.NullHandler]
 
 
 async def test_pool_trace_configs_reach_every_session(emu: Emulator, clock: FakeClock) -> None:
@@ -301,6 +310,18 @@ token, log = asyncio.run(work())
 print(json.dumps({"token": token, "statuses": [status for _, _, status in log]}))
 """
 )
+
+
+def test_with_no_logging_configured_nothing_reaches_stderr() -> None:
+    # the run retries once (a WARNING line); Python's last-resort handler would print it
+    done = run_python(DEBUG_RUN)
+    assert json.loads(done.stdout)["statuses"]
+    assert done.stderr == ""
+
+
+def test_log_switch_warning_shows_the_retry_and_no_request_lines() -> None:
+    lines = run_python(DEBUG_RUN, WORKLOAD_ASYNC_LOG="warning").stderr.splitlines()
+    assert len(lines) == 1 and " WARNING workload_async: " in lines[0] and "retry 1" in lines[0]
 
 
 def test_log_switch_debug_logs_each_request_once_and_never_the_token() -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from workload_async import Client, Container, FakeClock, InputArtifact, WorkloadStatus
+from workload_async import Client, Container, FakeClock, InputArtifact, ServerError, WorkloadStatus
 from workload_async.emulator import Emulator
 
 
@@ -34,6 +34,64 @@ class TestOptions:
 
     async def test_options_fixture_configures_the_emulator(self, workload_emulator: Emulator) -> None:
         assert workload_emulator.store.timings.startup_seconds == 30.0
+
+
+class TestTheClientReadsNothingOfTheEnvironment:
+    @pytest.fixture(autouse=True)
+    def developer_settings(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        """A developer's shell: DataRobot's variables and a drconfig with settings of its own."""
+        config = tmp_path / ".config" / "datarobot" / "drconfig.yaml"
+        config.parent.mkdir(parents=True)
+        config.write_text(
+            "endpoint: https://app.example.com/api/v2\ntoken: home-token\napi_version: '11.5'\n"
+            "max_retries: 0\nuser_agent_suffix: developer/1\nssl_verify: false\n"
+        )
+        monkeypatch.setenv("HOME", str(tmp_path))
+        monkeypatch.setenv("DATAROBOT_CONFIG_FILE", str(config))
+        monkeypatch.setenv("DATAROBOT_ENDPOINT", "https://env.example.com/api/v2")
+        monkeypatch.setenv("DATAROBOT_API_TOKEN", "env-token")
+        monkeypatch.setenv("DATAROBOT_WORKLOAD_API_VERSION", "11.5")
+        monkeypatch.setenv("DATAROBOT_MAX_RETRIES", "0")
+
+    async def test_the_client_speaks_the_emulators_generation_with_its_own_defaults(
+        self, workload_emulator: Emulator, workload_client: Client
+    ) -> None:
+        assert workload_emulator.api_version == "v2.41"
+        assert workload_client.api_version == "v2.41"
+        assert workload_client.endpoint == f"{workload_emulator.url}/"
+        workload_emulator.add_fault("status", route="workloads.list", status=503, times=1)
+        assert (await workload_client.workloads.list().first_page()).total_count == 0  # retried
+        assert workload_emulator.counts["workloads.list"] == 2
+
+
+class TestTheClientFollowsTheEmulatorsGeneration:
+    @pytest.fixture
+    def workload_emulator_options(self) -> dict[str, object]:
+        return {"api_version": "11.5"}
+
+    async def test_an_11_5_emulator_gets_an_11_5_client(
+        self, workload_emulator: Emulator, workload_client: Client
+    ) -> None:
+        assert workload_client.api_version == "11.5"
+        wl = await workload_client.workloads.create(
+            name="a", artifact=InputArtifact.single("a", Container(image_uri="i", port=8080))
+        )
+        assert (await workload_client.workloads.wait(wl.id)).status is WorkloadStatus.RUNNING
+
+
+class TestClientOptions:
+    @pytest.fixture
+    def workload_client_options(self) -> dict[str, object]:
+        return {"retries": 0, "wait_timeout": 7.0}
+
+    async def test_client_options_reach_the_client(
+        self, workload_emulator: Emulator, workload_client: Client
+    ) -> None:
+        workload_emulator.add_fault("status", route="workloads.list", status=503, times=1)
+        with pytest.raises(ServerError):
+            await workload_client.workloads.list().first_page()
+        assert workload_emulator.counts["workloads.list"] == 1
+        assert workload_client.clock is workload_emulator.clock  # the fixture's own settings stay
 
 
 _REPORT_MODULES = """

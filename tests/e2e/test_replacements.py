@@ -253,13 +253,13 @@ async def test_a_v2_41_client_refuses_replacements_before_sending(emu: Emulator,
     ("kwargs", "said"),
     [
         ({"workload_id": ""}, "workload_id must be a non-empty string"),
-        ({"artifact_id": 5}, "artifact_id must be a non-empty string"),
+        ({"artifact_id": 5}, "artifact_id must be a string id"),
         ({"config": ReplacementConfig(warmup_duration_minutes=-1)}, r"config.warmup_duration_minutes"),
         ({"config": ReplacementConfig(keep_old_version_minutes=1.5)}, r"config.keep_old_version_minutes"),
         ({"config": {"warmupDurationMinutes": 1}}, "config must be a ReplacementConfig"),
         ({"runtime": WorkloadRuntime(replica_count=0)}, r"runtime.replica_count"),
-        ({"timeout": -1}, "timeout must be > 0"),
-        ({"timeout": -1, "wait": True}, "timeout must be >= 0"),
+        ({"timeout": -1}, "timeout must be a finite number of seconds > 0"),
+        ({"timeout": -1, "wait": True}, "timeout must be a finite number of seconds >= 0"),
     ],
 )
 async def test_replace_checks_its_arguments_before_sending(

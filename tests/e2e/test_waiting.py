@@ -113,25 +113,35 @@ async def test_http_attempts_never_run_past_the_deadline(
     assert "last polling error: [503]" in str(caught.value)
 
 
-async def test_stopped_while_waiting_for_running_is_unexpected_after_the_grace(
-    client: Client, clock: FakeClock
-) -> None:
+async def test_a_bare_wait_on_a_stopped_workload_fails_at_the_first_poll(client: Client) -> None:
     wl = await client.workloads.create(artifact=artifact())
     await client.workloads.stop(wl.id, wait=True)
-    started = clock.monotonic()
+    polls = client.poller.requests
     with pytest.raises(
         UnexpectedStatusError, match=r"settled in 'stopped' while waiting for 'running'; start it first$"
     ):
         await client.workloads.wait(wl.id, poll=PollPolicy(stale_grace=5))
-    assert clock.monotonic() - started >= 5
+    assert client.poller.requests == polls + 1  # no grace: this client asked for no start
 
 
-async def test_running_while_waiting_for_stopped_says_to_stop_it(client: Client) -> None:
+async def test_a_bare_wait_for_stopped_on_a_running_workload_fails_at_the_first_poll(client: Client) -> None:
     wl = await client.workloads.wait((await client.workloads.create(artifact=artifact())).id)
+    polls = client.poller.requests
     with pytest.raises(
         UnexpectedStatusError, match=r"settled in 'running' while waiting for 'stopped'; stop it first$"
     ):
-        await client.workloads.wait(wl.id, until=S.STOPPED, poll=PollPolicy(stale_grace=1))
+        await client.workloads.wait(wl.id, until=S.STOPPED)
+    assert client.poller.requests == polls + 1
+
+
+async def test_a_wait_right_after_this_client_asked_for_the_change_reaches_it(client: Client) -> None:
+    wl = await client.workloads.create(artifact=artifact())
+    await client.workloads.stop(wl.id, wait=True)
+    await client.workloads.start(wl.id)
+    assert (await client.workloads.wait(wl.id)).status is S.RUNNING
+    await client.workloads.stop(wl.id)
+    view = client.with_options(timeout=10)  # a view shares what the client asked for
+    assert (await view.workloads.wait(wl.id, until=S.STOPPED)).status is S.STOPPED
 
 
 async def test_a_deleted_workload_fails_its_wait_with_not_found(client: Client) -> None:

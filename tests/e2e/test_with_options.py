@@ -88,7 +88,10 @@ async def test_a_view_closes_with_its_client_but_closing_a_view_closes_nothing(c
 
 @pytest.mark.parametrize(
     ("options", "message"),
-    [({"timeout": 0}, "timeout must be > 0 seconds"), ({"retries": -1}, "retries must be a RetryPolicy")],
+    [
+        ({"timeout": 0}, "timeout must be a finite number of seconds > 0"),
+        ({"retries": -1}, "retries must be between 0 and 100"),
+    ],
 )
 def test_bad_options_are_refused(options: dict[str, object], message: str) -> None:
     client = Client("https://x.example.com/api/v2", "t")

@@ -250,6 +250,24 @@ BAD: list[tuple[str, Callable[[Emulator], Any], str, str, dict[str, Any], int, t
         422,
         ValueError,
     ),
+    (
+        "a user whose token no header can carry",
+        lambda emu: emu.add_user("a\r\nX-Injected: 1"),
+        "POST",
+        "users",
+        {"token": "a\nb"},
+        422,
+        ValueError,
+    ),
+    (
+        "a fault for a method that does not exist",
+        lambda emu: emu.add_fault(method="FETCH"),
+        "POST",
+        "faults",
+        {"method": "FETCH"},
+        422,
+        ValueError,
+    ),
 ]
 
 
@@ -321,3 +339,36 @@ async def test_the_timings_route_and_the_method_change_the_same_timings(
         shown = await r.json()
     assert shown["startupSeconds"] == 7 and shown["stopSeconds"] == 3
     assert emu.store.timings.stop_seconds == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "detail"), [("{oops", "body is not JSON"), ("[1]", "body must be a JSON object")]
+)
+async def test_a_control_body_that_is_not_a_json_object_is_a_422_with_a_detail(
+    emu: Emulator, http: aiohttp.ClientSession, text: str, detail: str
+) -> None:
+    base = emu.url.removesuffix("/api/v2")
+    headers = {"Authorization": f"Bearer {emu.token}", "Content-Type": "application/json"}
+    async with http.post(f"{base}/_emulator/faults", data=text, headers=headers) as response:
+        assert response.status == 422
+        assert await response.json() == {"detail": detail}
+    assert emu.state.faults.rules == []
+
+
+async def test_the_request_log_keeps_the_last_requests_only(http: aiohttp.ClientSession) -> None:
+    async with Emulator(request_log_size=3) as emu:
+        headers = {"Authorization": f"Bearer {emu.token}"}
+        for path in (
+            "console/workloads/",
+            "registry/artifacts/",
+            "console/workloads/",
+            "console/deployments/",
+        ):
+            async with http.get(f"{emu.url}/{path}", headers=headers) as response:
+                assert response.status == 200
+        assert [name for _, name, _ in emu.request_log] == [
+            "artifacts.list",
+            "workloads.list",
+            "deployments.list",
+        ]
+        assert sum(emu.counts.values()) == 4  # the counters still count every request

@@ -90,7 +90,7 @@ async def test_a_nested_body_that_parses_gets_a_json_answer_not_a_500(raw: Raw) 
     assert isinstance(answer, dict) and "detail" in answer
 
 
-async def test_a_deeply_nested_control_body_is_a_400_with_a_detail(
+async def test_a_deeply_nested_control_body_is_a_422_with_a_detail(
     http: aiohttp.ClientSession, emu: Emulator
 ) -> None:
     status, body = await control(
@@ -101,7 +101,7 @@ async def test_a_deeply_nested_control_body_is_a_400_with_a_detail(
         data=nested(100_000),
         headers={"Content-Type": "application/json"},
     )
-    assert status == 400 and "nested too deeply" in body["detail"]
+    assert status == 422 and "nested too deeply" in body["detail"]
 
 
 async def test_the_request_log_leaves_out_query_strings(

@@ -23,6 +23,7 @@ NAME = "workload_async"
 #: at the emulator's root each module is a room of its own (``_clock``, ``emulator._store``);
 #: ``__init__`` is a package's own ``__init__.py``.
 ROOMS: tuple[str, ...] = (
+    "_logging",
     "_models",
     "_clock",
     "_policies",

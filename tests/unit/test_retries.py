@@ -180,7 +180,7 @@ async def test_the_per_call_timeout_bounds_the_retries(
 
 
 async def test_a_per_call_timeout_must_be_positive(mock_client: Client) -> None:
-    with pytest.raises(ValueError, match="timeout must be > 0 seconds, got 0"):
+    with pytest.raises(ValueError, match="timeout must be a finite number of seconds > 0, got 0"):
         await mock_client.workloads.get("w1", timeout=0)
 
 

@@ -63,6 +63,30 @@ def test_invoke_tail_keeps_its_slashes_but_cannot_climb() -> None:
         build_url(BASE, "workloads.invoke", "w1", tail="../../console/workloads/")
 
 
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "%2e%2e/console",
+        "%2E%2E/x",
+        ".%2e/x",
+        "%2e./x",
+        "a/%2e%2e%2f%2e%2e/x",
+        "..%2fx",
+        "..%5cx",
+        "%252e%252e/x",
+        "%2e",
+    ],
+)
+def test_encoded_dot_segments_are_refused_like_literal_ones(tail: str) -> None:
+    with pytest.raises(ValueError, match=r"must not contain '\.' or '\.\.' segments, encoded or not"):
+        build_url(BASE, "workloads.invoke", "w1", tail=tail)
+
+
+@pytest.mark.parametrize("tail", ["v1.2/predict", "a..b", "%2e%2ex", "...", "file%2Ename"])
+def test_dots_inside_a_name_are_not_dot_segments(tail: str) -> None:
+    assert build_url(BASE, "workloads.invoke", "w1", tail=tail).raw_path.startswith("/api/v2/endpoints/")
+
+
 def test_relative_path_is_what_errors_print() -> None:
     assert relative_path(BASE, build_url(BASE, "workloads.get", "x")) == "console/workloads/x/"
     other = URL("https://elsewhere.example.com/a/b?q=1")

@@ -86,7 +86,8 @@ def test_a_problem_is_named_by_the_jsons_own_keys() -> None:
     with pytest.raises(ValueError) as caught:
         from_json(InputArtifact, data)
     assert str(caught.value) == (
-        "expected a string, got a number (5) @ InputArtifact.spec.containerGroups[0].containers[0].imageUri"
+        "data does not fit InputArtifact: expected a string, got a number (5)"
+        " @ InputArtifact.spec.containerGroups[0].containers[0].imageUri"
     )
 
 
@@ -95,7 +96,9 @@ def test_a_snake_case_key_is_pointed_out_when_reading_fails() -> None:
     with pytest.raises(ValueError) as caught:
         from_json(InputArtifact, data)
     said = str(caught.value)
-    assert said.startswith("required field missing @ InputArtifact.spec.containerGroups")
+    assert said.startswith(
+        "data does not fit InputArtifact: required field missing @ InputArtifact.spec.containerGroups"
+    )
     assert said.endswith(
         "keys are camelCase, as the API writes them: 'container_groups' would be 'containerGroups'"
     )

@@ -24,7 +24,8 @@ from workload_async import (
     WorkloadRuntime,
     gib,
 )
-from workload_async._models.checks import check_id, check_input_artifact, check_runtime
+from workload_async._models.arguments import check_id
+from workload_async._models.checks import check_input_artifact, check_runtime
 
 C0 = "artifact.spec.container_groups[0].containers[0]"
 
@@ -51,7 +52,6 @@ def test_a_primary_container_without_a_port_is_allowed() -> None:
         (float("nan"), gib(1), "cpu"),
         (float("inf"), gib(1), "cpu"),
         (1, 0, "memory"),
-        (1, 1.5, "memory"),
     ],
 )
 def test_non_positive_cpu_or_memory(cpu: float, memory: int, field: str) -> None:
@@ -59,6 +59,12 @@ def test_non_positive_cpu_or_memory(cpu: float, memory: int, field: str) -> None
         image_uri="img", port=8080, resource_request=ResourceRequest(cpu=cpu, memory=memory)
     )
     with pytest.raises(ValueError, match=rf"resource_request\.{field}: must be"):
+        check_input_artifact(one(container))
+
+
+def test_a_fractional_memory_is_a_type_error() -> None:
+    container = Container(image_uri="img", port=8080, resource_request=ResourceRequest(cpu=1, memory=1.5))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"resource_request\.memory: must be a whole number, got float 1\.5"):
         check_input_artifact(one(container))
 
 
@@ -137,9 +143,21 @@ def test_replica_count_below_one() -> None:
         check_runtime(WorkloadRuntime(replica_count=0))
 
 
-@pytest.mark.parametrize("bad", ["", "   ", None, 42])
+@pytest.mark.parametrize("bad", ["", "   "])
 def test_ids_must_be_non_empty_strings(bad: object) -> None:
     with pytest.raises(ValueError, match="workload_id must be a non-empty string"):
+        check_id(bad, "workload_id")
+
+
+@pytest.mark.parametrize("bad", [None, 42, b"abc", ["abc"]])
+def test_an_id_of_another_type_is_a_type_error(bad: object) -> None:
+    with pytest.raises(TypeError, match="workload_id must be a string id, got"):
+        check_id(bad, "workload_id")
+
+
+@pytest.mark.parametrize("bad", ["a\r\nb", "a b", "a\x00", "x" * 257])
+def test_an_id_with_control_characters_or_too_long_is_refused(bad: str) -> None:
+    with pytest.raises(ValueError, match=r"workload_id (must not hold spaces|is 257 characters long)"):
         check_id(bad, "workload_id")
 
 
@@ -150,7 +168,7 @@ def test_a_wrong_type_is_a_type_error() -> None:
 
 @pytest.mark.parametrize(("context", "wire", "field", "loc"), SECURITY_CASES)
 def test_bad_security_context(context: SecurityContext, wire: object, field: str, loc: object) -> None:
-    with pytest.raises(ValueError, match=rf"^{re.escape(C0)}\.{re.escape(field)}: "):
+    with pytest.raises((TypeError, ValueError), match=rf"^{re.escape(C0)}\.{re.escape(field)}: "):
         check_input_artifact(one(Container(image_uri="img", port=8080, security_context=context)))
 
 
@@ -169,6 +187,6 @@ def test_an_autoscaling_target_must_be_a_finite_number_at_least_0(target: float)
     policy = ScalingPolicy(ScalingMetricType.CPU_AVERAGE_UTILIZATION, target=target, min_count=1, max_count=2)
     runtime = WorkloadRuntime(autoscaling=Autoscaling(enabled=True, policies=[policy]))
     with pytest.raises(
-        ValueError, match=r"runtime\.autoscaling\.policies\[0\]\.target: must be a finite number >= 0"
+        ValueError, match=r"runtime\.autoscaling\.policies\[0\]\.target: must be a finite number"
     ):
         check_runtime(runtime)

@@ -7,11 +7,11 @@ each id becomes exactly one percent-encoded path segment, so no id can change th
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from yarl import URL
 
-__all__ = ["RouteParts", "relative_path", "route_parts", "route_path"]
+__all__ = ["RouteParts", "check_app_path", "relative_path", "route_parts", "route_path"]
 
 _PLAIN = re.compile(r"[A-Za-z0-9_~-]+").fullmatch
 
@@ -48,11 +48,38 @@ def route_path(route: str, *ids: str, table: RouteParts, tail: str = "") -> str:
     else:
         path = parts[0] + "".join(_segment(i) + rest for i, rest in zip(ids, parts[1:], strict=True))
     if tail:
-        pieces = tail.lstrip("/").split("/")
-        if any(p in (".", "..") for p in pieces):
-            raise ValueError(f"app path {tail!r} must not contain '.' or '..' segments")
+        pieces = check_app_path(tail)
         path += "/".join(quote(p, safe="@:!$&'()*+,;=-._~%") for p in pieces)
     return path
+
+
+def check_app_path(tail: str, what: str = "app path") -> list[str]:
+    """The segments of an application path (invoke's ``path``); ``ValueError`` when one is a dot
+    segment, encoded or not: the path cannot climb out of the route."""
+    pieces = tail.lstrip("/").split("/")
+    if any(_climbs(p) for p in pieces):
+        raise ValueError(f"{what} {tail!r} must not contain '.' or '..' segments, encoded or not")
+    return pieces
+
+
+_SEPARATORS = re.compile(r"[/\\]")
+
+
+def _climbs(piece: str) -> bool:
+    """True when ``piece`` is a dot segment once a server decodes it (``..``, ``%2e%2e``,
+    ``.%2E``, ``..%2f``, ``..%5c``): some servers and proxies decode before they normalise."""
+    if piece in (".", ".."):
+        return True
+    if "%" not in piece and "\\" not in piece:
+        return False
+    decoded = piece
+    for _ in range(3):  # a doubly encoded dot is decoded by a chain of two servers
+        decoded = unquote(decoded)
+        if any(segment in (".", "..") for segment in _SEPARATORS.split(decoded)):
+            return True
+        if "%" not in decoded:
+            return False
+    return False
 
 
 def relative_path(base: URL, url: URL) -> str:

@@ -12,6 +12,7 @@ import attrs
 from yarl import URL
 
 from .._dialects.dialect import Dialect
+from .._models.arguments import check_count, check_timeout
 from .._models.converter import DecodeProblem, reader
 from .._models.outputs import Page
 from ..errors import ResponseDecodeError
@@ -64,10 +65,8 @@ class AsyncPager(Generic[T]):
         route_ids: Sequence[str] = (),
         timeout: float | None = None,
     ) -> None:
-        if not 1 <= page_size <= max_page_size:
-            raise ValueError(f"page_size must be between 1 and {max_page_size}, got {page_size}")
-        if type(offset) is not int or offset < 0:
-            raise ValueError(f"offset must be a whole number >= 0, got {offset!r}")
+        check_count(page_size, "page_size", minimum=1, maximum=max_page_size)
+        check_count(offset, "offset")
         self._ids_key = ids_key
         self._route_ids = tuple(route_ids)
         self._transport = transport
@@ -81,7 +80,7 @@ class AsyncPager(Generic[T]):
         if offset and self._ids is not None and len(self._ids) > MAX_PAGE_SIZE:
             raise ValueError(f"offset= cannot be combined with more than {MAX_PAGE_SIZE} ids")
         self._deadline = deadline
-        self._timeout = timeout
+        self._timeout = check_timeout(timeout)
 
     def _first_queries(self, dialect: Dialect) -> list[list[tuple[str, str]]]:
         # parameters are named as the SDK calls them; the dialect says what the wire calls them
@@ -147,7 +146,7 @@ class AsyncPager(Generic[T]):
     async def collect(self, limit: int | None = None) -> list[T]:
         """Every item (or the first ``limit`` items) in a list; fetches only the pages it needs."""
         items: list[T] = []
-        if limit is not None and limit <= 0:
+        if limit is not None and check_count(limit, "limit") == 0:
             return items
         async with aclosing(self.__aiter__()) as iterator:
             async for item in iterator:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import ssl as ssl_module
 from collections.abc import Iterable
 
@@ -20,6 +21,8 @@ log = logging.getLogger("workload_async")
 
 
 def _as_tuple(configs: Iterable[aiohttp.TraceConfig]) -> tuple[aiohttp.TraceConfig, ...]:
+    if isinstance(configs, str | bytes) or not isinstance(configs, Iterable):
+        raise TypeError(f"trace_configs must be a list of aiohttp.TraceConfig, got {type(configs).__name__}")
     return tuple(configs)
 
 
@@ -39,8 +42,9 @@ class SessionPool:
     skip verification, for test servers only). ``trace_configs`` are aiohttp ``TraceConfig``
     objects given to every session, for aiohttp's own request hooks and instrumentation.
 
-    Raises ``ValueError`` for ``max_connections`` below 1 or a ``trace_configs`` item that is not
-    a ``TraceConfig``; a closed pool raises :class:`~workload_async.errors.ClientClosedError`, and
+    Raises ``TypeError``/``ValueError`` naming the argument for one of the wrong type or out of
+    range (``max_connections`` below 1, a ``trace_configs`` item that is not a ``TraceConfig``);
+    a closed pool raises :class:`~workload_async.errors.ClientClosedError`, and
     one used from another event loop ``RuntimeError``. Several clients, one pool::
 
         async with SessionPool(max_connections=200) as pool:
@@ -60,8 +64,21 @@ class SessionPool:
     _closed: bool = attrs.field(default=False, init=False)
 
     def __attrs_post_init__(self) -> None:
-        if self.max_connections < 1:
-            raise ValueError(f"max_connections must be >= 1, got {self.max_connections}")
+        for name, low in (("max_connections", 1), ("max_per_host", 0)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError(f"{name} must be a whole number, got {type(value).__name__}")
+            if value < low:
+                raise ValueError(f"{name} must be >= {low}, got {value}")
+        keepalive = self.keepalive_seconds
+        if isinstance(keepalive, bool) or not isinstance(keepalive, int | float):
+            raise TypeError(f"keepalive_seconds must be a number, got {type(keepalive).__name__}")
+        if not (math.isfinite(keepalive) and keepalive >= 0):
+            raise ValueError(f"keepalive_seconds must be a finite number >= 0, got {keepalive!r}")
+        if not isinstance(self.trust_env, bool):
+            raise TypeError(f"trust_env must be True or False, got {type(self.trust_env).__name__}")
+        if not isinstance(self.ssl, ssl_module.SSLContext | bool):
+            raise TypeError(f"ssl must be an ssl.SSLContext, True or False, got {type(self.ssl).__name__}")
         for item in self.trace_configs:
             if not isinstance(item, aiohttp.TraceConfig):
                 raise ValueError(f"trace_configs must hold aiohttp.TraceConfig objects, got {item!r}")

@@ -15,6 +15,7 @@ from .._models.converter import DecodeProblem, structure
 from ..errors import APIStatusError, RequestTimeoutError, ResponseDecodeError, TransportError
 from .failures import scrubbed
 from .json_read import loads, loads_stdlib
+from .lines import LineDecoder
 from .sse import ServerSentEvent, SSEParser
 from .status_errors import error_from_response, excerpt
 
@@ -154,18 +155,23 @@ class StreamingResponse:
         raise error
 
     async def iter_lines(self) -> AsyncIterator[str]:
-        """Yield the body line by line (without the line ending); raises as :meth:`iter_chunks`."""
-        buffer = ""
+        """Yield the body line by line, decoded as UTF-8, without the line ends (CR, LF or CRLF).
+
+        One decoder reads the whole stream, so a character or a CRLF split between two network
+        chunks comes out whole; a last line with no line end is yielded too. Raises as
+        :meth:`iter_chunks`.
+        """
+        lines = LineDecoder()
         async for chunk in self.iter_chunks():
-            buffer += chunk.decode("utf-8", errors="replace")
-            *lines, buffer = buffer.split("\n")
-            for line in lines:
-                yield line.rstrip("\r")
-        if buffer:
-            yield buffer
+            for line in lines.feed(chunk):
+                yield line
+        for line in lines.close():
+            yield line
 
     async def iter_events(self) -> AsyncIterator[ServerSentEvent]:
-        """Yield server-sent events as each one completes; raises as :meth:`iter_chunks`."""
+        """Yield server-sent events as each one completes, parsed as the WHATWG standard says
+        (see :class:`~workload_async.ServerSentEvent`); an event the stream ends in the middle of
+        is dropped. Raises as :meth:`iter_chunks`."""
         parser = SSEParser()
         async for chunk in self.iter_chunks():
             for event in parser.feed(chunk):

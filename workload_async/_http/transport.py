@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Coroutine, Mapping
+import ssl as ssl_module
+from collections.abc import AsyncIterable, AsyncIterator, Coroutine, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -24,6 +25,7 @@ from .._clock import Clock
 from .._dialects.dialect import Dialect
 from .._dialects.routes import relative_path
 from .._dialects.versions import detect
+from .._models.arguments import check_seconds
 from .._observe.observer import Observer
 from .._policies import RetryPolicy
 from ..errors import ClientClosedError, ResponseDecodeError, TransportError, WorkloadAPIError
@@ -44,6 +46,7 @@ from .failures import (
 from .pool import SessionPool
 from .responses import Response, StreamingResponse, WebSocket, status_error
 from .retry_budget import RetryBudget
+from .sleeps import Sleeps
 from .status_errors import error_from_response, other_generation
 
 __all__ = ["Params", "Response", "RetryMode", "StreamingResponse", "Transport", "WebSocket"]
@@ -74,6 +77,12 @@ class Transport:
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     #: Client-wide: shared by every view of a client made with ``attrs.evolve``.
     budget: RetryBudget = attrs.field(default=None)
+    #: Client-wide: the retry sleeps that closing the client wakes.
+    sleeps: Sleeps = attrs.field(default=None, repr=False)
+    #: aiohttp's ``ssl=`` of every request: True (the pool's verification), False, or a context.
+    ssl: ssl_module.SSLContext | bool = attrs.field(default=True, repr=False)
+    #: Seconds to make a connection (None: only the request's timeout bounds it).
+    connect_timeout: float | None = None
     _detecting: asyncio.Lock | None = attrs.field(default=None, init=False, repr=False)
     #: True when the dialect came from asking the server (``auto``): a 404 is then no hint of it
     _detected: bool = attrs.field(default=False, repr=False, alias="detected")
@@ -130,23 +139,24 @@ class Transport:
         self._plain_headers = plain
         self._json_headers = with_body
         self._base_text = str(self.base)
-        self._default_timeout = aiohttp.ClientTimeout(total=self.timeout)
+        self._default_timeout = aiohttp.ClientTimeout(total=self.timeout, sock_connect=self.connect_timeout)
         if self.budget is None:
             self.budget = RetryBudget(self.retry.budget)
+        if self.sleeps is None:
+            self.sleeps = Sleeps()
         if self.max_response_bytes < 1:
             raise ValueError(f"max_response_bytes must be >= 1, got {self.max_response_bytes}")
 
     def deadline_for(self, timeout: float | None, deadline: float | None = None) -> float | None:
         """The absolute deadline of one call: ``timeout`` seconds from now (the transport's
         ``call_timeout`` when None), capped by an outer ``deadline``. The one place a call's
-        whole-call limit is decided."""
+        whole-call limit is decided. Raises ``TypeError``/``ValueError`` naming ``timeout`` unless
+        it is None or a finite number of seconds > 0."""
         if timeout is None:
             timeout = self.call_timeout
         if timeout is None:
             return deadline
-        if not timeout > 0:  # NaN too
-            raise ValueError(f"timeout must be > 0 seconds, got {timeout}")
-        own = self.clock.monotonic() + timeout
+        own = self.clock.monotonic() + check_seconds(timeout, "timeout")
         return own if deadline is None else min(own, deadline)
 
     def _get_session(self) -> aiohttp.ClientSession:
@@ -160,7 +170,10 @@ class Transport:
     def _timeout(self, deadline: float | None) -> aiohttp.ClientTimeout:
         if deadline is None:
             return self._default_timeout
-        return aiohttp.ClientTimeout(total=min(self.timeout, max(0.001, deadline - self.clock.monotonic())))
+        return aiohttp.ClientTimeout(
+            total=min(self.timeout, max(0.001, deadline - self.clock.monotonic())),
+            sock_connect=self.connect_timeout,
+        )
 
     async def _send_once(
         self,
@@ -169,7 +182,7 @@ class Transport:
         path: str,
         *,
         params: Params,
-        data: bytes | None,
+        data: bytes | AsyncIterable[bytes] | None,
         headers: CIMultiDict[str],
         deadline: float | None,
     ) -> Response:
@@ -184,6 +197,7 @@ class Transport:
                 headers=headers,
                 timeout=timeout,
                 allow_redirects=False,
+                ssl=self.ssl,
                 # only a DELETE asks whether aiohttp repeated it (see failures.watch_attempts);
                 # the others skip the middleware, which costs every request some microseconds
                 middlewares=None if method == "DELETE" else (),
@@ -229,7 +243,7 @@ class Transport:
         *,
         params: Params = None,
         json_body: Any = None,
-        data: bytes | None = None,
+        data: bytes | AsyncIterable[bytes] | None = None,
         headers: Mapping[str, str] | None = None,
         retry: RetryMode = "safe",
         deadline: float | None = None,
@@ -248,6 +262,8 @@ class Transport:
         route of the contract in logs, hooks and spans.
         """
         self._check_open()
+        if data is not None and not isinstance(data, bytes) and retry != "never":
+            raise TypeError("a body read as it is sent cannot be sent twice: send it with retry='never'")
         deadline = self.deadline_for(timeout, deadline)
         if json_body is not None:
             try:
@@ -306,8 +322,8 @@ class Transport:
                 raise error
             spent += cost
             self.observe.retry(method, route, path, retries + 1, delay, error)
-            await self.clock.sleep(delay)
-            if self.closed:  # closed while this request waited: no further attempt
+            if not await self.sleeps.sleep(self.clock, delay) or self.closed:
+                # closed while this request waited: woken at once, and no further attempt
                 raise ClientClosedError("the client was closed while this request waited to retry") from error
             retries += 1
 
@@ -392,12 +408,15 @@ class Transport:
         self._check_open()
         path = relative_path(self.base, url)
         limit = self.timeout if timeout is None else timeout
-        if limit <= 0:
-            raise ValueError(f"timeout must be > 0 seconds, got {timeout}")
+        check_seconds(limit, "timeout")
         try:
             async with asyncio.timeout(limit):
                 raw = await self._get_session().ws_connect(
-                    url, params=params, headers=self._headers(headers, has_body=False), heartbeat=heartbeat
+                    url,
+                    params=params,
+                    headers=self._headers(headers, has_body=False),
+                    heartbeat=heartbeat,
+                    ssl=self.ssl,
                 )
         except aiohttp.WSServerHandshakeError as exc:
             refused = error_from_response(
@@ -428,7 +447,7 @@ class Transport:
         url: URL,
         *,
         params: Params = None,
-        data: bytes | None = None,
+        data: bytes | AsyncIterable[bytes] | None = None,
         headers: Mapping[str, str] | None = None,
         timeout: float | None = None,
         read_timeout: float | None = None,
@@ -443,12 +462,14 @@ class Transport:
         self._check_open()
         path = relative_path(self.base, url)
         all_headers = self._headers(headers, has_body=False)
-        if timeout is not None and timeout <= 0:
-            raise ValueError(f"timeout must be > 0 seconds, got {timeout}")
-        if read_timeout is not None and read_timeout <= 0:
-            raise ValueError(f"read_timeout must be > 0 seconds, got {read_timeout}")
+        if timeout is not None:
+            check_seconds(timeout, "timeout")
+        if read_timeout is not None:
+            check_seconds(read_timeout, "read_timeout")
         per_read = read_timeout or self.timeout
-        limits = aiohttp.ClientTimeout(total=timeout, sock_connect=self.timeout, sock_read=per_read)
+        limits = aiohttp.ClientTimeout(
+            total=timeout, sock_connect=self.connect_timeout or self.timeout, sock_read=per_read
+        )
         with self.observe.request(method, route, path, 1, 0.0) as seen:
             try:
                 raw = await self._get_session().request(
@@ -459,6 +480,7 @@ class Transport:
                     headers=all_headers,
                     timeout=limits,
                     allow_redirects=False,
+                    ssl=self.ssl,
                 )
             except (TimeoutError, aiohttp.ClientError, OSError) as exc:
                 failed: TransportError | None = failure(exc, method, path, timeout or per_read)

@@ -13,6 +13,8 @@ wants them (:mod:`.._dialects.dialect`). A few parts only the 11.5 generation ca
 
 from __future__ import annotations
 
+import math
+
 import attrs
 
 from .enums import ArtifactStatus, Importance, ScalingMetricType
@@ -46,14 +48,26 @@ __all__ = [
 ]
 
 
+def _amount(amount: object, unit: str) -> float:
+    if isinstance(amount, bool) or not isinstance(amount, int | float):
+        raise TypeError(f"{unit}(amount): amount must be a number, got {type(amount).__name__}")
+    if not (math.isfinite(amount) and amount >= 0):
+        raise ValueError(f"{unit}(amount): amount must be a finite number >= 0, got {amount!r}")
+    return amount
+
+
 def gib(amount: float) -> int:
-    """``amount`` gibibytes in bytes, e.g. ``gib(4) == 4 * 1073741824``."""
-    return int(amount * 1024**3)
+    """``amount`` gibibytes in bytes, e.g. ``gib(4) == 4 * 1073741824``.
+
+    Raises ``TypeError``/``ValueError`` for an ``amount`` that is not a finite number >= 0."""
+    return int(_amount(amount, "gib") * 1024**3)
 
 
 def mib(amount: float) -> int:
-    """``amount`` mebibytes in bytes, e.g. ``mib(512) == 536870912``."""
-    return int(amount * 1024**2)
+    """``amount`` mebibytes in bytes, e.g. ``mib(512) == 536870912``.
+
+    Raises ``TypeError``/``ValueError`` for an ``amount`` that is not a finite number >= 0."""
+    return int(_amount(amount, "mib") * 1024**2)
 
 
 def _tuple(value: object) -> object:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json as jsonlib
 import re
+import typing
 from typing import Any, TypeVar
+
+import attrs
+from cattrs.errors import StructureHandlerNotFoundError
 
 from .converter import DecodeProblem, structure, to_camel, unstructure
 
@@ -23,31 +27,72 @@ def to_json(value: Any, *, keep_defaults: bool = False) -> Any:
 
         json.dumps(to_json(workload))
         to_json(workload, keep_defaults=True)["runtime"]["replicaCount"]  # there even when 0
+
+    Raises ``TypeError`` for a ``value`` that is neither a model nor JSON (and holds no
+    models), and ``ValueError`` for one JSON cannot carry (NaN, an infinity, a circle).
     """
-    return unstructure(value, keep_defaults=keep_defaults)
+    if not isinstance(keep_defaults, bool):
+        raise TypeError(f"keep_defaults must be True or False, got {type(keep_defaults).__name__}")
+    problem = ""
+    try:
+        out = unstructure(value, keep_defaults=keep_defaults)
+        jsonlib.dumps(out, allow_nan=False)
+    except TypeError as exc:
+        kind = str(exc).removeprefix("Object of type ").split(" ", 1)[0]
+        raise TypeError(
+            f"value must be a model, or a list or dict of models and JSON values; it holds {kind}"
+        ) from None
+    except ValueError as exc:
+        problem = "NaN or an infinity" if "JSON compliant" in str(exc) else "a circular reference"
+    except RecursionError:
+        problem = "lists or mappings nested too deeply"
+    if problem:
+        raise ValueError(f"value cannot be written as JSON: it holds {problem}")
+    return out
 
 
 def from_json(cls: type[T], data: Any) -> T:
     """Build a ``cls`` model from its JSON form (as :func:`to_json` writes it, or as the API sends it).
 
     ``data`` is decoded JSON, or a ``str``/``bytes`` holding JSON text. Unknown keys are ignored.
-    Raises ``ValueError`` naming each field that does not fit (or saying where the text is not JSON)::
+    Raises ``ValueError`` naming each field that does not fit (or saying where the text is not
+    JSON, or that it is nested too deeply to read), and ``TypeError`` when ``cls`` is not a model::
 
         artifact = from_json(InputArtifact, Path("artifact.json").read_text())
     """
+    model = typing.get_origin(cls) or cls
+    if not (isinstance(model, type) and attrs.has(model)):
+        raise TypeError(f"cls must be a model class such as Workload or InputArtifact, got {cls!r}"[:120])
     if isinstance(data, str | bytes | bytearray):
+        problem = ""
         try:
             data = jsonlib.loads(data)
         except ValueError as exc:
-            raise ValueError(f"not JSON: {exc}") from None
+            problem = f"data is not JSON: {exc}"
+        except RecursionError:
+            problem = "data is JSON nested too deeply to read"
+        if problem:
+            raise ValueError(problem)
+    deep = unknown = False
     try:
         return structure(data, cls)
     except DecodeProblem as exc:
         problems = [_wire_path(problem) for problem in exc.problems]
-    snake = _snake_key(data)
+    except RecursionError:
+        deep = True
+    except StructureHandlerNotFoundError:
+        unknown = True
+    if deep:
+        raise ValueError(f"data is nested too deeply to read as a {model.__name__}")
+    if unknown:
+        raise TypeError(f"cls must be a model class the SDK reads (Page[Workload], not Page), got {cls!r}")
+    try:
+        snake = _snake_key(data)
+    except RecursionError:
+        snake = None
     if snake is not None:
         problems.append(f"keys are camelCase, as the API writes them: {snake!r} would be {to_camel(snake)!r}")
-    raise ValueError("; ".join(problems))
+    raise ValueError(f"data does not fit {model.__name__}: " + "; ".join(problems))
 
 
 def _wire_path(problem: str) -> str:

@@ -98,7 +98,7 @@ class ReplacementRef:
 
 @attrs.frozen
 class Workload:
-    """A workload as the server reports it. Some servers echo ``workloadId`` instead of ``id``.
+    r"""A workload as the server reports it. Some servers echo ``workloadId`` instead of ``id``.
 
     What :meth:`client.workloads.get`, ``create``, ``list`` and the waits return. ``status`` is a
     :class:`WorkloadStatus` (``unknown`` when the server did not say; a value this SDK does not
@@ -187,7 +187,13 @@ class Deployment:
 @attrs.frozen
 class LogRecord:
     """One record of a workload's log. ``level`` is the severity (``INFO``, ``ERROR``, ...);
-    ``stacktrace`` is the traceback of an error, when it has one."""
+    ``stacktrace`` is the traceback of an error, when it has one.
+
+    ``position`` (records that ``follow_logs`` yields, when they have a timestamp) is where the
+    record is in the log, as an opaque string to keep: ``follow_logs(workload_id,
+    after=record.position)`` resumes after it, repeating nothing. It is not the server's and does
+    not take part in comparisons.
+    """
 
     timestamp: datetime | None = None
     level: str | None = None
@@ -195,6 +201,7 @@ class LogRecord:
     span_id: str | None = None
     trace_id: str | None = None
     stacktrace: str | None = None
+    position: str | None = attrs.field(default=None, eq=False)
 
 
 @attrs.frozen

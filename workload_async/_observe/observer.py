@@ -7,8 +7,9 @@ Span code lives in :mod:`.tracing`, loaded only once the application has importe
 ``opentelemetry.trace`` itself.
 
 Log lines, on the ``workload_async`` logger: one per HTTP attempt at DEBUG, one per retry at
-WARNING, one per status change of a waited workload at INFO. ``WORKLOAD_ASYNC_LOG=info|debug``
-(see :func:`log_from_env`) shows them without configuring logging.
+WARNING, one per status change of a waited workload at INFO. The package's logger has a
+``NullHandler``: nothing reaches stderr unless the application configures logging, or sets
+``WORKLOAD_ASYNC_LOG=warning|info|debug`` (see :func:`log_from_env`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import warnings
 from collections import Counter
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from contextvars import ContextVar, Token
@@ -23,6 +25,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from .._clock import Clock
+from .._logging import PACKAGE_LOGGER
 from ..errors import APIStatusError
 from .hooks import Hooks, RequestEvent, RetryEvent, StatusChangeEvent, call_hook, resolve
 
@@ -31,25 +34,44 @@ if TYPE_CHECKING:
 
 __all__ = ["LOG_ENV", "Linked", "Observer", "Spans", "log_from_env"]
 
-log = logging.getLogger("workload_async")
+log = PACKAGE_LOGGER  # with its NullHandler: silent until the application configures logging
 LOG_ENV = "WORKLOAD_ASYNC_LOG"
-_LOG_LEVELS = {"info": logging.INFO, "debug": logging.DEBUG}
+_LOG_LEVELS = {
+    "warning": logging.WARNING,
+    "warn": logging.WARNING,
+    "info": logging.INFO,
+    "debug": logging.DEBUG,
+}
+_warned_values: set[str] = set()
 R = TypeVar("R")
 M = TypeVar("M", bound=Collection[Any])
 
 
 def log_from_env() -> None:
-    """Apply ``WORKLOAD_ASYNC_LOG=info|debug``: the ``workload_async`` logger's level, and a handler
-    on stderr unless the application has configured logging (a handler on the root logger or ours).
+    """Apply ``WORKLOAD_ASYNC_LOG=warning|info|debug``: the ``workload_async`` logger's level, and a
+    handler on stderr unless the application has configured logging (a handler on the root logger
+    or ours, the package's own ``NullHandler`` aside).
+
+    Any other value is ignored, with a ``RuntimeWarning`` once a process naming the variable: a
+    diagnostic switch never stops a client from being made.
     """
     raw = os.environ.get(LOG_ENV, "")
     if not raw.strip():
         return
     level = _LOG_LEVELS.get(raw.strip().lower())
     if level is None:
-        raise ValueError(f"{LOG_ENV} must be 'info' or 'debug' (or unset), got {raw!r}")
+        if raw not in _warned_values:
+            _warned_values.add(raw)
+            warnings.warn(
+                f"{LOG_ENV} is ignored: it must be 'warning', 'info' or 'debug' (or unset), "
+                f"got {raw.strip()[:40]!r}",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+        return
     log.setLevel(level)
-    if not log.handlers and not logging.getLogger().handlers:
+    ours = [h for h in log.handlers if not isinstance(h, logging.NullHandler)]
+    if not ours and not logging.getLogger().handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         log.addHandler(handler)

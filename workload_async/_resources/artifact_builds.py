@@ -20,10 +20,10 @@ from .._dialects.dialect import Dialect
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
 from .._models.activity import Build, BuildLogLine
-from .._models.checks import check_id, check_ids
+from .._models.arguments import check_id, check_ids
 from .._models.json import from_json
 from .._policies import PollPolicy
-from .._waiting.waits import DEFAULT, Default, Waits, limits
+from .._waiting.waits import DEFAULT, Default, Waits, check_poll, limits
 from ..errors import BuildFailedError, OutcomeUnknownError, WorkloadAPIError
 from .exactly_once import newest, since, unknown
 
@@ -98,6 +98,7 @@ class BuildMethods:
             artifact = await client.artifacts.get(artifact.id)  # its image_uri is set
         """
         check_id(artifact_id, "artifact_id")
+        check_poll(poll)
         deadline, call_timeout = limits(self._waits, wait, timeout)
         await self._builds_here()
         if deadline is None and call_timeout is not None:
@@ -223,6 +224,7 @@ class BuildMethods:
         if not ids:
             raise ValueError("build_ids must name at least one build")
         end = self._waits.deadline_for(timeout, deadline)
+        check_poll(poll)
         await self._builds_here()
         return await self._await_builds(artifact_id, tuple(ids), end, poll)
 

@@ -9,7 +9,16 @@ from typing import Any
 from .._dialects.dialect import Dialect
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
-from .._models.checks import check_concurrency, check_id, check_ids, check_input_artifact
+from .._models.arguments import (
+    check_choice,
+    check_concurrency,
+    check_id,
+    check_ids,
+    check_progress,
+    check_text,
+    check_timeout,
+)
+from .._models.checks import check_input_artifact
 from .._models.converter import wire_fields
 from .._models.enums import ArtifactStatus
 from .._models.inputs import InputArtifact
@@ -83,7 +92,7 @@ class ArtifactsManager(BuildMethods):
     async def get(self, artifact_id: str, *, timeout: float | None = None) -> Artifact:
         """One artifact. Raises :class:`~workload_async.errors.NotFoundError` if it does not exist."""
         response = await self._t.call(
-            "GET", "artifacts.get", check_id(artifact_id, "artifact_id"), timeout=timeout
+            "GET", "artifacts.get", check_id(artifact_id, "artifact_id"), timeout=check_timeout(timeout)
         )
         return response.parse(Artifact)
 
@@ -110,19 +119,19 @@ class ArtifactsManager(BuildMethods):
             drafts = await client.artifacts.list(search="app", status="draft").collect()
         """
         params: list[tuple[str, str]] = []
+        search = check_text(search, "search", optional=True, empty=True, limit=1000, one_line=True)
         if search is not None:
             params.append(("search", search))
+        wanted = None if status is None else check_choice(status, ArtifactStatus, "status")
         if type is not None:
-            if not isinstance(type, str) or not type.strip():
-                raise ValueError(f"type must be a non-empty string such as 'service', got {type!r}")
-            params.append(("type", type))
+            params.append(("type", check_text(type, "type", limit=200, one_line=True) or ""))
             if self._t.dialect is not None:
                 self._t.dialect.require("artifact type filter")
 
         def in_dialect(dialect: Dialect) -> list[tuple[str, str]]:
             if type is not None:
                 dialect.require("artifact type filter")
-            return params if status is None else [*params, ("status", dialect.artifact_status(status))]
+            return params if wanted is None else [*params, ("status", dialect.artifact_status(wanted))]
 
         return AsyncPager(
             self._t,
@@ -131,7 +140,7 @@ class ArtifactsManager(BuildMethods):
             params=in_dialect,
             page_size=page_size,
             offset=offset,
-            timeout=timeout,
+            timeout=check_timeout(timeout),
         )
 
     async def replace(
@@ -143,12 +152,14 @@ class ArtifactsManager(BuildMethods):
         API v2.41, :class:`~workload_async.errors.PermissionDeniedError` when it is locked on 11.5
         (the server answers 403).
         """
+        check_id(artifact_id, "artifact_id")
         check_input_artifact(artifact)
+        check_timeout(timeout)
         dialect = await self._t.get_dialect()
         response = await self._t.call(
             "PUT",
             "artifacts.replace",
-            check_id(artifact_id, "artifact_id"),
+            artifact_id,
             json_body=dialect.artifact_body(artifact),
             timeout=timeout,
         )
@@ -167,6 +178,10 @@ class ArtifactsManager(BuildMethods):
         Raises :class:`~workload_async.errors.ConflictError` when it is registered (v2.41),
         :class:`~workload_async.errors.PermissionDeniedError` when it is locked (11.5).
         """
+        check_id(artifact_id, "artifact_id")
+        check_text(name, "name", optional=True, limit=5000, one_line=True)
+        check_text(description, "description", optional=True, empty=True)
+        check_timeout(timeout)
         body = wire_fields(name=name, description=description)
         if not body:
             raise ValueError("update needs name= or description=")
@@ -199,8 +214,7 @@ class ArtifactsManager(BuildMethods):
             draft = await client.artifacts.clone(artifact.id, name=f"{artifact.name}-next")
         """
         check_id(artifact_id, "artifact_id")
-        if not isinstance(name, str) or not name:
-            raise ValueError(f"name must be a non-empty string, got {name!r}")
+        check_text(name, "name", limit=5000, one_line=True)
         deadline = self._t.deadline_for(timeout)
         dialect = await self._t.get_dialect()
         dialect.require("artifact clones")
@@ -246,7 +260,7 @@ class ArtifactsManager(BuildMethods):
         :class:`~workload_async.errors.NotFoundError` when it does not exist.
         """
         await self._t.call(
-            "DELETE", "artifacts.delete", check_id(artifact_id, "artifact_id"), timeout=timeout
+            "DELETE", "artifacts.delete", check_id(artifact_id, "artifact_id"), timeout=check_timeout(timeout)
         )
 
     async def delete_many(
@@ -267,8 +281,9 @@ class ArtifactsManager(BuildMethods):
         of its own by default). Raises ``TypeError``/``ValueError`` for a bad id or
         ``concurrency``, before anything is sent.
         """
-        ids = check_ids(artifact_ids, "artifact_ids", "artifact_id")
+        ids = check_ids(artifact_ids, "artifact_ids")
         check_concurrency(concurrency)
+        check_progress(progress)
 
         async def delete(artifact_id: str, deadline: float | None) -> None:
             await self._t.call("DELETE", "artifacts.delete", artifact_id, deadline=deadline)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
+from .._models.arguments import check_id, check_strings, check_text, check_timeout
 from .._models.outputs import ComputeBundle
 
 __all__ = ["BundlesManager"]
@@ -37,23 +38,24 @@ class BundlesManager:
         one entity, where the server limits them. ``timeout`` bounds the fetch of each page,
         retries included.
 
-        Raises ``ValueError`` at once when ``use_cases`` is a string rather than a list; fetching a
-        page raises from the error tree::
+        Raises ``TypeError``/``ValueError`` naming the argument at once (``use_cases`` given as a
+        string rather than a list, for one); fetching a page raises from the error tree::
 
             small = [b async for b in client.bundles.list(use_cases=["workload"]) if not b.gpu_count]
         """
         params: list[tuple[str, str]] = []
         if use_cases is not None:
-            if isinstance(use_cases, str):
-                raise ValueError(f"use_cases must be a list of use cases, got the string {use_cases!r}")
-            for use_case in use_cases:
-                if not isinstance(use_case, str) or not use_case:
-                    raise ValueError(f"use_cases must hold non-empty strings, got {use_case!r}")
-                params.append(("useCases", use_case))
+            params += [("useCases", use_case) for use_case in check_strings(use_cases, "use_cases")]
+        entity_type = check_text(entity_type, "entity_type", optional=True, limit=200, one_line=True)
         if entity_type is not None:
             params.append(("entityType", entity_type))
         if entity_id is not None:
-            params.append(("entityId", entity_id))
+            params.append(("entityId", check_id(entity_id, "entity_id")))
         return AsyncPager(
-            self._t, "bundles.list", ComputeBundle, params=params, page_size=page_size, timeout=timeout
+            self._t,
+            "bundles.list",
+            ComputeBundle,
+            params=params,
+            page_size=page_size,
+            timeout=check_timeout(timeout),
         )

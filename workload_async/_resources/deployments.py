@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
-from .._models.checks import check_id
+from .._models.arguments import check_choice, check_flag, check_id, check_ids, check_text, check_timeout
 from .._models.converter import wire_fields
 from .._models.enums import Importance
 from .._models.outputs import Deployment, DeploymentStats
@@ -41,14 +41,12 @@ class DeploymentsManager(InvokeMixin):
         :class:`~workload_async.errors.UnprocessableEntityError` when its artifact is a draft and
         :class:`~workload_async.errors.OutcomeUnknownError` when it was sent but no answer came.
         """
-        if not name:
-            raise ValueError("name must be a non-empty string")
-        body = wire_fields(
-            name=name,
-            workload_id=check_id(workload_id, "workload_id"),
-            description=description,
-            importance=importance,
-        )
+        check_text(name, "name", limit=5000, one_line=True)
+        check_id(workload_id, "workload_id")
+        check_text(description, "description", optional=True, empty=True)
+        chosen = None if importance is None else check_choice(importance, Importance, "importance")
+        check_timeout(timeout)
+        body = wire_fields(name=name, workload_id=workload_id, description=description, importance=chosen)
         response = await self._t.call(
             "POST", "deployments.create", json_body=body, retry="create", timeout=timeout
         )
@@ -57,7 +55,7 @@ class DeploymentsManager(InvokeMixin):
     async def get(self, deployment_id: str, *, timeout: float | None = None) -> Deployment:
         """One deployment. Raises :class:`~workload_async.errors.NotFoundError` if it does not exist."""
         response = await self._t.call(
-            "GET", "deployments.get", check_id(deployment_id, "deployment_id"), timeout=timeout
+            "GET", "deployments.get", check_id(deployment_id, "deployment_id"), timeout=check_timeout(timeout)
         )
         return response.parse(Deployment)
 
@@ -80,15 +78,12 @@ class DeploymentsManager(InvokeMixin):
         each page, retries included.
         """
         params: list[tuple[str, str]] = []
+        search = check_text(search, "search", optional=True, empty=True, limit=1000, one_line=True)
         if search is not None:
             params.append(("search", search))
-        if with_workload:
+        if check_flag(with_workload, "with_workload"):
             params.append(("workloadDetails", "true"))
-        wids = None
-        if workload_ids is not None:
-            if isinstance(workload_ids, str):
-                raise ValueError(f"workload_ids must be a list of ids, got the string {workload_ids!r}")
-            wids = [check_id(w, "workload_ids[]") for w in workload_ids]
+        wids = None if workload_ids is None else check_ids(workload_ids, "workload_ids")
         return AsyncPager(
             self._t,
             "deployments.list",
@@ -98,7 +93,7 @@ class DeploymentsManager(InvokeMixin):
             ids=wids,
             ids_key="wid",
             offset=offset,
-            timeout=timeout,
+            timeout=check_timeout(timeout),
         )
 
     async def update(
@@ -116,13 +111,18 @@ class DeploymentsManager(InvokeMixin):
         for an unknown id and :class:`~workload_async.errors.UnprocessableEntityError` for a value
         the server refuses.
         """
-        body = wire_fields(name=name, description=description, importance=importance)
+        check_id(deployment_id, "deployment_id")
+        check_text(name, "name", optional=True, limit=5000, one_line=True)
+        check_text(description, "description", optional=True, empty=True)
+        chosen = None if importance is None else check_choice(importance, Importance, "importance")
+        check_timeout(timeout)
+        body = wire_fields(name=name, description=description, importance=chosen)
         if not body:
             raise ValueError("update needs name=, description= or importance=")
         response = await self._t.call(
             "PATCH",
             "deployments.update",
-            check_id(deployment_id, "deployment_id"),
+            deployment_id,
             json_body=body,
             timeout=timeout,
         )
@@ -134,7 +134,10 @@ class DeploymentsManager(InvokeMixin):
         Raises :class:`~workload_async.errors.NotFoundError` for an unknown id.
         """
         await self._t.call(
-            "DELETE", "deployments.delete", check_id(deployment_id, "deployment_id"), timeout=timeout
+            "DELETE",
+            "deployments.delete",
+            check_id(deployment_id, "deployment_id"),
+            timeout=check_timeout(timeout),
         )
 
     async def stats(self, deployment_id: str, *, timeout: float | None = None) -> DeploymentStats:
@@ -146,6 +149,9 @@ class DeploymentsManager(InvokeMixin):
             print(stats.metrics.total_requests, stats.metrics.response_time)
         """
         response = await self._t.call(
-            "GET", "deployments.stats", check_id(deployment_id, "deployment_id"), timeout=timeout
+            "GET",
+            "deployments.stats",
+            check_id(deployment_id, "deployment_id"),
+            timeout=check_timeout(timeout),
         )
         return response.parse(DeploymentStats)

@@ -10,10 +10,11 @@ anything is sent.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from .._http.transport import Transport
-from .._models.checks import check_concurrency, check_create_workload, check_ids
+from .._models.arguments import check_concurrency, check_flag, check_ids, check_progress
+from .._models.checks import check_create_workload
 from .._models.enums import WorkloadStatus
 from .._models.inputs import CreateWorkload
 from .._models.outputs import Operation, Workload
@@ -71,9 +72,13 @@ class BulkMethods:
         """
         if isinstance(requests, CreateWorkload):
             raise TypeError("requests must be a collection of CreateWorkload: pass [request]")
+        if isinstance(requests, str | bytes | Mapping) or not isinstance(requests, Iterable):
+            raise TypeError(f"requests must be a collection of CreateWorkload, got {type(requests).__name__}")
         given = list(requests)
         importances = [check_create_workload(r, f"requests[{i}]") for i, r in enumerate(given)]
         check_concurrency(concurrency)
+        check_flag(wait, "wait")
+        check_progress(progress)
         deadline = self._waits.deadline_for(timeout, None)
 
         async def create(index: int, deadline: float | None) -> Workload:
@@ -140,16 +145,22 @@ class BulkMethods:
         timeout: float | Default | None,
         progress: Progress[BulkResult] | None,
     ) -> dict[str, BulkResult]:
+        ids = check_ids(workload_ids)
+        check_concurrency(concurrency)
+        check_flag(wait, "wait")
+        check_progress(progress)
+        deadline = self._waits.deadline_for(timeout, None)
+
         async def call(workload_id: str, deadline: float | None) -> Operation:
             return await self._requests.operation(route, workload_id, deadline)
 
         work = run_bulk(
-            workload_ids,
+            ids,
             call,
             concurrency=min(check_concurrency(concurrency), self._max_connections),
             waits=self._waits if wait else None,
             target=target,
-            deadline=self._waits.deadline_for(timeout, None),
+            deadline=deadline,
             progress=progress,
             closed=lambda: self._t.closed,
         )
@@ -179,6 +190,7 @@ class BulkMethods:
         """
         ids = check_ids(workload_ids)
         check_concurrency(concurrency)
+        check_progress(progress)
 
         async def delete(workload_id: str, deadline: float | None) -> None:
             await self._requests.delete(workload_id, deadline=deadline)

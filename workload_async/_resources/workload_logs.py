@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import functools
 from collections.abc import AsyncGenerator, Callable, Iterable
 from datetime import datetime, timedelta
 
 from .._dialects.dialect import Dialect
 from .._http.pagination import AsyncPager
 from .._http.transport import Transport
-from .._models.checks import check_id
+from .._models.arguments import check_count, check_flag, check_id, check_moment, check_strings, check_timeout
 from .._models.converter import wire_fields
 from .._models.outputs import LogRecord, Workload
 from .._policies import PollPolicy
-from .._waiting.waits import Waits
+from .._waiting.waits import Waits, check_poll
+from .log_follower import LogFollower, parse_position
 
 __all__ = ["LOG_LEVELS", "MAX_LOG_PAGE_SIZE", "LogsMixin"]
 
@@ -53,23 +54,22 @@ def _leveled(query: Query, level: str | None) -> Query | DialectQuery:
 
 
 def _substrings(value: Iterable[str], name: str) -> list[str]:
-    if isinstance(value, str):
-        raise ValueError(f"{name} must be a list of substrings, e.g. {name}=[{value!r}]; got a string")
-    out = list(value)
-    for item in out:
-        if not isinstance(item, str) or not item:
-            raise ValueError(f"{name} must hold non-empty strings, got {item!r}")
-    return out
+    return check_strings(value, name)
 
 
 def _moment(value: datetime | timedelta | None, now: datetime, name: str) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return check_moment(value, name)
     if isinstance(value, timedelta):
         if value < timedelta(0):
             raise ValueError(f"{name} as a timedelta means 'that long ago' and must not be negative")
-        return now - value
-    raise ValueError(f"{name} must be a datetime or a timedelta (that long ago), got {value!r}")
+        try:
+            return now - value
+        except OverflowError:
+            raise ValueError(f"{name} reaches back before the year 1") from None
+    raise TypeError(f"{name} must be a datetime or a timedelta (that long ago), got {type(value).__name__}")
 
 
 def _stamp(value: datetime) -> str:
@@ -156,15 +156,15 @@ class LogsMixin:
             query.append(("startTime", _stamp(start)))
         if end is not None:
             query.append(("endTime", _stamp(end)))
-        if not 1 <= page_size <= MAX_LOG_PAGE_SIZE:
-            raise ValueError(f"page_size must be between 1 and {MAX_LOG_PAGE_SIZE}, got {page_size}")
-        return self._pager(workload_id, query, page_size, timeout, level=checked)
+        check_count(page_size, "page_size", minimum=1, maximum=MAX_LOG_PAGE_SIZE)
+        return self._pager(workload_id, query, page_size, check_timeout(timeout), level=checked)
 
     def follow_logs(
         self,
         workload_id: str,
         *,
         since: datetime | timedelta | None = None,
+        after: str | None = None,
         until_settled: bool = False,
         level: str | None = None,
         includes: Iterable[str] = (),
@@ -172,26 +172,65 @@ class LogsMixin:
         span_id: str | None = None,
         trace_id: str | None = None,
         poll: PollPolicy | None = None,
+        timeout: float | None = None,
+        deadline: float | None = None,
     ) -> AsyncGenerator[LogRecord, None]:
         """Yield a workload's log records **oldest first**, then each new one as it is written.
 
-        It starts with the records already there (from ``since`` when given: a ``datetime``, or a
-        ``timedelta`` meaning that long ago), then polls for new ones at the cadence of ``poll``
-        (the client's :class:`~workload_async.PollPolicy` by default): fast at first, slower while
-        nothing new comes, fast again when records arrive. Time comes from the client's clock.
+        It starts with the records already there (from ``since`` when given: an aware
+        ``datetime``, or a ``timedelta`` meaning that long ago; or right after the record whose
+        :attr:`~workload_async.LogRecord.position` is ``after``, to resume an earlier follow,
+        repeating nothing), then polls for new ones at the cadence of ``poll`` (the client's
+        :class:`~workload_async.PollPolicy` by default): fast at first, slower while nothing new
+        comes, fast again when records arrive. Time comes from the client's clock. Each record
+        carries its ``position``.
 
-        With ``until_settled=False`` (the default) it follows until the caller stops iterating or
-        cancels; with ``until_settled=True`` it ends once the workload is settled (``running``,
-        ``stopped``, ``errored``) and every record written until then was yielded. Filters are
-        those of :meth:`logs`. Records identical in every field and written in the same
-        millisecond are told apart by their count, so each of them is yielded.
+        It follows until the caller stops iterating or cancels, until ``timeout`` seconds have
+        passed (or the ``deadline`` from :meth:`Client.deadline`), or, with
+        ``until_settled=True``, until the workload is settled (``running``, ``stopped``,
+        ``errored``) and every record written until then was yielded. A poll that fails for a
+        reason that may pass (the connection, a 5xx, a 429) is tried again with backoff, without
+        ending the follow; at the deadline, a follow whose polls were failing raises the last
+        failure, since records may be missing. Filters are those of :meth:`logs`. Records
+        identical in every field and written in the same millisecond are told apart by their
+        count, so each of them is yielded.
+
+        Raises ``TypeError``/``ValueError`` naming the argument at the call (a naive datetime,
+        ``since`` with ``after``, a ``timeout`` that is not a finite number > 0), and, as it
+        runs, :class:`~workload_async.errors.NotFoundError` for an unknown workload, what the
+        server refuses, and :class:`~workload_async.errors.ClientClosedError` once the client
+        is closed::
+
+            async for record in client.workloads.follow_logs(workload_id, timeout=3600):
+                checkpoint(record.position)  # later: follow_logs(workload_id, after=saved)
         """
         check_id(workload_id, "workload_id")
         query = _filters(includes, excludes, span_id, trace_id)
         checked = None if level is None else _level(level)
         start = _moment(since, self._t.clock.now(), "since")
-        policy = poll or self._waits.policy
-        return self._follow(workload_id, query, start, until_settled, policy, checked)
+        resume = parse_position(after) if after is not None else None
+        if resume is not None and start is not None:
+            raise ValueError("pass since= or after=, not both: after= resumes where an earlier follow was")
+        check_flag(until_settled, "until_settled")
+        policy = check_poll(poll) or self._waits.policy
+        end = self._waits.deadline_for(check_timeout(timeout), deadline)
+        settled = functools.partial(self._settled, workload_id) if until_settled else None
+        follower = LogFollower(
+            transport=self._t,
+            workload_id=workload_id,
+            poll=functools.partial(self._poll, workload_id, query, level=checked),
+            settled=settled,
+            policy=policy,
+            cursor=resume[0] if resume is not None else start,
+            skip_first=resume[1] if resume is not None else 0,
+            deadline=end,
+        )
+        return follower.run()
+
+    async def _settled(self, workload_id: str) -> bool:
+        # read before the log, so that the log holds every record up to the settling
+        response = await self._t.call("GET", "workloads.get", workload_id)
+        return response.parse(Workload).status.is_settled
 
     async def _poll(
         self, workload_id: str, query: Query, cursor: datetime | None, level: str | None
@@ -210,42 +249,3 @@ class LogsMixin:
                 workload_id, rest, MAX_LOG_PAGE_SIZE, offset=len(records), level=level
             ).collect()
         return records
-
-    async def _follow(
-        self,
-        workload_id: str,
-        query: Query,
-        cursor: datetime | None,
-        until_settled: bool,
-        policy: PollPolicy,
-        level: str | None = None,
-    ) -> AsyncGenerator[LogRecord, None]:
-        clock = self._t.clock
-        seen_at_cursor: Counter[LogRecord] = Counter()  # records at the cursor's time, already yielded
-        quiet = 0
-        while True:
-            settled = False
-            if until_settled:  # read before the log, so the log holds every record up to the settling
-                response = await self._t.call("GET", "workloads.get", workload_id)
-                settled = response.parse(Workload).status.is_settled
-            polled = await self._poll(workload_id, query, cursor, level)
-            skip = Counter(seen_at_cursor)
-            fresh: list[LogRecord] = []
-            for record in reversed(polled):  # oldest first
-                stamp = record.timestamp
-                if cursor is not None and (stamp is None or stamp < cursor):
-                    continue  # a server that ignored startTime
-                if stamp == cursor and skip[record] > 0:
-                    skip[record] -= 1
-                    continue
-                fresh.append(record)
-            for record in fresh:
-                yield record
-            newest = max((r.timestamp for r in polled if r.timestamp is not None), default=None)
-            if newest is not None and (cursor is None or newest >= cursor):
-                cursor = newest
-                seen_at_cursor = Counter(r for r in polled if r.timestamp == newest)
-            if settled:
-                return
-            quiet = 0 if fresh else quiet + 1
-            await clock.sleep(policy.jittered(policy.interval(quiet)))

@@ -13,7 +13,7 @@ import attrs
 
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
-from .._models.checks import check_id
+from .._models.arguments import check_id
 from .._models.enums import ReplacementStatus
 from .._waiting.diagnosis import describe
 

@@ -20,14 +20,15 @@ from .._dialects.dialect import Dialect
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
 from .._models.activity import Replacement, ReplacementConfig
-from .._models.checks import check_id, check_replacement_config, check_runtime
+from .._models.arguments import check_id
+from .._models.checks import check_replacement_config, check_runtime
 from .._models.converter import wire_fields
 from .._models.enums import WorkloadStatus
 from .._models.inputs import WorkloadRuntime
 from .._models.outputs import Workload
 from .._policies import PollPolicy
 from .._waiting.waiter import ReplacementWatch, judge_history
-from .._waiting.waits import DEFAULT, Default, Waits, limits
+from .._waiting.waits import DEFAULT, Default, Waits, check_poll, limits
 from ..errors import (
     NotFoundError,
     OutcomeUnknownError,
@@ -129,6 +130,7 @@ class ReplacementMethods:
         if runtime is not None:
             check_runtime(runtime)
         rollout = None if config is None else check_replacement_config(config)
+        check_poll(poll)
         deadline, call_timeout = limits(self._waits, wait, timeout)
         dialect = await self._replacements()
         body = wire_fields(
@@ -193,6 +195,7 @@ class ReplacementMethods:
         """
         check_id(workload_id, "workload_id")
         check_runtime(runtime)
+        check_poll(poll)
         deadline, call_timeout = limits(self._waits, wait, timeout)
         dialect = await self._replacements("settings replacements")
         body = dialect.settings_body(runtime)
@@ -329,6 +332,7 @@ class ReplacementMethods:
         check_id(workload_id, "workload_id")
         check_id(replacement_id, "replacement_id")
         end = self._waits.deadline_for(timeout, deadline)
+        check_poll(poll)
         await self._replacements()
         found = await self._find(workload_id, replacement_id, end)
         if found is None:

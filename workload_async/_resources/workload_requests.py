@@ -7,6 +7,7 @@ other. It sends what it is given: the callers check their arguments first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import nullcontext
 
 from .._http.transport import Transport
@@ -36,8 +37,13 @@ _UP = frozenset(
 class WorkloadRequests:
     """Create, read, start or stop, and delete one workload (see the module)."""
 
-    def __init__(self, transport: Transport) -> None:
+    def __init__(
+        self, transport: Transport, asked: Callable[[str, WorkloadStatus], None] | None = None
+    ) -> None:
         self._t = transport
+        #: Told of each status change this client asked for (a create, a start, a stop), so that a
+        #: wait soon after gives a status that has not moved yet its grace.
+        self._asked = asked or (lambda workload_id, target: None)
 
     async def create(
         self,
@@ -72,7 +78,10 @@ class WorkloadRequests:
             response = await self._t.call(
                 "POST", "workloads.create", json_body=body, retry="create", deadline=deadline
             )
-        return response.parse(Workload)
+        created = response.parse(Workload)
+        if created.id:
+            self._asked(created.id, WorkloadStatus.RUNNING)  # a new workload starts at once
+        return created
 
     async def get(self, workload_id: str, *, timeout: float | None = None) -> Workload:
         """One workload."""
@@ -82,6 +91,14 @@ class WorkloadRequests:
         self, route: str, workload_id: str, deadline: float | None = None, timeout: float | None = None
     ) -> Operation:
         """A start or stop (``route``) of one workload, and what the server said of it."""
+        operation = await self._operation(route, workload_id, deadline, timeout)
+        target = WorkloadStatus.RUNNING if route == "workloads.start" else WorkloadStatus.STOPPED
+        self._asked(workload_id, target)
+        return operation
+
+    async def _operation(
+        self, route: str, workload_id: str, deadline: float | None, timeout: float | None
+    ) -> Operation:
         try:
             response = await self._t.call("POST", route, workload_id, deadline=deadline, timeout=timeout)
         except ConflictError:

@@ -15,7 +15,7 @@ from .._dialects.dialect import Dialect
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
 from .._models.activity import Replacement, WorkloadEvent
-from .._models.checks import check_id
+from .._models.arguments import check_choice, check_id, check_text, check_timeout
 from .._models.converter import wire_fields
 from .._models.enums import Importance
 from .._models.outputs import Workload
@@ -54,38 +54,43 @@ class SettingsMethods:
         name: str | None = None,
         description: str | None = None,
         importance: Importance | str | None = None,
+        timeout: float | None = None,
     ) -> Workload:
         """Change a workload's name, description and/or importance (API 11.5); return it.
 
-        Raises ``ValueError`` when none is given or ``name`` is empty,
+        ``timeout`` bounds the call in seconds, retries included (as on every call). Raises
+        ``TypeError``/``ValueError`` naming the argument when none is given or one is wrong
+        (``name`` empty, an unknown ``importance``),
         :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client, and
         :class:`~workload_async.errors.NotFoundError` for an unknown id::
 
             await client.workloads.update(workload_id, importance="high")
         """
-        await self._dialect("workload updates")
-        body = wire_fields(
-            name=name,
-            description=description,
-            importance=None if importance is None else Importance(importance),
-        )
+        check_id(workload_id, "workload_id")
+        check_text(name, "name", optional=True, limit=5000, one_line=True)
+        check_text(description, "description", optional=True, empty=True)
+        chosen = None if importance is None else check_choice(importance, Importance, "importance")
+        check_timeout(timeout)
+        body = wire_fields(name=name, description=description, importance=chosen)
         if not body:
             raise ValueError("update needs name=, description= or importance=")
-        if name is not None and not name:
-            raise ValueError("name must be a non-empty string")
+        await self._dialect("workload updates")
         response = await self._t.call(
-            "PATCH", "workloads.update", check_id(workload_id, "workload_id"), json_body=body
+            "PATCH", "workloads.update", workload_id, json_body=body, timeout=timeout
         )
         return response.parse(Workload)
 
-    async def settings(self, workload_id: str) -> ReportedRuntime | None:
+    async def settings(self, workload_id: str, *, timeout: float | None = None) -> ReportedRuntime | None:
         """The runtime settings a workload runs on now (API 11.5), as the server reports them.
 
-        Raises :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client and
+        ``timeout`` bounds the call in seconds, retries included. Raises
+        :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client and
         :class:`~workload_async.errors.NotFoundError` for an unknown id.
         """
+        check_id(workload_id, "workload_id")
+        check_timeout(timeout)
         await self._dialect("workload settings")
-        response = await self._t.call("GET", "workloads.settings", check_id(workload_id, "workload_id"))
+        response = await self._t.call("GET", "workloads.settings", workload_id, timeout=timeout)
         return response.parse(_Settings).runtime
 
     async def promote(self, workload_id: str, *, timeout: float | None = None) -> Workload:
@@ -137,6 +142,7 @@ class SettingsMethods:
             async for replacement in client.workloads.history(workload_id):
                 print(replacement.id, replacement.status)
         """
+        check_id(workload_id, "workload_id")
         self._pager_check("history")
         return AsyncPager(
             self._t,
@@ -145,7 +151,7 @@ class SettingsMethods:
             page_size=page_size,
             offset=offset,
             route_ids=(check_id(workload_id, "workload_id"),),
-            timeout=timeout,
+            timeout=check_timeout(timeout),
         )
 
     def events(
@@ -167,6 +173,7 @@ class SettingsMethods:
             async for event in client.workloads.events(workload_id, offset=20):
                 print(event.timestamp, event.event_type, event.details)
         """
+        check_id(workload_id, "workload_id")
         self._pager_check("events")
         return AsyncPager(
             self._t,
@@ -175,5 +182,5 @@ class SettingsMethods:
             page_size=page_size,
             offset=offset,
             route_ids=(check_id(workload_id, "workload_id"),),
-            timeout=timeout,
+            timeout=check_timeout(timeout),
         )

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from .._http.transport import Transport
-from .._models.checks import check_choices, check_id, check_ids
+from .._models.arguments import check_choices, check_id, check_ids, check_moment, check_text
 from .._models.converter import wire_fields
 from .._models.enums import Importance, WorkloadStatus
 
@@ -39,12 +39,10 @@ Query = list[tuple[str, str]]
 
 def _window(start: datetime | None, end: datetime | None) -> Query:
     for name, value in (("start", start), ("end", end)):
-        if value is not None and not isinstance(value, datetime):
-            raise TypeError(f"{name} must be a datetime, got {type(value).__name__}")
-    if start is not None and end is not None:
-        same_kind = (start.tzinfo is None) == (end.tzinfo is None)  # naive and aware do not compare
-        if same_kind and start > end:
-            raise ValueError(f"start ({start.isoformat()}) is after end ({end.isoformat()})")
+        if value is not None:
+            check_moment(value, name)  # a naive one is refused: one rule everywhere
+    if start is not None and end is not None and start > end:
+        raise ValueError(f"start ({start.isoformat()}) is after end ({end.isoformat()})")
     return [(key, str(value)) for key, value in wire_fields(start_time=start, end_time=end).items()]
 
 
@@ -180,9 +178,8 @@ class StatsMethods:
         params: Query = []
         if ids is not None:
             params += [("ids", i) for i in check_ids(ids, "ids")]
+        search = check_text(search, "search", optional=True, empty=True, limit=1000, one_line=True)
         if search is not None:
-            if not isinstance(search, str):
-                raise TypeError(f"search must be a string, got {type(search).__name__}")
             params.append(("search", search))
         if status is not None:
             params += [("status", s) for s in check_choices(status, WorkloadStatus, "status")]

@@ -40,11 +40,12 @@ class WaitMethods:
 
         Raises :class:`~workload_async.errors.WorkloadFailedError` when it goes ``errored`` or
         ``terminated``, :class:`~workload_async.errors.WaitTimeoutError` at the deadline,
-        :class:`~workload_async.errors.UnexpectedStatusError` when it settles in the other state
-        for longer than the poll policy's ``stale_grace``, and
+        :class:`~workload_async.errors.UnexpectedStatusError` when it is settled in the other state
+        (at the first poll, unless this client asked for the change a moment ago: then a status
+        that has not moved yet is given the poll policy's ``stale_grace``), and
         :class:`~workload_async.errors.NotFoundError` when it is deleted.
         """
-        return await self._waits.wait(workload_id, WorkloadStatus(until), timeout, deadline, poll)
+        return await self._waits.wait(workload_id, until, timeout, deadline, poll)
 
     async def wait_many(
         self,
@@ -64,11 +65,12 @@ class WaitMethods:
         by then; the other waits are dropped. asyncio's constants work too
         (``asyncio.FIRST_COMPLETED``; ``asyncio.FIRST_EXCEPTION`` means ``"first_failure"``).
         """
+        if not isinstance(return_when, str):
+            kind = type(return_when).__name__
+            raise TypeError(f"return_when must be a ReturnWhen or its value, got {kind}")
         mode = ReturnWhen(return_when)
         outcomes: dict[str, WaitOutcome] = {}
-        async with aclosing(
-            self._waits.as_completed(workload_ids, WorkloadStatus(until), timeout, deadline, poll)
-        ) as stream:
+        async with aclosing(self._waits.as_completed(workload_ids, until, timeout, deadline, poll)) as stream:
             async for outcome in stream:
                 outcomes[outcome.workload_id] = outcome
                 if mode is ReturnWhen.FIRST_COMPLETED or (
@@ -94,7 +96,7 @@ class WaitMethods:
             async for outcome in client.workloads.as_completed(ids, timeout=600):
                 print(outcome.workload_id, "up" if outcome.ok else outcome.error)
         """
-        return self._waits.as_completed(workload_ids, WorkloadStatus(until), timeout, deadline, poll)
+        return self._waits.as_completed(workload_ids, until, timeout, deadline, poll)
 
     def watch(
         self,

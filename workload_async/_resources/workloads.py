@@ -8,12 +8,21 @@ from typing import Literal, overload
 from .._dialects.dialect import Dialect
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
-from .._models.checks import check_choices, check_create_workload, check_id
+from .._models.arguments import (
+    check_choice,
+    check_choices,
+    check_flag,
+    check_id,
+    check_ids,
+    check_text,
+    check_timeout,
+)
+from .._models.checks import check_create_workload, check_input_artifact, check_runtime
 from .._models.enums import Importance, WorkloadStatus
 from .._models.inputs import CreateWorkload, InputArtifact, WorkloadRuntime
 from .._models.outputs import Operation, Workload
 from .._policies import PollPolicy
-from .._waiting.waits import DEFAULT, Default, Waits
+from .._waiting.waits import DEFAULT, Default, Waits, check_poll
 from .invoke import InvokeMixin
 from .workload_bulk import BulkMethods
 from .workload_logs import LogsMixin
@@ -57,7 +66,7 @@ class WorkloadsManager(
         self._t = transport
         self._waits = waits
         self._max_connections = max_connections
-        self._requests = WorkloadRequests(transport)
+        self._requests = WorkloadRequests(transport, asked=waits.asked)
 
     # -- CRUD -------------------------------------------------------------------------------
 
@@ -89,21 +98,31 @@ class WorkloadsManager(
         locked artifact is created and locked first, an error after that names the artifact it
         left (in its message and ``left_behind``).
         """
+        check_text(name, "name", optional=True, limit=5000, one_line=True)
         if (artifact is None) == (artifact_id is None):
             raise ValueError("pass exactly one of artifact= or artifact_id=")
+        if artifact is not None:
+            check_input_artifact(artifact)
+        if artifact_id is not None:
+            check_id(artifact_id, "artifact_id")
+        if runtime is not None:
+            check_runtime(runtime)
+        check_text(description, "description", optional=True, empty=True)
+        chosen = None if importance is None else check_choice(importance, Importance, "importance")
+        check_timeout(timeout)
         request = CreateWorkload(
             name=name,
             artifact=artifact,
             artifact_id=artifact_id,
             runtime=runtime,
             description=description,
-            importance=None if importance is None else Importance(importance),
+            importance=chosen,
         )
         return await self._requests.create(request, check_create_workload(request), timeout=timeout)
 
     async def get(self, workload_id: str, *, timeout: float | None = None) -> Workload:
         """One workload. Raises :class:`~workload_async.errors.NotFoundError` if it does not exist."""
-        return await self._requests.get(check_id(workload_id, "workload_id"), timeout=timeout)
+        return await self._requests.get(check_id(workload_id, "workload_id"), timeout=check_timeout(timeout))
 
     def list(
         self,
@@ -142,8 +161,10 @@ class WorkloadsManager(
             stuck = await client.workloads.list(status=["provisioning", "launching"]).collect()
         """
         params: list[tuple[str, str]] = []
+        search = check_text(search, "search", optional=True, empty=True, limit=1000, one_line=True)
         if search is not None:
             params.append(("search", search))
+        sort = check_text(sort, "sort", optional=True, limit=200, one_line=True)
         if sort is not None:
             params.append(("sort", sort))
         filters: list[tuple[str, str]] = []
@@ -153,7 +174,7 @@ class WorkloadsManager(
             filters += [("importance", i) for i in check_choices(importance, Importance, "importance")]
         if artifact_id is not None:
             filters.append(("artifactId", check_id(artifact_id, "artifact_id")))
-        id_list = None if ids is None else [check_id(i, "ids[]") for i in ids]
+        id_list = None if ids is None else check_ids(ids, "ids")
         return AsyncPager(
             self._t,
             "workloads.list",
@@ -162,7 +183,7 @@ class WorkloadsManager(
             page_size=page_size,
             offset=offset,
             ids=id_list,
-            timeout=timeout,
+            timeout=check_timeout(timeout),
         )
 
     def _filtered(self, params: _Params, feature: str) -> Callable[[Dialect], _Params]:
@@ -268,10 +289,11 @@ class WorkloadsManager(
         poll: PollPolicy | None,
     ) -> Operation | Workload:
         check_id(workload_id, "workload_id")
+        check_flag(wait, "wait")
+        check_poll(poll)
         if not wait:
-            return await self._requests.operation(
-                route, workload_id, timeout=None if timeout is DEFAULT else timeout
-            )
+            call_timeout = None if timeout is DEFAULT else check_timeout(timeout)
+            return await self._requests.operation(route, workload_id, timeout=call_timeout)
         deadline = self._waits.deadline_for(timeout, None)  # one deadline for the call and the wait
         await self._requests.operation(route, workload_id, deadline)
         return await self._waits.wait(workload_id, target, None, deadline, poll)
@@ -281,4 +303,4 @@ class WorkloadsManager(
 
         Raises :class:`~workload_async.errors.NotFoundError` if it does not exist.
         """
-        await self._requests.delete(check_id(workload_id, "workload_id"), timeout=timeout)
+        await self._requests.delete(check_id(workload_id, "workload_id"), timeout=check_timeout(timeout))

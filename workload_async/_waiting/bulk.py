@@ -19,7 +19,7 @@ from typing import Generic, TypeVar
 import attrs
 
 from .._clock import Clock
-from .._models.checks import check_ids
+from .._models.arguments import check_ids, check_seconds
 from .._models.enums import WorkloadStatus
 from .._models.inputs import CreateWorkload
 from .._models.outputs import Operation, Workload
@@ -194,11 +194,7 @@ def deadline_after(clock: Clock, timeout: float | None) -> float | None:
     """The deadline of a bulk call that does not wait: ``timeout`` seconds from now, or none."""
     if timeout is None:
         return None
-    if not isinstance(timeout, int | float) or isinstance(timeout, bool):
-        raise TypeError(f"timeout must be a number of seconds or None, got {type(timeout).__name__}")
-    if not timeout >= 0:  # NaN too
-        raise ValueError(f"timeout must be >= 0 or None, got {timeout}")
-    return clock.monotonic() + timeout
+    return clock.monotonic() + check_seconds(timeout, "timeout", zero=True)
 
 
 def _waited(outcome: WaitOutcome) -> BulkState:
@@ -332,7 +328,7 @@ async def run_deletes(
 ) -> dict[str, DeleteResult]:
     """Run ``delete(id, deadline)`` for every id (an id given twice is deleted once). One
     :class:`DeleteResult` per id, in the order given; never raises because one failed."""
-    unique = check_ids(ids, f"{what}_ids", f"{what}_id")
+    unique = check_ids(ids, f"{what}_ids")
     results: dict[str, DeleteResult] = {}
     sending: _Sending[DeleteResult] = _Sending(len(unique), progress, closed)
 

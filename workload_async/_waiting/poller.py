@@ -36,6 +36,7 @@ from typing import Any, cast
 
 from .._clock import Clock
 from .._http.transport import Transport
+from .._models.enums import WorkloadStatus
 from ..errors import ClientClosedError, WorkloadAPIError
 from .poll_calls import BATCH, Rulings, StatusCall
 from .schedule import Deadlines, DueTimes
@@ -80,6 +81,9 @@ class StatusPoller:
         self._hold_until = 0.0
         self._hold_error: WorkloadAPIError | None = None
         self._closed = False
+        #: The last status change this client asked for, by workload id, with when it asked
+        #: (see :meth:`~.waits.Waits.asked`): shared by every wait of the client and its views.
+        self.asked: dict[str, tuple[WorkloadStatus, float]] = {}
         self.requests = 0
         self.rounds = 0
         self.ids_polled = 0

@@ -43,23 +43,23 @@ __all__ = [
 Verdict = Literal["pending", "reached", "failed", "unexpected"]
 
 
-def judge(status: WorkloadStatus, target: WorkloadStatus | None, waited: float, grace: float) -> Verdict:
-    """What a status means for a wait for ``target`` that has lasted ``waited`` seconds.
+def judge(status: WorkloadStatus, target: WorkloadStatus | None, grace: bool) -> Verdict:
+    """What a status means for a wait for ``target``.
 
-    ``target=None`` accepts any settled state. ``errored``/``terminated`` fail the wait at once,
-    except a wait for ``stopped`` (stopping an errored workload passes through a stale
-    ``errored``), which gives them ``grace`` seconds. The opposite settled state (``stopped`` while
-    waiting for ``running`` or the reverse) is taken as a stale read for ``grace`` seconds, then
-    as the answer. Every other status, known or not, is still changing.
+    ``target=None`` accepts any settled state. ``errored``/``terminated`` fail the wait, and the
+    opposite settled state (``stopped`` while waiting for ``running`` or the reverse) settles it
+    as unexpected, unless ``grace`` says the status may not have moved yet: this client asked for
+    the change a moment ago (within the poll policy's ``stale_grace``) and the wait has seen no
+    status on the way since. Every other status, known or not, is still changing.
     """
     value = status._value_  # a str: hashed in C, where the enum's own hash is Python code
     if value not in SETTLED:
         return "pending"  # the usual answer, decided first
     if target is None or value == target._value_:
         return "reached"
-    if value in _FAILED:
-        return "pending" if target is WorkloadStatus.STOPPED and waited < grace else "failed"
-    return "pending" if waited < grace else "unexpected"
+    if grace:
+        return "pending"
+    return "failed" if value in _FAILED else "unexpected"
 
 
 #: The values of the settled statuses.
@@ -177,6 +177,12 @@ class Pending:
     #: The poll interval after the last answer, before jitter (the policy's, kept to skip
     #: recomputing it once it reaches the cap).
     interval: float = 0.0
+    #: Until when a settled status that is not the target may be a stale read (this client asked
+    #: for the change just before): the poll policy's ``stale_grace`` after the request. -inf
+    #: when this client asked for nothing: the status is the answer at the first poll.
+    grace_until: float = float("-inf")
+    #: True once an answer showed the workload on its way (a status that is not settled).
+    moved: bool = False
 
     def fail(self, error: BaseException) -> None:
         """Settle the future with ``error`` unless it is settled already."""
@@ -234,7 +240,7 @@ class Waiter(Pending):
         if self.settle is not None:
             self.last_shown = shown
             return self.settle(status, shown, now - self.started)
-        return judge(status, self.target, now - self.started, self.policy.stale_grace)
+        return judge(status, self.target, not self.moved and now < self.grace_until)
 
     def needs_model(self, status: WorkloadStatus, verdict: Verdict) -> bool:
         """True when this answer must be read in full: the wait settles, or its status changed and
@@ -252,6 +258,8 @@ class Waiter(Pending):
         self.polls += 1
         self.strikes = 0
         self.last_error = None
+        if verdict == "pending" and status._value_ not in SETTLED:
+            self.moved = True
         changed = status != self.last_status
         self.last_status = status
         self.last_details = details

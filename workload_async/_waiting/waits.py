@@ -5,13 +5,22 @@ from __future__ import annotations
 import asyncio
 import enum
 import functools
+import math
 from collections.abc import AsyncGenerator, Callable, Iterable, Sequence
 from typing import Final
 
 import attrs
 
 from .._clock import Clock
-from .._models.checks import check_id, check_ids
+from .._models.arguments import (
+    check_deadline,
+    check_flag,
+    check_id,
+    check_ids,
+    check_instance,
+    check_seconds,
+    shown,
+)
 from .._models.enums import WorkloadStatus
 from .._models.outputs import Workload
 from .._policies import PollPolicy
@@ -29,6 +38,9 @@ class Default(enum.Enum):
     """The type of :data:`DEFAULT`: "use the client's setting"."""
 
     TOKEN = 0
+
+    def __repr__(self) -> str:
+        return "client.wait_timeout"  # how help() and inspect.signature show the default
 
 
 DEFAULT: Final = Default.TOKEN
@@ -112,29 +124,54 @@ class Waits:
         await self.diagnoser.annotate_many(failed)
 
     async def diagnose_replacement(
-        self, error: WorkloadAPIError, replacement_id: str, candidates: Sequence[str], shown: Shown = None
+        self,
+        error: WorkloadAPIError,
+        replacement_id: str,
+        candidates: Sequence[str],
+        last_shown: Shown = None,
     ) -> None:
         """Say why a wait for the end of replacement ``replacement_id`` timed out or why it
         failed (never raises): waiting its turn behind the replacement the workload last showed
-        (``shown``, no call), else what its candidate proton (the first of ``candidates``) says.
-        See :mod:`.diagnosis`."""
+        (``last_shown``, no call), else what its candidate proton (the first of ``candidates``)
+        says. See :mod:`.diagnosis`."""
         if self.diagnoser is None or not isinstance(error, WaitError) or not self.diagnoser.wanted(error):
             return
-        ahead = behind(replacement_id, shown) if isinstance(error, WaitTimeoutError) else None
+        ahead = behind(replacement_id, last_shown) if isinstance(error, WaitTimeoutError) else None
         if ahead is not None:
             error._diagnosed(ahead)
             return
         await self.diagnoser.annotate(error, candidates[0] if candidates else None, candidate=True)
 
     def deadline_for(self, timeout: float | Default | None, deadline: float | None) -> float | None:
-        """The earlier of ``now + timeout`` and ``deadline`` (None when both are open)."""
-        limit = self.timeout if timeout is DEFAULT else timeout
-        if limit is not None and not limit >= 0:  # NaN too
-            raise ValueError(f"timeout must be >= 0 or None, got {limit}")
+        """The earlier of ``now + timeout`` and ``deadline`` (None when both are open).
+
+        Raises ``TypeError``/``ValueError`` naming ``timeout`` (``DEFAULT``, None or a finite
+        number of seconds >= 0) or ``deadline`` (None or a finite time from
+        :meth:`Client.deadline`).
+        """
+        limit = self.timeout if timeout is DEFAULT else check_wait_timeout(timeout)
+        deadline = check_deadline(deadline)
         ends = [
             d for d in (deadline, None if limit is None else self._clock.monotonic() + limit) if d is not None
         ]
         return min(ends) if ends else None
+
+    def asked(self, workload_id: str, target: WorkloadStatus) -> None:
+        """This client asked for ``workload_id`` to become ``target`` (a start, a stop, a create):
+        a wait for it that starts soon after gives a settled status that has not moved yet the
+        poll policy's ``stale_grace``."""
+        asked = self._poller.asked
+        now = self._clock.monotonic()
+        asked[workload_id] = (target, now)
+        if len(asked) > 4096:  # forget requests long past any grace
+            for key in [k for k, (_, at) in asked.items() if at < now - 3600]:
+                del asked[key]
+
+    def _grace_until(self, workload_id: str, target: WorkloadStatus | None, policy: PollPolicy) -> float:
+        asked = self._poller.asked.get(workload_id)
+        if asked is None or target is None or asked[0] is not target:
+            return float("-inf")
+        return asked[1] + policy.stale_grace
 
     def register(
         self,
@@ -149,16 +186,19 @@ class Waits:
     ) -> Waiter:
         """Make a waiter and hand it to the poller."""
         check_id(workload_id, "workload_id")
+        policy = check_poll(poll) or self.policy
+        target = _target(target)
         waiter = Waiter(
             workload_id=workload_id,
-            target=_target(target),
-            policy=poll or self.policy,
+            target=target,
+            policy=policy,
             started=self._clock.monotonic(),
             deadline=deadline,
             future=asyncio.get_running_loop().create_future(),
             on_change=on_change,
             settle=settle,
             goal=goal,
+            grace_until=self._grace_until(workload_id, target, policy),
         )
         track(self._observe, waiter, watch)
         self._poller.add(waiter)
@@ -182,31 +222,47 @@ class Waits:
     async def wait(
         self,
         workload_id: str,
-        until: WorkloadStatus,
+        until: WorkloadStatus | str,
         timeout: float | Default | None,
         deadline: float | None,
         poll: PollPolicy | None,
     ) -> Workload:
-        waiter = self.register(workload_id, until, self.deadline_for(timeout, deadline), poll)
+        check_id(workload_id, "workload_id")
+        target = _target(until)
+        end = self.deadline_for(timeout, deadline)
+        waiter = self.register(workload_id, target, end, check_poll(poll))
         try:
             return await waiter.future
         except WorkloadAPIError:
             await self.diagnose(waiter)  # why it is stuck, on the error itself
             raise
 
-    async def as_completed(
+    def as_completed(
         self,
         workload_ids: Iterable[str],
-        until: WorkloadStatus,
+        until: WorkloadStatus | str,
         timeout: float | Default | None,
         deadline: float | None,
         poll: PollPolicy | None,
     ) -> AsyncGenerator[WaitOutcome, None]:
+        """Check every argument now, at the call; then the generator that yields the outcomes."""
         ids = check_ids(workload_ids)
+        target = _target(until)
+        self.deadline_for(timeout, deadline)  # checked now; the deadline is counted when iterated
+        return self._as_completed(ids, target, timeout, deadline, check_poll(poll))
+
+    async def _as_completed(
+        self,
+        ids: list[str],
+        until: WorkloadStatus | None,
+        timeout: float | Default | None,
+        deadline: float | None,
+        poll: PollPolicy | None,
+    ) -> AsyncGenerator[WaitOutcome, None]:
         end = self.deadline_for(timeout, deadline)
         settled: asyncio.Queue[Waiter] = asyncio.Queue()
         waiters = []
-        watch = wait_watch(self._observe, _target(until), None, len(ids))
+        watch = wait_watch(self._observe, until, None, len(ids))
         try:
             for workload_id in ids:
                 waiter = self.register(workload_id, until, end, poll, watch=watch)
@@ -227,7 +283,21 @@ class Waits:
             for waiter in waiters:
                 waiter.future.cancel()
 
-    async def watch(
+    def watch(
+        self,
+        workload_id: str,
+        until: WorkloadStatus | str | None,
+        timeout: float | Default | None,
+        deadline: float | None,
+        poll: PollPolicy | None,
+    ) -> AsyncGenerator[Workload, None]:
+        """Check every argument now, at the call; then the generator of the status changes."""
+        check_id(workload_id, "workload_id")
+        target = _target(until)
+        self.deadline_for(timeout, deadline)
+        return self._watch(workload_id, target, timeout, deadline, check_poll(poll))
+
+    async def _watch(
         self,
         workload_id: str,
         until: WorkloadStatus | None,
@@ -253,6 +323,20 @@ class Waits:
             waiter.future.cancel()
 
 
+def check_wait_timeout(value: object) -> float | None:
+    """A wait's ``timeout``: None (no limit, by explicit choice) or a finite number of seconds >= 0."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value == math.inf:
+        raise ValueError("timeout must be a finite number of seconds >= 0, got inf: None means no limit")
+    return check_seconds(value, "timeout", zero=True)
+
+
+def check_poll(value: object) -> PollPolicy | None:
+    """``poll``: None (the client's policy) or a :class:`PollPolicy`."""
+    return check_instance(value, PollPolicy, "poll")
+
+
 _TARGETS = (WorkloadStatus.RUNNING, WorkloadStatus.STOPPED)
 
 
@@ -260,22 +344,24 @@ def limits(waits: Waits, wait: bool, timeout: float | Default | None) -> tuple[f
     """``(deadline, call timeout)`` of a call that may wait: with ``wait``, one deadline for the
     call and the wait (the client's ``wait_timeout`` by default); without, ``timeout`` bounds
     the call alone (no limit of its own by default). Raises ``ValueError`` for a timeout that is
-    not a positive number of seconds."""
+    not a positive number of seconds, and ``TypeError`` for a ``wait`` that is not a bool."""
+    check_flag(wait, "wait")
     if wait:
         return waits.deadline_for(timeout, None), None
     if timeout is DEFAULT or timeout is None:
         return None, None
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
-        raise ValueError(f"timeout must be > 0 seconds or None, got {timeout!r}")
-    return None, float(timeout)
+    return None, check_seconds(timeout, "timeout")
 
 
-def _target(until: WorkloadStatus | str | None) -> WorkloadStatus | None:
+def _target(until: object) -> WorkloadStatus | None:
+    """``until``: None, or ``running``/``stopped`` (a :class:`WorkloadStatus` or its value)."""
     if until is None:
         return None
+    if not isinstance(until, str):
+        raise TypeError(f"until must be 'running' or 'stopped', got {type(until).__name__} {shown(until)}")
     status = WorkloadStatus(until)
     if status not in _TARGETS:
-        raise ValueError(f"until must be 'running' or 'stopped', got {str(until)!r}")
+        raise ValueError(f"until must be 'running' or 'stopped', got {shown(str(until))}")
     return status
 
 

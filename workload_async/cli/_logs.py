@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from .. import Client, LogRecord, WorkloadStatus
@@ -29,7 +29,12 @@ def parse_moment(value: str, option: str) -> timedelta | datetime:
             f"{option} {value!r} is neither a duration (30s, 10m, 2h, 1d, 1h30m) "
             "nor a time (2026-06-10T08:00:00Z)"
         ) from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    if moment.tzinfo is None:  # one rule everywhere: a time without a zone could be local or UTC
+        raise ValueError(
+            f"{option} {value!r} has no time zone: write it with one, as 2026-06-10T08:00:00Z "
+            "(UTC) or 2026-06-10T10:00:00+02:00"
+        )
+    return moment
 
 
 def _line(record: LogRecord) -> str:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any, TextIO
 
 import attrs
@@ -88,12 +89,22 @@ class Printer:
             return
         table = [[_cell(row.get(c)) for c in columns] for row in rows]
         widths = [max([len(c), *(len(r[i]) for r in table)]) for i, c in enumerate(columns)]
+        whole = {i for i, c in enumerate(columns) if c == "id" or c.endswith("Id")}  # ids are copied
+        widths = _fit(widths, self._terminal_width(), whole)
         print(
-            "  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip(),
+            "  ".join(_cut(c.upper(), w).ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip(),
             file=self.out,
         )
         for r in table:
-            print("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip(), file=self.out)
+            cells = (_cut(v, w).ljust(w) for v, w in zip(r, widths, strict=True))
+            print("  ".join(cells).rstrip(), file=self.out)
+
+    def _terminal_width(self) -> int | None:
+        """The terminal's width when printing to one (a table for a pipe is never cut)."""
+        isatty = getattr(self.out, "isatty", None)
+        if isatty is None or not isatty():
+            return None
+        return shutil.get_terminal_size().columns
 
     def event(self, item: Any, text: str) -> None:
         """One event of a stream: ``text`` as a line, or one JSON object per line (JSON Lines);
@@ -135,6 +146,34 @@ class Printer:
             print(f"error: {error}", file=sys.stderr)
             for line in getattr(error, "log_tail", ())[-5:]:
                 print(f"  | {line}", file=sys.stderr)
+
+
+#: The narrowest a column is cut to when a table does not fit the terminal.
+_NARROWEST = 6
+
+
+def _fit(widths: list[int], limit: int | None, whole: Collection[int] = ()) -> list[int]:
+    """Column widths that fit ``limit`` characters (two spaces between columns), taken from the
+    widest columns first, none below :data:`_NARROWEST` and none of ``whole`` (ids, which people
+    copy); as they are when there is no limit."""
+    if limit is None:
+        return widths
+    widths = list(widths)
+    excess = sum(widths) + 2 * (len(widths) - 1) - limit
+    cuttable = [i for i in range(len(widths)) if i not in whole]
+    while excess > 0 and cuttable:
+        widest = max(cuttable, key=widths.__getitem__)
+        if widths[widest] <= _NARROWEST:
+            break  # as narrow as columns go: let the terminal wrap
+        others = [widths[i] for i in cuttable if i != widest]
+        cut = min(excess, widths[widest] - _NARROWEST, max(1, widths[widest] - max(others, default=0)))
+        widths[widest] -= cut
+        excess -= cut
+    return widths
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _cell(value: Any) -> str:

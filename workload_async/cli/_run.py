@@ -12,13 +12,15 @@ import importlib
 import logging
 import os
 import sys
-from collections.abc import Awaitable, Callable
-from typing import cast
+import warnings
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from typing import TextIO, cast
 
 from ..errors import WorkloadAPIError
 from ._output import EXIT, Printer, exit_code_for
 
-__all__ = ["run_parsed", "runner_of", "setup_logging"]
+__all__ = ["plain_warnings", "run_parsed", "runner_of", "setup_logging"]
 
 
 def setup_logging(verbose: int) -> None:
@@ -57,13 +59,35 @@ async def _run(args: argparse.Namespace, printer: Printer) -> int:
         return await run(client, args, printer)
 
 
+@contextmanager
+def plain_warnings() -> Iterator[None]:
+    """Show the SDK's warnings (a setting that is not used) as ``warning: ...`` lines on stderr,
+    once each, with no source line and no category, for the duration of a command."""
+
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: TextIO | None = None,
+        line: str | None = None,
+    ) -> None:
+        print(f"warning: {message}", file=sys.stderr, flush=True)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        warnings.showwarning = show
+        yield
+
+
 def run_parsed(args: argparse.Namespace) -> int:
     """Run a parsed command line; returns the exit code. No traceback reaches the user for what
     they can cause: bad input exits 2, an API error 1 (3 for a failed workload, 4 for a timeout)."""
     setup_logging(args.verbose)
     printer = Printer(output=args.output, quiet=args.quiet)
     try:
-        return asyncio.run(_run(args, printer))
+        with plain_warnings():
+            return asyncio.run(_run(args, printer))
     except KeyboardInterrupt:
         return EXIT["interrupted"]
     except BrokenPipeError:

@@ -36,7 +36,15 @@ from ._v11_5 import builds, replacement_controls
 if TYPE_CHECKING:
     from ._state import EmulatorState
 
-__all__ = ["TIMINGS", "Controls", "NoSuchArtifact", "NoSuchRecord", "NoSuchWorkload", "add_control_routes"]
+__all__ = [
+    "TIMINGS",
+    "Controls",
+    "NoSuchArtifact",
+    "NoSuchRecord",
+    "NoSuchWorkload",
+    "add_control_routes",
+    "number",
+]
 
 #: The timings that can be changed, by their wire (camelCase) names.
 TIMINGS = {
@@ -64,7 +72,7 @@ class RealClock(RuntimeError):
     """A control action needs a fake clock, and the emulator runs on the real one."""
 
 
-def _number(name: str, value: Any, *, below: float | None = None) -> float:
+def number(name: str, value: Any, *, below: float | None = None) -> float:
     """``value`` as a finite number >= 0 (and < ``below``); ``TypeError``/``ValueError`` naming it."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError(f"{name} must be a number, got {type(value).__name__}")
@@ -126,7 +134,7 @@ class Controls:
         for name, value in timings.items():
             if name not in known:
                 raise ValueError(f"unknown timing {name!r}; known: {', '.join(sorted(known))}")
-            checked[name] = _number(name, value, below=1.0 if name == "jitter" else None)
+            checked[name] = number(name, value, below=1.0 if name == "jitter" else None)
         current = self.state.store.timings
         for name, value in checked.items():
             setattr(current, name, value)
@@ -290,6 +298,8 @@ class Controls:
         """Add a token with its own user (who sees only its own resources)."""
         if token is not None and (not isinstance(token, str) or not token.strip()):
             raise ValueError("token must be a non-empty string")
+        if token is not None and (not token.isprintable() or " " in token):
+            raise ValueError("token must not hold spaces or control characters: a header could not carry it")
         if not isinstance(read_only, bool):
             raise TypeError(f"read_only must be true or false, got {type(read_only).__name__}")
         _text("email", email, optional=True)
@@ -304,7 +314,7 @@ class Controls:
         clock = self.state.store.clock
         if not isinstance(clock, FakeClock):
             raise RealClock("the emulator runs on the real clock")
-        clock.advance(_number("seconds", seconds))
+        clock.advance(number("seconds", seconds))
         return clock.monotonic()
 
 
@@ -312,8 +322,8 @@ def _json(data: Any, status: int = 200) -> web.Response:
     return web.json_response(data, status=status)
 
 
-def _bad(message: str) -> web.HTTPBadRequest:
-    return web.HTTPBadRequest(text=json.dumps({"detail": message}), content_type="application/json")
+def _bad(message: str) -> web.HTTPUnprocessableEntity:
+    return web.HTTPUnprocessableEntity(text=json.dumps({"detail": message}), content_type="application/json")
 
 
 async def _read(request: web.Request) -> dict[str, Any]:

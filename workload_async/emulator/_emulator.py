@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import math
 import random
 import secrets
 from collections import Counter
@@ -13,16 +12,51 @@ from aiohttp import web
 
 from .._clock import Clock, SystemClock
 from ._app import make_app
-from ._control import Controls
+from ._control import Controls, number
 from ._faults import Fault
 from ._records import Timings, User, new_id
-from ._state import API_PREFIX, EmulatorState
+from ._state import API_PREFIX, REQUEST_LOG_SIZE, EmulatorState
 from ._store import Store
 
 __all__ = ["API_VERSIONS", "Emulator"]
 
 #: The generations of the API the emulator serves: v2.41 (the default) and 11.5.
 API_VERSIONS = ("v2.41", "11.5")
+
+
+def _check_options(given: dict[str, Any]) -> None:
+    """``TypeError``/``ValueError`` naming the first argument of the constructor that is wrong."""
+    for name in ("startup_seconds", "stop_seconds", "build_seconds", "draft_ttl_seconds"):
+        number(name, given[name])
+    number("jitter", given["jitter"], below=1.0)
+    for name in ("allow_remote", "log_requests"):
+        if not isinstance(given[name], bool):
+            raise TypeError(f"{name} must be True or False, got {type(given[name]).__name__}")
+    if not isinstance(given["host"], str) or not given["host"].strip():
+        raise TypeError(f"host must be a host name or address, got {given['host']!r}")
+    port = given["port"]
+    if isinstance(port, bool) or not isinstance(port, int):
+        raise TypeError(f"port must be a whole number, got {type(port).__name__}")
+    if not 0 <= port <= 65535:
+        raise ValueError(f"port must be between 0 and 65535, got {port}")
+    token = given["token"]
+    if token is not None and (not isinstance(token, str) or not token.strip() or not token.isprintable()):
+        raise TypeError("token must be a non-empty string of printable characters, or None")
+    seed = given["seed"]
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise TypeError(f"seed must be a whole number or None, got {type(seed).__name__}")
+    clock = given["clock"]
+    if clock is not None and not all(
+        callable(getattr(clock, m, None)) for m in ("monotonic", "now", "sleep")
+    ):
+        raise TypeError(f"clock must be a Clock (monotonic, now and sleep), got {type(clock).__name__}")
+    size = given["request_log_size"]
+    if isinstance(size, bool) or not isinstance(size, int):
+        raise TypeError(f"request_log_size must be a whole number, got {type(size).__name__}")
+    if size < 0:
+        raise ValueError(f"request_log_size must be >= 0, got {size}")
+    if not isinstance(given["api_version"], str):
+        raise TypeError(f"api_version must be a string, got {type(given['api_version']).__name__}")
 
 
 def _is_loopback(host: str) -> bool:
@@ -47,7 +81,9 @@ class Emulator:
     instead of v2.41; ``build_seconds`` is how long an image build takes there.
 
     Raises ``ValueError`` for a non-loopback ``host`` without ``allow_remote=True``, an unknown
-    ``api_version``, negative timings or a ``jitter`` outside [0, 1)::
+    ``api_version``, negative timings or a ``jitter`` outside [0, 1), and ``TypeError`` naming an
+    argument of the wrong type. ``request_log_size`` bounds :attr:`request_log` (the oldest
+    requests go first)::
 
         clock = FakeClock()
         async with Emulator(clock=clock, startup_seconds=30) as emu:
@@ -73,24 +109,16 @@ class Emulator:
         allow_remote: bool = False,
         log_requests: bool = False,
         api_version: str = "v2.41",
+        request_log_size: int = REQUEST_LOG_SIZE,
     ) -> None:
+        _check_options(locals())
         if not _is_loopback(host) and not allow_remote:
             raise ValueError(
-                f"refusing to bind {host!r}: the emulator serves loopback only unless allow_remote=True "
+                f"host {host!r} is not loopback: the emulator serves loopback only unless allow_remote=True "
                 "(--allow-remote on the command line)"
             )
         if api_version not in API_VERSIONS:
             raise ValueError(f"api_version must be one of {', '.join(API_VERSIONS)}, got {api_version!r}")
-        if not (
-            0 <= startup_seconds < math.inf
-            and 0 <= stop_seconds < math.inf
-            and 0 <= build_seconds < math.inf
-            and 0 <= jitter < 1
-        ):
-            raise ValueError(
-                "startup_seconds, stop_seconds and build_seconds must be finite and >= 0, "
-                "and jitter in [0, 1)"
-            )
         rng = random.Random(seed)
         self.clock: Clock = clock or SystemClock()
         self.store = Store(
@@ -106,6 +134,7 @@ class Emulator:
             api_version=api_version,
         )
         self.state = EmulatorState(store=self.store, log_requests=log_requests)
+        self.state.bound_request_log(request_log_size)
         self.state.faults.rng = random.Random(rng.random())
         self.token = token or secrets.token_hex(20)
         self.state.control_token = self.token
@@ -362,8 +391,10 @@ class Emulator:
 
     @property
     def request_log(self) -> list[tuple[float, str, int]]:
-        """``(clock time, route name, status)`` of every API request (status 0: dropped)."""
-        return self.state.request_log
+        """``(clock time, route name, status)`` of the API requests (status 0: dropped), oldest
+        first: the last ``request_log_size`` of them (100,000 by default; ``counts`` counts
+        every request)."""
+        return list(self.state.request_log)
 
     def reset_counters(self) -> None:
         """Zero the request counters and the request log."""

@@ -25,6 +25,15 @@ def _text(_: object, field: attrs.Attribute[Any], value: Any) -> None:
         raise TypeError(f"fault {field.name} must be a non-empty string, got {value!r}")
 
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _method(instance: object, field: attrs.Attribute[Any], value: Any) -> None:
+    _text(instance, field, value)
+    if value is not None and value.upper() not in _METHODS:
+        raise ValueError(f"fault method must be one of {', '.join(_METHODS)}, got {value!r}")
+
+
 def _count(_: object, field: attrs.Attribute[Any], value: Any) -> None:
     if value is None and field.default is None:
         return
@@ -71,13 +80,13 @@ class Fault:
 
     kind: str = attrs.field(default="status", validator=_kind)
     route: str = attrs.field(default="*", validator=_text)
-    method: str | None = attrs.field(default=None, validator=_text)
+    method: str | None = attrs.field(default=None, validator=_method)
     status: int = attrs.field(default=503, validator=_count)
     retry_after: float | None = attrs.field(default=None, validator=_seconds)
     rate: float = attrs.field(default=1.0, validator=_seconds)
     times: int | None = attrs.field(default=None, validator=_count)
     seconds: float = attrs.field(default=0.0, validator=_seconds)
-    hits: int = 0
+    hits: int = attrs.field(default=0, validator=_count)
 
     def matches(self, route: str, method: str) -> bool:
         """True when a request of ``method`` to route ``route`` is one this rule applies to (and

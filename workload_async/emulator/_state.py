@@ -3,7 +3,7 @@ of the request being served."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from contextvars import ContextVar
 
 import attrs
@@ -13,10 +13,22 @@ from ._faults import Faults
 from ._records import User
 from ._store import Store
 
-__all__ = ["API_PREFIX", "CURRENT_USER", "STATE", "EmulatorState", "api_root", "state_of", "user_of"]
+__all__ = [
+    "API_PREFIX",
+    "CURRENT_USER",
+    "REQUEST_LOG_SIZE",
+    "STATE",
+    "EmulatorState",
+    "api_root",
+    "state_of",
+    "user_of",
+]
 
 
 API_PREFIX = "/api/v2"
+#: How many requests the request log keeps: the oldest go first, so a long-running emulator
+#: (``workload-async emulator``, a soak) holds a bounded log.
+REQUEST_LOG_SIZE = 100_000
 
 
 @attrs.define(eq=False)
@@ -31,7 +43,12 @@ class EmulatorState:
     counts: Counter[str] = attrs.field(factory=Counter)
     in_flight: Counter[str] = attrs.field(factory=Counter)
     max_in_flight: Counter[str] = attrs.field(factory=Counter)
-    request_log: list[tuple[float, str, int]] = attrs.field(factory=list)
+    request_log: deque[tuple[float, str, int]] = attrs.field(factory=lambda: deque(maxlen=REQUEST_LOG_SIZE))
+
+    def bound_request_log(self, size: int) -> None:
+        """Keep the last ``size`` requests in the request log."""
+        self.request_log = deque(self.request_log, maxlen=size)
+
     stream_events_sent: int = 0
 
     def reset_counters(self) -> None:

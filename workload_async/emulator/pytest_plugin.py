@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import warnings
 
-from _workload_async_pytest import workload_client, workload_emulator, workload_emulator_options
+from _workload_async_pytest import (
+    workload_client,
+    workload_client_options,
+    workload_emulator,
+    workload_emulator_options,
+)
 
-__all__ = ["workload_client", "workload_emulator", "workload_emulator_options"]
+__all__ = ["workload_client", "workload_client_options", "workload_emulator", "workload_emulator_options"]
 
 warnings.warn(
     "workload_async.emulator.pytest_plugin moved to workload_async.contrib.pytest_plugin; "

@@ -50,7 +50,11 @@ def test_the_endpoint_comes_from_the_host_or_the_extra(fields: dict[str, Any], e
 
 def test_client_settings_come_from_the_extras() -> None:
     options = client_options(
-        conn(host="h", password="t", extra={"timeout": 5, "retries": 0, "max_connections": 8, "other": 1})
+        conn(
+            host="h",
+            password="t",
+            extra={"timeout": 5, "retries": 0, "max_connections": 8, "api_version": "11.5", "other": 1},
+        )
     )
     assert options == {
         "endpoint": "https://h/api/v2",
@@ -58,6 +62,7 @@ def test_client_settings_come_from_the_extras() -> None:
         "timeout": 5,
         "retries": 0,
         "max_connections": 8,
+        "api_version": "11.5",
     }
 
 

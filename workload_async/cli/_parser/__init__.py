@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable
 
@@ -24,7 +25,7 @@ from . import artifacts, bundles, deployments, local, workloads
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, NoReturn
 
 __all__ = ["COMMANDS", "Parser", "build_parser"]
 
@@ -65,11 +66,54 @@ class _Formatter(argparse.HelpFormatter):
 
 
 class Parser(argparse.ArgumentParser):
-    """An ``ArgumentParser`` whose help needs no shutil; its commands' parsers are of this class too."""
+    """An ``ArgumentParser`` whose help needs no shutil, and whose errors add the nearest command
+    or option when one is mistyped (``workloads lsit`` … did you mean ``'list'``?); its commands'
+    parsers are of this class too."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
         super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        hint = _suggestion(message, self)
+        super().error(f"{message}; did you mean {hint!r}?" if hint else message)
+
+
+_CHOICE = re.compile(r"invalid choice: '(?P<given>[^']*)' \(choose from (?P<choices>.*)\)")
+_UNKNOWN = re.compile(r"unrecognized arguments: (?P<given>.*)")
+
+
+def _suggestion(message: str, parser: argparse.ArgumentParser) -> str | None:
+    """The nearest command (for an invalid choice) or option (for an unrecognized one), if any."""
+    choice = _CHOICE.search(message)
+    if choice is not None:
+        return _nearest(choice["given"], re.findall(r"'([^']*)'", choice["choices"]))
+    unknown = _UNKNOWN.search(message)
+    if unknown is not None:
+        options = sorted(_options(parser))
+        for given in unknown["given"].split():
+            if given.startswith("--"):
+                return _nearest(given.partition("=")[0], options)
+    return None
+
+
+def _options(parser: argparse.ArgumentParser) -> set[str]:
+    """Every option of ``parser`` and of its commands (argparse reports an unknown option of a
+    command from the top-level parser)."""
+    names: set[str] = set()
+    for action in parser._actions:
+        names.update(action.option_strings)
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                names |= _options(child)
+    return names
+
+
+def _nearest(given: str, names: list[str]) -> str | None:
+    import difflib  # only when a command line is mistyped: the parser itself stays light
+
+    found = difflib.get_close_matches(given, names, n=1, cutoff=0.6)
+    return found[0] if found else None
 
 
 def build_parser(words: Iterable[str] | None = None) -> argparse.ArgumentParser:

@@ -6,7 +6,14 @@ import argparse
 
 from .._options import path, positive, seconds
 
-__all__ = ["IMPORTANCES", "add_artifact_options", "add_invoke_options", "add_wait_options"]
+__all__ = [
+    "IMPORTANCES",
+    "MAX_BODY",
+    "add_artifact_options",
+    "add_invoke_options",
+    "add_wait_options",
+    "byte_count",
+]
 
 #: The values of ``Importance``, written out so that the parser needs no model (a test compares).
 IMPORTANCES = ("critical", "high", "moderate", "low")
@@ -56,3 +63,31 @@ def add_invoke_options(p: argparse.ArgumentParser) -> None:
         "--query", action="append", default=[], metavar="NAME=VALUE", help="a query parameter, repeatable"
     )
     p.add_argument("--json", action="store_true", help="send --data as application/json")
+    p.add_argument(
+        "-N",
+        "--no-buffer",
+        action="store_true",
+        help="write each chunk of the answer at once, even to a pipe (as curl -N)",
+    )
+    p.add_argument(
+        "--max-body",
+        type=byte_count,
+        default=MAX_BODY,
+        metavar="BYTES",
+        help=f"the largest -d @FILE sent (default {MAX_BODY}, 32 MiB)",
+    )
+
+
+#: The largest ``-d @FILE`` the command line sends unless ``--max-body`` says otherwise.
+MAX_BODY = 32 * 1024**2
+
+
+def byte_count(text: str) -> int:
+    """An option's value as a number of bytes >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of bytes, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of bytes >= 1, got {text!r}")
+    return value
