@@ -24,7 +24,8 @@ The tree::
         ├── WorkloadFailedError      the workload went ``errored``/``terminated``; ``.workload``,
         │                            ``.diagnosis``
         ├── UnexpectedStatusError    it settled in the other state (``stopped`` while waiting for ``running``)
-        ├── ReplacementFailedError   a replacement (11.5) failed: ``errored``/``failed``/``canceled``
+        ├── ReplacementFailedError   a replacement (11.5) failed: ``errored``/``failed``/``canceled``;
+        │                            ``.diagnosis`` from its candidate
         └── BuildFailedError         an image build (11.5) ended ``FAILED``/``CANCELLED``; ``.log_tail``
 
 Every error prints in one line, names the method and the path it concerns, and never contains the
@@ -314,8 +315,9 @@ class WaitError(WorkloadAPIError):
     ``workload_id`` names it; ``workload`` is the last :class:`~workload_async.Workload` seen
     (None when no poll answered). ``diagnosis`` says why, when the SDK could read it (API 11.5:
     from the workload's active proton, e.g. ``container app: image pull back-off
-    (registry.example.com/app:1 not found), 0 restarts``), and is None otherwise; the message ends
-    with it.
+    (registry.example.com/app:1 not found), 0 restarts``; for a wait for the end of a
+    replacement, from its candidate proton, ``candidate: container app: ...``, or ``waiting its
+    turn behind replacement ...``), and is None otherwise; the message ends with it.
     """
 
     def __init__(self, message: str, *, workload_id: str, workload: Workload | None) -> None:
@@ -413,7 +415,9 @@ class ReplacementFailedError(WaitError):
     """A replacement (API 11.5: ``client.workloads.replace`` or a settings change) ended in a
     failure: ``errored``, ``failed`` or ``canceled``. The workload keeps serving its old version.
 
-    ``replacement`` is the :class:`~workload_async.Replacement`; its ``message`` says why.
+    ``replacement`` is the :class:`~workload_async.Replacement`; its ``message`` says why, and
+    ``diagnosis`` what its candidate proton showed (``errored`` and ``failed`` ones, when it could
+    be read).
     """
 
     def __init__(self, *, replacement: Replacement, workload: Workload | None = None) -> None:

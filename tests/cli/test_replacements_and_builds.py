@@ -133,6 +133,22 @@ async def test_a_failed_rollout_exits_3_and_a_slow_one_4(
 
 
 @pytest.mark.parametrize("api_version", ["11.5"], indirect=True)
+async def test_a_rollout_stuck_on_its_new_image_says_why(
+    api_version: str, live_emu: Emulator, capsys: pytest.CaptureFixture[str], draft: Draft
+) -> None:
+    live_emu.fail_image("registry.example.com/app:404")
+    wl = await running_workload(live_emu, capsys, *V)
+    new = await draft("registry.example.com/app:404")
+    code = await run(
+        live_emu, *V, "workloads", "replace", wl, "--artifact-id", new, "--wait", "--timeout", "0.3"
+    )
+    assert code == 4
+    err = capsys.readouterr().err
+    assert "did not reach the end of its replacement" in err
+    assert "; diagnosis: candidate: container container-0: image pull back-off" in err
+
+
+@pytest.mark.parametrize("api_version", ["11.5"], indirect=True)
 async def test_replace_refuses_bad_options_before_sending(
     api_version: str, live_emu: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:

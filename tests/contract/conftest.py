@@ -29,7 +29,10 @@ class Exchange:
     query: dict[str, list[str]]
     sent: Any
     status: int
+    #: the body: JSON read, a ``text/plain`` body read as JSON lines (a list), None when empty
     answered: Any
+    #: the media type the answer said it is (None: no body)
+    content_type: str | None = None
 
 
 def _json(raw: bytes | None) -> Any:
@@ -39,6 +42,18 @@ def _json(raw: bytes | None) -> Any:
         return json.loads(raw)
     except ValueError:
         return raw.decode(errors="replace")
+
+
+def _lines(raw: bytes) -> list[Any]:
+    """A ``text/plain`` body as JSON lines: each line's value, or the line itself when it is not
+    JSON (which no schema of a line takes)."""
+    out: list[Any] = []
+    for line in raw.decode(errors="replace").splitlines():
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            out.append(line)
+    return out
 
 
 def _template(request: web.Request) -> str | None:
@@ -83,10 +98,14 @@ async def recorded(clock: FakeClock) -> AsyncIterator[Recorded]:
         except web.HTTPException as exc:
             response = exc
         body = response.body if isinstance(response, web.Response) else None
-        answered = _json(body if isinstance(body, bytes) else None)
+        raw = body if isinstance(body, bytes) else None
+        content_type = response.content_type if raw is not None else None
+        answered = _lines(raw) if raw is not None and content_type == "text/plain" else _json(raw)
         route = (request.method, template) if template is not None else None
         exchanges.append(
-            Exchange(request.method, request.path, route, query, sent, response.status, answered)
+            Exchange(
+                request.method, request.path, route, query, sent, response.status, answered, content_type
+            )
         )
         if isinstance(response, web.HTTPException):
             raise response

@@ -18,6 +18,7 @@ INT: Schema = {"type": "integer"}
 NUM: Schema = {"type": "number"}
 BOOL: Schema = {"type": "boolean"}
 NULL: Schema = {"type": "null"}
+WHOLE: Schema = {"type": "integer", "minimum": 0}
 ID: Schema = {"type": "string", "pattern": "^[0-9a-f]{24}$"}
 #: RFC 3339, its year in four digits
 TIME: Schema = {
@@ -66,6 +67,13 @@ SCALING_METRIC = enum(
 REPLACEMENT_STATUS = enum(  # api-11.5 §3, and the live service's (api-live §1)
     "unknown", "submitted", "initializing", "awaiting_promotion", "switching", "deleting", "completed",
     "errored", "cleaning_up", "staged", "promoting", "canceling", "finalizing", "failed", "candidate-warming",
+    # api-live §1 says a canceled one is cleared from its workload, not what its history then says:
+    # the emulator's word for it
+    "canceled",
+)  # fmt: skip
+#: api-live §2: the description's values, and the spellings the live service also writes
+BUILD_STATUS = enum(
+    "UNKNOWN", "PENDING", "IN_PROGRESS", "BUILT", "COMPLETED", "FAILED", "CANCELLED", "in-progress", "completed"
 )  # fmt: skip
 METRIC = enum(
     "totalRequests",
@@ -117,21 +125,51 @@ ENV_VAR: Schema = {
         obj({"source": enum("api-key")}, {"name": STR}),
     ]
 }
-CONTAINER = obj(
-    {"imageUri": {"type": "string", "minLength": 1}},
-    {
-        "name": maybe(STR),
-        "description": STR,
-        "port": maybe({"type": "integer", "minimum": 1024, "maximum": 65535}),
-        "primary": maybe(BOOL),
-        "entrypoint": maybe(array(STR)),
-        "environmentVars": array(ENV_VAR),
-        "readinessProbe": maybe(PROBE),
-        "livenessProbe": maybe(PROBE),
-        "startupProbe": maybe(PROBE),
-        "securityContext": maybe(SECURITY),
-    },
+IMAGE: Schema = {"type": "string", "minLength": 1}
+#: api-live §2: how an image is built from source; the Dockerfile is the code's or generated
+DOCKERFILE: Schema = {
+    "oneOf": [
+        obj({"source": enum("provided")}, {"path": IMAGE}),
+        obj(
+            {
+                "source": enum("generated"),
+                "executionEnvironmentId": IMAGE,
+                "executionEnvironmentVersionId": IMAGE,
+                "entrypoint": array(STR, minItems=1),
+            }
+        ),
+    ]
+}
+CODE_REF = obj(
+    {"datarobot": obj({"catalogId": IMAGE, "catalogVersionId": IMAGE})},
+    {"provider": maybe(STR), "type": maybe(STR)},
 )
+IMAGE_BUILD_CONFIG = obj({"dockerfile": DOCKERFILE}, {"codeRef": maybe(CODE_REF)})
+#: what an answer adds to a container built from source: its latest build
+CONTAINER_BUILD = obj({"artifactImageBuildId": ID, "status": BUILD_STATUS, "createdAt": TIME})
+_CONTAINER_FIELDS: dict[str, Schema] = {
+    "name": maybe(STR),
+    "description": STR,
+    "port": maybe({"type": "integer", "minimum": 1024, "maximum": 65535}),
+    "primary": maybe(BOOL),
+    "entrypoint": maybe(array(STR)),
+    "environmentVars": array(ENV_VAR),
+    "readinessProbe": maybe(PROBE),
+    "livenessProbe": maybe(PROBE),
+    "startupProbe": maybe(PROBE),
+    "securityContext": maybe(SECURITY),
+    "imageBuildConfig": maybe(IMAGE_BUILD_CONFIG),
+    # a spec read back and sent again (api-live §2: Cart, Tbld) carries what the answer added
+    "build": maybe(CONTAINER_BUILD),
+}
+#: an image named, or one built from source (whose ``imageUri`` is null until a build completes)
+_IMAGE_OR_BUILD: Schema = {
+    "anyOf": [
+        {"required": ["imageUri"], "properties": {"imageUri": IMAGE}},
+        {"required": ["imageBuildConfig"], "properties": {"imageBuildConfig": {"type": "object"}}},
+    ]
+}
+CONTAINER = {**obj({}, {"imageUri": maybe(IMAGE), **_CONTAINER_FIELDS}), **_IMAGE_OR_BUILD}
 GROUP = obj({"containers": array(CONTAINER, minItems=1)}, {"name": {"type": "string", "minLength": 1}})
 SPEC = obj(
     {"containerGroups": array(GROUP, minItems=1)},
@@ -207,6 +245,17 @@ PATCH_ARTIFACT = obj(
 )
 PATCH_SETTINGS = obj({"runtime": RUNTIME_IN})
 CLONE_ARTIFACT = obj({"name": {"type": "string", "minLength": 1}})
+#: api-live §1: ``artifactId`` and ``strategy`` always; the candidate's runtime and the rollout's
+#: timing when wanted (``config: {}`` too)
+REPLACE = obj(
+    {"artifactId": IMAGE, "strategy": enum("rolling")},
+    {
+        "config": obj({}, {"warmupDurationMinutes": WHOLE, "keepOldVersionMinutes": WHOLE}),
+        "runtime": RUNTIME_IN,
+    },
+)
+#: api-live §2: no body, or ``{}``
+START_BUILDS: Schema = {"anyOf": [{"const": None}, obj({})]}
 
 # -- what an answer says ------------------------------------------------------------------------
 
@@ -251,8 +300,31 @@ ARTIFACT_REF = obj(
         "artifactRepositoryId": maybe(STR),
     },
 )
-REPLACEMENT_REF = obj(
-    {"status": REPLACEMENT_STATUS, "strategy": enum("rolling"), "candidateProtonIds": array(STR)}
+#: api-live §1: the record a replacement route answers, which the workload also embeds while it
+#: shows one (api-11.5 §3 named only its status, strategy and candidate protons)
+REPLACEMENT = obj(
+    {
+        "id": ID,
+        "name": STR,
+        "workloadId": ID,
+        "userId": STR,
+        "tenantId": STR,
+        "candidateArtifactId": STR,
+        "createdAt": TIME,
+        "updatedAt": TIME,
+    },
+    {
+        "candidateProtonIds": array(STR),
+        "previousProtonIds": array(STR),
+        "isDeleted": BOOL,
+        "deletedAt": maybe(TIME),
+        "status": REPLACEMENT_STATUS,
+        "strategy": enum("rolling"),
+        "config": maybe(obj({}, {"warmupDurationMinutes": WHOLE, "keepOldVersionMinutes": WHOLE})),
+        "runtime": RUNTIME_OUT,
+        "message": maybe(STR),
+        "switchedAt": maybe(TIME),
+    },
 )
 TAG = obj({"id": STR, "name": STR, "value": STR})
 WORKLOAD = obj(
@@ -268,7 +340,7 @@ WORKLOAD = obj(
         "runtime": RUNTIME_OUT,
         "endpoint": maybe(URL_DIR),
         "protonId": maybe(STR),
-        "replacement": maybe(REPLACEMENT_REF),
+        "replacement": maybe(REPLACEMENT),
         "requestStats": maybe({"type": "object"}),
         "creator": maybe(USER),
         "owners": array(USER),
@@ -276,8 +348,19 @@ WORKLOAD = obj(
         "tags": array(TAG),
     },
 )
+#: A container as an answer shows it: ``imageUri`` always there, null only until a build of a
+#: container built from source completes (api-live §2), and set once its latest build has.
+CONTAINER_OUT = {
+    **obj({"imageUri": maybe(IMAGE)}, _CONTAINER_FIELDS),
+    **_IMAGE_OR_BUILD,
+    "if": {
+        "required": ["build"],
+        "properties": {"build": {"type": "object", "properties": {"status": {"const": "COMPLETED"}}}},
+    },
+    "then": {"properties": {"imageUri": IMAGE}},
+}
 SPEC_OUT = obj(
-    {"type": ARTIFACT_TYPE, "containerGroups": array(obj({"name": STR, "containers": array(CONTAINER)}))},
+    {"type": ARTIFACT_TYPE, "containerGroups": array(obj({"name": STR, "containers": array(CONTAINER_OUT)}))},
     {"templateId": maybe(STR), "a2aEnabled": maybe(BOOL), "storage": maybe({"type": "object"})},
 )
 ARTIFACT = obj(
@@ -298,29 +381,27 @@ ARTIFACT = obj(
     },
 )
 OPERATION = obj({"status": STR, "workloadId": STR, "trackVia": URL_DIR})
-REPLACEMENT = obj(
+BUILD = obj(
     {
         "id": ID,
         "name": STR,
-        "workloadId": ID,
-        "userId": STR,
-        "tenantId": STR,
-        "candidateArtifactId": STR,
+        "artifactId": ID,
+        "status": BUILD_STATUS,
         "createdAt": TIME,
         "updatedAt": TIME,
     },
+    {"creator": maybe(USER)},
+)
+BUILDS_STARTED = obj({"buildIds": array(ID, minItems=1)})
+#: api-live §2: a build log is ``text/plain``, one JSON object a line, as Python's logging writes them
+BUILD_LOG_LINE = obj(
     {
-        "candidateProtonIds": array(STR),
-        "previousProtonIds": array(STR),
-        "isDeleted": BOOL,
-        "deletedAt": maybe(TIME),
-        "status": REPLACEMENT_STATUS,
-        "strategy": enum("rolling"),
-        "config": maybe(obj({}, {"warmupDurationMinutes": INT, "keepOldVersionMinutes": INT})),
-        "runtime": RUNTIME_OUT,
-        "message": maybe(STR),
-        "switchedAt": maybe(TIME),
-    },
+        "asctime": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3}$"},
+        "levelname": enum("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
+        "name": STR,
+        "message": STR,
+        "build_id": ID,
+    }
 )
 EVENT = obj(
     {"id": STR, "workloadId": STR, "timestamp": TIME, "eventType": STR},
@@ -475,8 +556,48 @@ RESPONSES: dict[tuple[str, str], dict[int, Schema]] = {
     ("PATCH", "/artifacts/{id}"): {200: ARTIFACT},
     ("DELETE", "/artifacts/{id}"): {204: EMPTY},
     ("POST", "/artifacts/{id}/clone"): {200: ARTIFACT},
+    ("POST", "/workloads/{id}/replacement"): {202: REPLACEMENT},
+    ("GET", "/workloads/{id}/replacement"): {200: REPLACEMENT},
+    # api-live §1 gives the status only; the emulator answers the replacement it canceled
+    ("DELETE", "/workloads/{id}/replacement"): {202: {"anyOf": [REPLACEMENT, EMPTY]}},
+    ("GET", "/artifacts/{id}/builds"): {200: page(BUILD)},
+    ("POST", "/artifacts/{id}/builds"): {202: BUILDS_STARTED},
+    ("GET", "/artifacts/{id}/builds/{build}"): {200: BUILD},
+    ("GET", "/artifacts/{id}/builds/{build}/logs"): {200: array(BUILD_LOG_LINE)},
     ("GET", "/otel/workload/{id}/logs"): {200: page(LOG_RECORD)},
     ("GET", "/mlops/compute/bundles"): {200: page(BUNDLE)},
+}
+
+#: The refusals the contract documents, by route (api-11.5 §2 as api-live §1, §2, §6 amend it):
+#: each is driven, and answers an error body. (A start over an organisation's limit, 403, is not
+#: here: the emulator has no limit on starts; a create over the replica cap answers it.)
+REFUSALS: dict[tuple[str, str], set[int]] = {
+    ("POST", "/workloads"): {403, 404, 409, 422},
+    ("GET", "/workloads"): {422},
+    ("GET", "/workloads/{id}"): {404},
+    ("PATCH", "/workloads/{id}"): {404, 422},
+    ("DELETE", "/workloads/{id}"): {404},
+    ("POST", "/workloads/{id}/start"): {404, 409},
+    ("POST", "/workloads/{id}/stop"): {404},
+    ("GET", "/workloads/{id}/settings"): {404},
+    ("PATCH", "/workloads/{id}/settings"): {404, 409, 422},
+    ("POST", "/workloads/{id}/promote"): {404, 422},
+    ("GET", "/workloads/{id}/history"): {404},
+    ("GET", "/workloads/{id}/events"): {404},
+    ("GET", "/workloads/{id}/stats"): {404},
+    ("POST", "/artifacts"): {422},
+    ("GET", "/artifacts"): {422},
+    ("GET", "/artifacts/{id}"): {404},
+    ("PUT", "/artifacts/{id}"): {403, 404, 422},
+    ("PATCH", "/artifacts/{id}"): {403, 404, 422},
+    ("DELETE", "/artifacts/{id}"): {404, 409},
+    ("POST", "/artifacts/{id}/clone"): {404, 422},
+    ("POST", "/workloads/{id}/replacement"): {400, 404, 422},
+    ("GET", "/workloads/{id}/replacement"): {404},
+    ("DELETE", "/workloads/{id}/replacement"): {404},
+    ("POST", "/artifacts/{id}/builds"): {404, 422},
+    ("GET", "/artifacts/{id}/builds/{build}"): {404},
+    ("GET", "/artifacts/{id}/builds/{build}/logs"): {404},
 }
 
 #: The request bodies the contract takes, by route.
@@ -488,7 +609,13 @@ BODIES: dict[tuple[str, str], Schema] = {
     ("PUT", "/artifacts/{id}"): INPUT_ARTIFACT,
     ("PATCH", "/artifacts/{id}"): PATCH_ARTIFACT,
     ("POST", "/artifacts/{id}/clone"): CLONE_ARTIFACT,
+    ("POST", "/workloads/{id}/replacement"): REPLACE,
+    ("POST", "/artifacts/{id}/builds"): START_BUILDS,
 }
+
+#: The routes that answer ``text/plain`` (api-live §2): the recorder reads the body as JSON lines.
+#: Every other answer with a body is ``application/json``.
+TEXT_ANSWERS: dict[tuple[str, str], str] = {("GET", "/artifacts/{id}/builds/{build}/logs"): "text/plain"}
 
 
 def _values(item: Schema, *, many: bool = False) -> Schema:
@@ -530,6 +657,7 @@ QUERIES: dict[tuple[str, str], Schema] = {
     ("GET", "/workloads/{id}/history"): _query(**_PAGING),
     ("GET", "/workloads/{id}/events"): _query(**_PAGING),
     ("GET", "/workloads/{id}/protons"): _query(**_PAGING),
+    ("GET", "/artifacts/{id}/builds"): _query(**_PAGING),
     ("GET", "/workloads/{id}/stats"): _query(**_FIGURES),
     ("GET", "/workloads/{id}/stats/{metric}"): _query(**_FIGURES, resolution=_values(RESOLUTION)),
     ("GET", "/artifacts"): _query(

@@ -4,6 +4,7 @@ service gives: on every route the emulator serves."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 
 from tests.conftest import Raw
 from workload_async import FakeClock
+from workload_async.emulator import CRASH_IMAGE
 
 
 @pytest.fixture
@@ -22,7 +24,9 @@ def api_version() -> str:
 @attrs.frozen
 class World:
     """A running workload (``{wid}``, its proton ``{pid}``, its draft artifact ``{inuse}``), a draft
-    ``{draft}`` and a locked ``{locked}`` artifact, a stopping workload ``{stopping}``."""
+    ``{draft}`` and a locked ``{locked}`` artifact, a stopping workload ``{stopping}``, a workload
+    whose rollout errored (``{crashy}``), a draft built from source (``{source}``) and one whose
+    build ``{build}`` has just started (``{building}``)."""
 
     ids: dict[str, str]
 
@@ -30,9 +34,27 @@ class World:
         return text.format(**self.ids)
 
 
-def _app(name: str) -> dict[str, Any]:
-    container = {"name": "app", "imageUri": "registry.example.com/app:1", "primary": True, "port": 8080}
+def _app(name: str, image: str = "registry.example.com/app:1") -> dict[str, Any]:
+    container = {"name": "app", "imageUri": image, "primary": True, "port": 8080}
     return {"name": name, "spec": {"containerGroups": [{"containers": [container]}]}}
+
+
+def _source(name: str) -> dict[str, Any]:
+    """An artifact built from source, as the CLI and Terraform write it."""
+    config = {
+        "dockerfile": {"source": "provided", "path": "./Dockerfile"},
+        "codeRef": {"datarobot": {"catalogId": "c" * 24, "catalogVersionId": "d" * 24}},
+    }
+    container = {"name": "app", "primary": True, "port": 8080, "imageBuildConfig": config}
+    return {"name": name, "spec": {"containerGroups": [{"containers": [container]}]}}
+
+
+def _lines(body: Any) -> list[Any]:
+    """A build log's JSON lines (one line reads as one object)."""
+    return [body] if isinstance(body, dict) else [json.loads(line) for line in str(body).splitlines()]
+
+
+NONE_ACTIVE = {"detail": "There is no active replacement for this workload."}
 
 
 async def world(raw: Raw, clock: FakeClock) -> World:
@@ -41,10 +63,18 @@ async def world(raw: Raw, clock: FakeClock) -> World:
     locked = (await raw("POST", "artifacts/", json=_app("locked")))[1]
     await raw("PATCH", f"artifacts/{locked['id']}", json={"status": "locked"})
     going = (await raw("POST", "workloads/", json={"name": "going", "artifact": _app("going")}))[1]
+    crashy = (await raw("POST", "workloads/", json={"name": "crashy", "artifact": _app("crashy")}))[1]
+    broken = (await raw("POST", "artifacts/", json=_app("broken", CRASH_IMAGE)))[1]
+    source = (await raw("POST", "artifacts/", json=_source("source")))[1]
+    building = (await raw("POST", "artifacts/", json=_source("building")))[1]
     clock.advance(2)
+    rolling = {"artifactId": broken["id"], "strategy": "rolling"}
+    await raw("POST", f"workloads/{crashy['id']}/replacement/", json=rolling)
+    clock.advance(2)  # the candidate never became healthy
     raw.emu.write_log(wl["id"], "cache cold", level="WARNING")
     raw.emu.write_log(wl["id"], "request failed", level="ERROR")
     await raw("POST", f"workloads/{going['id']}/stop")
+    (build,) = (await raw("POST", f"artifacts/{building['id']}/builds/"))[1]["buildIds"]
     return World(
         {
             "wid": wl["id"],
@@ -53,6 +83,10 @@ async def world(raw: Raw, clock: FakeClock) -> World:
             "draft": draft["id"],
             "locked": locked["id"],
             "stopping": going["id"],
+            "crashy": crashy["id"],
+            "source": source["id"],
+            "building": building["id"],
+            "build": build,
         }
     )
 
@@ -103,7 +137,7 @@ CALLS: list[tuple[str, str, str, Any, Any, int, Check]] = [
     ("Gcl stats, as it asks", "GET", "workloads/{wid}/stats", None, {"responseTimeQuantile": 0.5, "slowRequestsThreshold": 2000, "protonId": "{pid}"}, 200,
      lambda b: type(b["metrics"]["requestsPerMinute"]) is int and type(b["metrics"]["responseTime"]) is int),
     ("D a metric's series", "GET", "workloads/{wid}/stats/totalRequests", None, {"resolution": "P1D"}, 200, lambda b: b["summary"]["protonId"]),
-    ("D the fleet's stats", "GET", "workloads/stats", None, None, 200, lambda b: b["workloads"]["total"] == 2),
+    ("D the fleet's stats", "GET", "workloads/stats", None, None, 200, lambda b: b["workloads"]["total"] == 3),
     ("Gcl history", "GET", "workloads/{wid}/history", None, {"limit": 10, "offset": 0}, 200, lambda b: b["data"] == []),
     ("Gcl events", "GET", "workloads/{wid}/events", None, {"limit": 10, "offset": 0}, 200, lambda b: b["data"][-1]["eventType"] == "create"),
     ("S events, slash", "GET", "workloads/{wid}/events/", None, {"limit": 20}, 200, lambda b: b["count"] >= 1),
@@ -132,6 +166,35 @@ CALLS: list[tuple[str, str, str, Any, Any, int, Check]] = [
     ("all delete a locked one", "DELETE", "artifacts/{locked}", None, None, 409, lambda b: True),
     ("Gcl clone", "POST", "artifacts/{draft}/clone", {"name": "copy"}, None, 200, lambda b: b["status"] == "draft"),
     ("Gcl promote", "POST", "workloads/{wid}/promote", None, None, 202, lambda b: b["artifact"]["status"] == "locked"),
+    ("Crep replace, rolling", "POST", "workloads/{wid}/replacement/", {"artifactId": "{draft}", "strategy": "rolling"}, None, 202,
+     lambda b: (b["status"], b["strategy"]) == ("submitted", "rolling") and b["candidateArtifactId"] != b["workloadId"]),
+    ("Twl replace, config {} and a runtime", "POST", "workloads/{wid}/replacement",
+     {"artifactId": "{draft}", "strategy": "rolling", "config": {}, "runtime": {"containerGroups": [{"replicaCount": 2}]}}, None, 202,
+     lambda b: b["config"] == {"warmupDurationMinutes": 0, "keepOldVersionMinutes": 0}),
+    ("Crep a locked artifact onto a draft", "POST", "workloads/{wid}/replacement/", {"artifactId": "{locked}", "strategy": "rolling"}, None, 400,
+     lambda b: b["detail"].startswith("Artifact status mismatch")),
+    ("Crep none active", "GET", "workloads/{wid}/replacement/", None, None, 404, lambda b: b == NONE_ACTIVE),
+    ("Crep an unknown workload: the same 404", "GET", f"workloads/{'f' * 24}/replacement/", None, None, 404, lambda b: b == NONE_ACTIVE),
+    ("Gcl cancel, none to cancel", "DELETE", "workloads/{wid}/replacement/", None, None, 404, lambda b: b == NONE_ACTIVE),
+    ("Twl reads an errored rollout's message on the workload", "GET", "workloads/{crashy}/", None, None, 200,
+     lambda b: b["replacement"]["status"] == "errored" and "never became healthy" in b["replacement"]["message"]),
+    ("Crep reads it on the route", "GET", "workloads/{crashy}/replacement/", None, None, 200, lambda b: b["status"] == "errored"),
+    ("Gcl cancel clears a failed one", "DELETE", "workloads/{crashy}/replacement/", None, None, 202, lambda b: b["status"] == "errored"),
+    ("Cart an unbuilt artifact has no image yet", "GET", "artifacts/{source}/", None, None, 200,
+     lambda b: b["spec"]["containerGroups"][0]["containers"][0]["imageUri"] is None),
+    ("Cart lock an unbuilt one", "PATCH", "artifacts/{source}/", {"status": "locked"}, None, 422, lambda b: "runtime_image_uri" in b["detail"][0]["msg"]),
+    ("Gt a workload of an unbuilt one", "POST", "workloads/", {"name": "unbuilt", "artifactId": "{source}"}, None, 422,
+     lambda b: "runtime_image_uri" in b["detail"][0]["msg"]),
+    ("Cbld build, {}", "POST", "artifacts/{source}/builds/", {}, None, 202, lambda b: len(b["buildIds"]) == 1),
+    ("Tbld build, no body", "POST", "artifacts/{source}/builds", None, None, 202, lambda b: len(b["buildIds"]) == 1),
+    ("Cbld build a locked one", "POST", "artifacts/{locked}/builds/", {}, None, 422, lambda b: "locked" in b["detail"][0]["msg"]),
+    ("Cbld builds, none yet", "GET", "artifacts/{source}/builds/", None, {"limit": 10, "offset": 0}, 200, lambda b: b["data"] == []),
+    ("Tbld builds", "GET", "artifacts/{building}/builds", None, None, 200, lambda b: [x["id"] for x in b["data"]] == [b["data"][0]["id"]]),
+    ("Cbld a build", "GET", "artifacts/{building}/builds/{build}/", None, None, 200, lambda b: b["status"] == "PENDING"),
+    ("Cbld its log, JSON lines", "GET", "artifacts/{building}/builds/{build}/logs", None, None, 200,
+     lambda b: all(line["levelname"] == "INFO" and line["build_id"] for line in _lines(b))),
+    ("Cart the container shows its build", "GET", "artifacts/{building}", None, None, 200,
+     lambda b: b["spec"]["containerGroups"][0]["containers"][0]["build"]["status"] == "PENDING"),
     ("Gcl related: no such route", "GET", "workloads/{wid}/related", None, None, 404, lambda b: b == {"detail": "Not Found"}),
     ("Gcl delete", "DELETE", "workloads/{wid}", None, None, 204, lambda b: b is None),
 ]  # fmt: skip

@@ -10,14 +10,20 @@ from workload_async import (
     ArtifactStatus,
     Autoscaling,
     Client,
+    CodeRef,
     Container,
     ContainerResources,
     CredentialEnvironmentVariable,
+    DataRobotCodeRef,
+    Dockerfile,
     EnvironmentVariable,
     FakeClock,
     GroupRuntime,
+    ImageBuildConfig,
     InputArtifact,
     ProbeConfig,
+    ReplacementConfig,
+    ReplacementFailedError,
     ResourceAllocation,
     ResourceBundle,
     ResourceRequest,
@@ -129,11 +135,61 @@ async def drive_the_public_api(client: Client, recorded: Recorded, clock: FakeCl
     await arts.clone(draft.id, name="copy")
     await arts.list(search="draft", status="locked", type="service").collect()
     await arts.register(draft.id)
+    await drive_rollouts_and_builds(client, clock)
     await client.bundles.list(use_cases=["workload"]).collect()
     recorded.emu.play_failure(second.id, "image_pull_backoff")
     with contextlib.suppress(WaitTimeoutError):
         await wl.wait(second.id, timeout=60)
     await wl.delete(second.id)
+
+
+async def drive_rollouts_and_builds(client: Client, clock: FakeClock) -> None:
+    """Build an artifact from source, roll it onto a workload, and every other rollout call."""
+    wl, arts = client.workloads, client.artifacts
+    source = InputArtifact.single(
+        "from-source",
+        Container(
+            name="app",
+            port=8080,
+            image_build_config=ImageBuildConfig(
+                dockerfile=Dockerfile.provided("./Dockerfile"),
+                code_ref=CodeRef(DataRobotCodeRef("c" * 24, "d" * 24)),
+            ),
+        ),
+    )
+    generated = InputArtifact.single(
+        "generated",
+        Container(
+            name="app",
+            port=8080,
+            image_build_config=ImageBuildConfig(
+                dockerfile=Dockerfile.generated("e" * 24, "f" * 24, ["python", "app.py"])
+            ),
+        ),
+    )
+    await arts.create(generated)
+    built = await arts.create(source)
+    (build,) = await arts.build(built.id, wait=True)
+    await arts.builds(built.id, page_size=5).collect()
+    await arts.get_build(built.id, build.id)
+    await arts.build_logs(built.id, build.id)
+    rolled = await wl.create(name="rolled", artifact=app("v1"))
+    await wl.wait(rolled.id)
+    await wl.replace(
+        rolled.id,
+        built.id,
+        runtime=WorkloadRuntime(container_groups=[GroupRuntime(replica_count=2)]),
+        config=ReplacementConfig(warmup_duration_minutes=1, keep_old_version_minutes=0),
+        wait=True,
+    )
+    v3 = await arts.create(app("v3"))
+    started = await wl.replace(rolled.id, v3.id)
+    clock.advance(0.6)
+    await wl.replacement(rolled.id)
+    await wl.cancel_replacement(rolled.id)
+    with contextlib.suppress(ReplacementFailedError):
+        await wl.wait_for_replacement(rolled.id, started.id)
+    await wl.replace(rolled.id, v3.id, config=ReplacementConfig(), wait=True)
 
 
 async def test_every_body_and_query_an_11_5_client_sends_validates(

@@ -9,15 +9,19 @@ look.
 from __future__ import annotations
 
 import pytest
+from aiohttp import web
 
+from tests.e2e.conftest import Start
 from workload_async import (
     ArtifactStatus,
+    BuildStatus,
     Client,
     CodeRef,
     ConflictError,
     Container,
     DataRobotCodeRef,
     Dockerfile,
+    FakeClock,
     ImageBuildConfig,
     InputArtifact,
     OutcomeUnknownError,
@@ -160,3 +164,25 @@ async def test_a_create_whose_lock_failed_names_the_draft(client: Client, emu: E
     (made,) = [a for a in emu.store.artifacts.values() if a.name == "svc-v1"]
     assert caught.value.left_behind == (made.id,)
     assert "a draft (its lock failed)" in str(caught.value)
+
+
+async def test_builds_started_whose_list_cannot_be_read_back_are_returned_all_the_same(
+    server: Start, clock: FakeClock
+) -> None:
+    """The start was answered: the builds exist, and an error now would report as failed a change
+    that was made. The list read back (for their statuses) failing leaves their ids."""
+    posted: list[str] = []
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        if request.method == "POST":
+            posted.append(request.path)
+            return web.json_response({"buildIds": ["b" * 24]}, status=202)
+        if posted:  # the list read back after the start: a gateway down
+            return web.json_response({"detail": "Bad Gateway"}, status=502)
+        return web.json_response({"count": 0, "totalCount": 0, "next": None, "previous": None, "data": []})
+
+    hostile = await server(handler)
+    async with Client(hostile.url, "t", clock=clock, api_version="11.5") as client:
+        builds = await client.artifacts.build("a" * 24)
+    assert [(b.id, b.artifact_id, b.status) for b in builds] == [("b" * 24, "a" * 24, BuildStatus.UNKNOWN)]
+    assert posted == ["/api/v2/artifacts/aaaaaaaaaaaaaaaaaaaaaaaa/builds/"]

@@ -7,8 +7,11 @@ acting a sixth of the time more. Each life creates and locks artifacts and creat
 builds an image from source. After each call the test asks the emulator what really happened:
 
 - no change is made twice (no duplicate artifact, workload, clone, replacement or build);
-- no call that changes something raises for a change that was made;
-- a create that left an artifact behind names it in its error;
+- no call that changes something raises for a change that was made, but for an
+  ``OutcomeUnknownError`` when reading the server's state failed as well (the retry budget spent
+  by the soak, say): that error says where to look, and the test looks there, as a user would;
+- a create that left an artifact behind names it in its error (by id, or by the name to list
+  when the listing failed too);
 - the waits of the rollouts and builds end as the server says.
 """
 
@@ -26,6 +29,7 @@ from workload_async import (
     APIStatusError,
     Artifact,
     ArtifactStatus,
+    Build,
     Client,
     CodeRef,
     Container,
@@ -35,6 +39,7 @@ from workload_async import (
     ImageBuildConfig,
     InputArtifact,
     OutcomeUnknownError,
+    Replacement,
     TransportError,
     Workload,
     WorkloadAPIError,
@@ -63,6 +68,7 @@ class Ledger:
         self.calls: Counter[str] = Counter()
         self.refused: Counter[str] = Counter()  # a change call raised; nothing had been made
         self.unknown: Counter[str] = Counter()  # a create said its outcome was unknown
+        self.unread: Counter[str] = Counter()  # a change was made, and the state could not be read
         self.wrong: list[str] = []
 
     def fault(self, what: str) -> None:
@@ -82,19 +88,38 @@ def named(emu: Emulator, name: str) -> list[Any]:
     return [a for a in emu.store.artifacts.values() if a.name == name]
 
 
-async def change(ledger: Ledger, op: str, call: Callable[[], Awaitable[T]], made: Callable[[], int]) -> T:
+def unread(exc: BaseException) -> bool:
+    """True for an ``OutcomeUnknownError`` raised because reading the server's state failed too."""
+    return isinstance(exc, OutcomeUnknownError) and (
+        "failed too" in str(exc) or isinstance(exc.__cause__, WorkloadAPIError)
+    )
+
+
+async def change(
+    ledger: Ledger,
+    op: str,
+    call: Callable[[], Awaitable[T]],
+    made: Callable[[], int],
+    found: Callable[[], T],
+) -> T:
     """Make a change until it is made: after each failure the server must show nothing made
-    (``made()`` counts it); once made, exactly one."""
+    (``made()`` counts it), unless the error said the outcome is unknown because the state could
+    not be read: then ``found()`` is what looking, as the error says, finds; once made, exactly
+    one."""
     for _ in range(12):
         ledger.calls[op] += 1
         try:
             result = await call()
         except (APIStatusError, TransportError) as exc:
-            if made():
+            if made() and unread(exc):
+                ledger.unread[op] += 1
+                result = found()
+            elif made():
                 ledger.fault(f"{op} raised {type(exc).__name__} for a change that was made: {exc}")
                 raise
-            ledger.refused[op] += 1
-            continue
+            else:
+                ledger.refused[op] += 1
+                continue
         if made() != 1:
             ledger.fault(f"{op} made {made()} changes")
         return result
@@ -111,12 +136,23 @@ async def create(
             return await call()
         except OutcomeUnknownError:
             ledger.unknown[op] += 1
-            found = await lookup()
+            found = await look(lookup)
             if found is not None:
                 return found
         except (APIStatusError, TransportError):
             ledger.refused[op] += 1
     raise AssertionError(f"{op} was never made in 12 tries")
+
+
+async def look(lookup: Callable[[], Awaitable[T | None]]) -> T | None:
+    """Look for what a create may have made, as the error says, until the listing answers (the
+    soak fails some of the listings too): creating again before knowing could make a duplicate."""
+    for _ in range(12):
+        try:
+            return await lookup()
+        except (APIStatusError, TransportError):
+            continue
+    raise AssertionError("the listing never answered in 12 tries")
 
 
 async def by_name(client: Client, name: str) -> Artifact | None:
@@ -138,12 +174,13 @@ async def life(client: Client, emu: Emulator, i: int, ledger: Ledger) -> None:
                        lambda: by_name(client, f"a-{name}"))  # fmt: skip
     await change(
         ledger, "artifacts.register", lambda: client.artifacts.register(art.id),
-        lambda: int(emu.store.artifacts[art.id].status != "draft"),
+        lambda: int(emu.store.artifacts[art.id].status != "draft"), lambda: art,
     )  # fmt: skip
     await create(ledger, "workloads.create", lambda: client.workloads.create(name=f"w-{name}", artifact_id=art.id),
                  lambda: workload_named(client, f"w-{name}"))  # fmt: skip
     # an inline artifact to lock: on 11.5 three calls (create, lock, create the workload)
     left: set[str] = set()
+    advised: set[str | None] = set()  # names an error said to list, when it could not tell the id
 
     async def inline() -> Workload:
         try:
@@ -152,12 +189,14 @@ async def life(client: Client, emu: Emulator, i: int, ledger: Ledger) -> None:
             )
         except WorkloadAPIError as exc:
             left.update(exc.left_behind)
+            if unread(exc) and isinstance(exc, OutcomeUnknownError) and exc.resource == "artifacts":
+                advised.add(exc.name)
             raise
 
     await create(ledger, "workloads.create inline", inline, lambda: workload_named(client, f"x-{name}"))
     used = {w.artifact_id for w in emu.store.workloads.values()}
     for orphan in (a for a in named(emu, f"ia-{name}") if a.id not in used):
-        if orphan.id not in left:
+        if orphan.id not in left and orphan.name not in advised:
             ledger.fault(f"artifact {orphan.id} was left behind and no error named it")
     if emu.api_version == "11.5":
         await rollout(client, emu, name, ledger)
@@ -171,7 +210,8 @@ async def rollout(client: Client, emu: Emulator, name: str, ledger: Ledger) -> N
                       lambda: workload_named(client, f"r-{name}"))  # fmt: skip
     await client.workloads.wait(wl.id, timeout=600)
     clone = await change(ledger, "artifacts.clone", lambda: client.artifacts.clone(draft.id, name=f"d2-{name}"),
-                         lambda: len(named(emu, f"d2-{name}")))  # fmt: skip
+                         lambda: len(named(emu, f"d2-{name}")),
+                         lambda: Artifact(id=named(emu, f"d2-{name}")[0].id, name=f"d2-{name}"))  # fmt: skip
 
     def replacements(candidate: str | None = None) -> int:
         return sum(
@@ -180,8 +220,11 @@ async def rollout(client: Client, emu: Emulator, name: str, ledger: Ledger) -> N
             if candidate is None or r.candidate_artifact_id == candidate
         )
 
+    def newest_replacement() -> Replacement:
+        return Replacement(id=emu.store.replacements[wl.id][-1].id, workload_id=wl.id)
+
     started = await change(ledger, "workloads.replace", lambda: client.workloads.replace(wl.id, clone.id),
-                           lambda: replacements(clone.id))  # fmt: skip
+                           lambda: replacements(clone.id), newest_replacement)  # fmt: skip
     done = await client.workloads.wait_for_replacement(wl.id, started.id, timeout=600)
     if done.artifact_id != clone.id:
         ledger.fault(f"the rollout of {wl.id} ended on {done.artifact_id}, not {clone.id}")
@@ -189,15 +232,16 @@ async def rollout(client: Client, emu: Emulator, name: str, ledger: Ledger) -> N
     settings = await change(
         ledger, "workloads.update_settings",
         lambda: client.workloads.update_settings(wl.id, WorkloadRuntime(replica_count=2)),
-        lambda: replacements() - before,
+        lambda: replacements() - before, newest_replacement,
     )  # fmt: skip
     await client.workloads.wait_for_replacement(wl.id, settings.id, timeout=600)
     await change(ledger, "workloads.promote", lambda: client.workloads.promote(wl.id),
-                 lambda: int(emu.store.artifacts[clone.id].status == "locked"))  # fmt: skip
+                 lambda: int(emu.store.artifacts[clone.id].status == "locked"), lambda: wl)  # fmt: skip
     source = await create(ledger, "artifacts.create", lambda: client.artifacts.create(app(f"s-{name}", source=True)),
                           lambda: by_name(client, f"s-{name}"))  # fmt: skip
     builds = await change(ledger, "artifacts.build", lambda: client.artifacts.build(source.id),
-                          lambda: len(emu.store.builds.get(source.id, [])))  # fmt: skip
+                          lambda: len(emu.store.builds.get(source.id, [])),
+                          lambda: tuple(Build(id=b.id, artifact_id=source.id) for b in emu.store.builds[source.id]))  # fmt: skip
     await client.artifacts.wait_for_builds(source.id, [b.id for b in builds], timeout=600)
 
 

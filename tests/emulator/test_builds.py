@@ -115,6 +115,26 @@ async def test_a_built_artifact_runs_locks_and_keeps_its_image(raw: Raw, clock: 
     assert (await raw("PATCH", f"artifacts/{art['id']}", json={"status": "locked"}))[0] == 200
 
 
+async def test_only_builds_set_the_image_even_before_the_first(raw: Raw, clock: FakeClock) -> None:
+    """A spec read back before the build (``imageUri`` and ``build`` null) is taken, as
+    DataRobot's CLI and Terraform provider send it; an image of the client's own is not."""
+    art = await source_artifact(raw)
+    read_back = (await raw("GET", f"artifacts/{art['id']}"))[1]["spec"]
+    assert (container_of({"spec": read_back})["imageUri"], container_of({"spec": read_back})["build"]) == (
+        None,
+        None,
+    )
+    assert (await raw("PATCH", f"artifacts/{art['id']}", json={"spec": read_back}))[0] == 200
+    container_of({"spec": read_back})["imageUri"] = "registry.example.com/hand:1"
+    status, data, _ = await raw("PATCH", f"artifacts/{art['id']}", json={"spec": read_back})
+    assert status == 422 and data["detail"][0]["loc"][-1] == "imageUri"
+    await start(raw, art["id"])
+    clock.advance(4)
+    assert container_of((await raw("GET", f"artifacts/{art['id']}"))[1])["imageUri"].startswith(
+        "registry.emulator.local/"
+    )
+
+
 async def test_what_cannot_be_built(raw: Raw) -> None:
     plain = {"name": "p", "spec": {"containerGroups": [{"containers": [{"imageUri": "i", "primary": True}]}]}}
     art = (await raw("POST", "artifacts/", json=plain))[1]

@@ -215,6 +215,15 @@ BAD: list[tuple[str, Callable[[Emulator], Any], str, str, dict[str, Any], int, t
         TypeError,
     ),
     (
+        "a candidate said as a word",
+        lambda emu: emu.play_failure(UNKNOWN, "oom_kill", candidate="yes"),  # type: ignore[arg-type]
+        "POST",
+        f"workloads/{UNKNOWN}/failure",
+        {"kind": "oom_kill", "candidate": "yes"},
+        422,
+        TypeError,
+    ),
+    (
         "fail an image with an unknown failure",
         lambda emu: emu.fail_image("registry.example.com/x:1", "melt"),
         "PUT",
@@ -270,6 +279,7 @@ def _snapshot(emu: Emulator) -> tuple[Any, ...]:
         dict(emu.store.replacement_holds),
         dict(emu.store.build_holds),
         dict(emu.store.failing_images),
+        dict(emu.store.candidate_failures),
     )
 
 

@@ -80,9 +80,13 @@ async def test_a_replacement_plays_the_live_timeline(raw: Raw, clock: FakeClock)
 async def test_a_replacement_asked_for_while_one_runs_waits_its_turn(raw: Raw, clock: FakeClock) -> None:
     wl = await running_workload(raw, clock)
     v2, v3 = await new_artifact(raw, "v2"), await new_artifact(raw, "v3")
-    first = (await raw("POST", f"workloads/{wl['id']}/replacement", json={"artifactId": v2}))[1]
+    first = (
+        await raw("POST", f"workloads/{wl['id']}/replacement", json={"artifactId": v2, "strategy": "rolling"})
+    )[1]
     clock.advance(1)
-    status, second, _ = await raw("POST", f"workloads/{wl['id']}/replacement", json={"artifactId": v3})
+    status, second, _ = await raw(
+        "POST", f"workloads/{wl['id']}/replacement", json={"artifactId": v3, "strategy": "rolling"}
+    )
     assert status == 202 and second["status"] == "submitted"
     # PATCH settings refuses while any is in progress or waiting
     patch = {"runtime": {"containerGroups": [{"replicaCount": 2}]}}
@@ -101,13 +105,15 @@ async def test_a_candidate_that_never_becomes_healthy_errors_and_stays_shown(
 ) -> None:
     wl = await running_workload(raw, clock)
     broken = await new_artifact(raw, "broken", CRASH_IMAGE)
-    await raw("POST", f"workloads/{wl['id']}/replacement", json={"artifactId": broken})
+    await raw("POST", f"workloads/{wl['id']}/replacement", json={"artifactId": broken, "strategy": "rolling"})
     clock.advance(60)
     assert await shown(raw, wl["id"]) == ("errored", "running", wl["artifactId"])  # the old one serves
     got = (await raw("GET", f"workloads/{wl['id']}/replacement"))[1]
     assert got["status"] == "errored" and "never became healthy" in got["message"]
+    # the workload embeds the same record, its message with it (Terraform's waiter reads it there)
+    assert (await raw("GET", f"workloads/{wl['id']}"))[1]["replacement"] == got
     v2 = await new_artifact(raw, "v2")
-    await raw("POST", f"workloads/{wl['id']}/replacement", json={"artifactId": v2})
+    await raw("POST", f"workloads/{wl['id']}/replacement", json={"artifactId": v2, "strategy": "rolling"})
     assert await shown(raw, wl["id"]) == (None, "running", wl["artifactId"])  # the next request cleared it
     assert [r["status"] for r in await history(raw, wl["id"])] == ["submitted", "errored"]
 
@@ -116,7 +122,9 @@ async def test_cancel_tears_the_candidate_down_and_the_old_version_serves(raw: R
     wl = await running_workload(raw, clock)
     v2 = await new_artifact(raw, "v2")
     assert (await raw("DELETE", f"workloads/{wl['id']}/replacement"))[:2] == (404, {"detail": NONE_ACTIVE})
-    rep = (await raw("POST", f"workloads/{wl['id']}/replacement", json={"artifactId": v2}))[1]
+    rep = (
+        await raw("POST", f"workloads/{wl['id']}/replacement", json={"artifactId": v2, "strategy": "rolling"})
+    )[1]
     clock.advance(1)
     status, canceled, _ = await raw("DELETE", f"workloads/{wl['id']}/replacement/")
     assert (status, canceled["id"], canceled["status"]) == (202, rep["id"], "canceling")
@@ -131,18 +139,35 @@ async def test_cancel_tears_the_candidate_down_and_the_old_version_serves(raw: R
 async def test_the_replacement_route_answers_404_for_an_unknown_workload(raw: Raw) -> None:
     for method in ("GET", "DELETE"):
         assert (await raw(method, f"workloads/{'0' * 24}/replacement"))[:2] == (404, {"detail": NONE_ACTIVE})
-    assert (await raw("POST", f"workloads/{'0' * 24}/replacement", json={"artifactId": "x"}))[0] == 404
+    assert (
+        await raw(
+            "POST", f"workloads/{'0' * 24}/replacement", json={"artifactId": "x", "strategy": "rolling"}
+        )
+    )[0] == 404
 
 
 @pytest.mark.parametrize(
     ("body", "status", "said"),
     [
-        ({"artifactId": "f" * 24}, 404, "not found"),
+        ({"artifactId": "f" * 24, "strategy": "rolling"}, 404, "not found"),
         ({"artifactId": "{v2}", "strategy": "blue-green"}, 422, "strategy"),
-        ({"artifactId": "{v2}", "config": {"warmupDurationMinutes": -1}}, 422, "warmupDurationMinutes"),
-        ({"artifactId": "{v2}", "runtime": {"containerGroups": [{"name": "other"}]}}, 422, "other"),
-        ({"artifactId": "{v2}", "extra": 1}, 422, "extra"),
-        ({}, 422, "artifactId"),
+        ({"artifactId": "{v2}"}, 422, "strategy"),  # always said (api-live.md §1), though only one exists
+        (
+            {"artifactId": "{v2}", "strategy": "rolling", "config": {"warmupDurationMinutes": -1}},
+            422,
+            "warmupDurationMinutes",
+        ),
+        (
+            {
+                "artifactId": "{v2}",
+                "strategy": "rolling",
+                "runtime": {"containerGroups": [{"name": "other"}]},
+            },
+            422,
+            "other",
+        ),
+        ({"artifactId": "{v2}", "strategy": "rolling", "extra": 1}, 422, "extra"),
+        ({"strategy": "rolling"}, 422, "artifactId"),
     ],
 )
 async def test_a_replacement_the_contract_refuses(
@@ -160,17 +185,23 @@ async def test_draft_replaces_draft_and_locked_locked(raw: Raw, clock: FakeClock
     wl = await running_workload(raw, clock)
     locked = await new_artifact(raw, "locked")
     await raw("PATCH", f"artifacts/{locked}", json={"status": "locked"})
-    status, data, _ = await raw("POST", f"workloads/{wl['id']}/replacement", json={"artifactId": locked})
+    status, data, _ = await raw(
+        "POST", f"workloads/{wl['id']}/replacement", json={"artifactId": locked, "strategy": "rolling"}
+    )
     assert status == 400 and "Artifact status mismatch" in data["detail"]
     # a draft may be rolled onto itself (a redeploy); the locked one a workload runs may not
     status, _, _ = await raw(
-        "POST", f"workloads/{wl['id']}/replacement", json={"artifactId": wl["artifactId"]}
+        "POST",
+        f"workloads/{wl['id']}/replacement",
+        json={"artifactId": wl["artifactId"], "strategy": "rolling"},
     )
     assert status == 202
     clock.advance(5)
     assert (await raw("POST", f"workloads/{wl['id']}/promote"))[0] == 202
     status, data, _ = await raw(
-        "POST", f"workloads/{wl['id']}/replacement", json={"artifactId": wl["artifactId"]}
+        "POST",
+        f"workloads/{wl['id']}/replacement",
+        json={"artifactId": wl["artifactId"], "strategy": "rolling"},
     )
     assert status == 422 and data["detail"][0]["loc"] == ["body", "artifactId"]
 
@@ -181,7 +212,7 @@ async def test_a_held_replacement_stays_then_moves_on_from_its_release(
     wl = await running_workload(raw, clock)
     emu.hold_replacements(wl["id"], "staged")
     v2 = await new_artifact(raw, "v2")
-    await raw("POST", f"workloads/{wl['id']}/replacement", json={"artifactId": v2})
+    await raw("POST", f"workloads/{wl['id']}/replacement", json={"artifactId": v2, "strategy": "rolling"})
     clock.advance(600)
     assert await shown(raw, wl["id"]) == ("staged", "running", wl["artifactId"])
     emu.release_replacements(wl["id"])
@@ -195,7 +226,7 @@ async def test_a_replacement_held_at_completed_stays_shown(raw: Raw, emu: Emulat
     wl = await running_workload(raw, clock)
     emu.hold_replacements(wl["id"], "completed")
     v2 = await new_artifact(raw, "v2")
-    await raw("POST", f"workloads/{wl['id']}/replacement", json={"artifactId": v2})
+    await raw("POST", f"workloads/{wl['id']}/replacement", json={"artifactId": v2, "strategy": "rolling"})
     clock.advance(600)
     assert await shown(raw, wl["id"]) == ("completed", "running", v2)
     emu.release_replacements(wl["id"])
@@ -208,7 +239,7 @@ async def test_a_failed_replacement_says_so_and_keeps_the_old_version(
 ) -> None:
     wl = await running_workload(raw, clock)
     v2 = await new_artifact(raw, "v2")
-    await raw("POST", f"workloads/{wl['id']}/replacement", json={"artifactId": v2})
+    await raw("POST", f"workloads/{wl['id']}/replacement", json={"artifactId": v2, "strategy": "rolling"})
     clock.advance(1)
     emu.fail_replacement(wl["id"], "quota exceeded", status="failed")
     clock.advance(5)
@@ -233,7 +264,7 @@ async def test_the_hold_routes_and_methods_share_one_implementation(
     async with http.put(url, json={"at": "initializing"}, headers=headers) as r:
         assert r.status == 200
     v2 = await new_artifact(raw, "v2")
-    await raw("POST", f"workloads/{wl['id']}/replacement", json={"artifactId": v2})
+    await raw("POST", f"workloads/{wl['id']}/replacement", json={"artifactId": v2, "strategy": "rolling"})
     clock.advance(60)
     assert (await shown(raw, wl["id"]))[0] == "initializing"
     async with http.delete(url, headers=headers) as r:

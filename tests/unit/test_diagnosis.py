@@ -13,12 +13,15 @@ from workload_async import (
     Client,
     FakeClock,
     ProtonSnapshot,
+    Replacement,
+    ReplacementFailedError,
+    ReplacementStatus,
     WaitTimeoutError,
     Workload,
     WorkloadStatus,
     from_json,
 )
-from workload_async._waiting.diagnosis import BUDGET, Diagnoser, describe, describe_event
+from workload_async._waiting.diagnosis import BUDGET, Diagnoser, behind, describe, describe_event
 
 API = "http://api.test/api/v2"
 
@@ -214,3 +217,53 @@ async def test_a_v2_41_client_makes_no_call(clock: FakeClock, mock_http: AioResp
         error = timed_out()
         await Diagnoser(v2._transport, clock).annotate(error, "p1")
     assert error.diagnosis is None and not mock_http.requests
+
+
+def failed(status: str) -> ReplacementFailedError:
+    replacement = Replacement(id="r1", workload_id="w1", status=ReplacementStatus(status), message="x")
+    return ReplacementFailedError(replacement=replacement, workload=Workload(id="w1", proton_id="p-active"))
+
+
+async def test_a_replacement_is_diagnosed_from_its_candidate_and_says_so(
+    mock_client: Client, mock_http: AioResponses, clock: FakeClock
+) -> None:
+    shot = {"overallStatus": {"state": "errored", "summary": "CrashLoopBackOff: exit code 1"}, "replicas": []}
+    mock_http.get(f"{API}/workloads/w1/protons/p-candidate/statusDetails", payload=shot)
+    error = failed("errored")
+    await Diagnoser(mock_client._transport, clock).annotate(error, "p-candidate", candidate=True)
+    assert error.diagnosis == "candidate: errored: crash loop back-off (exit code 1)"
+    assert len(mock_http.requests) == 1
+
+
+async def test_a_candidate_no_record_names_is_looked_for_in_the_events_not_the_active_proton(
+    mock_client: Client, mock_http: AioResponses, clock: FakeClock
+) -> None:
+    warning = {"id": "e1", "eventType": "warning", "details": {"reason": "OOMKilled", "container": "app"}}
+    mock_http.get(f"{API}/workloads/w1/events?limit=10", payload={"data": [warning]})
+    error = failed("failed")
+    await Diagnoser(mock_client._transport, clock).annotate(error, None, candidate=True)
+    assert error.diagnosis == "container app: OOM killed"  # the event names no proton: no "candidate"
+    assert [str(url) for _, url in mock_http.requests] == [f"{API}/workloads/w1/events?limit=10"]
+
+
+async def test_a_canceled_replacement_is_not_diagnosed(
+    mock_client: Client, mock_http: AioResponses, clock: FakeClock
+) -> None:
+    error = failed("canceled")
+    await Diagnoser(mock_client._transport, clock).annotate(error, "p-candidate", candidate=True)
+    assert error.diagnosis is None and not mock_http.requests
+
+
+@pytest.mark.parametrize(
+    ("shown", "text"),
+    [
+        ((ReplacementStatus.STAGED, "r0"), "waiting its turn behind replacement r0 (staged)"),
+        ((ReplacementStatus.STAGED, "r1"), None),  # its own
+        ((ReplacementStatus.STAGED, None), None),  # a server that sends no id: cannot tell
+        (None, None),
+    ],
+)
+def test_a_replacement_behind_another_says_which(
+    shown: tuple[ReplacementStatus, str | None] | None, text: str | None
+) -> None:
+    assert behind("r1", shown) == text

@@ -23,10 +23,9 @@ from .._models.activity import Build, BuildLogLine
 from .._models.arguments import check_id, check_ids
 from .._models.json import from_json
 from .._policies import PollPolicy
-from .._waiting.waits import DEFAULT, Default, Waits, check_poll
+from .._waiting.waits import DEFAULT, Default, Waits, check_poll, limits
 from ..errors import BuildFailedError, OutcomeUnknownError, WorkloadAPIError
 from .exactly_once import newest, since, unknown
-from .workload_replacements import limits
 
 __all__ = ["BuildMethods"]
 
@@ -112,13 +111,24 @@ class BuildMethods:
         except OutcomeUnknownError as lost:
             started = await self._recover(lost, artifact_id, marker, deadline)
         else:
-            ids = response.parse(_Started).build_ids
-            made = await since(self._t, "artifacts.builds", (artifact_id,), Build, marker, deadline)
-            by_id = {b.id: b for b in made}
-            started = tuple(by_id.get(i) or Build(id=i, artifact_id=artifact_id) for i in ids)
+            started = await self._started(artifact_id, response.parse(_Started).build_ids, marker, deadline)
         if not wait or not started:
             return started
         return await self._await_builds(artifact_id, tuple(b.id for b in started), deadline, poll)
+
+    async def _started(
+        self, artifact_id: str, ids: tuple[str, ...], marker: str | None, deadline: float | None
+    ) -> tuple[Build, ...]:
+        """The builds a start answered with, as the artifact's builds list shows them; when that
+        list cannot be read, they were started all the same: their ids, status unknown."""
+        try:
+            made = await since(self._t, "artifacts.builds", (artifact_id,), Build, marker, deadline)
+        except WorkloadAPIError as exc:
+            log.info("builds %s of artifact %s were started; reading them failed: %s",
+                     ", ".join(ids), artifact_id, exc)  # fmt: skip
+            made = []
+        by_id = {b.id: b for b in made}
+        return tuple(by_id.get(i) or Build(id=i, artifact_id=artifact_id) for i in ids)
 
     async def _recover(
         self, lost: OutcomeUnknownError, artifact_id: str, marker: str | None, deadline: float | None

@@ -14,6 +14,7 @@ import attrs
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
 from .._models.arguments import check_id
+from .._models.enums import ReplacementStatus
 from .._waiting.diagnosis import describe
 
 if TYPE_CHECKING:  # imported where used: a program that never asks for protons never loads them
@@ -21,8 +22,17 @@ if TYPE_CHECKING:  # imported where used: a program that never asks for protons 
 
 
 @attrs.frozen
+class _Rollout:
+    """What :meth:`ProtonMethods.diagnose` reads of the replacement a workload shows."""
+
+    status: ReplacementStatus = ReplacementStatus.UNKNOWN
+    candidate_proton_ids: tuple[str, ...] = ()
+
+
+@attrs.frozen
 class _Active:
     proton_id: str | None = None
+    replacement: _Rollout | None = None
 
 
 __all__ = ["ProtonMethods"]
@@ -114,8 +124,11 @@ class ProtonMethods:
         It reads the workload (for its active proton) and that proton's status snapshot: two
         calls, for the workloads a batch of waits left undiagnosed (see
         :class:`~workload_async.errors.WaitError`'s ``diagnosis``); of a healthy workload it gives
-        the monitor's summary (``running: All replicas are running and ready``). Returns None when
-        the proton has not reported yet or its snapshot says nothing. ``timeout`` bounds each call.
+        the monitor's summary (``running: All replicas are running and ready``). While the
+        workload goes through a replacement it reads the candidate proton instead, the version
+        coming up (``candidate: container app: ...``), as a replacement's wait does. Returns None
+        when the proton has not reported yet or its snapshot says nothing. ``timeout`` bounds each
+        call.
         Raises ``ValueError`` for an empty id,
         :class:`~workload_async.errors.UnsupportedFeatureError` on a v2.41 client and
         :class:`~workload_async.errors.NotFoundError` for an unknown workload::
@@ -127,6 +140,11 @@ class ProtonMethods:
         wid = check_id(workload_id, "workload_id")
         (await self._t.get_dialect()).require("protons")
         active = (await self._t.call("GET", "workloads.get", wid, timeout=timeout)).parse(_Active)
+        rollout = active.replacement
+        if rollout is not None and not rollout.status.is_settled and rollout.candidate_proton_ids:
+            snapshot = await self.proton_status(wid, rollout.candidate_proton_ids[0], timeout=timeout)
+            text = None if snapshot is None else describe(snapshot)
+            return None if text is None else f"candidate: {text}"
         if active.proton_id is None:
             return None
         snapshot = await self.proton_status(wid, active.proton_id, timeout=timeout)

@@ -20,7 +20,7 @@ from .._dialects.dialect import Dialect
 from .._http.pagination import MAX_PAGE_SIZE, AsyncPager
 from .._http.transport import Transport
 from .._models.activity import Replacement, ReplacementConfig
-from .._models.arguments import check_flag, check_id, check_seconds
+from .._models.arguments import check_id
 from .._models.checks import check_replacement_config, check_runtime
 from .._models.converter import wire_fields
 from .._models.enums import WorkloadStatus
@@ -28,32 +28,20 @@ from .._models.inputs import WorkloadRuntime
 from .._models.outputs import Workload
 from .._policies import PollPolicy
 from .._waiting.waiter import ReplacementWatch, judge_history
-from .._waiting.waits import DEFAULT, Default, Waits, check_poll
+from .._waiting.waits import DEFAULT, Default, Waits, check_poll, limits
 from ..errors import (
     NotFoundError,
     OutcomeUnknownError,
     ReplacementFailedError,
+    WaitTimeoutError,
     WorkloadAPIError,
     WorkloadFailedError,
 )
 from .exactly_once import newest, since, unknown
 
-__all__ = ["ReplacementMethods", "limits"]
+__all__ = ["ReplacementMethods"]
 
 log = logging.getLogger("workload_async")
-
-
-def limits(waits: Waits, wait: bool, timeout: float | Default | None) -> tuple[float | None, float | None]:
-    """``(deadline, call timeout)`` of a call that may wait: with ``wait``, one deadline for the
-    call and the wait (the client's ``wait_timeout`` by default); without, ``timeout`` bounds
-    the call alone (no limit of its own by default). Raises ``ValueError`` for a timeout that is
-    not a positive number of seconds, and ``TypeError`` for a ``wait`` that is not a bool."""
-    check_flag(wait, "wait")
-    if wait:
-        return waits.deadline_for(timeout, None), None
-    if timeout is DEFAULT or timeout is None:
-        return None, None
-    return None, check_seconds(timeout, "timeout")
 
 
 class ReplacementMethods:
@@ -131,7 +119,9 @@ class ReplacementMethods:
         history cannot tell. With ``wait=True`` also
         :class:`~workload_async.errors.ReplacementFailedError` (``errored``, ``failed``,
         ``canceled``; the old version keeps serving) and
-        :class:`~workload_async.errors.WaitTimeoutError`::
+        :class:`~workload_async.errors.WaitTimeoutError`, whose ``diagnosis`` says what holds the
+        new version up when it can be read (its candidate proton: ``candidate: container app:
+        image pull back-off (...)``, or the replacement it waits behind)::
 
             workload = await client.workloads.replace(workload.id, built.id, wait=True, timeout=900)
         """
@@ -154,7 +144,7 @@ class ReplacementMethods:
         )
         if not wait:
             return replacement
-        return await self._await_replacement(workload_id, replacement.id, deadline, poll)
+        return await self._await_replacement(workload_id, replacement, deadline, poll)
 
     @overload
     async def update_settings(
@@ -200,7 +190,8 @@ class ReplacementMethods:
         :class:`~workload_async.errors.OutcomeUnknownError` when the answer was lost and the
         history cannot tell; with ``wait=True``
         :class:`~workload_async.errors.ReplacementFailedError` with the server's message when it
-        fails, :class:`~workload_async.errors.WaitTimeoutError` at the deadline.
+        fails, :class:`~workload_async.errors.WaitTimeoutError` at the deadline (each with a
+        ``diagnosis``, as for :meth:`replace`).
         """
         check_id(workload_id, "workload_id")
         check_runtime(runtime)
@@ -213,7 +204,7 @@ class ReplacementMethods:
         )
         if not wait:
             return replacement
-        return await self._await_replacement(workload_id, replacement.id, deadline, poll)
+        return await self._await_replacement(workload_id, replacement, deadline, poll)
 
     async def _start_replacement(
         self,
@@ -335,7 +326,8 @@ class ReplacementMethods:
         :class:`~workload_async.errors.NotFoundError` when the workload has no such replacement;
         :class:`~workload_async.errors.ReplacementFailedError` with the server's message when it
         ended ``errored``, ``failed`` or ``canceled``;
-        :class:`~workload_async.errors.WaitTimeoutError` at the deadline.
+        :class:`~workload_async.errors.WaitTimeoutError` at the deadline (each with a
+        ``diagnosis``, as for :meth:`replace`).
         """
         check_id(workload_id, "workload_id")
         check_id(replacement_id, "replacement_id")
@@ -346,20 +338,30 @@ class ReplacementMethods:
         if found is None:
             raise self._no_such(workload_id, replacement_id)
         if found.status.is_failure:
-            raise ReplacementFailedError(replacement=found)
+            error = ReplacementFailedError(replacement=found)
+            await self._waits.diagnose_replacement(error, found.id, found.candidate_proton_ids)
+            raise error
         if found.status.is_settled:  # completed before: wait for the workload to run, if it does not
             return await self._waits.wait(workload_id, WorkloadStatus.RUNNING, None, end, poll)
-        return await self._await_replacement(workload_id, replacement_id, end, poll)
+        return await self._await_replacement(workload_id, found, end, poll)
 
     async def _await_replacement(
-        self, workload_id: str, replacement_id: str, deadline: float | None, poll: PollPolicy | None
+        self, workload_id: str, started: Replacement, deadline: float | None, poll: PollPolicy | None
     ) -> Workload:
-        """The one wait for the end of a replacement (see the module)."""
+        """The one wait for the end of replacement ``started`` (see the module); its error says
+        why it is stuck or failed, read from its candidate (:meth:`Waits.diagnose_replacement`)."""
+        replacement_id, candidates = started.id, started.candidate_proton_ids
         watch = ReplacementWatch(replacement_id, (poll or self._waits.policy).stale_grace)
         goal = f"the end of its replacement {replacement_id}"
         while True:
             waiter = self._waits.register(workload_id, None, deadline, poll, settle=watch, goal=goal)
-            workload = await waiter.future
+            try:
+                workload = await waiter.future
+            except WaitTimeoutError as timed_out:
+                await self._waits.diagnose_replacement(
+                    timed_out, replacement_id, candidates, waiter.last_shown
+                )
+                raise
             found = await self._find(workload_id, replacement_id, deadline)
             verdict = judge_history(watch, found, waiter.last_shown)
             if verdict == "again":
@@ -367,7 +369,11 @@ class ReplacementMethods:
             if verdict == "unknown" or found is None:
                 raise self._no_such(workload_id, replacement_id)
             if verdict == "failed":
-                raise ReplacementFailedError(replacement=found, workload=workload)
+                error = ReplacementFailedError(replacement=found, workload=workload)
+                await self._waits.diagnose_replacement(
+                    error, replacement_id, found.candidate_proton_ids or candidates
+                )
+                raise error
             if workload.status is WorkloadStatus.RUNNING:
                 return workload
             if workload.status.is_failure:

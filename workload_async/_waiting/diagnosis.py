@@ -1,14 +1,21 @@
-"""Why a wait is stuck: one line read from the workload's active proton, added to the error.
+"""Why a wait is stuck: one line read from the workload's active proton (or, for a replacement,
+its candidate), added to the error.
 
 When a wait times out, or its workload goes ``errored``, the status alone says little
 ("last status seen: launching"). DataRobot's own troubleshooting reads the active proton's status
 snapshot: which container is waiting or terminated, how often it restarted, and the monitor's
-summary. :class:`Diagnoser` does that with **one** extra call, on API 11.5 only (v2.41 has no
-protons), and never raises: when the snapshot cannot be read the error simply has no diagnosis.
+summary; mid-replacement, the ``candidate`` proton's, for that is the one coming up.
+:class:`Diagnoser` does that with **one** extra call, on API 11.5 only (v2.41 has no protons),
+and never raises: when the snapshot cannot be read the error simply has no diagnosis.
 
 - The proton is the one the last status answer named (``protonId``): one call to its status
   snapshot. When no answer named one, the one call reads the workload's events instead, for the
   newest ``warning`` (the cluster's own words: reason, message, container).
+- A wait for the end of a replacement that times out, or ends ``errored`` or ``failed``, reads the
+  replacement's candidate proton instead (its id from the replacement's record; the events when
+  the record names none), and the diagnosis says so: ``candidate: container app: image pull
+  back-off (...)``. One still waiting its turn behind another says so with no call at all
+  (:func:`behind`). A canceled one is not diagnosed: someone chose it.
 - A wait whose polls were failing (the server unreachable or refusing) gets no diagnosis: the
   error already says why, and one more call would fail the same way.
 - Many waits at once (``wait_many``, ``as_completed``, bulk starts and stops with ``wait=True``)
@@ -32,12 +39,21 @@ from typing import TYPE_CHECKING, Any
 from .._clock import Clock
 from .._http.transport import Transport
 from .._models.converter import structure
-from ..errors import WaitError, WaitTimeoutError, WorkloadFailedError
+from ..errors import ReplacementFailedError, WaitError, WaitTimeoutError, WorkloadFailedError
 
 if TYPE_CHECKING:  # read only when a wait fails on 11.5: imported there
     from .._models.protons import ContainerState, ProtonSnapshot
 
-__all__ = ["AT_ONCE", "BUDGET", "CALL_TIMEOUT", "PER_BATCH", "Diagnoser", "describe", "describe_event"]
+__all__ = [
+    "AT_ONCE",
+    "BUDGET",
+    "CALL_TIMEOUT",
+    "PER_BATCH",
+    "Diagnoser",
+    "behind",
+    "describe",
+    "describe_event",
+]
 
 log = logging.getLogger("workload_async")
 
@@ -67,6 +83,8 @@ _PHRASES = {
 }
 _REASON = re.compile(r"\s*([A-Za-z][A-Za-z0-9]*)\s*:\s*(.*)", re.S)
 _WARNING_TYPES = frozenset({"warning"})
+#: The endings of a replacement a diagnosis can explain (a canceled one was someone's choice).
+_DIAGNOSED_REPLACEMENTS = frozenset({"errored", "failed"})
 
 
 def _split(summary: str | None) -> tuple[str | None, str]:
@@ -144,6 +162,14 @@ def describe(snapshot: ProtonSnapshot) -> str | None:
     return None
 
 
+def behind(replacement_id: str, shown: tuple[str, str | None] | None) -> str | None:
+    """Why a wait for replacement ``replacement_id`` is stuck when the workload last showed
+    another one (``shown``: its status and id), ahead of it in line; None otherwise."""
+    if shown is None or shown[1] is None or shown[1] == replacement_id:
+        return None
+    return f"waiting its turn behind replacement {shown[1]} ({shown[0]})"
+
+
 def describe_event(event: dict[str, Any]) -> str | None:
     """A ``warning`` event in one line (its reason, message and container), or None."""
     raw = event.get("details")
@@ -192,23 +218,32 @@ class Diagnoser:
 
     def wanted(self, error: BaseException) -> bool:
         """True when ``error`` is a wait that a diagnosis could explain: a timeout whose polls
-        were answered, or a failed workload, on a generation with protons."""
+        were answered, a failed workload, or a replacement that errored or failed, on a
+        generation with protons."""
         dialect = self._t.dialect
         if dialect is None or not dialect.has("protons") or self._t.closed:
             return False
         if isinstance(error, WaitTimeoutError):
             return error.last_error is None and error.diagnosis is None
+        if isinstance(error, ReplacementFailedError):
+            return error.replacement.status.value in _DIAGNOSED_REPLACEMENTS and error.diagnosis is None
         return isinstance(error, WorkloadFailedError) and error.diagnosis is None
 
-    async def annotate(self, error: BaseException, proton_id: str | None) -> None:
-        """Add a diagnosis to ``error`` when it wants one and one can be read; never raises."""
+    async def annotate(self, error: BaseException, proton_id: str | None, *, candidate: bool = False) -> None:
+        """Add a diagnosis to ``error`` when it wants one and one can be read; never raises.
+
+        ``proton_id`` is the proton to read (the active one the error's workload names when
+        None); with ``candidate``, a replacement's candidate, and the diagnosis says so (the
+        workload's events when None: its active proton is not the one coming up)."""
         if not isinstance(error, WaitError) or not self.wanted(error):
             return
         workload = error.workload
-        proton = proton_id or (workload.proton_id if workload is not None else None)
+        proton = proton_id
+        if proton is None and not candidate:
+            proton = workload.proton_id if workload is not None else None
         text = await self._read(error.workload_id, proton)
         if text is not None:
-            error._diagnosed(text)
+            error._diagnosed(f"candidate: {text}" if candidate and proton is not None else text)
 
     async def annotate_many(self, failures: Iterable[tuple[BaseException, str | None]]) -> None:
         """Diagnose at most :data:`PER_BATCH` of ``failures`` (error, proton id), in order."""

@@ -6,24 +6,32 @@ import asyncio
 import enum
 import functools
 import math
-from collections.abc import AsyncGenerator, Callable, Iterable
+from collections.abc import AsyncGenerator, Callable, Iterable, Sequence
 from typing import Final
 
 import attrs
 
 from .._clock import Clock
-from .._models.arguments import check_deadline, check_id, check_ids, check_instance, check_seconds, shown
+from .._models.arguments import (
+    check_deadline,
+    check_flag,
+    check_id,
+    check_ids,
+    check_instance,
+    check_seconds,
+    shown,
+)
 from .._models.enums import WorkloadStatus
 from .._models.outputs import Workload
 from .._policies import PollPolicy
-from ..errors import WorkloadAPIError
+from ..errors import WaitError, WaitTimeoutError, WorkloadAPIError
 from .builds_wait import BuildsWaiter
-from .diagnosis import PER_BATCH, Diagnoser
+from .diagnosis import PER_BATCH, Diagnoser, behind
 from .poller import StatusPoller
 from .telemetry import WaitWatch, track, wait_watch
 from .waiter import Shown, Verdict, Waiter
 
-__all__ = ["DEFAULT", "Default", "ReturnWhen", "WaitOutcome", "Waits", "outcome_of"]
+__all__ = ["DEFAULT", "Default", "ReturnWhen", "WaitOutcome", "Waits", "limits", "outcome_of"]
 
 
 class Default(enum.Enum):
@@ -114,6 +122,25 @@ class Waits:
             if w.future.done() and not w.future.cancelled() and (error := w.future.exception()) is not None
         ]
         await self.diagnoser.annotate_many(failed)
+
+    async def diagnose_replacement(
+        self,
+        error: WorkloadAPIError,
+        replacement_id: str,
+        candidates: Sequence[str],
+        last_shown: Shown = None,
+    ) -> None:
+        """Say why a wait for the end of replacement ``replacement_id`` timed out or why it
+        failed (never raises): waiting its turn behind the replacement the workload last showed
+        (``last_shown``, no call), else what its candidate proton (the first of ``candidates``)
+        says. See :mod:`.diagnosis`."""
+        if self.diagnoser is None or not isinstance(error, WaitError) or not self.diagnoser.wanted(error):
+            return
+        ahead = behind(replacement_id, last_shown) if isinstance(error, WaitTimeoutError) else None
+        if ahead is not None:
+            error._diagnosed(ahead)
+            return
+        await self.diagnoser.annotate(error, candidates[0] if candidates else None, candidate=True)
 
     def deadline_for(self, timeout: float | Default | None, deadline: float | None) -> float | None:
         """The earlier of ``now + timeout`` and ``deadline`` (None when both are open).
@@ -311,6 +338,19 @@ def check_poll(value: object) -> PollPolicy | None:
 
 
 _TARGETS = (WorkloadStatus.RUNNING, WorkloadStatus.STOPPED)
+
+
+def limits(waits: Waits, wait: bool, timeout: float | Default | None) -> tuple[float | None, float | None]:
+    """``(deadline, call timeout)`` of a call that may wait: with ``wait``, one deadline for the
+    call and the wait (the client's ``wait_timeout`` by default); without, ``timeout`` bounds
+    the call alone (no limit of its own by default). Raises ``ValueError`` for a timeout that is
+    not a positive number of seconds, and ``TypeError`` for a ``wait`` that is not a bool."""
+    check_flag(wait, "wait")
+    if wait:
+        return waits.deadline_for(timeout, None), None
+    if timeout is DEFAULT or timeout is None:
+        return None, None
+    return None, check_seconds(timeout, "timeout")
 
 
 def _target(until: object) -> WorkloadStatus | None:

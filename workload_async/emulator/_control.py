@@ -31,7 +31,7 @@ from ._faults import Fault
 from ._logbook import LEVELS, level_named
 from ._records import ArtifactRec, BuildRec, Failure, ReplacementRec, User, WorkloadRec, new_id
 from ._store import StoreError
-from ._v11_5 import builds, replacements
+from ._v11_5 import builds, replacement_controls
 
 if TYPE_CHECKING:
     from ._state import EmulatorState
@@ -155,29 +155,51 @@ class Controls:
         return rec
 
     def play_failure(
-        self, workload_id: str, kind: str, *, container: str | None = None, message: str | None = None
-    ) -> Failure:
+        self,
+        workload_id: str,
+        kind: str,
+        *,
+        container: str | None = None,
+        message: str | None = None,
+        candidate: bool = False,
+    ) -> Failure | None:
         """Make a workload play a failure from now on: ``image_pull_backoff``, ``crash_loop`` or
         ``oom_kill`` (see :mod:`._failures`), in ``container`` (its primary one by default), with
         ``message`` as the cluster's words (a likely one by default). It shows in the start under
-        way, or from the next start, and stays through restarts until :meth:`clear_failure`."""
+        way, or from the next start, and stays through restarts until :meth:`clear_failure`.
+
+        With ``candidate=True`` (11.5) the candidates of the workload's replacements play it
+        instead, the one in progress and those asked for until :meth:`clear_failure` (see
+        ``_v11_5/candidates.py``); the workload itself goes on. Returns the workload's failure
+        (None for a candidate's: each candidate plays its own)."""
         _text("kind", kind)
         _text("container", container, optional=True)
         _text("message", message, optional=True)
+        if not isinstance(candidate, bool):
+            raise TypeError(f"candidate must be true or false, got {type(candidate).__name__}")
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
-        return self.state.store.play(self.workload(workload_id), kind, container=container, message=message)
+        rec = self.workload(workload_id)
+        if not candidate:
+            return self.state.store.play(rec, kind, container=container, message=message)
+        if self.state.store.api_version == "v2.41":
+            raise ValueError("candidate=True needs API 11.5: v2.41 has no replacements")
+        replacement_controls.play_on_candidates(self.state.store, rec, kind, container, message)
+        return None
 
     def clear_failure(self, workload_id: str) -> WorkloadRec:
-        """Stop playing a workload's failure, as when its cause is fixed: a start it held goes on
-        at once (the cluster's retry pulls the image, the restarted container stays up), and the
-        next starts go well."""
+        """Stop playing a workload's failure, and its candidates', as when its cause is fixed: a
+        start it held goes on at once (the cluster's retry pulls the image, the restarted
+        container stays up), a candidate that could not pull its images goes on, and the next
+        starts and candidates go well."""
         rec = self.workload(workload_id)
         self.state.store.clear_failure(rec)
+        replacement_controls.clear_candidates(self.state.store, rec)
         return rec
 
     def fail_image(self, image: str, kind: str | None) -> dict[str, str]:
-        """Make every start of a workload whose container runs ``image`` play failure ``kind``
+        """Make every start of a workload whose container runs ``image``, and every candidate of a
+        replacement asked for from now whose container runs it (11.5), play failure ``kind``
         (None: forget the image). Returns the images set to fail, with their failure."""
         _text("image", image)
         if not image:
@@ -230,18 +252,18 @@ class Controls:
         text = _text("message", message)
         if status not in ("errored", "failed"):
             raise ValueError(f"status must be 'errored' or 'failed', got {status!r}")
-        return replacements.fail(self.state.store, self.workload(workload_id), str(text), status)
+        return replacement_controls.fail(self.state.store, self.workload(workload_id), str(text), status)
 
     def hold_replacements(self, workload_id: str, at: str) -> None:
         """Hold the replacements of a workload (11.5) at status ``at`` (``submitted``,
         ``initializing``, ``staged``, ``promoting``, ``finalizing`` or ``completed``): those in
         progress that have not passed it, and those asked for while the hold lasts."""
         _text("at", at)
-        replacements.hold(self.state.store, self.workload(workload_id), at)
+        replacement_controls.hold(self.state.store, self.workload(workload_id), at)
 
     def release_replacements(self, workload_id: str) -> None:
         """Let a workload's held replacements move on from now."""
-        replacements.release(self.state.store, self.workload(workload_id))
+        replacement_controls.release(self.state.store, self.workload(workload_id))
 
     def fail_builds(
         self, artifact_id: str, message: str, *, build_id: str | None = None, status: str = "FAILED"
@@ -448,13 +470,16 @@ def add_control_routes(app: web.Application, state: EmulatorState) -> None:
 
     async def play_failure(request: web.Request) -> web.Response:
         body = await _read(request)
-        _only(body, "kind", "container", "message")
+        _only(body, "kind", "container", "message", "candidate")
         failure = controls.play_failure(
             request.match_info["id"],
             body.get("kind"),  # type: ignore[arg-type]  # checked by the action
             container=body.get("container"),
             message=body.get("message"),
+            candidate=body.get("candidate", False),
         )
+        if failure is None:  # the candidates': each plays its own
+            return _json({"kind": body["kind"], "candidate": True}, 201)
         return _json(
             {
                 "kind": failure.kind,

@@ -245,7 +245,13 @@ class Emulator:
         )
 
     def play_failure(
-        self, workload_id: str, kind: str, *, container: str | None = None, message: str | None = None
+        self,
+        workload_id: str,
+        kind: str,
+        *,
+        container: str | None = None,
+        message: str | None = None,
+        candidate: bool = False,
     ) -> None:
         """Make a workload play what a cluster shows when something goes wrong, from now on:
 
@@ -267,20 +273,37 @@ class Emulator:
             with pytest.raises(WaitTimeoutError) as timed_out:
                 await client.workloads.wait(workload.id, timeout=60)
             assert "image pull back-off" in timed_out.value.diagnosis
+
+        ``candidate=True`` (API 11.5) makes the candidates of the workload's replacements play it
+        instead, while the workload goes on serving its old version: the one in progress and
+        those asked for until :meth:`clear_failure`. A candidate that cannot pull its images keeps
+        its replacement ``initializing`` (a wait for it times out); one that crashes or is killed
+        errors it. It shows in the candidate proton's status snapshot and a ``warning`` event.
+        ``container`` names a container of the candidate's artifact (its primary one when it has
+        none of that name)::
+
+            emu.play_failure(workload.id, "image_pull_backoff", candidate=True)
+            with pytest.raises(WaitTimeoutError) as timed_out:
+                await client.workloads.replace(workload.id, v2.id, wait=True, timeout=60)
+            assert timed_out.value.diagnosis.startswith("candidate: ")
         """
-        self._controls.play_failure(workload_id, kind, container=container, message=message)
+        self._controls.play_failure(
+            workload_id, kind, container=container, message=message, candidate=candidate
+        )
 
     def clear_failure(self, workload_id: str) -> None:
-        """Stop playing a workload's failure (see :meth:`play_failure`), as when its cause is
-        fixed: a start the failure held goes on at once (the cluster's retry pulls the image, the
-        restarted container stays up), and the next starts go well. Raises ``KeyError`` for an
+        """Stop playing a workload's failure and its candidates' (see :meth:`play_failure`), as
+        when its cause is fixed: a start the failure held goes on at once (the cluster's retry
+        pulls the image, the restarted container stays up), so does a candidate that could not
+        pull its images, and the next starts and candidates go well. Raises ``KeyError`` for an
         unknown id."""
         self._controls.clear_failure(workload_id)
 
     def fail_image(self, image: str, kind: str | None = "image_pull_backoff") -> None:
         """Make every start of a workload whose container runs ``image`` (exactly that URI) play
-        failure ``kind`` (see :meth:`play_failure`); ``kind=None`` forgets the image. Raises
-        ``ValueError`` for an unknown kind::
+        failure ``kind`` (see :meth:`play_failure`), and on API 11.5 every candidate of a
+        replacement asked for from now whose artifact runs it; ``kind=None`` forgets the image.
+        Raises ``ValueError`` for an unknown kind::
 
             emu.fail_image("registry.example.com/app:2")   # that tag was never pushed
         """

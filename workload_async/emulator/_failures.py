@@ -28,12 +28,14 @@ __all__ = [
     "container_named",
     "default_message",
     "failing_image",
+    "failing_image_of",
     "failure_at",
     "failure_condition",
     "failure_shown",
     "new_failure",
     "restarts",
     "summary",
+    "unhealthy",
     "with_failure",
 ]
 
@@ -106,12 +108,18 @@ def with_failure(w: WorkloadRec, lines: list[LogEntry], at: float | None) -> lis
 
 def failing_image(w: WorkloadRec, images: dict[str, str]) -> Failure | None:
     """The failure a start of ``w`` plays because a container runs an image set to fail."""
-    for i, c in enumerate(w.containers):
+    return failing_image_of(w.containers, images, w.op_at)
+
+
+def failing_image_of(containers: list[dict[str, Any]], images: dict[str, str], at: float) -> Failure | None:
+    """The failure ``containers`` started at ``at`` play because one runs an image set to fail
+    (a workload's start, or a replacement's candidate)."""
+    for i, c in enumerate(containers):
         kind = images.get(str(c.get("imageUri")))
         if kind is not None:
             name = str(c.get("name") or f"container-{i}")
             image = str(c["imageUri"])
-            return Failure(kind, name, image, w.op_at, default_message(kind, name, image))
+            return Failure(kind, name, image, at, default_message(kind, name, image))
     return None
 
 
@@ -156,6 +164,11 @@ def restarts(failure: Failure, since: float, now: float) -> int:
         count += 1
         backoff = min(backoff * 2, _MOST_BACKOFF)
     return count
+
+
+def unhealthy(failure: Failure) -> str:
+    """Why a replacement whose candidate plays ``failure`` errored (its ``message``)."""
+    return f"the candidate never became healthy: container {failure.container}: {summary(failure)}"
 
 
 def summary(failure: Failure) -> str:

@@ -165,8 +165,9 @@ class ReplacementRec:
     failed: tuple[float, str] | None = None
     failed_as: str = "errored"
     config: dict[str, Any] = attrs.field(factory=dict)
-    #: the candidate never becomes healthy (its image is the crash image): it errors
-    crashes: bool = False
+    #: a failure its candidate plays (see ``_v11_5/candidates.py``: the crash image's crash loop
+    #: too), None when it goes well
+    failure: Failure | None = None
     #: the status it is held at by a control (None: it moves on), and the seconds it was held
     hold: str | None = None
     shift: float = 0.0

@@ -69,6 +69,8 @@ class Store:
     build_holds: dict[str, str] = attrs.field(factory=dict)
     #: image -> the failure every start of a workload running it plays (see :mod:`._failures`)
     failing_images: dict[str, str] = attrs.field(factory=dict)
+    #: 11.5: workload id -> (kind, container, message) the candidates of its replacements play
+    candidate_failures: dict[str, tuple[str, str | None, str | None]] = attrs.field(factory=dict)
     _versions: dict[tuple[str, str], int] = attrs.field(factory=dict)
     _epoch: tuple[float, datetime] | None = None
 
@@ -95,6 +97,7 @@ class Store:
         self.replacement_holds.clear()
         self.build_holds.clear()
         self.failing_images.clear()
+        self.candidate_failures.clear()
         self._versions.clear()
 
     # -- access -----------------------------------------------------------------------------

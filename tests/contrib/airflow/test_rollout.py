@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections import Counter
 from typing import Any
 
@@ -127,6 +128,35 @@ async def test_a_failed_rollout_fails_the_task_with_its_outcome(
         await resume(task, deferred, context)
     outcome = context["ti"].xcom["outcome"]
     assert outcome["result"] == "failed" and outcome["artifact_id"] != broken.id
+    assert outcome["diagnosis"].startswith("candidate: container container-0: crash loop back-off")
+
+
+async def test_a_rollout_stuck_on_its_new_image_fails_the_task_saying_why_in_its_log(
+    api_version: str,
+    client: Client,
+    emu: Emulator,
+    conn: str,
+    context: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    missing = "registry.example.com/app:404"
+    emu.fail_image(missing)
+    wl = await running(client)
+    v2 = await client.artifacts.create(app("svc-v2", missing))
+    task = ReplaceWorkloadOperator(
+        task_id="roll", workload_id=wl, artifact_id=v2.id, conn_id=conn, timeout=300
+    )
+    deferred = await deferral(task, context)
+    why = f"candidate: container container-0: image pull back-off ({missing} not found), 0 restarts"
+    with (
+        caplog.at_level(logging.WARNING, logger="workload_async.contrib.airflow"),
+        pytest.raises(AirflowException, match=r"\(timed_out\)") as failed,
+    ):
+        await resume(task, deferred, context)
+    assert f"the replacement of workload {wl}: {why}" in caplog.messages
+    assert str(failed.value).endswith(f"; diagnosis: {why}")
+    outcome = context["ti"].xcom["outcome"]
+    assert (outcome["result"], outcome["diagnosis"], outcome["artifact_id"]) == ("timed_out", why, None)
 
 
 async def test_a_retried_task_waits_for_the_rollout_it_started(
@@ -213,6 +243,9 @@ async def test_deferred_rollouts_and_builds_share_one_client_and_its_poller(
     )
     shared = await _shared(conn)
     poller = shared.poller
+    await until(  # the history read answered, each trigger hands its wait to the poller
+        lambda: poller.pending == len(triggers), "every trigger's wait is with the shared poller"
+    )
     before, rounds, polled = Counter(emu.counts), poller.rounds, poller.ids_polled
     for _ in range(10):
         await advance_a_round(clock, shared, 1)

@@ -30,6 +30,7 @@ from workload_async import (
     PollPolicy,
     Replacement,
     ReplacementFailedError,
+    WaitError,
     WorkloadAPIError,
     WorkloadRuntime,
     from_json,
@@ -82,9 +83,11 @@ class ReplacementTrigger(BaseTrigger):
     """Fires once replacement ``replacement_id`` of workload ``workload_id`` ended (API 11.5).
 
     The event's payload is ``{"workload_id", "replacement_id", "ok", "result", "status",
-    "artifact_id", "error"}``: ``result`` is ``reached`` (the rollout completed and the workload
-    runs; ``status`` and ``artifact_id`` are the workload's), ``failed`` (the replacement ended
-    ``errored``, ``failed`` or ``canceled``), ``timed_out``, ``missing`` or ``error``.
+    "artifact_id", "error", "diagnosis"}``: ``result`` is ``reached`` (the rollout completed and
+    the workload runs; ``status`` and ``artifact_id`` are the workload's), ``failed`` (the
+    replacement ended ``errored``, ``failed`` or ``canceled``), ``timed_out``, ``missing`` or
+    ``error``; ``diagnosis`` says what held the new version up when it could be read (its
+    candidate proton, e.g. ``candidate: container app: image pull back-off (...)``), else None.
     ``deadline`` is epoch seconds (None: no limit); ``poll`` a
     :class:`~workload_async.PollPolicy` or its fields.
 
@@ -135,8 +138,9 @@ class ReplacementTrigger(BaseTrigger):
                 seen = exc.workload if isinstance(exc, ReplacementFailedError) else None
                 outcome.update(_failure(exc), status=None if seen is None else str(seen.status))
                 outcome["artifact_id"] = None if seen is None else seen.artifact_id
+                outcome["diagnosis"] = exc.diagnosis if isinstance(exc, WaitError) else None
             else:
-                outcome.update(ok=True, result=str(Result.REACHED), error=None)
+                outcome.update(ok=True, result=str(Result.REACHED), error=None, diagnosis=None)
                 outcome.update(status=str(workload.status), artifact_id=workload.artifact_id)
         yield TriggerEvent(outcome)
 
@@ -204,8 +208,11 @@ class BuildsTrigger(BaseTrigger):
 
 
 def _finish(context: Mapping[str, Any], event: dict[str, Any], what: str) -> dict[str, Any]:
-    """Push the event's outcome to XCom (key ``outcome``); fail the task unless it is ok."""
+    """Push the event's outcome to XCom (key ``outcome``); fail the task unless it is ok, its
+    diagnosis (why it is stuck) in the task's log first."""
     context["ti"].xcom_push(key=XCOM_KEY, value=event)
+    if not event.get("ok") and event.get("diagnosis"):
+        log.warning("%s: %s", what, event["diagnosis"])
     if not event.get("ok"):
         raise AirflowException(f"{what} did not make it ({event.get('result')}): {event.get('error')}")
     return event

@@ -195,19 +195,19 @@ def refuse_inline_source(artifact: dict[str, Any], loc: tuple[str, ...]) -> None
 
 
 def merge_images(a: ArtifactRec, spec: dict[str, Any]) -> None:
-    """Before ``spec`` replaces ``a``'s: a container built from source keeps the image its builds
-    wrote when the new spec leaves ``imageUri`` out, and a new spec may not change it (422: only
-    builds set it)."""
+    """Before ``spec`` replaces ``a``'s: a container built from source keeps the image it holds
+    when the new spec leaves ``imageUri`` out (or null: a spec read back before the build
+    completed), and a new spec may not set another (422: only builds set it, ``api-live.md`` §2)."""
     old = {at: c.get("imageUri") for at, c in _built_from_source(a)}
     for g, group in enumerate(spec.get("containerGroups", [])):
         for i, c in enumerate(group.get("containers", [])):
             if c.get("imageBuildConfig") is None or (g, i) not in old:
                 continue
-            built = old[(g, i)]
+            held = old[(g, i)]
             if "imageUri" not in c:
-                if built is not None:
-                    c["imageUri"] = built
-            elif c["imageUri"] != built and _built({"imageUri": built}):
+                if held is not None:
+                    c["imageUri"] = held
+            elif c["imageUri"] != held:
                 loc = ["body", "spec", "containerGroups", g, "containers", i, "imageUri"]
                 msg = "imageUri of a container built from source is set by its builds"
                 raise StoreError(422, [{"loc": loc, "msg": msg, "type": "value_error"}])

@@ -12,7 +12,7 @@ from .._records import ArtifactRec, WorkloadRec
 from .._state import api_root, state_of, user_of
 from .._store import Store, StoreError
 from .._web import json_response, page_of, query_error, read_body
-from . import builds, events, render, replacements, rules
+from . import builds, events, render, replacement_routes, replacements, rules
 from .listing import IMPORTANCE_RANK, choices, matching_workloads, searched
 from .protons import PROTON_ROUTES
 from .stats import FLEET_ROUTES, STATS_ROUTES
@@ -289,7 +289,7 @@ ROUTES: list[tuple[str, str, str, Handler]] = [
     ("PATCH", "/artifacts/{id}", "artifacts.update", update_artifact),
     ("DELETE", "/artifacts/{id}", "artifacts.delete", delete_artifact),
     ("POST", "/artifacts/{id}/clone", "artifacts.clone", clone_artifact),
-    *replacements.ROUTES,
+    *replacement_routes.ROUTES,
     *builds.ROUTES,
 ]
 

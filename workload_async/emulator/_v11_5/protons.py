@@ -25,9 +25,10 @@ from .._records import Failure, WorkloadRec
 from .._state import api_root, state_of, user_of
 from .._store import Store, StoreError
 from .._web import json_response, page_of, timestamp
+from . import candidates
 from .replacements import current_runtime, first_proton, phases
 
-__all__ = ["PROTON_ROUTES", "ProtonView", "protons_of"]
+__all__ = ["PROTON_ROUTES", "ProtonView", "candidate_failure", "protons_of"]
 
 #: A candidate proton's status while its replacement is in each of these.
 #: What a candidate proton shows while its replacement is at each step (a workload status).
@@ -85,6 +86,14 @@ def protons_of(store: Store, w: WorkloadRec) -> list[ProtonView]:
             view = ProtonView(pid, k + 1, artifact_id, runtime, "candidate", shown, when, created, False)
         views.append(view)
     return views[::-1]
+
+
+def candidate_failure(store: Store, w: WorkloadRec, proton_id: str) -> Failure | None:
+    """The failure the candidate proton ``proton_id`` of ``w`` shows now (see :mod:`.candidates`)."""
+    for r, phase in phases(store, w):
+        if r.candidate_proton_id == proton_id:
+            return candidates.shown(r, phase.status)
+    return None
 
 
 def _find(store: Store, w: WorkloadRec, proton_id: str) -> ProtonView:
@@ -165,7 +174,10 @@ def snapshot(store: Store, w: WorkloadRec, p: ProtonView) -> dict[str, Any] | No
     if p.status == "submitted":
         return None
     now = store.now()
-    failure = w.failure if p.active and store.failure_shown(w, now) is not None else None
+    if p.active:
+        failure = w.failure if store.failure_shown(w, now) is not None else None
+    else:
+        failure = candidate_failure(store, w, p.id)
     since = timestamp(store, p.since)
     replicas = []
     if p.status not in ("stopped", "terminated"):

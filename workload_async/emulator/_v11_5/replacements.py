@@ -1,5 +1,6 @@
-"""Replacements as the live service plays them (``api-live.md`` §1): ``POST``/``GET``/``DELETE
-workloads/{id}/replacement/`` and the record a settings change makes.
+"""Replacements as the live service plays them (``api-live.md`` §1): what ``POST``/``GET``/``DELETE
+workloads/{id}/replacement/`` do (their routes are in :mod:`.replacement_routes`) and the record a
+settings change makes.
 
 A replacement's status is never stored: it is derived, like a workload's, from when it was asked
 for, when the one before it ended (requests made while one runs wait their turn, first come first
@@ -12,8 +13,10 @@ fake clock moves it too. The timeline is the live one:
   start-up time, :data:`MARKS`) while the workload stays ``running`` on its old version;
 - on success the switch (artifact, runtime, proton) lands with ``completed``, which the workload
   shows for :data:`SHOWN` seconds before it is cleared;
-- ``errored`` (a candidate that never becomes healthy: the crash image; or a control) and
-  ``failed`` stay shown until the next request that changes the workload's replacements;
+- ``errored`` (a candidate that never becomes healthy: the crash image, a failure it plays, see
+  :mod:`.candidates`; or a control) and ``failed`` stay shown until the next request that
+  changes the workload's replacements (a candidate that cannot pull its images stays
+  ``initializing``);
 - ``DELETE`` cancels the one in progress: ``canceling`` for the stop time, then ``canceled``,
   cleared at once; the old version keeps serving.
 
@@ -27,30 +30,27 @@ import math
 from typing import Any
 
 import attrs
-from aiohttp import web
 
-from .._invoke import Handler
+from .._failures import unhealthy
 from .._records import ReplacementRec, User, WorkloadRec, new_id
-from .._state import state_of, user_of
-from .._store import CRASH_IMAGE, Store, StoreError
-from .._web import json_response, read_body, timestamp
-from . import builds
+from .._store import Store, StoreError
+from .._web import timestamp
+from . import builds, candidates
 from .rules import check_runtime, normalized_runtime, record
-from .validate import REPLACE, validate
 
 __all__ = [
+    "FAILURES",
     "GAP",
     "MARKS",
-    "ROUTES",
+    "NONE_ACTIVE",
     "SHOWN",
     "cancel",
+    "current",
     "current_runtime",
-    "fail",
+    "embedded",
     "first_proton",
-    "hold",
     "phase_of",
     "phases",
-    "release",
     "replace",
     "replace_settings",
     "settle",
@@ -73,8 +73,7 @@ MARKS = (
 )
 _MARK = dict(MARKS)
 #: When a candidate that never becomes healthy errors (at ``promoting``).
-_CRASH_AT = _MARK["promoting"]
-CRASH_MESSAGE = "the candidate never became healthy: container exited with code 1"
+_CRASH_AT = _MARK[candidates.DIES]
 FAILURES = frozenset({"errored", "failed", "canceled"})
 NONE_ACTIVE = "There is no active replacement for this workload."
 
@@ -100,19 +99,18 @@ def _phase(store: Store, r: ReplacementRec, start: float, now: float) -> Phase:
     if r.failed is not None and now >= r.failed[0]:
         return Phase(r.failed_as, r.failed[0], start, r.failed[0])
     base = start + r.shift
-    held_at = _MARK[r.hold] if r.hold is not None else math.inf
-    if r.crashes and held_at >= _CRASH_AT:
-        crash = base + r.duration * _CRASH_AT
-        if now >= crash:
-            return Phase("errored", crash, start, crash)
+    hold = candidates.held_at(r, base, _MARK)  # a control's, or a candidate that cannot pull
+    crash = candidates.crash_at(r, base, _MARK)
+    if crash is not None and (hold is None or _MARK[hold] >= _CRASH_AT) and now >= crash:
+        return Phase("errored", crash, start, crash)
     elapsed = now - base
     status, since = MARKS[0][0], base
     for name, fraction in MARKS:
         if elapsed < r.duration * fraction:
             break
         status, since = name, base + r.duration * fraction
-        if name == r.hold:
-            return Phase(status, since, start, None)  # held here until released
+        if name == hold:
+            return Phase(status, since, start, None)  # held here until released (or cleared)
     return Phase(status, since, start, since if status == "completed" else None)
 
 
@@ -140,7 +138,8 @@ def phase_of(store: Store, r: ReplacementRec) -> Phase:
     return next(p for rec, p in phases(store, w) if rec is r)
 
 
-def _active(listed: list[tuple[ReplacementRec, Phase]]) -> tuple[ReplacementRec, Phase] | None:
+def current(listed: list[tuple[ReplacementRec, Phase]]) -> tuple[ReplacementRec, Phase] | None:
+    """The replacement of ``listed`` (from :func:`phases`) in progress now, if any."""
     return next(((r, p) for r, p in listed if p.end is None and p.start != math.inf), None)
 
 
@@ -150,7 +149,7 @@ def shown(store: Store, w: WorkloadRec) -> tuple[ReplacementRec, Phase] | None:
     completed, until cleared if it failed; a canceled one is cleared at once."""
     now = store.now()
     listed = phases(store, w, now)
-    active = _active(listed)
+    active = current(listed)
     if active is not None:
         return active if now >= active[0].created + GAP else None
     if not listed:
@@ -207,16 +206,6 @@ def _clear_failed(store: Store, w: WorkloadRec) -> None:
             r.cleared_at = now
 
 
-def _crashes(store: Store, artifact_id: str) -> bool:
-    artifact = store.artifacts.get(artifact_id)
-    images = (
-        str(c.get("imageUri"))
-        for g in (artifact.spec["containerGroups"] if artifact else [])
-        for c in g["containers"]
-    )
-    return any(i == CRASH_IMAGE or i.startswith(CRASH_IMAGE + ":") for i in images)
-
-
 def _new(
     store: Store,
     w: WorkloadRec,
@@ -226,6 +215,7 @@ def _new(
     config: dict[str, Any],
 ) -> ReplacementRec:
     _clear_failed(store, w)
+    now = store.now()
     rec = ReplacementRec(
         id=new_id(),
         workload_id=w.id,
@@ -236,10 +226,10 @@ def _new(
         previous_artifact_id=w.artifact_id,
         previous_runtime=w.runtime,
         runtime=runtime,
-        created=store.now(),
+        created=now,
         duration=store.timings.startup_seconds,
         config={"warmupDurationMinutes": 0, "keepOldVersionMinutes": 0, **config},
-        crashes=_crashes(store, candidate),
+        failure=candidates.failure_for(store, w, candidate, now),
         hold=store.replacement_holds.get(w.id),
     )
     store.replacements.setdefault(w.id, []).append(rec)
@@ -297,7 +287,7 @@ def cancel(store: Store, w: WorkloadRec, user: User) -> ReplacementRec:
     or clear a failed one still shown; 404 when there is neither."""
     now = store.now()
     listed = phases(store, w, now)
-    active = _active(listed)
+    active = current(listed)
     if active is not None:
         r, p = active
         if p.status != "canceling":
@@ -311,46 +301,15 @@ def cancel(store: Store, w: WorkloadRec, user: User) -> ReplacementRec:
     return showing[0]
 
 
-def fail(store: Store, w: WorkloadRec, message: str, status: str = "errored") -> ReplacementRec:
-    """Send the replacement in progress to ``status`` (``errored`` or ``failed``) now, with
-    ``message``; 409 when none is in progress."""
-    active = _active(phases(store, w))
-    if active is None:
-        raise StoreError(409, f"Workload {w.id} has no replacement in progress")
-    rec = active[0]
-    rec.failed, rec.failed_as = (store.now(), message), status
-    record(store, w, "error", None, replacementId=rec.id, message=message)
-    return rec
-
-
-def hold(store: Store, w: WorkloadRec, at: str) -> None:
-    """Hold the workload's replacements at status ``at`` (those that have not passed it, and
-    those asked for while the hold lasts) until :func:`release`."""
-    if at not in _MARK:
-        raise ValueError(f"at must be one of {', '.join(_MARK)}, got {at!r}")
-    store.replacement_holds[w.id] = at
-    for r, p in phases(store, w):
-        if p.end is None and (p.start == math.inf or _MARK.get(p.status, 0.0) <= _MARK[at]):
-            r.hold = at
-
-
-def release(store: Store, w: WorkloadRec) -> None:
-    """Let the workload's held replacements move on from now, as if they had just reached the
-    status they were held at."""
-    store.replacement_holds.pop(w.id, None)
-    now = store.now()
-    for r, p in phases(store, w, now):
-        if r.hold is not None and p.start != math.inf and p.end is None and p.status == r.hold:
-            r.shift += now - p.since
-        r.hold = None
-
-
 def view(store: Store, r: ReplacementRec) -> dict[str, Any]:
     """A replacement as the API writes it."""
     p = phase_of(store, r)
     message = None
     if p.status in ("errored", "failed"):
-        message = r.failed[1] if r.failed is not None else CRASH_MESSAGE
+        if r.failed is not None:
+            message = r.failed[1]
+        else:
+            message = unhealthy(r.failure) if r.failure is not None else "the candidate never became healthy"
     elif p.status in ("canceling", "canceled"):
         message = "Canceled: the previous version keeps serving"
     return {
@@ -376,48 +335,7 @@ def view(store: Store, r: ReplacementRec) -> dict[str, Any]:
 
 
 def embedded(store: Store, w: WorkloadRec) -> dict[str, Any] | None:
-    """``workload.replacement``: the shown one's status, strategy and candidate protons."""
+    """``workload.replacement``: the record of the one shown, as ``GET …/replacement/`` answers
+    it (``api-live.md`` §1: the live service embeds the record, its ``message`` with it)."""
     showing = shown(store, w)
-    if showing is None:
-        return None
-    r, p = showing
-    return {"status": p.status, "strategy": "rolling", "candidateProtonIds": [r.candidate_proton_id]}
-
-
-# -- the routes ---------------------------------------------------------------------------------
-
-
-def _owned(request: web.Request) -> tuple[Store, WorkloadRec, User] | None:
-    store, user = state_of(request).store, user_of(request)
-    w = store.workloads.get(request.match_info["id"])
-    return None if w is None or w.owner != user.id else (store, w, user)
-
-
-async def start_replacement(request: web.Request) -> web.Response:
-    store, user = state_of(request).store, user_of(request)
-    w = store.workload(user, request.match_info["id"])
-    body = await read_body(request, REPLACE, "", validate)
-    return json_response(view(store, replace(store, w, user, body)), 202)
-
-
-async def get_replacement(request: web.Request) -> web.Response:
-    owned = _owned(request)
-    showing = None if owned is None else shown(owned[0], owned[1])
-    if owned is None or showing is None:
-        raise StoreError(404, NONE_ACTIVE)
-    return json_response(view(owned[0], showing[0]))
-
-
-async def cancel_replacement(request: web.Request) -> web.Response:
-    owned = _owned(request)
-    if owned is None:
-        raise StoreError(404, NONE_ACTIVE)
-    store, w, user = owned
-    return json_response(view(store, cancel(store, w, user)), 202)
-
-
-ROUTES: list[tuple[str, str, str, Handler]] = [
-    ("POST", "/workloads/{id}/replacement", "workloads.replace", start_replacement),
-    ("GET", "/workloads/{id}/replacement", "workloads.replacement", get_replacement),
-    ("DELETE", "/workloads/{id}/replacement", "workloads.cancel_replacement", cancel_replacement),
-]
+    return None if showing is None else view(store, showing[0])

@@ -111,7 +111,7 @@ _CONTAINER = {
     # required unless the image is built from source (see _image_rules); null until it is built
     "imageUri": F("str", min_len=1, nullable=True),
     "imageBuildConfig": F("obj", schema=IMAGE_BUILD_CONFIG),
-    "build": F("obj", schema=_BUILD_SEEN),
+    "build": F("obj", schema=_BUILD_SEEN, nullable=True),
     "primary": F("bool", nullable=True),
     "port": F("int", ge=1024, le=65535, nullable=True),
     "entrypoint": F("list", item=F("str"), nullable=True),
@@ -223,7 +223,7 @@ PATCH_ARTIFACT = {
 CLONE_ARTIFACT = {"name": F("str", required=True, min_len=1, max_len=5000)}
 REPLACE = {
     "artifactId": F("str", required=True, min_len=1),
-    "strategy": F("enum", choices=("rolling",)),
+    "strategy": F("enum", required=True, choices=("rolling",)),
     "config": F(
         "obj",
         schema={"warmupDurationMinutes": F("int", ge=0), "keepOldVersionMinutes": F("int", ge=0)},
