@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -77,18 +78,28 @@ def _airflow_home() -> Iterator[None]:
 
 
 class FakeTaskInstance:
-    """What an operator reaches through ``context["ti"]``: XCom pushes, recorded."""
+    """What an operator reaches through ``context["ti"]``: XCom pushes, recorded, and which try
+    of the task this is (a test retries the task by raising ``try_number``)."""
 
     def __init__(self) -> None:
         self.xcom: dict[str, Any] = {}
+        self.try_number = 1
 
     def xcom_push(self, key: str, value: Any) -> None:
         self.xcom[key] = value
 
 
+class FakeDagRun:
+    """What an operator reaches through ``context["dag_run"]``: when the run started."""
+
+    def __init__(self, start_date: datetime) -> None:
+        self.start_date = start_date
+
+
 @pytest.fixture
-def context() -> dict[str, Any]:
-    return {"ti": FakeTaskInstance()}
+def context(clock: FakeClock) -> dict[str, Any]:
+    """A task's context in a DAG run that started now (on the test's clock), on its first try."""
+    return {"ti": FakeTaskInstance(), "dag_run": FakeDagRun(clock.now())}
 
 
 @pytest.fixture

@@ -19,9 +19,11 @@ except ImportError:  # Airflow < 3.2: still in airflow.exceptions
 
 from tests.conftest import advance_a_round, until
 from workload_async import (
+    ArtifactSpec,
     Client,
     CodeRef,
     Container,
+    ContainerGroup,
     DataRobotCodeRef,
     Dockerfile,
     FakeClock,
@@ -61,6 +63,13 @@ def conn(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> str:
 
 def app(name: str, image: str = "registry.example.com/app:1") -> InputArtifact:
     return InputArtifact.single(name, Container(image_uri=image, port=8080))
+
+
+def sourced(name: str, dockerfile: str = "./Dockerfile") -> ContainerGroup:
+    """A group of one primary container named ``name``, built from source."""
+    config = ImageBuildConfig(Dockerfile.provided(dockerfile), CodeRef(DataRobotCodeRef("c" * 24, "d" * 24)))
+    container = Container(name=name, port=8080, primary=True, image_build_config=config)
+    return ContainerGroup((container,), name)
 
 
 def from_source(name: str, dockerfile: Dockerfile | None = None) -> InputArtifact:
@@ -174,6 +183,100 @@ async def test_a_retried_task_waits_for_the_rollout_it_started(
     assert len(emu.store.replacements[wl]) == 1
 
 
+def retry(context: dict[str, Any]) -> None:
+    """The task runs again: its next try, in the same DAG run."""
+    context["ti"].try_number += 1
+
+
+async def history(client: Client, workload_id: str) -> list[Any]:
+    return await client.workloads.history(workload_id).collect()
+
+
+async def test_a_retry_waits_for_its_rollout_queued_behind_another(
+    api_version: str, client: Client, emu: Emulator, clock: FakeClock, conn: str, context: dict[str, Any]
+) -> None:
+    wl = await running(client)
+    emu.hold_replacements(wl, "staged")
+    v2 = await client.artifacts.create(app("svc-v2"))
+    v3 = await client.artifacts.create(app("svc-v3"))
+    ahead = await client.workloads.replace(wl, v2.id)
+    task = ReplaceWorkloadOperator(task_id="roll", workload_id=wl, artifact_id=v3.id, conn_id=conn)
+    first = await deferral(task, context)  # its worker is lost before the task deferred
+    while (shown := await client.workloads.replacement(wl)) is None or shown.status != "staged":
+        await clock.sleep(0.25)
+    assert shown.id == ahead.id  # the workload shows the one ahead; the task's waits its turn
+    assert [r.status for r in await history(client, wl)] == ["submitted", "staged"]
+    emu.reset_counters()
+    retry(context)
+    again = await deferral(task, context)
+    assert again.trigger.replacement_id == first.trigger.replacement_id
+    assert emu.counts["workloads.replace"] == 0 and len(emu.store.replacements[wl]) == 2
+    emu.release_replacements(wl)
+    outcome = await resume(task, again, context)
+    assert (outcome["ok"], outcome["artifact_id"]) == (True, v3.id)  # it ended with that rollout
+    assert emu.counts["workloads.replace"] == 0
+
+
+async def test_a_retry_right_after_the_request_waits_for_that_rollout(
+    api_version: str, client: Client, emu: Emulator, conn: str, context: dict[str, Any]
+) -> None:
+    wl = await running(client)
+    v2 = await client.artifacts.create(app("svc-v2"))
+    task = ReplaceWorkloadOperator(task_id="roll", workload_id=wl, artifact_id=v2.id, conn_id=conn)
+    first = await deferral(task, context)
+    assert await client.workloads.replacement(wl) is None  # the moment before the workload shows it
+    retry(context)
+    again = await deferral(task, context)
+    assert again.trigger.replacement_id == first.trigger.replacement_id
+    assert emu.counts["workloads.replace"] == 1 and len(emu.store.replacements[wl]) == 1
+    outcome = await resume(task, again, context)
+    assert (outcome["ok"], outcome["result"], outcome["artifact_id"]) == (True, "reached", v2.id)
+
+
+async def test_a_retry_after_its_rollout_completed_is_done_and_after_one_failed_rolls_again(
+    api_version: str, client: Client, emu: Emulator, clock: FakeClock, conn: str, context: dict[str, Any]
+) -> None:
+    wl = await running(client)
+    v2 = await client.artifacts.create(app("svc-v2"))
+    task = ReplaceWorkloadOperator(task_id="roll", workload_id=wl, artifact_id=v2.id, conn_id=conn)
+    first = await deferral(task, context)  # its wait never ends: the task fails, the rollout goes on
+    while (await client.workloads.get(wl)).artifact_id != v2.id:
+        await clock.sleep(1)
+    await clock.sleep(5)  # long enough for the workload to show no replacement any more
+    assert await client.workloads.replacement(wl) is None
+    retry(context)
+    again = await deferral(task, context)
+    assert again.trigger.replacement_id == first.trigger.replacement_id
+    assert emu.counts["workloads.replace"] == 1  # done: not rolled out again
+    outcome = await resume(task, again, context)
+    assert (outcome["ok"], outcome["result"], outcome["artifact_id"]) == (True, "reached", v2.id)
+
+    # a rollout that failed is asked for again on a retry
+    other = await running(client, "other")
+    broken = await client.artifacts.create(app("other-broken", CRASH_IMAGE))
+    task = ReplaceWorkloadOperator(task_id="roll2", workload_id=other, artifact_id=broken.id, conn_id=conn)
+    context["ti"].try_number = 1
+    failed = await deferral(task, context)
+    while not (await history(client, other))[0].status.is_settled:
+        await clock.sleep(1)
+    assert (await history(client, other))[0].status == "errored"
+    retry(context)
+    anew = await deferral(task, context)
+    assert anew.trigger.replacement_id != failed.trigger.replacement_id
+    assert len(emu.store.replacements[other]) == 2
+
+    # ... and so is one that completed before the DAG run started: it is not this run's
+    third = await running(client, "third")
+    v4 = await client.artifacts.create(app("third-v2"))
+    before = await client.workloads.replace(third, v4.id, wait=True)
+    assert before.artifact_id == v4.id
+    context["dag_run"].start_date = clock.now()
+    task = ReplaceWorkloadOperator(task_id="roll3", workload_id=third, artifact_id=v4.id, conn_id=conn)
+    context["ti"].try_number = 2
+    await deferral(task, context)
+    assert len(emu.store.replacements[third]) == 2
+
+
 async def test_a_replacement_refused_at_the_start_fails_without_deferring(
     api_version: str, client: Client, conn: str, context: dict[str, Any]
 ) -> None:
@@ -213,6 +316,113 @@ async def test_a_failed_build_fails_the_task_with_its_log(
         await resume(task, deferred, context)
     outcome = context["ti"].xcom["outcome"]
     assert "failed to solve" in outcome["log_tail"][-1] and set(outcome["builds"].values()) == {"FAILED"}
+
+
+async def build_reaches(
+    client: Client, clock: FakeClock, artifact_id: str, build_id: str, status: str
+) -> None:
+    """Let the fake clock run until the build shows ``status``."""
+    while (await client.artifacts.get_build(artifact_id, build_id)).status != status:
+        await clock.sleep(0.25)
+
+
+@pytest.mark.parametrize("at", ["PENDING", "IN_PROGRESS", "BUILT"])
+async def test_a_retry_waits_for_the_builds_its_first_try_started(
+    api_version: str,
+    client: Client,
+    emu: Emulator,
+    clock: FakeClock,
+    conn: str,
+    context: dict[str, Any],
+    at: str,
+) -> None:
+    art = await client.artifacts.create(from_source("src"))
+    emu.hold_builds(art.id, at)
+    task = BuildArtifactOperator(task_id="build", artifact_id=art.id, conn_id=conn)
+    first = await deferral(task, context)  # its worker is lost before the task deferred
+    [build_id] = first.trigger.build_ids
+    await build_reaches(client, clock, art.id, build_id, at)
+    retry(context)
+    again = await deferral(task, context)
+    assert again.trigger.build_ids == [build_id]
+    assert emu.counts["artifacts.build"] == 1 and len(emu.store.builds[art.id]) == 1
+    emu.release_builds(art.id)
+    outcome = await resume(task, again, context)
+    assert (outcome["ok"], outcome["builds"]) == (True, {build_id: "COMPLETED"})
+    assert emu.counts["artifacts.build"] == 1
+
+
+async def test_a_retry_after_its_builds_completed_is_done_and_after_one_failed_builds_again(
+    api_version: str, client: Client, emu: Emulator, clock: FakeClock, conn: str, context: dict[str, Any]
+) -> None:
+    art = await client.artifacts.create(from_source("src"))
+    task = BuildArtifactOperator(task_id="build", artifact_id=art.id, conn_id=conn)
+    first = await deferral(task, context)
+    [build_id] = first.trigger.build_ids
+    await build_reaches(client, clock, art.id, build_id, "COMPLETED")
+    retry(context)
+    again = await deferral(task, context)
+    assert again.trigger.build_ids == [build_id]
+    assert emu.counts["artifacts.build"] == 1  # done: not built again
+    outcome = await resume(task, again, context)
+    assert (outcome["ok"], outcome["result"], outcome["builds"]) == (True, "reached", {build_id: "COMPLETED"})
+
+    # two containers built from source: one build fails while the other still runs; a retry
+    # builds both again rather than wait for the one left and call the artifact built
+    two = await client.artifacts.create(
+        InputArtifact("two", ArtifactSpec((sourced("api"), sourced("ui", "emulator/fail.Dockerfile"))))
+    )
+    task = BuildArtifactOperator(task_id="build2", artifact_id=two.id, conn_id=conn)
+    context["ti"].try_number = 1
+    started = await deferral(task, context)
+    api, ui = started.trigger.build_ids
+    await build_reaches(client, clock, two.id, ui, "FAILED")
+    assert (await client.artifacts.get_build(two.id, api)).status == "IN_PROGRESS"
+    retry(context)
+    anew = await deferral(task, context)
+    assert not set(anew.trigger.build_ids) & {api, ui} and len(anew.trigger.build_ids) == 2
+    assert emu.counts["artifacts.build"] == 3
+
+    # builds that completed before the DAG run started are not this run's: built again
+    old = await client.artifacts.create(from_source("old"))
+    await client.artifacts.build(old.id, wait=True)
+    context["dag_run"].start_date = clock.now()
+    task = BuildArtifactOperator(task_id="build3", artifact_id=old.id, conn_id=conn)
+    await deferral(task, context)
+    assert len(emu.store.builds[old.id]) == 2
+
+
+async def test_a_retry_waits_for_running_builds_when_the_artifact_does_not_show_its_builds(
+    api_version: str,
+    client: Client,
+    emu: Emulator,
+    conn: str,
+    context: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from workload_async.emulator._v11_5 import builds  # the emulator's own rendering
+
+    shows = builds.spec_view
+
+    def without_builds(store: Any, artifact: Any) -> dict[str, Any]:
+        spec = shows(store, artifact)
+        groups = [
+            dict(g, containers=[{k: v for k, v in c.items() if k != "build"} for c in g["containers"]])
+            for g in spec["containerGroups"]
+        ]
+        return {**spec, "containerGroups": groups}
+
+    monkeypatch.setattr(builds, "spec_view", without_builds)
+    art = await client.artifacts.create(from_source("src"))
+    shown = await client.artifacts.get(art.id)
+    assert shown.spec is not None and shown.spec.container_groups[0].containers[0].build is None
+    emu.hold_builds(art.id, "IN_PROGRESS")
+    task = BuildArtifactOperator(task_id="build", artifact_id=art.id, conn_id=conn)
+    first = await deferral(task, context)
+    retry(context)
+    again = await deferral(task, context)
+    assert again.trigger.build_ids == first.trigger.build_ids
+    assert emu.counts["artifacts.build"] == 1
 
 
 async def test_deferred_rollouts_and_builds_share_one_client_and_its_poller(

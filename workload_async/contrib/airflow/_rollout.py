@@ -17,6 +17,7 @@ import asyncio
 import logging
 import math
 from collections.abc import AsyncIterator, Mapping
+from datetime import datetime
 from typing import Any
 
 from airflow.exceptions import AirflowException
@@ -24,7 +25,6 @@ from airflow.sdk import BaseOperator
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 from workload_async import (
-    Build,
     BuildFailedError,
     Client,
     PollPolicy,
@@ -37,6 +37,7 @@ from workload_async import (
     to_json,
 )
 
+from ._earlier import builds_to_wait_for, replacement_to_wait_for, retried_since
 from ._hook import WorkloadHook, epoch_now
 from ._outcomes import Result, result_of
 from ._provider import DEFAULT_CONN_ID
@@ -227,10 +228,18 @@ class ReplaceWorkloadOperator(BaseOperator):
     - ``timeout``: seconds from the start of the task to an absolute deadline the deferred wait
       keeps (``None``: no limit); ``poll``: the poll cadence.
 
-    The replacement is started exactly once; when the task runs again while one onto the same
-    artifact is in progress (a retry), it waits for that one instead of starting another. The
-    outcome (the trigger's payload, see :class:`ReplacementTrigger`) is pushed to XCom under the
-    key ``outcome`` and returned.
+    The replacement is started exactly once, across the task's tries too. Before asking for one,
+    the task reads the workload's history and the replacement it shows:
+
+    - one onto the same artifact that is queued or in progress (an earlier try's, maybe still
+      waiting its turn behind another, or someone else's): the task waits for that one instead;
+    - on a retry (``try_number`` above 1), a workload whose newest replacement is onto the same
+      artifact, was asked for since the DAG run started and completed: the rollout is done, and
+      the task reports it (``reached``) without rolling the artifact out again;
+    - otherwise (also after one that failed or was canceled) it asks for a new one.
+
+    The outcome (the trigger's payload, see :class:`ReplacementTrigger`) is pushed to XCom under
+    the key ``outcome`` and returned.
 
     Raises ``ValueError`` for an empty id, a ``timeout`` that is not positive or a ``runtime``
     that does not read when the DAG is parsed; the task fails with ``AirflowException`` when the
@@ -267,31 +276,30 @@ class ReplaceWorkloadOperator(BaseOperator):
         self.timeout = _check_timeout(timeout)
         self.poll = poll_policy(poll)
 
-    async def _start(self) -> Replacement:
+    async def _start(self, since: datetime | None) -> Replacement:
+        """The replacement to wait for: an earlier one (see :func:`~._earlier.replacement_to_wait_for`),
+        else the one this asks for."""
         runtime = None if self.runtime is None else from_json(WorkloadRuntime, self.runtime)
         async with WorkloadHook(self.conn_id).get_client() as client:
-            current = await client.workloads.replacement(self.workload_id)
-            if (
-                current is not None
-                and not current.status.is_settled
-                and current.candidate_artifact_id == self.artifact_id
-            ):
-                log.info(
-                    "replacement %s onto %s is in progress: waiting for it", current.id, self.artifact_id
-                )
-                return current
-            return await client.workloads.replace(self.workload_id, self.artifact_id, runtime=runtime)
+            earlier = await replacement_to_wait_for(client, self.workload_id, self.artifact_id, since)
+            if earlier is not None:
+                log.info("replacement %s onto %s is %s: waiting for it, not asking again",
+                         earlier.id, self.artifact_id, earlier.status)  # fmt: skip
+                return earlier
+            started = await client.workloads.replace(self.workload_id, self.artifact_id, runtime=runtime)
+            log.info("replacement %s of workload %s started", started.id, self.workload_id)
+            return started
 
     def execute(self, context: Any) -> Any:
-        """Start the replacement (outside any event loop), then defer until it ended."""
+        """Start the replacement (outside any event loop), unless an earlier try's is queued, in
+        progress or (on a retry) completed, then defer until it ended."""
         deadline = None if self.timeout is None else epoch_now() + self.timeout
         try:
-            started = asyncio.run(self._start())
+            replacement = asyncio.run(self._start(retried_since(context)))
         except WorkloadAPIError as exc:
             return _finish(context, {"workload_id": self.workload_id, **_failure(exc)}, "the replacement")
-        log.info("replacement %s of workload %s started", started.id, self.workload_id)
         self.defer(
-            trigger=ReplacementTrigger(self.workload_id, started.id, self.conn_id, deadline, self.poll),
+            trigger=ReplacementTrigger(self.workload_id, replacement.id, self.conn_id, deadline, self.poll),
             method_name="execute_complete",
         )
 
@@ -305,8 +313,19 @@ class BuildArtifactOperator(BaseOperator):
     triggerer) until every build is ``COMPLETED``.
 
     ``timeout`` and ``poll`` as for :class:`ReplaceWorkloadOperator`. The builds are started
-    exactly once; the outcome (see :class:`BuildsTrigger`, plus ``artifact_id``) is pushed to XCom
-    under the key ``outcome`` and returned, so a later task can roll the artifact out.
+    exactly once, across the task's tries too. Before starting any, the task reads the latest
+    build of each of the artifact's containers built from source (the artifact's builds that run,
+    when it does not show them):
+
+    - while one of them is ``PENDING``, ``IN_PROGRESS`` or ``BUILT`` (an earlier try's, or
+      someone else's) and none failed: the task waits for them instead;
+    - on a retry (``try_number`` above 1), when all of them are ``COMPLETED`` and started since
+      the DAG run started: the build is done, and the task reports it (``reached``) without
+      building again;
+    - otherwise (also when one of them failed or was cancelled) it starts new builds.
+
+    The outcome (see :class:`BuildsTrigger`) is pushed to XCom under the key ``outcome`` and
+    returned, so a later task can roll the artifact out.
 
     Raises ``ValueError`` for an empty id or a ``timeout`` that is not positive when the DAG is
     parsed; the task fails with ``AirflowException`` (naming the failed build, its log's last
@@ -332,19 +351,27 @@ class BuildArtifactOperator(BaseOperator):
         self.timeout = _check_timeout(timeout)
         self.poll = poll_policy(poll)
 
-    async def _start(self) -> tuple[Build, ...]:
+    async def _start(self, since: datetime | None) -> list[str]:
+        """The ids of the builds to wait for: an earlier try's (see
+        :func:`~._earlier.builds_to_wait_for`), else those this starts."""
         async with WorkloadHook(self.conn_id).get_client() as client:
-            return await client.artifacts.build(self.artifact_id)
+            earlier = await builds_to_wait_for(client, self.artifact_id, since)
+            if earlier:
+                log.info("builds %s of artifact %s were started before: waiting for them, not building again",
+                         ", ".join(earlier), self.artifact_id)  # fmt: skip
+                return list(earlier)
+            ids = [b.id for b in await client.artifacts.build(self.artifact_id)]
+            log.info("builds %s of artifact %s started", ", ".join(ids), self.artifact_id)
+            return ids
 
     def execute(self, context: Any) -> Any:
-        """Start the builds (outside any event loop), then defer until they ended."""
+        """Start the builds (outside any event loop), unless an earlier try's run or (on a retry)
+        completed, then defer until they ended."""
         deadline = None if self.timeout is None else epoch_now() + self.timeout
         try:
-            started = asyncio.run(self._start())
+            ids = asyncio.run(self._start(retried_since(context)))
         except WorkloadAPIError as exc:
             return _finish(context, {"artifact_id": self.artifact_id, **_failure(exc)}, "the build")
-        ids = [b.id for b in started]
-        log.info("builds %s of artifact %s started", ", ".join(ids), self.artifact_id)
         self.defer(
             trigger=BuildsTrigger(self.artifact_id, ids, self.conn_id, deadline, self.poll),
             method_name="execute_complete",
