@@ -7,6 +7,11 @@ errors cost no more than the parser. A command names the function that runs it w
 with it the SDK, is imported only once the command line has been parsed and the command is run.
 ``tests/cli/test_light_parser.py`` holds both halves of the rule.
 
+What the types of single options cannot see (options that need or exclude each other, options
+given before the command) is checked by :func:`check_parsed` once the whole command line is
+parsed, still before the SDK is imported, and refused as argparse refuses the rest: the
+command's usage and exit 2.
+
 The parser is built for the words given: a command's arguments (and its actions') are added only
 when its name is among them, so ``workloads get --help`` builds the ``workloads`` command alone;
 the others are listed by name and help line. With no words, every command is built whole.
@@ -27,7 +32,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, NoReturn
 
-__all__ = ["COMMANDS", "Parser", "build_parser"]
+__all__ = ["COMMANDS", "Parser", "build_parser", "check_parsed"]
 
 #: Each command: its help line, and the function that adds its arguments (or its actions) to it.
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
@@ -140,6 +145,30 @@ def build_parser(words: Iterable[str] | None = None) -> argparse.ArgumentParser:
         else:  # never parsed (its name is not on the command line): listed in the help only
             sub.add_parser(name, help=help_line, add_help=False)
     return parser
+
+
+def check_parsed(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Run the checks of the parsed command (:func:`~.._options.checks`); refuse the command line
+    with the command's usage and exit 2 when one fails, as argparse refuses what it checks itself.
+    A command that calls no API (``demo``, ``emulator``) refuses ``--endpoint`` and ``--token``
+    given before it."""
+    command = parser
+    while True:  # the parser of the command that ran: ``workloads logs``, ``demo``...
+        group = next((a for a in command._actions if isinstance(a, argparse._SubParsersAction)), None)
+        name = None if group is None else getattr(args, group.dest, None)
+        if group is None or name not in group.choices:
+            break
+        command = group.choices[name]
+    try:
+        if not args.calls_api and (args.endpoint or args.token):
+            own = "; the emulator's own token is 'emulator --token T'" if args.command == "emulator" else ""
+            raise ValueError(
+                f"--endpoint and --token are for commands that call an API, not {args.command}{own}"
+            )
+        for check in getattr(args, "checks", ()):
+            check(args)
+    except ValueError as refused:
+        command.error(str(refused))
 
 
 def _add_everywhere(command: argparse.ArgumentParser) -> None:
