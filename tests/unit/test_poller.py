@@ -23,7 +23,7 @@ from workload_async._dialects.dialect import Dialect
 from workload_async._dialects.v2_41 import V2_41
 from workload_async._http.responses import Response
 from workload_async._observe.observer import Observer
-from workload_async._waiting.poll_calls import BATCH
+from workload_async._waiting.poll_calls import BATCH, status_url
 from workload_async._waiting.poller import StatusPoller
 from workload_async._waiting.waiter import Waiter
 
@@ -353,3 +353,25 @@ async def test_a_round_gathering_later_waits_never_holds_a_quick_wait_past_its_o
     assert first_call_at <= 0.05 + 1 / 128 + 0.05 * 0.2 + 1e-9  # ... no later than the quick one's share
     slow.future.cancel()
     await turns()
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        ["6650a1b2c3d4e5f601234567"],
+        ["abc", "DEF", "123"],
+        ["a b", "c&d"],
+        ["é1", "x"],
+        ["ok", "a/b?c=d#e"],
+        ["ünïcode", "plain"],
+    ],
+)
+@pytest.mark.parametrize(
+    "first", ["https://h.example/api/v2/workloads/", "https://h.example/x%20y/workloads/"]
+)
+def test_status_url_is_the_query_yarl_builds(ids: list[str], first: str) -> None:
+    base = URL(first)
+    expected = base.with_query([("limit", str(BATCH)), *(("ids", i) for i in ids)])
+    url = status_url(base, ids)
+    assert str(url) == str(expected)
+    assert url.query.getall("ids") == ids

@@ -14,12 +14,14 @@ from collections.abc import Sequence
 from typing import Any
 
 import attrs
+from yarl import URL
 
 from .._http.pagination import follow
 from .._http.responses import Response
 from .._http.transport import Transport
 from .._models.enums import WorkloadStatus
 from .._models.outputs import Workload
+from .._policies import PollPolicy
 from ..errors import (
     APIStatusError,
     ClientClosedError,
@@ -46,15 +48,30 @@ DECODE_STRIKES = 3
 class Rulings:
     """What one status call decided for its waits, for the poller to apply.
 
-    ``again``: waits to poll again, each with when; ``left``: waits that settled or failed (their
-    futures are done) and leave the poller; ``hold``: hold every poll of the client until that
-    time, for that error (a ``Retry-After``); ``answered``: an answer came, which ends a hold.
+    ``again``: waits to poll again, each with when; ``batches``: waits to poll again together,
+    each batch with when and the poll interval they share (most waits of a call: one due time, one
+    schedule entry to make); ``left``: waits that settled or failed (their futures are done) and
+    leave the poller; ``hold``: hold every poll of the client until that time, for that error (a
+    ``Retry-After``); ``answered``: an answer came, which ends a hold.
     """
 
     again: list[tuple[Pending, float]] = attrs.field(factory=list)
+    batches: list[tuple[list[Pending], float, float]] = attrs.field(factory=list)
     left: list[Pending] = attrs.field(factory=list)
     hold: tuple[float, WorkloadAPIError] | None = None
     answered: bool = False
+
+
+def status_url(first: URL, ids: Sequence[str]) -> URL:
+    """The list call's URL asking for the statuses of ``ids``: ``first`` with their query.
+
+    Ids as servers make them (ASCII letters and digits) need no encoding: the query is written
+    as it goes on the wire, which costs a fraction of building it part by part.
+    """
+    joined = "".join(ids)
+    if joined.isascii() and joined.isalnum() and not first.query_string:
+        return URL(f"{first}?limit={BATCH}&ids=" + "&ids=".join(ids), encoded=True)
+    return first.with_query([("limit", str(BATCH)), *(("ids", i) for i in ids)])
 
 
 class StatusCall:
@@ -84,9 +101,8 @@ class StatusCall:
         """
         transport = self.transport
         await transport.get_dialect()  # an "auto" client may not know its routes yet
-        query = [("limit", str(BATCH)), *(("ids", i) for i in self.chunk)]
         first = transport.url("workloads.list")
-        url: Any = first.with_query(query)
+        url: Any = status_url(first, self.chunk)
         pages = []
         while url is not None:
             response = await transport.send("GET", url, retry="never", route="workloads.list")
@@ -97,16 +113,59 @@ class StatusCall:
         return pages
 
     def rule(self, pages: list[tuple[Response, StatusPage]], now: float) -> Rulings:
-        """Hand each answer to the waits of its id; the first answer for an id counts."""
+        """Hand each answer to the waits of its id; the first answer for an id counts.
+
+        The waits polled again are grouped by their policy and interval: a group's next poll is
+        one due time (its jitter drawn once for the call: the waits of one call are polled
+        together again, as they were this time).
+        """
         rulings = Rulings(answered=True)
         unattributed: ResponseDecodeError | None = None
         answered: set[str] = set()
+        again: dict[tuple[int, float], tuple[PollPolicy, list[Pending]]] = {}  # by id(policy), interval
+        tracked, settled = self.tracked, _SETTLED
+        last: list[Pending] = []  # the batch the last quiet wait joined, and its policy and interval
+        last_policy: PollPolicy | None = None
+        last_interval = 0.0
         for response, page in pages:
             items = page.items
             if answered:  # a later page of a paged answer
                 items = {k: v for k, v in items.items() if k not in answered}
             for workload_id, (status, details, item) in items.items():
-                self._deliver(rulings, workload_id, status, details, item, response, now)
+                group = tracked.get(workload_id)
+                if group is None:
+                    continue
+                if len(group) == 1 and status._value_ not in settled:  # the usual answer: no news
+                    waiter = group[0]
+                    if (
+                        waiter.settle is None
+                        and (waiter.on_change is None or status is waiter.last_status)
+                        and not waiter.future.done()
+                    ):
+                        # what Waiter.observe does with a pending answer nobody watches, inline:
+                        # this runs for every pending wait, every round
+                        waiter.polls += 1
+                        waiter.strikes = 0
+                        waiter.last_error = None
+                        waiter.moved = True
+                        waiter.last_status = status
+                        waiter.last_details = details
+                        proton = item.get("protonId")
+                        waiter.proton_id = proton if type(proton) is str else None
+                        policy = waiter.policy
+                        interval = waiter.interval
+                        if interval < policy.cap:  # still backing off (the interval never shrinks)
+                            interval = waiter.interval = policy.interval(waiter.polls)
+                        if policy is last_policy and interval == last_interval:
+                            last.append(waiter)  # as the wait before it, most often
+                        else:
+                            batch = again.get((id(policy), interval))
+                            if batch is None:
+                                batch = again[id(policy), interval] = (policy, [])
+                            last, last_policy, last_interval = batch[1], policy, interval
+                            last.append(waiter)
+                        continue
+                self._deliver(rulings, again, group, workload_id, status, details, item, response, now)
             answered.update(items)
             for workload_id, error in page.broken.items():
                 answered.add(workload_id)
@@ -116,11 +175,18 @@ class StatusCall:
         for workload_id in self.chunk:
             if workload_id not in answered:
                 self._fail_id(rulings, workload_id, unattributed or self._vanished(workload_id))
+        started = self.started
+        for (_, interval), (policy, waiters) in again.items():
+            if policy.jitter:
+                interval = policy.jittered(interval)
+            rulings.batches.append((waiters, max(started + interval, now + 0.5 * interval), interval))
         return rulings
 
     def _deliver(
         self,
         rulings: Rulings,
+        again: dict[tuple[int, float], tuple[PollPolicy, list[Pending]]],
+        group: list[Waiter],
         workload_id: str,
         status: WorkloadStatus,
         details: Any,
@@ -130,19 +196,17 @@ class StatusCall:
     ) -> None:
         """Hand one workload's status to its waits; build the full model only if one needs it.
 
-        The next poll of a wait is due an interval after its round started (so the waits of one
-        round stay together, however their answers trickle in), but at least half an interval
-        after this answer (a slow server is not polled back to back).
+        A wait to poll again joins ``again``, by its policy and interval: its next poll is due an
+        interval after its round started (so the waits of one round stay together, however their
+        answers trickle in), but at least half an interval after this answer (a slow server is not
+        polled back to back).
 
         Most answers change nothing (the workload is still on its way): such a wait takes the
         status and is polled again, without a verdict or a model.
         """
-        group = self.tracked.get(workload_id)
-        if not group:
-            return
         changing = status._value_ not in _SETTLED
         workload: Workload | None = None
-        again, left, started = rulings.again, rulings.left, self.started
+        left = rulings.left
         proton = item.get("protonId")
         for waiter in group:
             if waiter.future.done():
@@ -170,9 +234,11 @@ class StatusCall:
             interval = waiter.interval
             if interval < policy.cap:  # still backing off (the interval never shrinks)
                 interval = waiter.interval = policy.interval(waiter.polls)
-            if policy.jitter:
-                interval = policy.jittered(interval)
-            again.append((waiter, max(started + interval, now + 0.5 * interval)))
+            batch = again.get((id(policy), interval))
+            if batch is None:
+                again[id(policy), interval] = (policy, [waiter])
+            else:
+                batch[1].append(waiter)
 
     def _fail_id(self, rulings: Rulings, workload_id: str, error: WorkloadAPIError) -> None:
         for waiter in self.tracked.get(workload_id, ()):

@@ -224,8 +224,12 @@ class StatusPoller:
             else:
                 ids[waiter.key] = None
 
-        for waiter in schedule.pop_due(now):
-            take(waiter)
+        fallen_due = schedule.pop_due(now)
+        if polling:
+            for waiter in fallen_due:
+                take(waiter)
+        else:  # no call in flight, as most often: no wait to park
+            ids.update(dict.fromkeys([waiter.key for waiter in fallen_due]))
         while len(ids) % BATCH and (entry := schedule.first()) is not None:
             due, waiter = entry
             if due - now > 0.5 * waiter.interval:
@@ -368,6 +372,12 @@ class StatusPoller:
         for waiter, due in rulings.again:
             if not waiter.future.done():
                 schedule(waiter, due)
+        for waiters, due, interval in rulings.batches:
+            # a wait of the batch that failed since (an unreadable item) is in ``left``, below:
+            # leaving, it leaves its entry stale
+            self._due.schedule_many(waiters, due, interval)
+            if due + min(COALESCE * interval, COALESCE_MOST) < self._wake_at:
+                self._poke()
         for waiter in rulings.left:
             self._discard(waiter)
         if rulings.answered:

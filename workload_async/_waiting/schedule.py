@@ -60,6 +60,23 @@ class DueTimes:
                 self._shortest[slot] = waiter.interval
         self.entries += 1
 
+    def schedule_many(self, waiters: list[Pending], due: float, interval: float) -> None:
+        """Make ``due`` the next poll of every one of ``waiters``, whose poll interval is
+        ``interval`` (one slot to find for all of them)."""
+        slot = math.ceil(due * SLOTS_PER_SECOND)
+        for waiter in waiters:
+            waiter.ticket = slot
+        queue = self._slots.get(slot)
+        if queue is None:
+            self._slots[slot] = deque(waiters)
+            self._shortest[slot] = interval
+            heapq.heappush(self._heap, slot)
+        else:
+            queue.extend(waiters)
+            if interval < self._shortest[slot]:
+                self._shortest[slot] = interval
+        self.entries += len(waiters)
+
     def first(self) -> tuple[float, Pending] | None:
         """The earliest live entry as (its slot's time, waiter), dropping stale ones on the way."""
         heap, slots = self._heap, self._slots
