@@ -39,6 +39,10 @@ REFUSALS = [
     (("workloads", "start", "w", "--concurrency", "0"), "argument --concurrency: expected a number >= 1"),
     (("workloads", "stop", "w", "--concurrency", "x"), "argument --concurrency: expected a whole number"),
     (
+        ("workloads", "create", "--image", "i", "--name", "b", "--count", "100001"),
+        "argument --count: expected at most 100,000 workloads a command, got '100001'",
+    ),
+    (
         ("workloads", "create", "--image", "i", "--replicas", "0"),
         "argument --replicas: expected a number >= 1",
     ),

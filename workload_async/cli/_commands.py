@@ -7,6 +7,7 @@ Their arguments are in :mod:`._parser`; an action that names a runner of its own
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -151,50 +152,76 @@ def _suffixed(base: str, count: int) -> list[str]:
     return [f"{base}-{n:0{width}d}" for n in range(1, count + 1)]
 
 
-def _read_specs(path: Path) -> list[CreateWorkload]:
-    """The workloads of a JSON Lines file (``-``: stdin), one :class:`CreateWorkload` a line."""
+def _read_specs(path: Path) -> tuple[list[CreateWorkload], list[int]]:
+    """The workloads of a JSON Lines file (``-``: stdin), one :class:`CreateWorkload` a line, and
+    the number of the line each came from."""
     try:
         text = sys.stdin.read() if str(path) == "-" else path.read_text()
     except OSError as exc:
         raise ValueError(f"--from-file {path}: cannot read it: {exc.strerror or exc}") from None
-    specs = []
+    specs, lines = [], []
     for number, line in enumerate(text.splitlines(), 1):
         if line.strip():
             try:
                 specs.append(from_json(CreateWorkload, line))
             except ValueError as exc:
                 raise ValueError(f"--from-file {path} line {number}: {exc}") from None
+            lines.append(number)
     if not specs:
         raise ValueError(f"--from-file {path}: no workload in it (one JSON object a line)")
-    return specs
+    return specs, lines
 
 
-def _many_requests(args: argparse.Namespace) -> list[CreateWorkload]:
-    """The workloads ``create --count`` or ``create --from-file`` asks for."""
+def _many_requests(args: argparse.Namespace) -> tuple[list[CreateWorkload], list[int] | None]:
+    """The workloads ``create --count`` or ``create --from-file`` asks for, and for a file the
+    number of each one's line."""
     if args.from_file is not None:
         return _read_specs(args.from_file)
     runtime = WorkloadRuntime(replica_count=args.replicas) if args.replicas is not None else None
     if args.artifact_id:
         names = _suffixed(args.name, args.count)
-        return [CreateWorkload(name=name, artifact_id=args.artifact_id, runtime=runtime) for name in names]
+        return [
+            CreateWorkload(name=name, artifact_id=args.artifact_id, runtime=runtime) for name in names
+        ], None
     artifact = _artifact_from(args)  # each workload gets its own, as one create would
     return [
         CreateWorkload(name=name, artifact=artifact, runtime=runtime)
         for name in _suffixed(args.name or artifact.name, args.count)
-    ]
+    ], None
+
+
+_REQUEST_AT = re.compile(r"^requests\[(?P<index>\d+)\](?P<field>(?:\.\w+|\[\d+\])*)")
+
+
+def _in_the_file(message: str, path: Path, lines: list[int]) -> str | None:
+    """A refusal of ``requests[i].runtime.replica_count`` as the file says it: ``--from-file PATH
+    line N: runtime.replicaCount`` (None when the message names no request)."""
+    at = _REQUEST_AT.match(message)
+    if at is None or int(at["index"]) >= len(lines):
+        return None
+    field = re.sub(r"_([a-z0-9])", lambda m: m[1].upper(), at["field"]).removeprefix(".")
+    return (
+        f"--from-file {path} line {lines[int(at['index'])]}: {field or 'the workload'}{message[at.end() :]}"
+    )
 
 
 async def _create_many(client: Client, args: argparse.Namespace, printer: Printer) -> int:
     """``workloads create --count N`` or ``--from-file``: a row per workload, the worst exit code."""
-    requests = _many_requests(args)
+    requests, lines = _many_requests(args)
     progress = printer.progress("creating", len(requests))
-    results = await client.workloads.create_many(
-        requests,
-        concurrency=args.concurrency,
-        wait=args.wait,
-        timeout=args.timeout,
-        progress=_advance(progress),
-    )
+    try:
+        results = await client.workloads.create_many(
+            requests,
+            concurrency=args.concurrency,
+            wait=args.wait,
+            timeout=args.timeout,
+            progress=_advance(progress),
+        )
+    except (TypeError, ValueError) as exc:  # a request refused before anything was sent
+        told = _in_the_file(str(exc), args.from_file, lines) if lines is not None else None
+        if told is None or type(exc) not in (TypeError, ValueError):
+            raise
+        raise type(exc)(told) from None
     rows = [
         {
             "id": r.workload_id,

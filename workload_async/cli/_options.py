@@ -99,6 +99,20 @@ def count(text: str) -> int:
     return whole(text, 1)
 
 
+#: The most workloads one ``create --count`` makes (each is a request built before the first is sent).
+MOST_CREATED = 100_000
+
+
+def how_many(text: str) -> int:
+    """``create --count``'s value: a whole number from 1 to :data:`MOST_CREATED`."""
+    value = whole(text, 1)
+    if value > MOST_CREATED:
+        raise argparse.ArgumentTypeError(
+            f"expected at most {MOST_CREATED:,} workloads a command, got {text!r} (run it again for more)"
+        )
+    return value
+
+
 def path(text: str) -> Path:
     """An option's value as a path (``pathlib`` is imported only when one is given)."""
     from pathlib import Path

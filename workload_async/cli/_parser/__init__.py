@@ -23,7 +23,7 @@ import argparse
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from .._options import VersionAction, add_common_options, add_everywhere
 from . import artifacts, bundles, deployments, local, workloads
@@ -83,6 +83,26 @@ class Parser(argparse.ArgumentParser):
         hint = _suggestion(message, self)
         super().error(f"{message}; did you mean {hint!r}?" if hint else message)
 
+    def parse_args(  # type: ignore[override]  # always a namespace: the command line has no extras
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        """Parse as argparse does, but report an unknown option from the parser of the command it
+        was given to (its usage, and an option of that command suggested), not the top level's."""
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            _chosen(self, parsed).error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed
+
+
+def _chosen(parser: argparse.ArgumentParser, parsed: argparse.Namespace) -> argparse.ArgumentParser:
+    """The parser of the innermost command ``parsed`` went through (``workloads`` → ``list``)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            child = action.choices.get(getattr(parsed, action.dest, None) or "")
+            if child is not None:
+                return _chosen(child, parsed)
+    return parser
+
 
 _CHOICE = re.compile(r"invalid choice: '(?P<given>[^']*)' \(choose from (?P<choices>.*)\)")
 _UNKNOWN = re.compile(r"unrecognized arguments: (?P<given>.*)")
@@ -97,21 +117,15 @@ def _suggestion(message: str, parser: argparse.ArgumentParser) -> str | None:
     if unknown is not None:
         options = sorted(_options(parser))
         for given in unknown["given"].split():
-            if given.startswith("--"):
+            if given.startswith("--") and given.partition("=")[0] not in options:
                 return _nearest(given.partition("=")[0], options)
     return None
 
 
 def _options(parser: argparse.ArgumentParser) -> set[str]:
-    """Every option of ``parser`` and of its commands (argparse reports an unknown option of a
-    command from the top-level parser)."""
-    names: set[str] = set()
-    for action in parser._actions:
-        names.update(action.option_strings)
-        if isinstance(action, argparse._SubParsersAction):
-            for child in action.choices.values():
-                names |= _options(child)
-    return names
+    """The options ``parser`` itself takes (an unknown option is reported by the parser of the
+    command it was given to: see :meth:`Parser.parse_args`)."""
+    return {name for action in parser._actions for name in action.option_strings}
 
 
 def _nearest(given: str, names: list[str]) -> str | None:

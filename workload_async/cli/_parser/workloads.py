@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .._options import checks, count, minutes, moment, needs_one, path, runs, seconds
+from .._options import checks, count, how_many, minutes, moment, needs_one, path, runs, seconds
 from .common import (
     IMPORTANCES,
     add_artifact_options,
@@ -72,7 +72,7 @@ def add_arguments(group: argparse.ArgumentParser) -> None:
         help="JSON Lines: one workload to create a line ('-': stdin)",
     )
     p.add_argument("--replicas", type=count, help="replica count")
-    p.add_argument("--count", type=count, help="create this many alike, their names suffixed -1 to -N")
+    p.add_argument("--count", type=how_many, help="create this many alike, their names suffixed -1 to -N")
     p.add_argument(
         "--concurrency",
         type=count,
