@@ -52,14 +52,6 @@ async def test_create_count_with_wait_exits_3_when_they_fail(
     assert all(" failed " in line and " errored " in line for line in table[1:]) and len(table) == 3
 
 
-async def test_create_count_from_an_artifact_id_needs_a_name(
-    live_emu: Emulator, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert await run(live_emu, "workloads", "create", "--artifact-id", "a" * 24, "--count", "2") == 2
-    assert "--count with --artifact-id needs --name" in capsys.readouterr().err
-    assert not live_emu.store.workloads
-
-
 async def test_create_from_a_json_lines_file_makes_one_workload_a_line(
     live_emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -105,29 +97,21 @@ async def test_a_bad_line_names_its_number_and_nothing_is_created(
     assert f"--from-file {tmp_path / 'f.jsonl'} line 2: " in capsys.readouterr().err
     (tmp_path / "neither.jsonl").write_text('{"name": "nothing to run"}\n')
     assert await run(live_emu, "workloads", "create", "--from-file", str(tmp_path / "neither.jsonl")) == 2
-    assert "requests[0]: give exactly one of artifact and artifact_id" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"--from-file {tmp_path / 'neither.jsonl'} line 1: the workload: give exactly one of artifact" in err
     assert not live_emu.store.workloads
 
 
-async def test_from_file_refuses_the_options_each_line_says_itself(
+async def test_a_request_refused_before_sending_is_told_by_its_line_and_field_as_the_file_writes_them(
     live_emu: Emulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    (tmp_path / "f.jsonl").write_text('{"artifactId": "x"}\n')
-    code = await run(
-        live_emu,
-        "workloads",
-        "create",
-        "--from-file",
-        str(tmp_path / "f.jsonl"),
-        "--replicas",
-        "2",
-        "--cpu",
-        "2",
-    )
-    assert code == 2
-    assert (
-        "--replicas, --cpu: each line of --from-file describes its workload whole" in capsys.readouterr().err
-    )
+    good = '{"name": "ok", "artifactId": "6650a1b2c3d4e5f601234567"}'
+    bad = '{"name": "bad", "artifactId": "6650a1b2c3d4e5f601234567", "runtime": {"replicaCount": -1}}'
+    (tmp_path / "f.jsonl").write_text(f"{good}\n\n{good.replace('ok', 'ok2')}\n{bad}\n")
+    assert await run(live_emu, "workloads", "create", "--from-file", str(tmp_path / "f.jsonl")) == 2
+    err = capsys.readouterr().err
+    assert f"--from-file {tmp_path / 'f.jsonl'} line 4: runtime.replicaCount: must be >= 1, got -1" in err
+    assert "requests[" not in err and not live_emu.store.workloads
 
 
 async def test_delete_many_sends_one_request_each_and_prints_in_the_order_given(

@@ -125,11 +125,15 @@ def test_version_flag(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip() == f"workload-async {workload_async.__version__}"
 
 
-async def test_bad_input_exits_2_with_a_message(
+async def test_bad_input_the_sdk_refuses_exits_2_with_its_message(
     live_emu: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert await run(live_emu, "workloads", "create", "--image", "img", "--port", "80") == 2
-    assert "port: 80 is outside 1024-65535" in capsys.readouterr().err
+    """What the parser leaves to the SDK's checks of what is sent is still a usage error, sent nowhere."""
+    assert await run(live_emu, "workloads", "create", "--image", "img", "--name", "a\nb") == 2
+    err = capsys.readouterr().err
+    assert "error: name must not hold control characters or line breaks" in err
+    assert "Traceback" not in err
+    assert live_emu.counts.get("workloads.create", 0) == 0
 
 
 async def test_missing_configuration_names_the_variables(

@@ -142,6 +142,23 @@ def test_a_word_near_nothing_gets_no_suggestion(capsys: pytest.CaptureFixture[st
     assert "did you mean" not in refused_by_the_parser(["zzzzzz"], capsys)
 
 
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        (["workloads", "events", "w1", "--limit", "0"], "workload-async workloads events"),
+        (["workloads", "history", "w1", "--offset", "-1"], "workload-async workloads history"),
+        (["workloads", "stats", "w1", "--start", "2020-01-01T00:00:00Z"], "workload-async workloads stats"),
+    ],
+)
+def test_an_unknown_option_is_told_by_its_command_and_nothing_it_lacks_is_suggested(
+    argv: list[str], command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Other commands have --limit, --offset and --status; this one does not, so none is offered."""
+    message = refused_by_the_parser(argv, capsys)
+    assert f"{command}: error: unrecognized arguments: {argv[3]}" in message
+    assert "did you mean" not in message
+
+
 class Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True

@@ -23,8 +23,9 @@ import pytest
 
 import workload_async
 from workload_async import Importance
+from workload_async._models.checks import MAX_PORT, MIN_PORT
 from workload_async.cli._parser import build_parser
-from workload_async.cli._parser.common import IMPORTANCES
+from workload_async.cli._parser.common import CONTAINER_PORTS, IMPORTANCES
 from workload_async.cli._run import runner_of
 
 CLI = Path(workload_async.__file__).parent / "cli"
@@ -120,11 +121,12 @@ def test_version_and_argument_errors_import_nothing_of_the_sdk() -> None:
 
 
 def test_a_command_that_calls_no_api_imports_no_client() -> None:
-    """``emulator`` imports the emulator to run, never the client (here it refuses its options)."""
-    argv = ("emulator", "--host", "0.0.0.0", "--port", "0", "--allow-remote")
+    """``emulator`` imports the emulator to run, never the client (here the emulator refuses to
+    serve beyond loopback)."""
+    argv = ("emulator", "--host", "0.0.0.0", "--port", "0")
     code = f"from workload_async.cli import main\nassert main({list(argv)!r}) == 2"
-    found, err = modules_after(code, {"DATAROBOT_API_TOKEN": ""})
-    assert "--allow-remote needs a token of your own" in err
+    found, err = modules_after(code)
+    assert "host '0.0.0.0' is not loopback" in err
     assert "workload_async.emulator" in found
     assert not [m for m in found if m.startswith(("workload_async._client", "workload_async._http"))]
 
@@ -205,6 +207,10 @@ def test_every_command_names_a_function_that_runs_it(words: tuple[str, ...]) -> 
 
 def test_the_parser_offers_the_importances_the_models_know() -> None:
     assert tuple(i.value for i in Importance) == IMPORTANCES
+
+
+def test_the_parser_takes_the_container_ports_the_models_take() -> None:
+    assert CONTAINER_PORTS == (MIN_PORT, MAX_PORT)
 
 
 def help_of(parser: argparse.ArgumentParser, words: tuple[str, ...]) -> str:

@@ -1,6 +1,7 @@
 """What the command line takes and refuses: number options checked as they are parsed, options
-that exclude each other or would be ignored, and where the connection options may go. Each refusal
-names the option and exits 2."""
+that exclude each other, and where the connection options may go. Each refusal names the option
+and exits 2 (``test_parser_refusals`` holds the table of every refusal made before the SDK is
+imported)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import asyncio
 
 import pytest
 
-from tests.cli.test_cli import run
 from tests.cli.test_rough_edges import refused_by_the_parser
 from workload_async.cli import main
 from workload_async.emulator import Emulator
@@ -49,17 +49,6 @@ def test_a_number_option_names_itself_when_refused(
 
 
 @pytest.mark.parametrize(
-    ("flags", "said"),
-    [(["-o", "json"], "neither -o json nor -q"), (["--api-version", "auto"], "--api-version v2.41 or 11.5")],
-)
-def test_the_demo_refuses_what_it_cannot_do(
-    flags: list[str], said: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert main(["demo", *flags]) == 2
-    assert said in capsys.readouterr().err
-
-
-@pytest.mark.parametrize(
     ("argv", "said"),
     [
         (["--file", "a.json", "--image", "i"], "argument --image: not allowed with argument --file"),
@@ -77,43 +66,6 @@ def test_create_refuses_two_sources_or_two_ports(
     argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert said in refused_by_the_parser(["workloads", "create", *argv], capsys)
-
-
-@pytest.mark.parametrize(
-    ("argv", "said"),
-    [
-        (
-            ["--artifact-id", "a1", "--cpu", "2"],
-            "--cpu is for the container of --image, not of an existing artifact",
-        ),
-        (
-            ["--file", "a.json", "--port", "9000", "--memory-gib", "2"],
-            "--port and --memory-gib are for the container",
-        ),
-        ([], "give --artifact-id, --file, or --image (with --name)"),
-        (["--cpu", "2"], "give --artifact-id, --file, or --image (with --name)"),  # the source first
-    ],
-)
-async def test_create_refuses_container_options_it_would_ignore(
-    live_emu: Emulator, capsys: pytest.CaptureFixture[str], argv: list[str], said: str
-) -> None:
-    assert await run(live_emu, "workloads", "create", *argv) == 2
-    assert said in capsys.readouterr().err
-    assert live_emu.counts.get("workloads.create", 0) == 0
-
-
-@pytest.mark.parametrize(
-    ("argv", "said"),
-    [
-        (["artifacts", "update", "a1"], "error: update needs --name or --description"),
-        (["deployments", "update", "d1"], "error: update needs --name, --description or --importance"),
-    ],
-)
-async def test_an_update_with_nothing_to_change_names_the_options(
-    live_emu: Emulator, capsys: pytest.CaptureFixture[str], argv: list[str], said: str
-) -> None:
-    assert await run(live_emu, *argv) == 2
-    assert said in capsys.readouterr().err
 
 
 def test_a_bad_api_version_says_where_it_came_from(
@@ -149,21 +101,3 @@ async def test_endpoint_and_token_may_follow_the_command(
     assert capsys.readouterr().out == ""  # an empty fleet, listed
     assert await asyncio.to_thread(main, [*argv[:5], "wrong-token"]) == 1
     assert "401" in capsys.readouterr().err  # the token after the command is the one sent
-
-
-async def test_artifacts_create_refuses_a_name_its_file_would_override(
-    live_emu: Emulator, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert await run(live_emu, "artifacts", "create", "--file", "a.json", "--name", "n") == 2
-    assert "--name names the artifact of --image; a --file names its own" in capsys.readouterr().err
-
-
-@pytest.mark.parametrize("command", [["emulator", "--port", "0"], ["demo"]])
-def test_a_token_before_a_command_that_calls_no_api_is_refused(
-    command: list[str], capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert main(["--token", "T", *command]) == 2
-    assert (
-        f"--endpoint and --token are for commands that call an API, not {command[0]}"
-        in capsys.readouterr().err
-    )

@@ -148,16 +148,6 @@ async def test_a_rollout_stuck_on_its_new_image_says_why(
     assert "; diagnosis: candidate: container container-0: image pull back-off" in err
 
 
-@pytest.mark.parametrize("api_version", ["11.5"], indirect=True)
-async def test_replace_refuses_bad_options_before_sending(
-    api_version: str, live_emu: Emulator, capsys: pytest.CaptureFixture[str]
-) -> None:
-    live_emu.reset_counters()
-    assert await run(live_emu, *V, "workloads", "replace", "w", "--artifact-id", "a", "--replicas", "0") == 2
-    assert "--replicas must be at least 1" in capsys.readouterr().err
-    assert sum(live_emu.counts.values()) == 0
-
-
 async def test_on_v2_41_the_commands_say_what_is_missing(
     live_emu: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:

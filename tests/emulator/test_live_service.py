@@ -125,6 +125,8 @@ async def test_what_the_live_service_takes_beyond_the_description(raw: Raw) -> N
     assert wl["type"] == "agent" and wl["runtime"]["enclaves"] == ["eu-west"]
     art = (await raw("GET", f"artifacts/{wl['artifactId']}"))[1]
     assert art["spec"]["type"] == "agent" and art["spec"]["a2aEnabled"] is True
+    listed = (await raw("GET", "artifacts/", params={"type": "agent"}))[1]
+    assert [a["id"] for a in listed["data"]] == [wl["artifactId"]]
     assert (await raw("GET", "workloads/", params={"enclave": "eu-west"}))[1]["totalCount"] == 1
     assert (await raw("GET", "workloads/", params={"enclave": "us-east"}))[1]["totalCount"] == 0
     runtime["enclaves"] = ["a", "b"]  # one enclave at most

@@ -52,6 +52,7 @@ ROOMS: tuple[str, ...] = (
     "emulator._v2_41",
     "emulator._v11_5",
     "emulator._control",
+    "emulator._control_routes",
     "emulator._app",
     "emulator._emulator",
     "emulator.__init__",

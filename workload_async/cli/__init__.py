@@ -5,8 +5,9 @@ Exit codes: 0 success, 1 an API or connection error, 2 a usage error, 3 a worklo
 went away (``| head``), as for a process stopped by SIGPIPE.
 
 Two halves: :mod:`._parser` builds the parser and imports nothing of the SDK, so ``--help``,
-``--version``, completion and argument errors are answered before the SDK (and aiohttp) is
-imported; :mod:`._run` runs the parsed command, importing the module that runs it.
+``--version``, completion and argument errors (a value out of range, options that need or exclude
+each other) are answered before the SDK (and aiohttp) is imported; :mod:`._run` runs the parsed
+command, importing the module that runs it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import sys
 from collections.abc import Sequence
 
 from ._options import attach_dash_values, enable_completion
-from ._parser import build_parser
+from ._parser import build_parser, check_parsed
 
 __all__ = ["main"]
 
@@ -28,6 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser([*words, *completing])  # only the commands named are built whole
     enable_completion(parser)
     args = parser.parse_args(attach_dash_values(words))
+    check_parsed(parser, args)  # what the options' types cannot see alone, still without the SDK
     from ._run import run_parsed  # the SDK is imported here, once there is a command to run
 
     return run_parsed(args)

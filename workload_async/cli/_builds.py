@@ -25,8 +25,6 @@ async def run_build(client: Client, args: argparse.Namespace, printer: Printer) 
     """Run one of :data:`BUILD_ACTIONS`."""
     artifacts = client.artifacts
     if args.action == "builds":
-        if args.limit is not None and args.limit < 1:
-            raise ValueError(f"--limit must be at least 1, got {args.limit}")
         printer.many(await artifacts.builds(args.id).collect(args.limit), BUILD_COLUMNS)
         return EXIT["ok"]
     deadline = client.deadline(args.timeout) if args.wait else None  # the whole command's limit

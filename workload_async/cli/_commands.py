@@ -7,6 +7,7 @@ Their arguments are in :mod:`._parser`; an action that names a runner of its own
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -27,8 +28,8 @@ from .. import (
 )
 from ..errors import WorkloadFailedError
 from ._inspect import artifact_filters, workload_filters
-from ._options import needs_one
 from ._output import EXIT, Printer, Progress, exit_code_for
+from ._parser.common import IMAGE_DEFAULTS
 
 __all__ = ["run_artifacts", "run_deployments", "run_workloads"]
 
@@ -38,28 +39,10 @@ DEPLOYMENT_COLUMNS = ("id", "name", "status", "workloadId", "importance")
 CREATED_COLUMNS = ("id", "name", "result", "status", "error")
 
 
-#: The container of ``--image``, and its defaults: nothing to say with ``--file`` or ``--artifact-id``.
-_IMAGE_ONLY = {"port": 8080, "no_port": False, "cpu": 1.0, "memory_gib": 1.0}
-
-
-def _image_only_given(args: argparse.Namespace) -> str:
-    """The ``--image`` container's options given, as a phrase ("--cpu is", "--cpu and --port are")."""
-    given = ["--" + name.replace("_", "-") for name in _IMAGE_ONLY if getattr(args, name) is not None]
-    if len(given) > 1:
-        return f"{', '.join(given[:-1])} and {given[-1]} are"
-    return f"{given[0]} is" if given else ""
-
-
 def _artifact_from(args: argparse.Namespace) -> InputArtifact:
-    if args.file is None and not args.image:
-        where = "--artifact-id, " if hasattr(args, "artifact_id") else ""
-        raise ValueError(f"give {where}--file, or --image (with --name) for a one-container artifact")
-    given = _image_only_given(args)
-    if given and not args.image:
-        raise ValueError(f"{given} for the container of --image; a --file describes its own")
-    if args.file is not None and args.name is not None and not hasattr(args, "artifact_id"):
-        raise ValueError("--name names the artifact of --image; a --file names its own")
-    for name, default in _IMAGE_ONLY.items():
+    """The artifact of ``--file`` or of ``--image`` (which of them, and with which options, was
+    checked as the command line was parsed)."""
+    for name, default in IMAGE_DEFAULTS.items():
         if getattr(args, name) is None:
             setattr(args, name, default)
     if args.file is not None:
@@ -105,8 +88,6 @@ async def _bulk(client: Client, args: argparse.Namespace, printer: Printer) -> i
 async def run_workloads(client: Client, args: argparse.Namespace, printer: Printer) -> int:
     wl = client.workloads
     if args.action == "list":
-        if args.limit is not None and args.limit < 1:
-            raise ValueError(f"--limit must be at least 1, got {args.limit}")
         listing = wl.list(search=args.search, sort=args.sort, **workload_filters(args))
         printer.many(await listing.collect(args.limit), WORKLOAD_COLUMNS)
     elif args.action == "get":
@@ -116,8 +97,6 @@ async def run_workloads(client: Client, args: argparse.Namespace, printer: Print
             return await _create_many(client, args, printer)
         runtime = WorkloadRuntime(replica_count=args.replicas) if args.replicas is not None else None
         if args.artifact_id:
-            if given := _image_only_given(args):
-                raise ValueError(f"{given} for the container of --image, not of an existing artifact")
             created = await wl.create(name=args.name, artifact_id=args.artifact_id, runtime=runtime)
         else:
             created = await wl.create(name=args.name, artifact=_artifact_from(args), runtime=runtime)
@@ -173,62 +152,76 @@ def _suffixed(base: str, count: int) -> list[str]:
     return [f"{base}-{n:0{width}d}" for n in range(1, count + 1)]
 
 
-def _read_specs(path: Path) -> list[CreateWorkload]:
-    """The workloads of a JSON Lines file (``-``: stdin), one :class:`CreateWorkload` a line."""
+def _read_specs(path: Path) -> tuple[list[CreateWorkload], list[int]]:
+    """The workloads of a JSON Lines file (``-``: stdin), one :class:`CreateWorkload` a line, and
+    the number of the line each came from."""
     try:
         text = sys.stdin.read() if str(path) == "-" else path.read_text()
     except OSError as exc:
         raise ValueError(f"--from-file {path}: cannot read it: {exc.strerror or exc}") from None
-    specs = []
+    specs, lines = [], []
     for number, line in enumerate(text.splitlines(), 1):
         if line.strip():
             try:
                 specs.append(from_json(CreateWorkload, line))
             except ValueError as exc:
                 raise ValueError(f"--from-file {path} line {number}: {exc}") from None
+            lines.append(number)
     if not specs:
         raise ValueError(f"--from-file {path}: no workload in it (one JSON object a line)")
-    return specs
+    return specs, lines
 
 
-def _many_requests(args: argparse.Namespace) -> list[CreateWorkload]:
-    """The workloads ``create --count`` or ``create --from-file`` asks for."""
+def _many_requests(args: argparse.Namespace) -> tuple[list[CreateWorkload], list[int] | None]:
+    """The workloads ``create --count`` or ``create --from-file`` asks for, and for a file the
+    number of each one's line."""
     if args.from_file is not None:
-        options = (("--name", args.name), ("--replicas", args.replicas), ("--count", args.count))
-        extra = [option for option, value in options if value is not None]
-        if container := _image_only_given(args):
-            extra.append(container.rsplit(" ", 1)[0])  # "--cpu and --port are" -> "--cpu and --port"
-        if extra:
-            raise ValueError(f"{', '.join(extra)}: each line of --from-file describes its workload whole")
         return _read_specs(args.from_file)
     runtime = WorkloadRuntime(replica_count=args.replicas) if args.replicas is not None else None
     if args.artifact_id:
-        if given := _image_only_given(args):
-            raise ValueError(f"{given} for the container of --image, not of an existing artifact")
-        if args.name is None:
-            raise ValueError(
-                "--count with --artifact-id needs --name: the workloads are named NAME-1 to NAME-N"
-            )
         names = _suffixed(args.name, args.count)
-        return [CreateWorkload(name=name, artifact_id=args.artifact_id, runtime=runtime) for name in names]
+        return [
+            CreateWorkload(name=name, artifact_id=args.artifact_id, runtime=runtime) for name in names
+        ], None
     artifact = _artifact_from(args)  # each workload gets its own, as one create would
     return [
         CreateWorkload(name=name, artifact=artifact, runtime=runtime)
         for name in _suffixed(args.name or artifact.name, args.count)
-    ]
+    ], None
+
+
+_REQUEST_AT = re.compile(r"^requests\[(?P<index>\d+)\](?P<field>(?:\.\w+|\[\d+\])*)")
+
+
+def _in_the_file(message: str, path: Path, lines: list[int]) -> str | None:
+    """A refusal of ``requests[i].runtime.replica_count`` as the file says it: ``--from-file PATH
+    line N: runtime.replicaCount`` (None when the message names no request)."""
+    at = _REQUEST_AT.match(message)
+    if at is None or int(at["index"]) >= len(lines):
+        return None
+    field = re.sub(r"_([a-z0-9])", lambda m: m[1].upper(), at["field"]).removeprefix(".")
+    return (
+        f"--from-file {path} line {lines[int(at['index'])]}: {field or 'the workload'}{message[at.end() :]}"
+    )
 
 
 async def _create_many(client: Client, args: argparse.Namespace, printer: Printer) -> int:
     """``workloads create --count N`` or ``--from-file``: a row per workload, the worst exit code."""
-    requests = _many_requests(args)
+    requests, lines = _many_requests(args)
     progress = printer.progress("creating", len(requests))
-    results = await client.workloads.create_many(
-        requests,
-        concurrency=args.concurrency,
-        wait=args.wait,
-        timeout=args.timeout,
-        progress=_advance(progress),
-    )
+    try:
+        results = await client.workloads.create_many(
+            requests,
+            concurrency=args.concurrency,
+            wait=args.wait,
+            timeout=args.timeout,
+            progress=_advance(progress),
+        )
+    except (TypeError, ValueError) as exc:  # a request refused before anything was sent
+        told = _in_the_file(str(exc), args.from_file, lines) if lines is not None else None
+        if told is None or type(exc) not in (TypeError, ValueError):
+            raise
+        raise type(exc)(told) from None
     rows = [
         {
             "id": r.workload_id,
@@ -280,7 +273,6 @@ async def run_artifacts(client: Client, args: argparse.Namespace, printer: Print
     elif args.action == "replace":
         printer.one(await ar.replace(args.id, _artifact_from(args)))
     elif args.action == "update":
-        needs_one(args, "--name", "--description")
         printer.one(await ar.update(args.id, name=args.name, description=args.description))
     elif args.action == "register":
         printer.one(await ar.register(args.id))
@@ -308,7 +300,6 @@ async def run_deployments(client: Client, args: argparse.Namespace, printer: Pri
             )
         )
     elif args.action == "update":
-        needs_one(args, "--name", "--description", "--importance")
         printer.one(
             await dp.update(args.id, name=args.name, description=args.description, importance=args.importance)
         )

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .. import Client
-from ._logs import parse_moment
 from ._output import EXIT, Printer
 
 __all__ = ["artifact_filters", "run_inspect", "workload_filters"]
@@ -38,18 +37,16 @@ def artifact_filters(args: argparse.Namespace) -> dict[str, Any]:
     return {"type": args.type} if getattr(args, "type", None) else {}
 
 
-def _moment(value: str | None, option: str, now: datetime) -> datetime | None:
-    if value is None:
-        return None
-    moment = parse_moment(value, option)
-    return now - moment if isinstance(moment, timedelta) else moment
+def _moment(value: timedelta | datetime | None, now: datetime) -> datetime | None:
+    """``--since`` or ``--until`` as parsed (a duration ago, or a time) as a time."""
+    return now - value if isinstance(value, timedelta) else value
 
 
 def _figures(client: Client, args: argparse.Namespace) -> dict[str, Any]:
     now = client.clock.now()
     return {
-        "start": _moment(args.since, "--since", now),
-        "end": _moment(args.until, "--until", now),
+        "start": _moment(args.since, now),
+        "end": _moment(args.until, now),
         "proton_id": args.proton_id,
         "response_time_quantile": args.quantile,
         "slow_requests_threshold": args.slow_ms,

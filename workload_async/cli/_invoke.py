@@ -119,26 +119,13 @@ async def _exposes_no_port(client: Client, workload_id: str) -> bool:
     return bool(primaries) and all(c.port is None for c in primaries)
 
 
-def _split_pairs(texts: list[str], sep: str, option: str, form: str) -> list[tuple[str, str]]:
-    """Each ``Name: value`` (or ``name=value``) split in two. One without ``sep`` or a name before
-    it is refused by its place among the option's values, never quoted: it may be a secret typed
-    without its separator."""
-    pairs = []
-    for place, text in enumerate(texts, 1):
-        name, found, value = text.partition(sep)
-        if not found or not name.strip():
-            which = f"{option} #{place}" if len(texts) > 1 else option
-            why = f"no {sep!r} in it" if not found else f"nothing before the {sep!r}"
-            raise ValueError(f"{which}: expected {form}, got {why} (the value is not repeated here)")
-        pairs.append((name.strip(), value.strip() if sep == ":" else value))
-    return pairs
-
-
 async def run_invoke(client: Client, manager: Any, args: argparse.Namespace, printer: Printer) -> int:
     """Call the application of ``args.id`` through ``manager`` (workloads or deployments) and print
-    its answer as it arrives; an answer of the platform's gateway goes to stderr, as an error."""
-    headers = dict(_split_pairs(args.header, ":", "-H", "'Name: value'"))
-    params = _split_pairs(args.query, "=", "--query", "NAME=VALUE")
+    its answer as it arrives; an answer of the platform's gateway goes to stderr, as an error.
+    ``args.header`` and ``args.query`` are ``(name, value)`` pairs, as the parser's check of them
+    leaves them."""
+    headers = dict(args.header)
+    params = list(args.query)
     body = await _body(args.data, args.max_body)
     try:
         return await _invoke(client, manager, args, printer, headers, params, body)

@@ -13,27 +13,34 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 
 TYPE_CHECKING = False  # typing itself costs the parser more than the parser costs
 if TYPE_CHECKING:
+    from datetime import datetime, timedelta
     from pathlib import Path
     from typing import Any
+
+    Check = Callable[[argparse.Namespace], None]
 
 __all__ = [
     "VersionAction",
     "add_common_options",
     "add_everywhere",
     "attach_dash_values",
+    "checks",
     "count",
     "enable_completion",
     "fraction",
+    "moment",
     "needs_one",
     "path",
     "positive",
     "runs",
     "seconds",
+    "whole",
 ]
 
 
@@ -47,11 +54,24 @@ def _number(text: str) -> float:
     return value
 
 
-def needs_one(args: argparse.Namespace, *options: str) -> None:
-    """Raise ``ValueError`` naming ``options`` (``--name`` ...) unless at least one was given."""
-    if all(getattr(args, o.lstrip("-").replace("-", "_")) is None for o in options):
-        listed = ", ".join(options[:-1]) + f" or {options[-1]}" if len(options) > 1 else options[0]
-        raise ValueError(f"{args.action} needs {listed}")
+def checks(p: argparse.ArgumentParser, *functions: Check) -> None:
+    """Check the command line ``p`` parses as a whole, once it is parsed and before anything of the
+    SDK is imported (:func:`~._parser.check_parsed`): what one option's ``type=`` cannot see, such
+    as options that need or exclude each other. Each function raises ``ValueError`` naming the
+    options to refuse the command line (argparse's usage message, exit 2), and may put a value in
+    the form the command runs with (``-H`` as pairs)."""
+    p.set_defaults(checks=(*(p.get_default("checks") or ()), *functions))
+
+
+def needs_one(*options: str) -> Check:
+    """A check (see :func:`checks`) refusing a command line that gives none of ``options``."""
+
+    def check(args: argparse.Namespace) -> None:
+        if all(getattr(args, o.lstrip("-").replace("-", "_")) is None for o in options):
+            listed = ", ".join(options[:-1]) + f" or {options[-1]}" if len(options) > 1 else options[0]
+            raise ValueError(f"{args.action} needs {listed}")
+
+    return check
 
 
 def seconds(text: str) -> float:
@@ -62,14 +82,34 @@ def seconds(text: str) -> float:
     return value
 
 
-def count(text: str) -> int:
-    """An option's value as a whole number >= 1 (how many, how many at once)."""
+def whole(text: str, minimum: int, why: str = "") -> int:
+    """``text`` as a whole number >= ``minimum`` (``why`` says why, in the refusal's parentheses)."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {text!r}")
+    if value < minimum:
+        because = f" ({why})" if why else ""
+        raise argparse.ArgumentTypeError(f"expected a number >= {minimum}{because}, got {text!r}")
+    return value
+
+
+def count(text: str) -> int:
+    """An option's value as a whole number >= 1 (how many, how many at once, at most how many)."""
+    return whole(text, 1)
+
+
+#: The most workloads one ``create --count`` makes (each is a request built before the first is sent).
+MOST_CREATED = 100_000
+
+
+def how_many(text: str) -> int:
+    """``create --count``'s value: a whole number from 1 to :data:`MOST_CREATED`."""
+    value = whole(text, 1)
+    if value > MOST_CREATED:
+        raise argparse.ArgumentTypeError(
+            f"expected at most {MOST_CREATED:,} workloads a command, got {text!r} (run it again for more)"
+        )
     return value
 
 
@@ -86,6 +126,33 @@ def positive(text: str) -> float:
     if value <= 0:
         raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
     return value
+
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)([smhdw])")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def moment(text: str) -> timedelta | datetime:
+    """An option's value as a moment: a duration (``10m``, ``1h30m``, ``2d``: that long ago, as a
+    ``timedelta``) or an RFC 3339 time with its zone (``2026-06-10T08:00:00Z``, as a ``datetime``).
+    ``datetime`` is imported only when one is given."""
+    from datetime import datetime, timedelta
+
+    value = text.strip()
+    if value and _DURATION.sub("", value) == "":
+        return timedelta(seconds=sum(float(n) * _UNITS[u] for n, u in _DURATION.findall(value)))
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is neither a duration (30s, 10m, 2h, 1d, 1h30m) nor a time (2026-06-10T08:00:00Z)"
+        ) from None
+    if when.tzinfo is None:  # one rule everywhere: a time without a zone could be local or UTC
+        raise argparse.ArgumentTypeError(
+            f"{text!r} has no time zone: write it with one, as 2026-06-10T08:00:00Z (UTC) "
+            "or 2026-06-10T10:00:00+02:00"
+        )
+    return when
 
 
 def fraction(text: str) -> float:

@@ -42,8 +42,6 @@ async def run_replacement(client: Client, args: argparse.Namespace, printer: Pri
 
 
 async def _replace(client: Client, args: argparse.Namespace, printer: Printer) -> int:
-    if args.replicas is not None and args.replicas < 1:
-        raise ValueError(f"--replicas must be at least 1, got {args.replicas}")
     runtime = None if args.replicas is None else WorkloadRuntime(replica_count=args.replicas)
     config = None
     if args.warmup_minutes is not None or args.keep_old_minutes is not None:

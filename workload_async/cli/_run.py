@@ -47,11 +47,6 @@ def runner_of(args: argparse.Namespace) -> Runner:
 async def _run(args: argparse.Namespace, printer: Printer) -> int:
     run = runner_of(args)
     if not args.calls_api:
-        if args.endpoint or args.token:
-            own = "; the emulator's own token is 'emulator --token T'" if args.command == "emulator" else ""
-            raise ValueError(
-                f"--endpoint and --token are for commands that call an API, not {args.command}{own}"
-            )
         return await run(args)
     from .. import Client  # only a command that calls the API imports the client
 

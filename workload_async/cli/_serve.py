@@ -9,23 +9,18 @@ import signal
 import sys
 
 from ..emulator import Emulator
-from ._parser.local import DEFAULT_EMULATOR_TOKEN
+from ._parser.local import DEFAULT_EMULATOR_TOKEN, emulator_token
 
 __all__ = ["serve_emulator"]
 
 
 async def serve_emulator(args: argparse.Namespace) -> int:
-    """Serve until SIGINT or SIGTERM, then close cleanly."""
-    token = args.emulator_token or os.environ.get("DATAROBOT_API_TOKEN") or DEFAULT_EMULATOR_TOKEN
-    if args.allow_remote and token == DEFAULT_EMULATOR_TOKEN:
-        raise ValueError(
-            f"--allow-remote needs a token of your own (--token or $DATAROBOT_API_TOKEN): "
-            f"{DEFAULT_EMULATOR_TOKEN!r} is public, and the token also guards the /_emulator control routes"
-        )
+    """Serve until SIGINT or SIGTERM, then close cleanly (``--allow-remote`` with the public token
+    was refused as the command line was parsed)."""
     emulator = Emulator(
         host=args.host,
         port=args.port,
-        token=token,
+        token=emulator_token(args),
         startup_seconds=args.startup_seconds,
         stop_seconds=args.stop_seconds,
         jitter=args.jitter,

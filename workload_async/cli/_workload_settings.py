@@ -11,7 +11,6 @@ from typing import Any
 import attrs
 
 from .. import Client, GroupRuntime, ResourceBundle, WorkloadRuntime, from_json, to_json
-from ._options import needs_one
 from ._output import EXIT, Printer
 
 __all__ = ["run_artifact_clone", "run_workload"]
@@ -21,8 +20,6 @@ EVENT_COLUMNS = ("timestamp", "eventType", "actorId", "details")
 
 
 async def _runtime(client: Client, args: argparse.Namespace) -> WorkloadRuntime:
-    if args.replicas is None and args.bundle is None:
-        raise ValueError("update-settings needs --replicas and/or --bundle")
     if not args.replace:
         return await _changed(client, args)
     if args.group is not None:
@@ -70,7 +67,6 @@ async def run_workload(client: Client, args: argparse.Namespace, printer: Printe
     """Run ``workloads update|settings|update-settings|promote|history|events``."""
     wl = client.workloads
     if args.action == "update":
-        needs_one(args, "--name", "--description", "--importance")
         printer.one(
             await wl.update(args.id, name=args.name, description=args.description, importance=args.importance)
         )

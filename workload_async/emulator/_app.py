@@ -7,7 +7,7 @@ import time
 
 from aiohttp import web
 
-from ._control import add_control_routes
+from ._control_routes import add_control_routes
 from ._invoke import Handler, invoke_deployment, invoke_workload
 from ._logs_and_bundles import SHARED_ROUTES
 from ._state import API_PREFIX, CURRENT_USER, STATE, EmulatorState, state_of

@@ -7,6 +7,11 @@ errors cost no more than the parser. A command names the function that runs it w
 with it the SDK, is imported only once the command line has been parsed and the command is run.
 ``tests/cli/test_light_parser.py`` holds both halves of the rule.
 
+What the types of single options cannot see (options that need or exclude each other, options
+given before the command) is checked by :func:`check_parsed` once the whole command line is
+parsed, still before the SDK is imported, and refused as argparse refuses the rest: the
+command's usage and exit 2.
+
 The parser is built for the words given: a command's arguments (and its actions') are added only
 when its name is among them, so ``workloads get --help`` builds the ``workloads`` command alone;
 the others are listed by name and help line. With no words, every command is built whole.
@@ -18,7 +23,7 @@ import argparse
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from .._options import VersionAction, add_common_options, add_everywhere
 from . import artifacts, bundles, deployments, local, workloads
@@ -27,7 +32,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, NoReturn
 
-__all__ = ["COMMANDS", "Parser", "build_parser"]
+__all__ = ["COMMANDS", "Parser", "build_parser", "check_parsed"]
 
 #: Each command: its help line, and the function that adds its arguments (or its actions) to it.
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
@@ -78,6 +83,26 @@ class Parser(argparse.ArgumentParser):
         hint = _suggestion(message, self)
         super().error(f"{message}; did you mean {hint!r}?" if hint else message)
 
+    def parse_args(  # type: ignore[override]  # always a namespace: the command line has no extras
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        """Parse as argparse does, but report an unknown option from the parser of the command it
+        was given to (its usage, and an option of that command suggested), not the top level's."""
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            _chosen(self, parsed).error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed
+
+
+def _chosen(parser: argparse.ArgumentParser, parsed: argparse.Namespace) -> argparse.ArgumentParser:
+    """The parser of the innermost command ``parsed`` went through (``workloads`` → ``list``)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            child = action.choices.get(getattr(parsed, action.dest, None) or "")
+            if child is not None:
+                return _chosen(child, parsed)
+    return parser
+
 
 _CHOICE = re.compile(r"invalid choice: '(?P<given>[^']*)' \(choose from (?P<choices>.*)\)")
 _UNKNOWN = re.compile(r"unrecognized arguments: (?P<given>.*)")
@@ -92,21 +117,15 @@ def _suggestion(message: str, parser: argparse.ArgumentParser) -> str | None:
     if unknown is not None:
         options = sorted(_options(parser))
         for given in unknown["given"].split():
-            if given.startswith("--"):
+            if given.startswith("--") and given.partition("=")[0] not in options:
                 return _nearest(given.partition("=")[0], options)
     return None
 
 
 def _options(parser: argparse.ArgumentParser) -> set[str]:
-    """Every option of ``parser`` and of its commands (argparse reports an unknown option of a
-    command from the top-level parser)."""
-    names: set[str] = set()
-    for action in parser._actions:
-        names.update(action.option_strings)
-        if isinstance(action, argparse._SubParsersAction):
-            for child in action.choices.values():
-                names |= _options(child)
-    return names
+    """The options ``parser`` itself takes (an unknown option is reported by the parser of the
+    command it was given to: see :meth:`Parser.parse_args`)."""
+    return {name for action in parser._actions for name in action.option_strings}
 
 
 def _nearest(given: str, names: list[str]) -> str | None:
@@ -140,6 +159,30 @@ def build_parser(words: Iterable[str] | None = None) -> argparse.ArgumentParser:
         else:  # never parsed (its name is not on the command line): listed in the help only
             sub.add_parser(name, help=help_line, add_help=False)
     return parser
+
+
+def check_parsed(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Run the checks of the parsed command (:func:`~.._options.checks`); refuse the command line
+    with the command's usage and exit 2 when one fails, as argparse refuses what it checks itself.
+    A command that calls no API (``demo``, ``emulator``) refuses ``--endpoint`` and ``--token``
+    given before it."""
+    command = parser
+    while True:  # the parser of the command that ran: ``workloads logs``, ``demo``...
+        group = next((a for a in command._actions if isinstance(a, argparse._SubParsersAction)), None)
+        name = None if group is None else getattr(args, group.dest, None)
+        if group is None or name not in group.choices:
+            break
+        command = group.choices[name]
+    try:
+        if not args.calls_api and (args.endpoint or args.token):
+            own = "; the emulator's own token is 'emulator --token T'" if args.command == "emulator" else ""
+            raise ValueError(
+                f"--endpoint and --token are for commands that call an API, not {args.command}{own}"
+            )
+        for check in getattr(args, "checks", ()):
+            check(args)
+    except ValueError as refused:
+        command.error(str(refused))
 
 
 def _add_everywhere(command: argparse.ArgumentParser) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from .._options import count, runs, seconds
-from .common import add_artifact_options
+from .._options import checks, count, needs_one, runs, seconds
+from .common import add_artifact_options, check_artifact_source
 
 __all__ = ["HELP", "add_arguments"]
 
@@ -27,13 +27,16 @@ def add_arguments(group: argparse.ArgumentParser) -> None:
     a.add_parser("get", help="show one artifact").add_argument("id")
     p = a.add_parser("create", help="create an artifact")
     add_artifact_options(p)
+    checks(p, check_artifact_source)
     p = a.add_parser("replace", help="replace a draft artifact (PUT)")
     p.add_argument("id")
     add_artifact_options(p)
+    checks(p, check_artifact_source)
     p = a.add_parser("update", help="rename or describe a draft artifact")
     p.add_argument("id")
     p.add_argument("--name")
     p.add_argument("--description")
+    checks(p, needs_one("--name", "--description"))
     a.add_parser("register", help="register (lock) an artifact").add_argument("id")
     p = a.add_parser("delete", help="delete draft artifacts")
     p.add_argument("ids", nargs="+", metavar="ID")
@@ -61,5 +64,5 @@ def _add_build_commands(artifacts: Actions) -> None:
     runs(p, "_builds:run_build")
     p = artifacts.add_parser("builds", help="an artifact's image builds, newest first (API 11.5)")
     p.add_argument("id")
-    p.add_argument("--limit", type=int, help="show at most this many")
+    p.add_argument("--limit", type=count, help="show at most this many")
     runs(p, "_builds:run_build")

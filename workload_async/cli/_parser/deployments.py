@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .._options import runs
+from .._options import checks, needs_one, runs
 from .common import IMPORTANCES, add_invoke_options
 
 __all__ = ["HELP", "add_arguments"]
@@ -37,6 +37,7 @@ def add_arguments(group: argparse.ArgumentParser) -> None:
     p.add_argument("--name")
     p.add_argument("--description")
     p.add_argument("--importance", choices=IMPORTANCES)
+    checks(p, needs_one("--name", "--description", "--importance"))
     d.add_parser("delete", help="delete a deployment").add_argument("id")
     d.add_parser("stats", help="traffic stats of a deployment").add_argument("id")
     p = d.add_parser("invoke", help="call a deployment's application")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 
-from .._options import fraction, runs, seconds
+from .._options import checks, fraction, runs, seconds, whole
 
 __all__ = [
     "DEFAULT_EMULATOR_TOKEN",
@@ -12,6 +13,7 @@ __all__ = [
     "EMULATOR_HELP",
     "add_demo_arguments",
     "add_emulator_arguments",
+    "emulator_token",
 ]
 
 DEMO_HELP = "run a fleet through its lifecycle on the embedded emulator"
@@ -30,11 +32,37 @@ def _port(text: str) -> int:
     return port
 
 
+def _fleet(text: str) -> int:
+    return whole(text, 4, "3 of the fleet crash on purpose, and one must run")
+
+
+def _check_demo(args: argparse.Namespace) -> None:
+    """What the demo cannot do, wherever the option was given (``-o json demo`` too)."""
+    if args.output == "json" or args.quiet:
+        raise ValueError("the demo prints a walk-through for people: it takes neither -o json nor -q")
+    if args.api_version == "auto":
+        raise ValueError("the demo serves an emulator of one generation: --api-version v2.41 or 11.5")
+
+
 def add_demo_arguments(demo: argparse.ArgumentParser) -> None:
     """The arguments of ``demo``."""
-    demo.add_argument("--fleet", type=int, default=200, help="how many workloads (default 200)")
+    demo.add_argument("--fleet", type=_fleet, default=200, help="how many workloads, 4 or more (default 200)")
     demo.add_argument("--startup-seconds", type=seconds, default=1.5)
+    checks(demo, _check_demo)
     runs(demo, "_demo:run_demo_command", calls_api=False)
+
+
+def emulator_token(args: argparse.Namespace) -> str:
+    """The token ``emulator`` requires: ``--token``, else ``$DATAROBOT_API_TOKEN``, else the default."""
+    return args.emulator_token or os.environ.get("DATAROBOT_API_TOKEN") or DEFAULT_EMULATOR_TOKEN
+
+
+def _check_emulator(args: argparse.Namespace) -> None:
+    if args.allow_remote and emulator_token(args) == DEFAULT_EMULATOR_TOKEN:
+        raise ValueError(
+            f"--allow-remote needs a token of your own (--token or $DATAROBOT_API_TOKEN): "
+            f"{DEFAULT_EMULATOR_TOKEN!r} is public, and the token also guards the /_emulator control routes"
+        )
 
 
 def add_emulator_arguments(p: argparse.ArgumentParser) -> None:
@@ -58,4 +86,5 @@ def add_emulator_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--allow-remote", action="store_true", help="allow binding a non-loopback address")
     p.add_argument("--quiet", action="store_true", help="do not log each request")
+    checks(p, _check_emulator)
     runs(p, "_serve:serve_emulator", calls_api=False)

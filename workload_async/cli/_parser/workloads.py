@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import argparse
 
-from .._options import count, minutes, path, runs, seconds
-from .common import IMPORTANCES, add_artifact_options, add_invoke_options, add_wait_options
+from .._options import checks, count, how_many, minutes, moment, needs_one, path, runs, seconds
+from .common import (
+    IMPORTANCES,
+    add_artifact_options,
+    add_invoke_options,
+    add_wait_options,
+    check_artifact_source,
+    image_only_given,
+    options_are,
+)
 
 __all__ = [
     "HELP",
@@ -46,7 +54,7 @@ def add_arguments(group: argparse.ArgumentParser) -> None:
     p = w.add_parser("list", help="list workloads")
     p.add_argument("--search")
     p.add_argument("--sort", help="name, createdAt, updatedAt or status; '-' prefix for descending (-name)")
-    p.add_argument("--limit", type=int, help="show at most this many")
+    p.add_argument("--limit", type=count, help="show at most this many")
     add_workload_filters(p)
     w.add_parser("get", help="show one workload").add_argument("id")
     p = w.add_parser(
@@ -63,8 +71,8 @@ def add_arguments(group: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="JSON Lines: one workload to create a line ('-': stdin)",
     )
-    p.add_argument("--replicas", type=int, help="replica count")
-    p.add_argument("--count", type=count, help="create this many alike, their names suffixed -1 to -N")
+    p.add_argument("--replicas", type=count, help="replica count")
+    p.add_argument("--count", type=how_many, help="create this many alike, their names suffixed -1 to -N")
     p.add_argument(
         "--concurrency",
         type=count,
@@ -72,10 +80,11 @@ def add_arguments(group: argparse.ArgumentParser) -> None:
         help="with --count or --from-file: creates at once (default 32)",
     )
     add_wait_options(p)
+    checks(p, _check_create)
     for action in ("start", "stop"):
         p = w.add_parser(action, help=f"{action} workloads")
         p.add_argument("ids", nargs="+", metavar="ID")
-        p.add_argument("--concurrency", type=int, default=32)
+        p.add_argument("--concurrency", type=count, default=32, help=f"{action}s at once (default 32)")
         add_wait_options(p)
     p = w.add_parser("delete", help="delete workloads")
     p.add_argument("ids", nargs="+", metavar="ID")
@@ -94,6 +103,27 @@ def add_arguments(group: argparse.ArgumentParser) -> None:
     _add_settings_commands(w)
     _add_inspect_commands(w)
     _add_replacement_commands(w)
+
+
+def _check_create(args: argparse.Namespace) -> None:
+    """``workloads create``: one source of the workloads (an artifact, ``--artifact-id`` or the
+    lines of ``--from-file``), and only the options that go with it."""
+    if args.from_file is not None:
+        options = (("--name", args.name), ("--replicas", args.replicas), ("--count", args.count))
+        extra = [option for option, value in options if value is not None] + image_only_given(args)
+        if extra:
+            raise ValueError(f"{', '.join(extra)}: each line of --from-file describes its workload whole")
+    elif args.artifact_id:
+        if given := image_only_given(args):
+            raise ValueError(
+                f"{options_are(given)} for the container of --image, not of an existing artifact"
+            )
+        if args.count is not None and args.name is None:
+            raise ValueError(
+                "--count with --artifact-id needs --name: the workloads are named NAME-1 to NAME-N"
+            )
+    else:
+        check_artifact_source(args)
 
 
 def _add_logs(w: Actions) -> None:
@@ -116,12 +146,26 @@ def _add_logs(w: Actions) -> None:
         choices=LOG_LEVELS,
         help="only records of this severity (on API 11.5: and of every more severe one); warn is warning",
     )
-    p.add_argument("--since", help="only records from then on (10m, 2h, 1d, or a time)")
-    p.add_argument("--until", help="only records up to then (not with --follow)")
+    p.add_argument("--since", type=moment, help="only records from then on (10m, 2h, 1d, or a time)")
+    p.add_argument("--until", type=moment, help="only records up to then (not with --follow)")
     p.add_argument("--include", action="append", default=[], help="message contains this (repeatable)")
     p.add_argument("--exclude", action="append", default=[], help="message does not contain this")
-    p.add_argument("--tail", type=int, help="only the last N records (not with --follow)")
+    p.add_argument("--tail", type=count, help="only the last N records (not with --follow)")
+    checks(p, _check_logs)
     runs(p, "_logs:run_logs")
+
+
+def _check_logs(args: argparse.Namespace) -> None:
+    """``--until-settled`` only when following; ``--until`` and ``--tail`` only when not."""
+    if not args.follow:
+        if args.until_settled:
+            raise ValueError("--until-settled goes with --follow")
+        return
+    given = [
+        option for option, value in (("--until", args.until), ("--tail", args.tail)) if value is not None
+    ]
+    if given:
+        raise ValueError(f"{' and '.join(given)} {'do' if len(given) > 1 else 'does'} not go with --follow")
 
 
 def _add_settings_commands(w: Actions) -> None:
@@ -131,6 +175,7 @@ def _add_settings_commands(w: Actions) -> None:
     p.add_argument("--name")
     p.add_argument("--description")
     p.add_argument("--importance", choices=IMPORTANCES)
+    checks(p, needs_one("--name", "--description", "--importance"))
     w.add_parser("settings", help="show a workload's runtime settings (API 11.5)").add_argument("id")
     p = w.add_parser(
         "update-settings",
@@ -142,13 +187,14 @@ def _add_settings_commands(w: Actions) -> None:
     )
     p.add_argument("id")
     p.add_argument("--group", help="the container group to set (default: the artifact's only one)")
-    p.add_argument("--replicas", type=int, help="replica count")
+    p.add_argument("--replicas", type=count, help="replica count")
     p.add_argument("--bundle", help="a resource bundle id (see 'workload-async bundles')")
     p.add_argument(
         "--replace", action="store_true", help="send only the settings given; the others are dropped"
     )
     p.add_argument("--wait", action="store_true", help="wait until the replacement completed")
     p.add_argument("--timeout", type=seconds, default=1800.0, help="seconds to wait at most (default 1800)")
+    checks(p, needs_one("--replicas", "--bundle"))
     w.add_parser("promote", help="lock a running workload's draft artifact (API 11.5)").add_argument("id")
     w.add_parser("history", help="a workload's settings replacements (API 11.5)").add_argument("id")
     w.add_parser("events", help="a workload's events, newest first (API 11.5)").add_argument("id")
@@ -203,8 +249,8 @@ def _figure_options(p: argparse.ArgumentParser) -> None:
         "--quantile", type=_quantile, help="the response time's quantile (default 0.5; 0.95 is p95)"
     )
     p.add_argument("--slow-ms", type=_millis, help="a request is slow past this many ms (default 2000)")
-    p.add_argument("--since", help="from then on (10m, 2h, 1d: that long ago, or a time)")
-    p.add_argument("--until", help="up to then (a duration ago, or a time)")
+    p.add_argument("--since", type=moment, help="from then on (10m, 2h, 1d: that long ago, or a time)")
+    p.add_argument("--until", type=moment, help="up to then (a duration ago, or a time)")
 
 
 def _add_inspect_commands(w: Actions) -> None:
@@ -246,7 +292,7 @@ def _add_replacement_commands(workloads: Actions) -> None:
     p.add_argument("id")
     p.add_argument("--artifact-id", required=True, help="the artifact to roll onto the workload")
     p.add_argument(
-        "--replicas", type=int, help="the new version's replica count (default: the current one's)"
+        "--replicas", type=count, help="the new version's replica count (default: the current one's)"
     )
     p.add_argument(
         "--warmup-minutes", type=minutes, help="minutes the new version warms up before the switch"

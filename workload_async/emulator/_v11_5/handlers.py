@@ -17,6 +17,7 @@ from .listing import IMPORTANCE_RANK, choices, matching_workloads, searched
 from .protons import PROTON_ROUTES
 from .stats import FLEET_ROUTES, STATS_ROUTES
 from .validate import (
+    ARTIFACT_TYPES,
     CLONE_ARTIFACT,
     CREATE_WORKLOAD,
     INPUT_ARTIFACT,
@@ -185,7 +186,7 @@ async def list_artifacts(request: web.Request) -> web.Response:
     items: list[ArtifactRec] = list(store.owned(store.artifacts, user_of(request)))
     ids = set(request.query.getall("ids", []))
     statuses = choices(request, "status", ("draft", "locked"))
-    types = choices(request, "type", ("service", "nim"))
+    types = choices(request, "type", ARTIFACT_TYPES)
     items = [
         a
         for a in searched(request, items)
