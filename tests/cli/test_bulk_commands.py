@@ -98,7 +98,9 @@ async def test_a_bad_line_names_its_number_and_nothing_is_created(
     (tmp_path / "neither.jsonl").write_text('{"name": "nothing to run"}\n')
     assert await run(live_emu, "workloads", "create", "--from-file", str(tmp_path / "neither.jsonl")) == 2
     err = capsys.readouterr().err
-    assert f"--from-file {tmp_path / 'neither.jsonl'} line 1: the workload: give exactly one of artifact" in err
+    assert (
+        f"--from-file {tmp_path / 'neither.jsonl'} line 1: the workload: give exactly one of artifact" in err
+    )
     assert not live_emu.store.workloads
 
 
