@@ -31,6 +31,7 @@ import asyncio
 import functools
 import logging
 import math
+from collections import OrderedDict
 from collections.abc import Hashable, Iterable
 from typing import Any, cast
 
@@ -82,8 +83,9 @@ class StatusPoller:
         self._hold_error: WorkloadAPIError | None = None
         self._closed = False
         #: The last status change this client asked for, by workload id, with when it asked
-        #: (see :meth:`~.waits.Waits.asked`): shared by every wait of the client and its views.
-        self.asked: dict[str, tuple[WorkloadStatus, float]] = {}
+        #: (see :meth:`~.waits.Waits.asked`): shared by every wait of the client and its views;
+        #: oldest first, so that forgetting the old ones costs nothing per request.
+        self.asked: OrderedDict[str, tuple[WorkloadStatus, float]] = OrderedDict()
         self.requests = 0
         self.rounds = 0
         self.ids_polled = 0

@@ -33,6 +33,11 @@ from .waiter import Shown, Verdict, Waiter
 
 __all__ = ["DEFAULT", "Default", "ReturnWhen", "WaitOutcome", "Waits", "limits", "outcome_of"]
 
+#: Requests for a status change are remembered (for a wait's ``stale_grace``) for an hour, and
+#: forgotten only once more than this many are remembered.
+ASKED_KEPT = 4096
+ASKED_FOR = 3600.0
+
 
 class Default(enum.Enum):
     """The type of :data:`DEFAULT`: "use the client's setting"."""
@@ -163,9 +168,11 @@ class Waits:
         asked = self._poller.asked
         now = self._clock.monotonic()
         asked[workload_id] = (target, now)
-        if len(asked) > 4096:  # forget requests long past any grace
-            for key in [k for k, (_, at) in asked.items() if at < now - 3600]:
-                del asked[key]
+        asked.move_to_end(workload_id)  # the newest last: the oldest are at the front
+        if len(asked) > ASKED_KEPT:  # forget requests long past any grace, oldest first
+            forget = now - ASKED_FOR
+            while asked[oldest := next(iter(asked))][1] < forget:
+                del asked[oldest]
 
     def _grace_until(self, workload_id: str, target: WorkloadStatus | None, policy: PollPolicy) -> float:
         asked = self._poller.asked.get(workload_id)
