@@ -145,15 +145,27 @@ def add_control_routes(app: web.Application, state: EmulatorState) -> None:
         )
         return _json({"id": replacement.id, "status": status})
 
-    async def hold_replacements(request: web.Request) -> web.Response:
-        body = await _read(request)
-        _only(body, "at")
-        controls.hold_replacements(request.match_info["id"], body.get("at"))  # type: ignore[arg-type]
-        return _json({"id": request.match_info["id"], "heldAt": body.get("at")})
+    def holding(
+        hold: Callable[[str, str], None], release: Callable[[str], None]
+    ) -> tuple[_Control, _Control]:
+        """The routes that hold something's progress at a status (``{"at": ...}``) and release it."""
 
-    async def release_replacements(request: web.Request) -> web.Response:
-        controls.release_replacements(request.match_info["id"])
-        return web.Response(status=204)
+        async def held(request: web.Request) -> web.Response:
+            body = await _read(request)
+            _only(body, "at")
+            hold(request.match_info["id"], body.get("at"))  # type: ignore[arg-type]  # checked by the action
+            return _json({"id": request.match_info["id"], "heldAt": body.get("at")})
+
+        async def released(request: web.Request) -> web.Response:
+            release(request.match_info["id"])
+            return web.Response(status=204)
+
+        return held, released
+
+    hold_replacements, release_replacements = holding(
+        controls.hold_replacements, controls.release_replacements
+    )
+    hold_builds, release_builds = holding(controls.hold_builds, controls.release_builds)
 
     async def fail_builds(request: web.Request) -> web.Response:
         body = await _read(request)
@@ -165,16 +177,6 @@ def add_control_routes(app: web.Application, state: EmulatorState) -> None:
             status=body.get("status", "FAILED"),
         )
         return _json({"buildIds": [b.id for b in failed], "status": body.get("status", "FAILED")})
-
-    async def hold_builds(request: web.Request) -> web.Response:
-        body = await _read(request)
-        _only(body, "at")
-        controls.hold_builds(request.match_info["id"], body.get("at"))  # type: ignore[arg-type]
-        return _json({"id": request.match_info["id"], "heldAt": body.get("at")})
-
-    async def release_builds(request: web.Request) -> web.Response:
-        controls.release_builds(request.match_info["id"])
-        return web.Response(status=204)
 
     async def play_failure(request: web.Request) -> web.Response:
         body = await _read(request)
