@@ -62,6 +62,35 @@ class Rulings:
     answered: bool = False
 
 
+class _Again:
+    """The waits of one call to poll again, grouped by policy and interval: a group's next poll is
+    one due time (its jitter drawn once for the call), so the waits of one call are polled
+    together again, as they were this time."""
+
+    __slots__ = ("_interval", "_last", "_policy", "groups")
+
+    def __init__(self) -> None:
+        self.groups: dict[tuple[int, float], tuple[PollPolicy, list[Pending]]] = {}  # by id(policy), interval
+        self._last: list[Pending] = []  # the group the last wait joined, with its policy and interval
+        self._policy: PollPolicy | None = None
+        self._interval = 0.0
+
+    def add(self, waiter: Waiter) -> None:
+        """``waiter`` is polled again: its interval backs off, and it joins its group."""
+        policy = waiter.policy
+        interval = waiter.interval
+        if interval < policy.cap:  # still backing off (the interval never shrinks)
+            interval = waiter.interval = policy.interval(waiter.polls)
+        if policy is self._policy and interval == self._interval:
+            self._last.append(waiter)  # as the wait before it, most often
+            return
+        group = self.groups.get((id(policy), interval))
+        if group is None:
+            group = self.groups[id(policy), interval] = (policy, [])
+        self._last, self._policy, self._interval = group[1], policy, interval
+        group[1].append(waiter)
+
+
 def status_url(first: URL, ids: Sequence[str]) -> URL:
     """The list call's URL asking for the statuses of ``ids``: ``first`` with their query.
 
@@ -122,11 +151,8 @@ class StatusCall:
         rulings = Rulings(answered=True)
         unattributed: ResponseDecodeError | None = None
         answered: set[str] = set()
-        again: dict[tuple[int, float], tuple[PollPolicy, list[Pending]]] = {}  # by id(policy), interval
+        again = _Again()
         tracked, settled = self.tracked, _SETTLED
-        last: list[Pending] = []  # the batch the last quiet wait joined, and its policy and interval
-        last_policy: PollPolicy | None = None
-        last_interval = 0.0
         for response, page in pages:
             items = page.items
             if answered:  # a later page of a paged answer
@@ -135,37 +161,20 @@ class StatusCall:
                 group = tracked.get(workload_id)
                 if group is None:
                     continue
-                if len(group) == 1 and status._value_ not in settled:  # the usual answer: no news
-                    waiter = group[0]
-                    if (
-                        waiter.settle is None
-                        and (waiter.on_change is None or status is waiter.last_status)
-                        and not waiter.future.done()
-                    ):
-                        # what Waiter.observe does with a pending answer nobody watches, inline:
-                        # this runs for every pending wait, every round
-                        waiter.polls += 1
-                        waiter.strikes = 0
-                        waiter.last_error = None
-                        waiter.moved = True
-                        waiter.last_status = status
-                        waiter.last_details = details
-                        proton = item.get("protonId")
-                        waiter.proton_id = proton if type(proton) is str else None
-                        policy = waiter.policy
-                        interval = waiter.interval
-                        if interval < policy.cap:  # still backing off (the interval never shrinks)
-                            interval = waiter.interval = policy.interval(waiter.polls)
-                        if policy is last_policy and interval == last_interval:
-                            last.append(waiter)  # as the wait before it, most often
-                        else:
-                            batch = again.get((id(policy), interval))
-                            if batch is None:
-                                batch = again[id(policy), interval] = (policy, [])
-                            last, last_policy, last_interval = batch[1], policy, interval
-                            last.append(waiter)
-                        continue
-                self._deliver(rulings, again, group, workload_id, status, details, item, response, now)
+                waiter = group[0]
+                if (  # the usual answer, taken without _deliver's loop: one wait, and no news
+                    len(group) == 1
+                    and status._value_ not in settled
+                    and waiter.settle is None
+                    and (waiter.on_change is None or status is waiter.last_status)
+                    and not waiter.future.done()
+                ):
+                    proton = item.get("protonId")
+                    waiter.proton_id = proton if type(proton) is str else None
+                    waiter.observe(status, details, None, "pending")
+                    again.add(waiter)
+                else:
+                    self._deliver(rulings, again, group, workload_id, status, details, item, response, now)
             answered.update(items)
             for workload_id, error in page.broken.items():
                 answered.add(workload_id)
@@ -176,7 +185,7 @@ class StatusCall:
             if workload_id not in answered:
                 self._fail_id(rulings, workload_id, unattributed or self._vanished(workload_id))
         started = self.started
-        for (_, interval), (policy, waiters) in again.items():
+        for (_, interval), (policy, waiters) in again.groups.items():
             if policy.jitter:
                 interval = policy.jittered(interval)
             rulings.batches.append((waiters, max(started + interval, now + 0.5 * interval), interval))
@@ -185,7 +194,7 @@ class StatusCall:
     def _deliver(
         self,
         rulings: Rulings,
-        again: dict[tuple[int, float], tuple[PollPolicy, list[Pending]]],
+        again: _Again,
         group: list[Waiter],
         workload_id: str,
         status: WorkloadStatus,
@@ -196,25 +205,27 @@ class StatusCall:
     ) -> None:
         """Hand one workload's status to its waits; build the full model only if one needs it.
 
-        A wait to poll again joins ``again``, by its policy and interval: its next poll is due an
-        interval after its round started (so the waits of one round stay together, however their
-        answers trickle in), but at least half an interval after this answer (a slow server is not
-        polled back to back).
+        A wait to poll again joins ``again``: its next poll is due an interval after its round
+        started (so the waits of one round stay together, however their answers trickle in), but
+        at least half an interval after this answer (a slow server is not polled back to back).
 
         Most answers change nothing (the workload is still on its way): such a wait takes the
         status and is polled again, without a verdict or a model.
         """
         changing = status._value_ not in _SETTLED
         workload: Workload | None = None
-        left = rulings.left
         proton = item.get("protonId")
+        proton = proton if type(proton) is str else None
         for waiter in group:
             if waiter.future.done():
                 continue
-            waiter.proton_id = proton if type(proton) is str else None
-            quiet = changing and (waiter.on_change is None or status == waiter.last_status)
-            if quiet and waiter.settle is None:
-                waiter.observe(status, details, None, "pending")
+            waiter.proton_id = proton
+            if (
+                changing
+                and waiter.settle is None
+                and (waiter.on_change is None or status is waiter.last_status)
+            ):
+                waiter.observe(status, details, None, "pending")  # quiet: no verdict, no model
             else:
                 verdict = waiter.verdict(status, now, None if waiter.settle is None else read_shown(item))
                 model = None
@@ -228,17 +239,9 @@ class StatusCall:
                     model = workload
                 waiter.observe(status, details, model, verdict)
                 if waiter.future.done():
-                    left.append(waiter)
+                    rulings.left.append(waiter)
                     continue
-            policy = waiter.policy
-            interval = waiter.interval
-            if interval < policy.cap:  # still backing off (the interval never shrinks)
-                interval = waiter.interval = policy.interval(waiter.polls)
-            batch = again.get((id(policy), interval))
-            if batch is None:
-                again[id(policy), interval] = (policy, [waiter])
-            else:
-                batch[1].append(waiter)
+            again.add(waiter)
 
     def _fail_id(self, rulings: Rulings, workload_id: str, error: WorkloadAPIError) -> None:
         for waiter in self.tracked.get(workload_id, ()):

@@ -22,6 +22,7 @@ import heapq
 import itertools
 import math
 from collections import deque
+from collections.abc import Sequence
 
 from .waiter import Pending
 
@@ -47,22 +48,11 @@ class DueTimes:
 
     def schedule(self, waiter: Pending, due: float) -> None:
         """Make ``due`` (rounded up to its slot) the waiter's next poll."""
-        slot = math.ceil(due * SLOTS_PER_SECOND)
-        waiter.ticket = slot
-        queue = self._slots.get(slot)
-        if queue is None:
-            self._slots[slot] = deque((waiter,))
-            self._shortest[slot] = waiter.interval
-            heapq.heappush(self._heap, slot)
-        else:
-            queue.append(waiter)
-            if waiter.interval < self._shortest[slot]:
-                self._shortest[slot] = waiter.interval
-        self.entries += 1
+        self.schedule_many((waiter,), due, waiter.interval)
 
-    def schedule_many(self, waiters: list[Pending], due: float, interval: float) -> None:
-        """Make ``due`` the next poll of every one of ``waiters``, whose poll interval is
-        ``interval`` (one slot to find for all of them)."""
+    def schedule_many(self, waiters: Sequence[Pending], due: float, interval: float) -> None:
+        """Make ``due`` (rounded up to its slot) the next poll of every one of ``waiters``, whose
+        poll interval is ``interval`` (one slot to find for all of them)."""
         slot = math.ceil(due * SLOTS_PER_SECOND)
         for waiter in waiters:
             waiter.ticket = slot
